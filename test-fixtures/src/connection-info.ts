@@ -1,0 +1,88 @@
+import { inject } from 'vitest';
+import type { SluiceProvidedServices } from './provided-context.js';
+
+/** The variable each service's connection is passed in (fixed names; see the README). */
+export const SERVICE_ENV_VARS = {
+  kafka: 'SLUICE_KAFKA_BROKERS',
+  postgres: 'SLUICE_POSTGRES_URL',
+  redis: 'SLUICE_REDIS_URL',
+  mongodb: 'SLUICE_MONGODB_URL',
+  s3: 'SLUICE_S3_ENDPOINT',
+  cassandra: 'SLUICE_CASSANDRA_CONTACT_POINTS',
+  'schema-registry': 'SLUICE_SCHEMA_REGISTRY_URL',
+} as const;
+
+/** A service name that has a fixed connection variable. */
+export type KnownService = keyof typeof SERVICE_ENV_VARS;
+
+/**
+ * The connection string of `service` in a test: from `process.env` (set by the global
+ * setup, or by the user to point at an existing server), else from `inject`.
+ * Throws a message saying how to ask for the service when neither has it.
+ */
+export function serviceConnection(service: KnownService): string {
+  const envVar = SERVICE_ENV_VARS[service];
+  return envValue(envVar, service);
+}
+
+/** Any variable the global setup provided (e.g. extras such as S3 credentials), or undefined. */
+export function serviceVariable(name: string): string | undefined {
+  const fromEnv = process.env[name];
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  return providedVariables()[name];
+}
+
+/** Kafka bootstrap servers, e.g. `['127.0.0.1:39092']`, for `new Kafka({ brokers })`. */
+export function kafkaBrokers(): string[] {
+  return serviceConnection('kafka').split(',');
+}
+
+/** PostgreSQL URL, e.g. `postgres://postgres@127.0.0.1:35432/postgres`. */
+export function postgresUrl(): string {
+  return serviceConnection('postgres');
+}
+
+/** Redis URL, e.g. `redis://127.0.0.1:36379`. */
+export function redisUrl(): string {
+  return serviceConnection('redis');
+}
+
+/** MongoDB connection string (`mongodb://...`). */
+export function mongodbUrl(): string {
+  return serviceConnection('mongodb');
+}
+
+/** S3 endpoint URL, for a client with path-style addressing. */
+export function s3Endpoint(): string {
+  return serviceConnection('s3');
+}
+
+/** Cassandra contact points, e.g. `['127.0.0.1:39042']`. */
+export function cassandraContactPoints(): string[] {
+  return serviceConnection('cassandra').split(',');
+}
+
+/** Confluent-compatible Schema Registry base URL. */
+export function schemaRegistryUrl(): string {
+  return serviceConnection('schema-registry');
+}
+
+function envValue(envVar: string, service: string): string {
+  const value = serviceVariable(envVar);
+  if (value === undefined) {
+    throw new Error(
+      `${envVar} is not set: add services('${service}') to this package's vitest globalSetup ` +
+        `(see @sluice/test-fixtures' README), or set ${envVar} to an existing ${service} server`,
+    );
+  }
+  return value;
+}
+
+function providedVariables(): SluiceProvidedServices {
+  try {
+    return inject('sluiceServices') ?? {};
+  } catch {
+    // Outside a vitest worker (or without our global setup) nothing was provided.
+    return {};
+  }
+}

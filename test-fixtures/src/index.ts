@@ -1,0 +1,45 @@
+export { cacheDir, installDir, runDir } from './cache-dir.js';
+export {
+  cassandraContactPoints,
+  type KnownService,
+  kafkaBrokers,
+  mongodbUrl,
+  postgresUrl,
+  redisUrl,
+  SERVICE_ENV_VARS,
+  s3Endpoint,
+  schemaRegistryUrl,
+  serviceConnection,
+  serviceVariable,
+} from './connection-info.js';
+export { isProcessAlive, sleep, stopProcessGroup } from './daemon-process.js';
+export { type FileLockOptions, LockTimeoutError, withFileLock } from './file-lock.js';
+export { ephemeralPort, isPortFree, PortInUseError, pickPort, pinnedPort } from './free-port.js';
+export { javaCommand, mavenCommand } from './java-toolchain.js';
+export { CommandError, type RunCommandOptions, runCommand } from './run-command.js';
+export { type RunState, readRunState, runPaths } from './run-state.js';
+export type {
+  DaemonOptions,
+  InstallContext,
+  ServiceDefinition,
+  StartContext,
+  StartedService,
+} from './service-definition.js';
+export {
+  commandLine,
+  formatServiceError,
+  ServiceError,
+  type ServiceErrorDetails,
+} from './service-error.js';
+export {
+  ensureServices,
+  type ProgressEvent,
+  type ResolvedService,
+  type ServiceManagerOptions,
+  type ServiceStatus,
+  type StopResult,
+  serviceStatus,
+  stopServices,
+} from './service-manager.js';
+export { registerService, serviceDefinition, serviceNames } from './service-registry.js';
+export { type ServicesGlobalSetup, services } from './vitest-setup.js';

@@ -1,0 +1,26 @@
+import type { TestProject } from 'vitest/node';
+import type { SluiceProvidedServices } from './provided-context.js';
+import { ensureServices } from './service-manager.js';
+
+/** A vitest global setup function, as `services(...)` returns it. */
+export type ServicesGlobalSetup = (project: TestProject) => Promise<void>;
+
+/**
+ * A vitest `globalSetup` that makes sure the named services are up before any test
+ * runs (starting them, or reusing ones already running or named by env vars), then
+ * hands their connection variables to the tests as `process.env.SLUICE_*` and through
+ * `inject('sluiceServices')`. Services are left running for the next run; stop them
+ * with `pnpm services down`.
+ *
+ * Use it from a file listed in `test.globalSetup`: `export default services('kafka', 'postgres');`
+ */
+export function services(...names: string[]): ServicesGlobalSetup {
+  return async (project) => {
+    const resolved = await ensureServices(names);
+    const env: SluiceProvidedServices = {};
+    for (const service of Object.values(resolved)) Object.assign(env, service.env);
+    // Workers are spawned after global setup and inherit this process's environment.
+    Object.assign(process.env, env);
+    project.provide('sluiceServices', env);
+  };
+}

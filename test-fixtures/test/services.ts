@@ -1,0 +1,3 @@
+import { services } from '../src/vitest-setup.js';
+
+export default services('kafka');
