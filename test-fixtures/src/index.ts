@@ -15,6 +15,12 @@ export {
 export { isProcessAlive, sleep, stopProcessGroup } from './daemon-process.js';
 export { type FileLockOptions, LockTimeoutError, withFileLock } from './file-lock.js';
 export { ephemeralPort, isPortFree, PortInUseError, pickPort, pinnedPort } from './free-port.js';
+export {
+  buildJavaHarness,
+  type JavaHarness,
+  type JavaHarnessSpec,
+  runJavaHarness,
+} from './java-harness.js';
 export { javaCommand, mavenCommand } from './java-toolchain.js';
 export { CommandError, type RunCommandOptions, runCommand } from './run-command.js';
 export { type RunState, readRunState, runPaths } from './run-state.js';
