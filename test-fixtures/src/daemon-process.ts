@@ -63,8 +63,9 @@ export function isProcessAlive(pid: number): boolean {
 }
 
 /**
- * Stops the process group led by `pid`: `signal` (SIGTERM by default), then SIGKILL
- * after `graceMs` if the leader is still alive. Resolves once it is gone.
+ * Stops the daemon `pid`: `signal` (SIGTERM by default) to the leader only, as a
+ * server's own shutdown stops its children in order (PostgreSQL); after `graceMs`,
+ * SIGKILL to the whole process group. Resolves once the leader is gone.
  */
 export async function stopProcessGroup(
   pid: number,
@@ -72,27 +73,24 @@ export async function stopProcessGroup(
   graceMs = 15_000,
 ): Promise<'stopped' | 'killed' | 'not-running'> {
   if (!isProcessAlive(pid)) return 'not-running';
-  signalGroup(pid, signal);
+  sendSignal(pid, signal);
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {
     if (!isProcessAlive(pid)) return 'stopped';
     await sleep(100);
   }
-  signalGroup(pid, 'SIGKILL');
+  // The group id is the leader's pid (spawned detached); it also reaches helpers it forked.
+  if (!sendSignal(-pid, 'SIGKILL')) sendSignal(pid, 'SIGKILL');
   for (let i = 0; i < 50 && isProcessAlive(pid); i++) await sleep(100);
   return 'killed';
 }
 
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
+function sendSignal(pid: number, signal: NodeJS.Signals): boolean {
   try {
-    process.kill(-pid, signal);
+    process.kill(pid, signal);
+    return true;
   } catch {
-    // Not a group leader (or the group is gone): signal the process itself.
-    try {
-      process.kill(pid, signal);
-    } catch {
-      // already gone
-    }
+    return false; // already gone
   }
 }
 

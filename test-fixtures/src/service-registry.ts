@@ -1,5 +1,7 @@
 import type { ServiceDefinition } from './service-definition.js';
 import { kafka } from './services/kafka.js';
+import { postgres } from './services/postgres.js';
+import { redis } from './services/redis.js';
 
 /**
  * Every service the CLI and `services(...)` know, in `up` order.
@@ -12,7 +14,7 @@ import { kafka } from './services/kafka.js';
  *   - `cassandra`        SLUICE_CASSANDRA_CONTACT_POINTS  (cassandra-all)
  *   - `schema-registry`  SLUICE_SCHEMA_REGISTRY_URL       (dependsOn: ['kafka'])
  */
-const builtIn: readonly ServiceDefinition[] = [kafka];
+const builtIn: readonly ServiceDefinition[] = [kafka, postgres, redis];
 
 const registry = new Map<string, ServiceDefinition>(builtIn.map((d) => [d.name, d]));
 

@@ -1,3 +1,4 @@
 import { services } from '../src/vitest-setup.js';
 
-export default services('kafka');
+// The unit tests need nothing, but vitest runs one global setup for the whole project.
+export default services('kafka', 'postgres', 'redis');
