@@ -48,6 +48,8 @@ export interface ServiceManagerOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Receives progress lines ("installing ...", "started in 12.3 s"). */
   readonly onProgress?: (event: ProgressEvent) => void;
+  /** How long a server named by an env var may take to answer (default 30 s: it may be booting). */
+  readonly existingServerTimeoutMs?: number;
 }
 
 /** Ensures the named services (and what they depend on) are up; starts, reuses or checks them. */
@@ -104,7 +106,9 @@ export async function ensureService(
     progress(`using the existing server ${definition.envVar}=${existing}`);
     const extra = extraEnvFrom(env, definition);
     try {
-      await waitUntilReady(() => definition.checkReady(existing, extra), { timeoutMs: 30_000 });
+      await waitUntilReady(() => definition.checkReady(existing, extra), {
+        timeoutMs: options.existingServerTimeoutMs ?? 30_000,
+      });
     } catch (error) {
       throw new ServiceError({
         service: definition.name,
