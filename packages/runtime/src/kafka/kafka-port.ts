@@ -1,0 +1,154 @@
+/**
+ * The runtime's only view of Kafka. Task runners, stores and the DLQ talk to these
+ * interfaces; `kafkajs-client.ts` is the one implementation and the one file that
+ * imports kafkajs, so another client can be added without touching the runners.
+ */
+
+/** One header as it travels on the wire: a key and raw bytes (null allowed). */
+export interface KafkaHeader {
+  key: string;
+  value: Uint8Array | null;
+}
+
+/** A record to produce. Without `partition` the client's partitioner picks one. */
+export interface ProducerRecord {
+  topic: string;
+  partition?: number;
+  key: Uint8Array | null;
+  value: Uint8Array | null;
+  headers?: KafkaHeader[];
+  /** Milliseconds since epoch; the broker's time when absent. */
+  timestamp?: number;
+}
+
+/** Where Kafka stored an acknowledged record. */
+export interface RecordMetadata {
+  topic: string;
+  partition: number;
+  offset: bigint;
+  timestamp: number | null;
+}
+
+export interface TopicPartition {
+  topic: string;
+  partition: number;
+}
+
+/** A consumed record: raw bytes plus its position. */
+export interface ConsumerRecord {
+  topic: string;
+  partition: number;
+  offset: bigint;
+  timestamp: number;
+  timestampType: 'CreateTime' | 'LogAppendTime' | 'NoTimestampType';
+  key: Uint8Array | null;
+  value: Uint8Array | null;
+  headers: KafkaHeader[];
+}
+
+export interface KafkaProducer {
+  connect(): Promise<void>;
+  /** Queues one record; resolves with its position once the broker acknowledged it (acks=all). */
+  send(record: ProducerRecord): Promise<RecordMetadata>;
+  /** Resolves when every record queued so far is acknowledged or failed. */
+  flush(): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+/** What the group consumer hands to its owner. */
+export interface ConsumerListener {
+  /** A batch of records of one partition, in offset order. Resolve it when you are ready for more. */
+  onBatch(records: ConsumerRecord[], control: BatchControl): Promise<void>;
+  /** The member's assignment after a (re)join; the first call lists everything assigned. */
+  onAssignment(assigned: TopicPartition[]): Promise<void>;
+  /** The consumer crashed for good (after the client's own retries). */
+  onCrash(error: Error): void;
+}
+
+export interface BatchControl {
+  /** Keeps the group membership alive during long processing. */
+  heartbeat(): Promise<void>;
+  /** True while the consumer runs and no seek made this batch stale. */
+  isActive(): boolean;
+  /** Marks records up to `offset` (inclusive) as processed: the next fetch starts after it. */
+  markProcessed(offset: bigint): void;
+}
+
+export interface SubscribeOptions {
+  topics?: string[];
+  topicsRegex?: RegExp;
+  fromBeginning: boolean;
+}
+
+export interface KafkaConsumer {
+  connect(): Promise<void>;
+  subscribe(options: SubscribeOptions): Promise<void>;
+  run(listener: ConsumerListener): Promise<void>;
+  /** Commits the given next-offsets-to-consume for the group. */
+  commit(offsets: Array<TopicPartition & { offset: bigint }>): Promise<void>;
+  /** Committed offsets of the group for the topics, -1 when none. */
+  committed(topics: string[]): Promise<Array<TopicPartition & { offset: bigint }>>;
+  seek(tp: TopicPartition, offset: bigint): void;
+  pause(tps: TopicPartition[]): void;
+  resume(tps: TopicPartition[]): void;
+  paused(): TopicPartition[];
+  /** Stops fetching and leaves the group. */
+  disconnect(): Promise<void>;
+}
+
+export interface NewTopic {
+  topic: string;
+  numPartitions: number;
+  replicationFactor: number;
+  configs?: Record<string, string>;
+}
+
+export interface TopicOffsets {
+  partition: number;
+  low: bigint;
+  high: bigint;
+}
+
+export interface KafkaAdmin {
+  connect(): Promise<void>;
+  listTopics(): Promise<string[]>;
+  /** Creates the topics that do not exist yet; returns the names it created. Existing ones are not an error. */
+  createTopics(topics: NewTopic[]): Promise<string[]>;
+  partitionCount(topic: string): Promise<number>;
+  topicOffsets(topic: string): Promise<TopicOffsets[]>;
+  groupOffsets(
+    groupId: string,
+    topics: string[],
+  ): Promise<Array<TopicPartition & { offset: bigint }>>;
+  setGroupOffsets(
+    groupId: string,
+    topic: string,
+    offsets: Array<{ partition: number; offset: bigint }>,
+  ): Promise<void>;
+  deleteGroups(groupIds: string[]): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+export interface ProducerOptions {
+  clientId: string;
+  /** Client overrides (`producer.*` without the prefix). */
+  overrides: Record<string, string>;
+}
+
+export interface ConsumerOptions {
+  clientId: string;
+  groupId: string;
+  overrides: Record<string, string>;
+}
+
+export interface AdminOptions {
+  clientId: string;
+  overrides: Record<string, string>;
+}
+
+/** Creates clients for one cluster. */
+export interface KafkaClientFactory {
+  producer(options: ProducerOptions): KafkaProducer;
+  consumer(options: ConsumerOptions): KafkaConsumer;
+  admin(options: AdminOptions): KafkaAdmin;
+}

@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import { kafkaBrokers } from '@sluice/test-fixtures';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ConsumerRecord, TopicPartition } from '../src/kafka/kafka-port.js';
+import { KafkajsClientFactory } from '../src/kafka/kafkajs-client.js';
+import { silentLogger } from '../src/logging/logger.js';
+
+const factory = new KafkajsClientFactory(
+  { 'bootstrap.servers': kafkaBrokers().join(',') },
+  silentLogger(),
+);
+const admin = factory.admin({ clientId: 'port-test-admin', overrides: {} });
+
+afterAll(async () => {
+  await admin.disconnect();
+});
+
+describe('kafkajs port', () => {
+  it('acknowledges each record with its exact partition and offset, and consumes them back in order', async () => {
+    const topic = `port-${randomUUID()}`;
+    await admin.connect();
+    expect(await admin.createTopics([{ topic, numPartitions: 3, replicationFactor: 1 }])).toEqual([
+      topic,
+    ]);
+    expect(await admin.createTopics([{ topic, numPartitions: 3, replicationFactor: 1 }])).toEqual(
+      [],
+    );
+    const producer = factory.producer({ clientId: 'port-test', overrides: { 'linger.ms': '2' } });
+    await producer.connect();
+    const acks = await Promise.all(
+      Array.from({ length: 1000 }, (_, i) =>
+        producer.send({
+          topic,
+          key: new TextEncoder().encode(`k${i % 7}`),
+          value: new TextEncoder().encode(`v${i}`),
+          headers: [{ key: 'h', value: new TextEncoder().encode(String(i)) }],
+        }),
+      ),
+    );
+    await producer.disconnect();
+    // Offsets within each partition are consecutive from 0, in send order.
+    const perPartition = new Map<number, bigint[]>();
+    for (const a of acks)
+      perPartition.set(a.partition, [...(perPartition.get(a.partition) ?? []), a.offset]);
+    for (const offsets of perPartition.values()) {
+      expect(offsets).toEqual(offsets.map((_, i) => BigInt(i)));
+    }
+    const consumer = factory.consumer({
+      clientId: 'port-test-c',
+      groupId: `g-${topic}`,
+      overrides: {},
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    const seen: ConsumerRecord[] = [];
+    let assigned: TopicPartition[] = [];
+    await consumer.run({
+      onBatch: async (records, control) => {
+        seen.push(...records);
+        const last = records[records.length - 1];
+        if (last) control.markProcessed(last.offset);
+      },
+      onAssignment: async (tps) => {
+        assigned = tps;
+      },
+      onCrash: () => {},
+    });
+    const deadline = Date.now() + 30_000;
+    while (seen.length < 1000 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(seen).toHaveLength(1000);
+    expect(assigned).toHaveLength(3);
+    for (let i = 0; i < acks.length; i++) {
+      const ack = acks[i];
+      const rec = seen.find((r) => r.partition === ack?.partition && r.offset === ack?.offset);
+      expect(new TextDecoder().decode(rec?.value ?? undefined)).toBe(`v${i}`);
+      expect(new TextDecoder().decode(rec?.headers[0]?.value ?? undefined)).toBe(String(i));
+    }
+    await consumer.commit([{ topic, partition: 0, offset: 5n }]);
+    const committed = await consumer.committed([topic]);
+    expect(committed.find((c) => c.partition === 0)?.offset).toBe(5n);
+    await consumer.disconnect();
+  });
+});
