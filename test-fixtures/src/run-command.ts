@@ -19,7 +19,8 @@ export class CommandError extends Error {
     readonly command: string,
     readonly logFile: string,
     readonly exitCode: number | null,
-    detail: string,
+    /** What happened, without the command: "exited with code 1". */
+    readonly detail: string,
   ) {
     super(`\`${command}\` ${detail}`);
     this.name = 'CommandError';

@@ -14,6 +14,8 @@ export interface ServiceErrorDetails {
   readonly envVar: string;
   /** An example value for `envVar`. */
   readonly envExample?: string;
+  /** True when the failing server is the one `envVar` names (the hint then says to fix or unset it). */
+  readonly envVarIsSet?: boolean;
   readonly cause?: unknown;
 }
 
@@ -56,7 +58,9 @@ export function formatServiceError(details: ServiceErrorDetails, tailLines = 20)
   }
   const example = details.envExample === undefined ? '...' : details.envExample;
   lines.push(
-    `  To use an existing ${details.service} server instead, set ${details.envVar} (e.g. ${details.envVar}=${example}).`,
+    details.envVarIsSet === true
+      ? `  Check that server, or unset ${details.envVar} to let Sluice install and start its own.`
+      : `  To use an existing ${details.service} server instead, set ${details.envVar} (e.g. ${details.envVar}=${example}).`,
   );
   return lines.join('\n');
 }

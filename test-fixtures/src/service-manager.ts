@@ -115,6 +115,7 @@ export async function ensureService(
         problem: `${definition.envVar}=${existing} does not answer`,
         envVar: definition.envVar,
         envExample: definition.envExample,
+        envVarIsSet: true,
         cause: (error as { cause?: unknown }).cause ?? error,
       });
     }
@@ -151,6 +152,8 @@ export async function ensureService(
         throw failure(definition, 'install failed', error, paths.installLogFile);
       }
       const installSeconds = (Date.now() - installStarted) / 1000;
+      // A no-op install (already in the cache) takes milliseconds: only report real work.
+      if (installSeconds >= 1) progress(`installed in ${installSeconds.toFixed(1)} s`);
 
       await rm(paths.stateDir, { recursive: true, force: true });
       await mkdir(paths.stateDir, { recursive: true });
@@ -305,7 +308,7 @@ function failure(
   if (error instanceof CommandError) {
     return new ServiceError({
       service: definition.name,
-      problem: `${problem}: ${error.message}`,
+      problem: `${problem}: a command ${error.detail}`,
       command: error.command,
       logFile: error.logFile,
       envVar: definition.envVar,

@@ -43,4 +43,17 @@ describe('ServiceError', () => {
     expect(error.message).toContain('set SLUICE_REDIS_URL');
     expect(error.message).not.toContain('log:');
   });
+
+  it('tells the user to fix or unset the env var when the server it names fails', () => {
+    const error = new ServiceError({
+      service: 'redis',
+      problem: 'SLUICE_REDIS_URL=redis://127.0.0.1:1 does not answer',
+      envVar: 'SLUICE_REDIS_URL',
+      envVarIsSet: true,
+    });
+    expect(error.message).toContain(
+      'unset SLUICE_REDIS_URL to let Sluice install and start its own',
+    );
+    expect(error.message).not.toContain('log:');
+  });
 });
