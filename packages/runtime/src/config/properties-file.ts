@@ -29,7 +29,7 @@ export function parseProperties(text: string): Record<string, string> {
     const rawKey = line.slice(0, keyEnd);
     let rest = line.slice(keyEnd).replace(/^[ \t\f]+/, '');
     if (rest.startsWith('=') || rest.startsWith(':')) rest = rest.slice(1).replace(/^[ \t\f]+/, '');
-    out[unescape(rawKey)] = unescape(rest);
+    out[unescapeJava(rawKey)] = unescapeJava(rest);
   }
   return out;
 }
@@ -40,7 +40,7 @@ function endsWithContinuation(line: string): boolean {
   return n % 2 === 1;
 }
 
-function unescape(s: string): string {
+function unescapeJava(s: string): string {
   let out = '';
   for (let i = 0; i < s.length; i++) {
     const c = s[i] as string;

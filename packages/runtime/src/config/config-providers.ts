@@ -1,0 +1,209 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { ConfigException } from '@sluice/api';
+import { parseProperties } from './properties-file.js';
+
+/** What a provider returns for one path: the values of the asked keys. */
+export interface ConfigData {
+  data: Record<string, string>;
+  /** Milliseconds until the values should be read again, when the provider knows. */
+  ttl?: number;
+}
+
+/** Kafka's ConfigProvider: resolves `${name:path:key}` references. */
+export interface ConfigProviderLike {
+  configure?(configs: Record<string, string>): void | Promise<void>;
+  get(path: string, keys?: readonly string[]): ConfigData | Promise<ConfigData>;
+  close?(): void | Promise<void>;
+}
+
+/** `${file:/path/to/file.properties:key}`: a key of a Java properties file. */
+export class FileConfigProvider implements ConfigProviderLike {
+  private allowedPaths: string[] | null = null;
+
+  configure(configs: Record<string, string>): void {
+    const allowed = configs['allowed.paths'];
+    if (allowed) this.allowedPaths = allowed.split(',').map((p) => resolve(p.trim()));
+  }
+
+  async get(path: string, keys?: readonly string[]): Promise<ConfigData> {
+    if (!path) return { data: {} };
+    checkAllowed(path, this.allowedPaths);
+    const props = parseProperties(await readFile(path, 'utf8'));
+    return { data: pick(props, keys) };
+  }
+}
+
+/** `${directory:/dir:file}`: the content of a file in a directory (Kubernetes secrets). */
+export class DirectoryConfigProvider implements ConfigProviderLike {
+  private allowedPaths: string[] | null = null;
+
+  configure(configs: Record<string, string>): void {
+    const allowed = configs['allowed.paths'];
+    if (allowed) this.allowedPaths = allowed.split(',').map((p) => resolve(p.trim()));
+  }
+
+  async get(path: string, keys?: readonly string[]): Promise<ConfigData> {
+    if (!path) return { data: {} };
+    checkAllowed(path, this.allowedPaths);
+    const names = keys ?? (await readdir(path));
+    const data: Record<string, string> = {};
+    for (const name of names) {
+      const file = join(path, name);
+      try {
+        if ((await stat(file)).isFile()) data[name] = await readFile(file, 'utf8');
+      } catch {
+        // Missing files are left unresolved, as Kafka does.
+      }
+    }
+    return { data };
+  }
+}
+
+/** `${env:VAR}`: an environment variable, limited by `allowlist.pattern` when set. */
+export class EnvVarConfigProvider implements ConfigProviderLike {
+  private allow: RegExp = /.*/;
+
+  configure(configs: Record<string, string>): void {
+    const pattern = configs['allowlist.pattern'];
+    if (pattern) this.allow = new RegExp(`^(?:${pattern})$`);
+  }
+
+  get(path: string, keys?: readonly string[]): ConfigData {
+    if (path) throw new ConfigException(`EnvVarConfigProvider takes no path, got ${path}`);
+    const data: Record<string, string> = {};
+    for (const [k, v] of Object.entries(process.env)) {
+      if (v !== undefined && this.allow.test(k) && (!keys || keys.includes(k))) data[k] = v;
+    }
+    return { data };
+  }
+}
+
+function pick(props: Record<string, string>, keys?: readonly string[]): Record<string, string> {
+  if (!keys) return props;
+  const out: Record<string, string> = {};
+  for (const k of keys) if (props[k] !== undefined) out[k] = props[k] as string;
+  return out;
+}
+
+function checkAllowed(path: string, allowed: string[] | null): void {
+  if (!allowed) return;
+  const full = resolve(path);
+  if (!allowed.some((a) => full === a || full.startsWith(`${a}/`))) {
+    throw new ConfigException(`The path ${path} is not allowed to be accessed (allowed.paths)`);
+  }
+}
+
+/** Java class names and short names of the built-in providers. */
+export const BUILTIN_CONFIG_PROVIDERS: Record<string, () => ConfigProviderLike> = {
+  'org.apache.kafka.common.config.provider.FileConfigProvider': () => new FileConfigProvider(),
+  FileConfigProvider: () => new FileConfigProvider(),
+  'org.apache.kafka.common.config.provider.DirectoryConfigProvider': () =>
+    new DirectoryConfigProvider(),
+  DirectoryConfigProvider: () => new DirectoryConfigProvider(),
+  'org.apache.kafka.common.config.provider.EnvVarConfigProvider': () => new EnvVarConfigProvider(),
+  EnvVarConfigProvider: () => new EnvVarConfigProvider(),
+};
+
+const VARIABLE = /\$\{([^}]*?):(?:([^}]*?):)?([^}]*?)\}/g;
+
+/**
+ * Resolves `${provider:path:key}` references in config values (Kafka's ConfigTransformer).
+ * Unknown providers and missing keys leave the reference as written, as Kafka does.
+ */
+export class ConfigTransformer {
+  constructor(private readonly providers: ReadonlyMap<string, ConfigProviderLike>) {}
+
+  /** True when a value holds a reference to one of the configured providers. */
+  hasReferences(config: Record<string, string>): boolean {
+    return Object.values(config).some((v) => {
+      for (const m of v.matchAll(VARIABLE)) if (this.providers.has(m[1] as string)) return true;
+      return false;
+    });
+  }
+
+  async transform(config: Record<string, string>): Promise<Record<string, string>> {
+    // Collect keys per provider and path first, so each file is read once.
+    const wanted = new Map<string, Map<string, Set<string>>>();
+    for (const value of Object.values(config)) {
+      for (const m of value.matchAll(VARIABLE)) {
+        const [, provider, path = '', key] = m as unknown as [
+          string,
+          string,
+          string | undefined,
+          string,
+        ];
+        if (!this.providers.has(provider)) continue;
+        const byPath = wanted.get(provider) ?? new Map<string, Set<string>>();
+        const keys = byPath.get(path) ?? new Set<string>();
+        keys.add(key);
+        byPath.set(path, keys);
+        wanted.set(provider, byPath);
+      }
+    }
+    const resolved = new Map<string, string>();
+    for (const [name, byPath] of wanted) {
+      const provider = this.providers.get(name) as ConfigProviderLike;
+      for (const [path, keys] of byPath) {
+        let data: ConfigData;
+        try {
+          data = await provider.get(path, [...keys]);
+        } catch (error) {
+          throw new ConfigException(
+            `Config provider ${name} could not read ${path || '(no path)'}: ${(error as Error).message}`,
+            { cause: error },
+          );
+        }
+        for (const [k, v] of Object.entries(data.data))
+          resolved.set(`${name}\u0000${path}\u0000${k}`, v);
+      }
+    }
+    const out: Record<string, string> = {};
+    for (const [k, value] of Object.entries(config)) {
+      out[k] = value.replace(
+        VARIABLE,
+        (whole, provider: string, path: string | undefined, key: string) => {
+          return resolved.get(`${provider}\u0000${path ?? ''}\u0000${key}`) ?? whole;
+        },
+      );
+    }
+    return out;
+  }
+}
+
+/**
+ * Builds the providers named by `config.providers=a,b` with `config.providers.a.class` and
+ * `config.providers.a.param.*`. `resolveClass` finds plugin providers (kind config-provider).
+ */
+export async function createConfigProviders(
+  workerProps: Record<string, string>,
+  resolveClass: (className: string) => Promise<ConfigProviderLike | undefined> = async () =>
+    undefined,
+): Promise<Map<string, ConfigProviderLike>> {
+  const names = (workerProps['config.providers'] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const providers = new Map<string, ConfigProviderLike>();
+  for (const name of names) {
+    const className = workerProps[`config.providers.${name}.class`];
+    if (!className) throw ConfigException.missing(`config.providers.${name}.class`);
+    const provider = BUILTIN_CONFIG_PROVIDERS[className]?.() ?? (await resolveClass(className));
+    if (!provider) {
+      throw ConfigException.invalid(
+        `config.providers.${name}.class`,
+        className,
+        `Unknown config provider; built-in ones are ${Object.keys(BUILTIN_CONFIG_PROVIDERS)
+          .filter((k) => k.includes('.'))
+          .join(', ')}`,
+      );
+    }
+    const prefix = `config.providers.${name}.param.`;
+    const params: Record<string, string> = {};
+    for (const [k, v] of Object.entries(workerProps))
+      if (k.startsWith(prefix)) params[k.slice(prefix.length)] = v;
+    await provider.configure?.(params);
+    providers.set(name, provider);
+  }
+  return providers;
+}

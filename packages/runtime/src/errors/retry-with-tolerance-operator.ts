@@ -1,0 +1,153 @@
+import { ConnectException, RetriableException } from '@sluice/api';
+import type { Logger } from '../logging/logger.js';
+import type { ErrorHandlingConfig } from './error-handling-config.js';
+import type { ErrorReporter, ProcessingContext } from './processing-context.js';
+import { type Stage, TOLERABLE_STAGES } from './stage.js';
+
+const RETRIES_DELAY_MIN_MS = 300;
+
+/** What a stage returned: its value, or `skipped` when a tolerated failure dropped the record. */
+export type StageResult<T> = { ok: true; value: T } | { ok: false };
+
+/** Where the record being processed came from, for the reporters. */
+export type RecordOrigin = Pick<ProcessingContext, 'consumerRecord' | 'sourceRecord'>;
+
+/** Counters for status and metrics. */
+export interface ErrorCounters {
+  failures: number;
+  retries: number;
+  skipped: number;
+  dlqProduced: number;
+}
+
+/**
+ * Runs every pipeline stage with Kafka Connect's error semantics: a RetriableException is
+ * retried with exponential backoff (300 ms doubling, capped by `errors.retry.delay.max.ms`)
+ * until `errors.retry.timeout` (-1 = forever); then, or on another error, the failure is
+ * reported (log, DLQ) and either skips the record (`errors.tolerance=all`, converter and
+ * transform stages) or fails the task with "Tolerance exceeded in error handler".
+ */
+export class RetryWithToleranceOperator {
+  readonly counters: ErrorCounters = { failures: 0, retries: 0, skipped: 0, dlqProduced: 0 };
+  private stopped = false;
+  private wake: (() => void) | null = null;
+
+  constructor(
+    readonly config: ErrorHandlingConfig,
+    private readonly reporters: ErrorReporter[],
+    private readonly log: Logger,
+  ) {}
+
+  /** True when there is a DLQ reporter (records are written somewhere on failure). */
+  get hasReporters(): boolean {
+    return this.reporters.length > 0;
+  }
+
+  /** Runs one stage for one record. Throws a ConnectException when the failure is not tolerated. */
+  async execute<T>(
+    stage: Stage,
+    executingClass: string,
+    origin: RecordOrigin,
+    operation: () => T | Promise<T>,
+  ): Promise<StageResult<T>> {
+    const start = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = operation();
+        const value = result instanceof Promise ? await result : result;
+        return { ok: true, value };
+      } catch (error) {
+        this.counters.failures++;
+        if (error instanceof RetriableException && !this.stopped && this.canRetry(start)) {
+          this.counters.retries++;
+          await this.backoff(attempt, start);
+          continue;
+        }
+        return this.handleFailure(stage, executingClass, origin, error, attempt);
+      }
+    }
+  }
+
+  /**
+   * Reports a failure that happened outside `execute` (the errant record reporter, a failed
+   * produce). Resolves when reported and tolerated; throws when not tolerated.
+   */
+  async executeFailed(
+    stage: Stage,
+    executingClass: string,
+    origin: RecordOrigin,
+    error: unknown,
+    tolerable = true,
+  ): Promise<void> {
+    this.counters.failures++;
+    await this.handleFailure(stage, executingClass, origin, error, 1, tolerable);
+  }
+
+  private async handleFailure(
+    stage: Stage,
+    executingClass: string,
+    origin: RecordOrigin,
+    error: unknown,
+    attempts: number,
+    tolerable = TOLERABLE_STAGES.has(stage),
+  ): Promise<{ ok: false }> {
+    const err = error instanceof Error ? error : new Error(String(error));
+    const context: ProcessingContext = { stage, executingClass, error: err, attempts, ...origin };
+    if (!tolerable || this.config.tolerance === 'none') {
+      // Kafka reports the failure (log, DLQ) before failing the task only when tolerated;
+      // the error log still helps the user find the record, so it is written here.
+      await this.report(context, true);
+      if (!tolerable && !(error instanceof RetriableException)) {
+        throw new ConnectException('Unhandled exception in error handler', { cause: err });
+      }
+      throw new ConnectException('Tolerance exceeded in error handler', { cause: err });
+    }
+    this.counters.skipped++;
+    await this.report(context, false);
+    return { ok: false };
+  }
+
+  private async report(context: ProcessingContext, logOnly: boolean): Promise<void> {
+    for (const reporter of this.reporters) {
+      if (logOnly && !(reporter as { logOnly?: boolean }).logOnly) continue;
+      await reporter.report(context);
+    }
+  }
+
+  private canRetry(start: number): boolean {
+    const timeout = this.config.retryTimeoutMs;
+    if (timeout < 0) return true;
+    return Date.now() - start < timeout;
+  }
+
+  private async backoff(attempt: number, start: number): Promise<void> {
+    let delay = RETRIES_DELAY_MIN_MS * 2 ** (attempt - 1);
+    if (delay > this.config.retryDelayMaxMs) delay = Math.random() * this.config.retryDelayMaxMs;
+    if (this.config.retryTimeoutMs >= 0)
+      delay = Math.min(delay, start + this.config.retryTimeoutMs - Date.now());
+    if (delay <= 0) return;
+    this.log.debug({ delayMs: Math.round(delay), attempt }, 'retrying after a retriable error');
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = null;
+        resolve();
+      }, delay);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+    });
+  }
+
+  /** Ends any retry in progress (task stopping): the current attempt fails instead of waiting. */
+  stop(): void {
+    this.stopped = true;
+    this.wake?.();
+  }
+
+  async close(): Promise<void> {
+    this.stop();
+    for (const reporter of this.reporters) await reporter.close();
+  }
+}
