@@ -6,6 +6,12 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
+// `sluice-services status | head` closes stdout early: that is not an error.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const cli = new URL('../dist/cli.js', import.meta.url);
 if (!existsSync(cli)) {

@@ -197,6 +197,20 @@ export async function ensureService(
       }
       const lastCommand = daemons.find((d) => d.daemon.pid === started.pid)?.command;
       const extra = started.env ?? {};
+      const state = (startSeconds: number): RunState => ({
+        name: definition.name,
+        version: definition.version,
+        pid: started.pid,
+        connection: started.connection,
+        env: { ...extra, [definition.envVar]: started.connection },
+        logFile: paths.logFile,
+        stateDir: paths.stateDir,
+        startedAt: new Date().toISOString(),
+        startSeconds,
+      });
+      // Record the pid before waiting: if this process is killed while waiting (Ctrl-C),
+      // the next `up` or `down` finds the daemon and reuses or stops it instead of orphaning it.
+      await writeRunState(state(0), run);
       try {
         await waitUntilReady(() => definition.checkReady(started.connection, extra), {
           timeoutMs: definition.readyTimeoutMs ?? 60_000,
@@ -218,6 +232,7 @@ export async function ensureService(
         });
       } catch (error) {
         await stopAll(daemons, definition);
+        await removeRunState(definition.name, run);
         throw new ServiceError({
           service: definition.name,
           problem: (error as Error).message,
@@ -229,23 +244,13 @@ export async function ensureService(
         });
       }
       const startSeconds = (Date.now() - spawnedAt) / 1000;
-      const state: RunState = {
-        name: definition.name,
-        version: definition.version,
-        pid: started.pid,
-        connection: started.connection,
-        env: { ...extra, [definition.envVar]: started.connection },
-        logFile: paths.logFile,
-        stateDir: paths.stateDir,
-        startedAt: new Date().toISOString(),
-        startSeconds,
-      };
-      await writeRunState(state, run);
+      const ready = state(startSeconds);
+      await writeRunState(ready, run);
       progress(`started in ${startSeconds.toFixed(1)} s at ${started.connection}`);
       return {
         name: definition.name,
-        connection: state.connection,
-        env: state.env,
+        connection: ready.connection,
+        env: ready.env,
         origin: 'started',
         installSeconds,
         startSeconds,

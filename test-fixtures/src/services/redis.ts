@@ -49,11 +49,18 @@ export const redis: ServiceDefinition = {
       enableOfflineQueue: false,
       retryStrategy: () => null,
     });
-    client.on('error', () => undefined); // reported through connect()/ping() instead
+    // ioredis rejects connect() with a bare "Connection is closed."; the socket error
+    // (ECONNREFUSED, ...) arrives as an event and is the useful one to report.
+    let socketError: unknown;
+    client.on('error', (error: unknown) => {
+      socketError ??= error;
+    });
     try {
       await client.connect();
       const pong = await client.ping();
       if (pong !== 'PONG') throw new Error(`PING answered ${pong}`);
+    } catch (error) {
+      throw socketError ?? error;
     } finally {
       client.disconnect();
     }
