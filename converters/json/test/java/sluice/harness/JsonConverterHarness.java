@@ -64,6 +64,11 @@ public final class JsonConverterHarness {
     }
 
     private static ObjectNode handle(JsonNode request) {
+        if (request.get("op").asText().equals("info")) {
+            ObjectNode info = NODES.objectNode();
+            info.put("java", System.getProperty("java.specification.version"));
+            return info;
+        }
         Map<String, Object> config = new HashMap<>();
         Iterator<Map.Entry<String, JsonNode>> it = request.path("config").fields();
         while (it.hasNext()) {

@@ -1,0 +1,169 @@
+import { Decimal } from './decimal.js';
+import { DataException } from './errors.js';
+import type { Field, Schema, SchemaType } from './schema.js';
+import { schemaEquals, valuesEqual } from './schema-equality.js';
+import { describeValue, validateStructFields, validateValue } from './validate-value.js';
+
+const BRAND = Symbol.for('@sluice/api:Struct');
+
+/**
+ * A value of a STRUCT schema: one slot per field. `put` checks each value against its field's
+ * schema as it is set; `validate()` checks that every required field is set.
+ */
+export class Struct {
+  readonly schema: Schema;
+  private readonly values: unknown[];
+
+  constructor(schema: Schema) {
+    if (schema.type !== 'STRUCT') {
+      throw new DataException(`Not a struct schema: ${String(schema)}`);
+    }
+    this.schema = schema;
+    this.values = new Array<unknown>(schema.fields.length).fill(null);
+  }
+
+  private lookupField(fieldName: string): Field {
+    const field = this.schema.field(fieldName);
+    if (field === undefined) {
+      throw new DataException(`${fieldName} is not a valid field name of ${String(this.schema)}`);
+    }
+    return field;
+  }
+
+  /** The field's value, or its schema's default when it was not set. */
+  get(field: string | Field): unknown {
+    const f = typeof field === 'string' ? this.lookupField(field) : field;
+    const value = this.values[f.index] ?? null;
+    return value === null ? f.schema.defaultValue : value;
+  }
+
+  /** The field's value as set, without falling back to its default (`null` when unset). */
+  getWithoutDefault(fieldName: string): unknown {
+    return this.values[this.lookupField(fieldName).index] ?? null;
+  }
+
+  private getChecked(fieldName: string, type: SchemaType): unknown {
+    const field = this.lookupField(fieldName);
+    if (field.schema.type !== type) {
+      throw new DataException(`Field '${fieldName}' is not of type ${type}`);
+    }
+    return this.get(field);
+  }
+
+  /** An INT8 field (or its default). */
+  getInt8(fieldName: string): number | null {
+    return this.getChecked(fieldName, 'INT8') as number | null;
+  }
+  /** An INT16 field (or its default). */
+  getInt16(fieldName: string): number | null {
+    return this.getChecked(fieldName, 'INT16') as number | null;
+  }
+  /** An INT32 field (or its default). Date and Time fields hold a `Date`: use `get`. */
+  getInt32(fieldName: string): number | null {
+    return this.getChecked(fieldName, 'INT32') as number | null;
+  }
+  /** An INT64 field (or its default). Timestamp fields hold a `Date`: use `get`. */
+  getInt64(fieldName: string): bigint | null {
+    return this.getChecked(fieldName, 'INT64') as bigint | null;
+  }
+  /** A FLOAT32 field (or its default). */
+  getFloat32(fieldName: string): number | null {
+    return this.getChecked(fieldName, 'FLOAT32') as number | null;
+  }
+  /** A FLOAT64 field (or its default). */
+  getFloat64(fieldName: string): number | null {
+    return this.getChecked(fieldName, 'FLOAT64') as number | null;
+  }
+  /** A BOOLEAN field (or its default). */
+  getBoolean(fieldName: string): boolean | null {
+    return this.getChecked(fieldName, 'BOOLEAN') as boolean | null;
+  }
+  /** A STRING field (or its default). */
+  getString(fieldName: string): string | null {
+    return this.getChecked(fieldName, 'STRING') as string | null;
+  }
+  /** A BYTES field (or its default). Decimal fields hold a `Decimal`: use `getDecimal`. */
+  getBytes(fieldName: string): Uint8Array | null {
+    return this.getChecked(fieldName, 'BYTES') as Uint8Array | null;
+  }
+  /** A Decimal (logical type) field (or its default). */
+  getDecimal(fieldName: string): Decimal | null {
+    return this.getChecked(fieldName, 'BYTES') as Decimal | null;
+  }
+  /** A Date, Time or Timestamp (logical type) field (or its default). */
+  getDate(fieldName: string): Date | null {
+    const value = this.get(fieldName);
+    if (value !== null && !(value instanceof Date)) {
+      throw new DataException(`Field '${fieldName}' does not hold a Date`);
+    }
+    return value;
+  }
+  /** An ARRAY field (or its default). */
+  getArray<T = unknown>(fieldName: string): T[] | null {
+    return this.getChecked(fieldName, 'ARRAY') as T[] | null;
+  }
+  /** A MAP field (or its default). */
+  getMap<K = unknown, V = unknown>(fieldName: string): Map<K, V> | null {
+    return this.getChecked(fieldName, 'MAP') as Map<K, V> | null;
+  }
+  /** A STRUCT field (or its default). */
+  getStruct(fieldName: string): Struct | null {
+    return this.getChecked(fieldName, 'STRUCT') as Struct | null;
+  }
+
+  /** Sets a field after checking the value against the field's schema; returns `this`. */
+  put(field: string | Field, value: unknown): this {
+    const f = this.lookupField(typeof field === 'string' ? field : field.name);
+    validateValue(f.schema, value, f.name);
+    this.values[f.index] = value ?? null;
+    return this;
+  }
+
+  /**
+   * Throws a DataException naming the field path (`customer.address.zip`) unless every required
+   * field without a default is set and every value matches its schema.
+   */
+  validate(): void {
+    validateStructFields(this);
+  }
+
+  /** Same schema (deeply) and equal values (see `valuesEqual`). */
+  equals(other: unknown): boolean {
+    if (other === this) return true;
+    if (!(other instanceof Struct) || !schemaEquals(this.schema, other.schema)) return false;
+    return this.schema.fields.every((f) =>
+      valuesEqual(this.values[f.index] ?? null, other.getWithoutDefault(f.name)),
+    );
+  }
+
+  /** `Struct{name=Ada,age=36}`, listing the fields that are set. */
+  toString(): string {
+    const parts: string[] = [];
+    for (const field of this.schema.fields) {
+      const value = this.values[field.index] ?? null;
+      if (value === null) continue;
+      const shown =
+        value instanceof Date
+          ? value.toISOString()
+          : typeof value === 'object' && !(value instanceof Struct) && !(value instanceof Decimal)
+            ? describeValue(value)
+            : String(value);
+      parts.push(`${field.name}=${shown}`);
+    }
+    return `Struct{${parts.join(',')}}`;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      (value as { [BRAND]?: unknown })[BRAND] === true
+    );
+  }
+}
+
+Object.defineProperty(Struct.prototype, BRAND, { value: true });
