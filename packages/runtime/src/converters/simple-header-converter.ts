@@ -1,4 +1,6 @@
-import { Schema, type SchemaAndValue, Struct } from '@sluice/api';
+import { ConfigDef, type HeaderConverter, Schema, type SchemaAndValue, Struct } from '@sluice/api';
+
+const NO_SETTINGS = new ConfigDef();
 
 function render(value: unknown): unknown {
   if (value instanceof Struct) {
@@ -21,8 +23,12 @@ function render(value: unknown): unknown {
  * as JSON, bytes as base64); bytes read back as the narrowest type that parses — BOOLEAN,
  * INT8..INT64, FLOAT64 — else STRING.
  */
-export class SimpleHeaderConverter {
+export class SimpleHeaderConverter implements HeaderConverter {
   configure(_configs: Record<string, unknown>): void {}
+
+  config(): ConfigDef<object> {
+    return NO_SETTINGS;
+  }
 
   fromConnectHeader(
     _topic: string,

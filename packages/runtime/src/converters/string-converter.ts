@@ -1,4 +1,23 @@
-import { ConfigException, DataException, Schema, type SchemaAndValue } from '@sluice/api';
+import {
+  ConfigDef,
+  ConfigException,
+  type ConnectHeaders,
+  type Converter,
+  DataException,
+  Schema,
+  type SchemaAndValue,
+} from '@sluice/api';
+
+/** StringConverter's one setting (the key/value-specific serializer.encoding forms are read too). */
+export const STRING_CONVERTER_CONFIG_DEF = new ConfigDef().define('converter.encoding', {
+  type: 'STRING',
+  default: 'UTF-8',
+  importance: 'HIGH',
+  documentation: 'The name of the character encoding used to encode and decode strings.',
+});
+
+/** Converters without settings share an empty ConfigDef. */
+const NO_SETTINGS = new ConfigDef();
 
 const ENCODINGS: Record<string, BufferEncoding> = {
   'utf-8': 'utf8',
@@ -31,21 +50,34 @@ export function encodingOf(configs: Record<string, unknown>, isKey: boolean): Bu
  * Kafka's StringConverter: any value as its string form in `converter.encoding` (UTF-8);
  * bytes read back as an optional STRING.
  */
-export class StringConverter {
+export class StringConverter implements Converter {
   private encoding: BufferEncoding = 'utf8';
+
+  config(): ConfigDef<object> {
+    return STRING_CONVERTER_CONFIG_DEF;
+  }
 
   configure(configs: Record<string, unknown>, isKey: boolean): void {
     this.encoding = encodingOf(configs, isKey);
   }
 
-  fromConnectData(_topic: string, _schema: Schema | null, value: unknown): Uint8Array | null {
+  fromConnectData(
+    _topic: string,
+    _headers: ConnectHeaders,
+    _schema: Schema | null,
+    value: unknown,
+  ): Uint8Array | null {
     if (value === null || value === undefined) return null;
     if (value instanceof Uint8Array)
       return Buffer.from(Buffer.from(value).toString(this.encoding), this.encoding);
     return Buffer.from(String(value), this.encoding);
   }
 
-  toConnectData(_topic: string, value: Uint8Array | null): SchemaAndValue {
+  toConnectData(
+    _topic: string,
+    _headers: ConnectHeaders,
+    value: Uint8Array | null,
+  ): SchemaAndValue {
     if (value === null) return { schema: Schema.OPTIONAL_STRING_SCHEMA, value: null };
     return {
       schema: Schema.OPTIONAL_STRING_SCHEMA,
@@ -57,10 +89,19 @@ export class StringConverter {
 }
 
 /** Kafka's ByteArrayConverter: passes BYTES through unchanged. */
-export class ByteArrayConverter {
+export class ByteArrayConverter implements Converter {
   configure(_configs: Record<string, unknown>, _isKey: boolean): void {}
 
-  fromConnectData(topic: string, schema: Schema | null, value: unknown): Uint8Array | null {
+  config(): ConfigDef<object> {
+    return NO_SETTINGS;
+  }
+
+  fromConnectData(
+    topic: string,
+    _headers: ConnectHeaders,
+    schema: Schema | null,
+    value: unknown,
+  ): Uint8Array | null {
     if (schema !== null && schema.type !== 'BYTES') {
       throw new DataException(`Invalid schema type for ByteArrayConverter: ${schema.type}`, {
         topic,
@@ -75,7 +116,11 @@ export class ByteArrayConverter {
     );
   }
 
-  toConnectData(_topic: string, value: Uint8Array | null): SchemaAndValue {
+  toConnectData(
+    _topic: string,
+    _headers: ConnectHeaders,
+    value: Uint8Array | null,
+  ): SchemaAndValue {
     return { schema: Schema.OPTIONAL_BYTES_SCHEMA, value };
   }
 
@@ -85,10 +130,14 @@ export class ByteArrayConverter {
 type NumberType = 'INT16' | 'INT32' | 'INT64' | 'FLOAT32' | 'FLOAT64';
 
 /** Kafka's number converters (Short/Integer/Long/Float/Double): big-endian fixed-width values. */
-abstract class NumberConverter {
+abstract class NumberConverter implements Converter {
   protected abstract readonly type: NumberType;
 
   configure(_configs: Record<string, unknown>, _isKey: boolean): void {}
+
+  config(): ConfigDef<object> {
+    return NO_SETTINGS;
+  }
 
   private schema(): Schema {
     switch (this.type) {
@@ -105,7 +154,12 @@ abstract class NumberConverter {
     }
   }
 
-  fromConnectData(topic: string, schema: Schema | null, value: unknown): Uint8Array | null {
+  fromConnectData(
+    topic: string,
+    _headers: ConnectHeaders,
+    schema: Schema | null,
+    value: unknown,
+  ): Uint8Array | null {
     if (schema !== null && schema.type !== this.type) {
       throw new DataException(`Invalid schema type ${schema.type} for a ${this.type} converter`, {
         topic,
@@ -130,7 +184,7 @@ abstract class NumberConverter {
     return buf;
   }
 
-  toConnectData(topic: string, value: Uint8Array | null): SchemaAndValue {
+  toConnectData(topic: string, _headers: ConnectHeaders, value: Uint8Array | null): SchemaAndValue {
     if (value === null) return { schema: this.schema(), value: null };
     const buf = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
     const size =

@@ -3,7 +3,14 @@
  * @sluice/api structurally; keeping the runtime's view in one file makes the loader's
  * contract check and the runners agree on the same method lists.
  */
-import type { Header, Schema, SchemaAndValue, SinkRecord, SourceRecord } from '@sluice/api';
+import type {
+  ConnectHeaders,
+  Header,
+  Schema,
+  SchemaAndValue,
+  SinkRecord,
+  SourceRecord,
+} from '@sluice/api';
 
 type MaybePromise<T> = T | Promise<T>;
 
@@ -11,14 +18,14 @@ export interface ConverterLike {
   configure(configs: Record<string, unknown>, isKey: boolean): MaybePromise<void>;
   fromConnectData(
     topic: string,
+    headers: ConnectHeaders,
     schema: Schema | null,
     value: unknown,
-    headers?: unknown,
   ): MaybePromise<Uint8Array | null>;
   toConnectData(
     topic: string,
+    headers: ConnectHeaders,
     value: Uint8Array | null,
-    headers?: unknown,
   ): MaybePromise<SchemaAndValue>;
   close?(): MaybePromise<void>;
 }

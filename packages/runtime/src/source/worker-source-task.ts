@@ -186,7 +186,7 @@ export class WorkerSourceTask {
     const r = record as SourceRecord;
     failed.topic = r.topic;
     const keyBytes = await errorOperator.execute('KEY_CONVERTER', converters.keyClass, origin, () =>
-      converters.key.fromConnectData(r.topic, r.keySchema, r.key, r.headers),
+      converters.key.fromConnectData(r.topic, r.headers, r.keySchema, r.key),
     );
     if (!keyBytes.ok) return skip();
     failed.key = keyBytes.value;
@@ -194,7 +194,7 @@ export class WorkerSourceTask {
       'VALUE_CONVERTER',
       converters.valueClass,
       origin,
-      () => converters.value.fromConnectData(r.topic, r.valueSchema, r.value, r.headers),
+      () => converters.value.fromConnectData(r.topic, r.headers, r.valueSchema, r.value),
     );
     if (!valueBytes.ok) return skip();
     failed.value = valueBytes.value;

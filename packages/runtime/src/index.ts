@@ -1,0 +1,49 @@
+export {
+  type ConfigProviderLike,
+  ConfigTransformer,
+  createConfigProviders,
+  DirectoryConfigProvider,
+  EnvVarConfigProvider,
+  FileConfigProvider,
+} from './config/config-providers.js';
+export {
+  CONNECTOR_CONFIG_DEF,
+  type CommonConnectorConfig,
+  parseConnectorConfig,
+  SINK_CONNECTOR_CONFIG_DEF,
+  SOURCE_CONNECTOR_CONFIG_DEF,
+} from './config/connector-config.js';
+export { parseProperties, readConfigFile } from './config/properties-file.js';
+export { parseWorkerConfig, WORKER_CONFIG_DEF, type WorkerConfig } from './config/worker-config.js';
+export { SimpleHeaderConverter } from './converters/simple-header-converter.js';
+export {
+  ByteArrayConverter,
+  DoubleConverter,
+  FloatConverter,
+  IntegerConverter,
+  LongConverter,
+  ShortConverter,
+  StringConverter,
+} from './converters/string-converter.js';
+export { DLQ_HEADERS, ERROR_HEADER_PREFIX } from './errors/dead-letter-queue-reporter.js';
+export type { Stage } from './errors/stage.js';
+export type * from './kafka/kafka-port.js';
+export { KafkajsClientFactory } from './kafka/kafkajs-client.js';
+export { connectorLogger, createLogger, type Logger, silentLogger } from './logging/logger.js';
+export { builtinPlugins } from './plugins/builtin-plugins.js';
+export {
+  type LoadedPlugins,
+  loadPlugins,
+  type PluginLoaderOptions,
+} from './plugins/plugin-loader.js';
+export {
+  type PluginConflict,
+  type PluginDescriptor,
+  PluginLoadException,
+  PluginRegistry,
+  type PluginRole,
+} from './plugins/plugin-registry.js';
+export { FileOffsetStore } from './storage/file-offset-store.js';
+export { MemoryOffsetStore, type OffsetBackingStore } from './storage/offset-store.js';
+export { RUNTIME_VERSION } from './version.js';
+export type { ConnectorTaskId, ConnectState } from './worker-task/task-status.js';
