@@ -1,9 +1,8 @@
 export {
   CONVERTER_TYPE_CONFIG,
   DECIMAL_FORMAT_CONFIG,
-  JSON_CONVERTER_CONFIG_KEYS,
+  JSON_CONVERTER_CONFIG_DEF,
   type JsonConverterConfig,
-  type JsonConverterConfigKey,
   parseJsonConverterConfig,
   REPLACE_NULL_WITH_DEFAULT_CONFIG,
   SCHEMAS_CACHE_SIZE_CONFIG,

@@ -1,10 +1,15 @@
 import {
+  type ConfigDef,
   DataException,
   NULL_SCHEMA_AND_VALUE,
   type Schema,
   type SchemaAndValue,
 } from '@sluice/api';
-import { type JsonConverterConfig, parseJsonConverterConfig } from './config.js';
+import {
+  JSON_CONVERTER_CONFIG_DEF,
+  type JsonConverterConfig,
+  parseJsonConverterConfig,
+} from './config.js';
 import {
   ExactNumber,
   isDoubleSafe,
@@ -52,7 +57,7 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
  * Also a header converter, as in Kafka.
  */
 export class JsonConverter {
-  private config: JsonConverterConfig = parseJsonConverterConfig({});
+  private parsed: JsonConverterConfig = parseJsonConverterConfig({});
   private writeCache = new LruCache<Schema, WriteEntry>(1000);
   private readCache = new LruCache<string, ReadEntry>(1000);
 
@@ -62,14 +67,19 @@ export class JsonConverter {
       configs['converter.type'] === undefined
         ? { ...configs, 'converter.type': isKey ? 'key' : 'value' }
         : configs;
-    this.config = parseJsonConverterConfig(withType);
-    this.writeCache = new LruCache(this.config.schemasCacheSize);
-    this.readCache = new LruCache(this.config.schemasCacheSize);
+    this.parsed = parseJsonConverterConfig(withType);
+    this.writeCache = new LruCache(this.parsed.schemasCacheSize);
+    this.readCache = new LruCache(this.parsed.schemasCacheSize);
+  }
+
+  /** The converter's configuration definition (Kafka's JsonConverterConfig keys). */
+  config(): ConfigDef<object> {
+    return JSON_CONVERTER_CONFIG_DEF;
   }
 
   /** The parsed configuration in force. */
   get settings(): JsonConverterConfig {
-    return this.config;
+    return this.parsed;
   }
 
   /** Connect data → JSON bytes; `null` for a schemaless null (a tombstone). */
@@ -136,18 +146,18 @@ export class JsonConverter {
   toJsonText(schema: Schema | null, value: unknown): string {
     if (schema === null) {
       const payload = writeSchemaless(value);
-      return this.config.schemasEnable ? `${NULL_SCHEMA_HEAD}${payload}}` : payload;
+      return this.parsed.schemasEnable ? `${NULL_SCHEMA_HEAD}${payload}}` : payload;
     }
     const entry = this.writeEntry(schema);
-    return this.config.schemasEnable ? `${entry.head}${entry.write(value)}}` : entry.write(value);
+    return this.parsed.schemasEnable ? `${entry.head}${entry.write(value)}}` : entry.write(value);
   }
 
   private writeEntry(schema: Schema): WriteEntry {
     let entry = this.writeCache.get(schema);
     if (entry === undefined) {
-      const write = compileWriter(schema, this.config);
-      const head = this.config.schemasEnable
-        ? `${ENVELOPE_HEAD}${schemaToJson(schema, this.config)}${PAYLOAD_SEPARATOR}`
+      const write = compileWriter(schema, this.parsed);
+      const head = this.parsed.schemasEnable
+        ? `${ENVELOPE_HEAD}${schemaToJson(schema, this.parsed)}${PAYLOAD_SEPARATOR}`
         : '';
       entry = { head, write };
       this.writeCache.set(schema, entry);
@@ -157,7 +167,7 @@ export class JsonConverter {
 
   /** Connect data of one JSON document (envelope expected when schemas are enabled). */
   fromJsonText(text: string): SchemaAndValue {
-    if (!this.config.schemasEnable) {
+    if (!this.parsed.schemasEnable) {
       if (text.trim() === '') return NULL_SCHEMA_AND_VALUE; // Jackson reads no content as "missing"
       return { schema: null, value: parseSchemaless(text) };
     }
@@ -206,7 +216,7 @@ export class JsonConverter {
   }
 
   private readEntry(schemaJson: JsonValue): ReadEntry {
-    const options: ReadOptions = this.config;
+    const options: ReadOptions = this.parsed;
     const schema = schemaFromJson(schemaJson, options);
     return { schema, read: schema === null ? readSchemaless : compileReader(schema, options) };
   }
