@@ -52,8 +52,10 @@ describe('JsonConverter configuration', () => {
   });
 
   it('documents every key in the README config table', () => {
+    // The formatter pads table cells; compare the cells, not the padding.
+    const cells = (markdown: string) => markdown.replace(/ *\| */g, '|').replace(/-{3,}/g, '---');
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    expect(readme).toContain(JSON_CONVERTER_CONFIG_DEF.toMarkdown().trim());
+    expect(cells(readme)).toContain(cells(JSON_CONVERTER_CONFIG_DEF.toMarkdown().trim()));
   });
 });
 
