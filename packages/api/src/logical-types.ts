@@ -45,10 +45,14 @@ function fromDays(days: number): Date {
   return new Date(days * MILLIS_PER_DAY);
 }
 
-/** Milliseconds since midnight of a Date on 1970-01-01 UTC; throws a DataException otherwise. */
+/**
+ * Milliseconds since midnight of a Date on 1970-01-01 UTC; throws a DataException otherwise.
+ * 86400000 (24:00, the end of the day, which SQL `time` columns can hold) is accepted, as Kafka's
+ * `Time.fromLogical` accepts it.
+ */
 function toMillisOfDay(date: Date): number {
   const ms = checkDate(date, 'Time');
-  if (ms < 0 || ms >= MILLIS_PER_DAY) {
+  if (ms < 0 || ms > MILLIS_PER_DAY) {
     throw new DataException(
       `Kafka Connect Time type should not have any date fields set to non-zero values: ${date.toISOString()}`,
     );
@@ -56,11 +60,12 @@ function toMillisOfDay(date: Date): number {
   return ms;
 }
 
-/** The Date on 1970-01-01 UTC `millis` milliseconds after midnight. */
+/** The Date `millis` milliseconds after midnight 1970-01-01 UTC, for `millis` in [0, 86400000]. */
 function fromMillisOfDay(millis: number): Date {
-  if (!Number.isInteger(millis) || millis < 0 || millis >= MILLIS_PER_DAY) {
+  // Kafka's Time.toLogical accepts 86400000 (24:00) too; refusing it would fail data Kafka wrote.
+  if (!Number.isInteger(millis) || millis < 0 || millis > MILLIS_PER_DAY) {
     throw new DataException(
-      `Time values must use number of milliseconds greater than or equal to 0 and less than 86400000, got ${millis}`,
+      `Time values must use number of milliseconds greater than or equal to 0 and at most 86400000, got ${millis}`,
     );
   }
   return new Date(millis);
@@ -109,7 +114,7 @@ export const ConnectTime = Object.freeze({
     checkSchema(schema, TIME_LOGICAL_NAME, 'Time');
     return toMillisOfDay(value);
   },
-  /** The Time value of INT32 milliseconds since midnight, in [0, 86400000). */
+  /** The Time value of INT32 milliseconds since midnight, in [0, 86400000]. */
   toLogical(schema: Schema, millis: number): Date {
     checkSchema(schema, TIME_LOGICAL_NAME, 'Time');
     return fromMillisOfDay(millis);

@@ -80,11 +80,10 @@ function projectStruct(source: Schema, value: unknown, target: Schema): Struct {
         }
         throw error;
       }
-    } else if (targetField.schema.optional) {
-      // A new optional field stays unset.
     } else if (targetField.schema.defaultValue !== null) {
+      // Kafka writes the default even for an optional field, so a converter sees it as set.
       projected.put(name, targetField.schema.defaultValue);
-    } else {
+    } else if (!targetField.schema.optional) {
       throw new SchemaProjectorException(
         `Required field \`${name}\` is missing from source schema: ${String(source)}`,
       );

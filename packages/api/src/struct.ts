@@ -1,8 +1,14 @@
 import { Decimal } from './decimal.js';
 import { DataException } from './errors.js';
+import { DECIMAL_LOGICAL_NAME } from './logical-names.js';
 import type { Field, Schema, SchemaType } from './schema.js';
 import { schemaEquals, valuesEqual } from './schema-equality.js';
-import { describeValue, validateStructFields, validateValue } from './validate-value.js';
+import {
+  describeValue,
+  logicalType,
+  validateStructFields,
+  validateValue,
+} from './validate-value.js';
 
 const BRAND = Symbol.for('@sluice/api:Struct');
 
@@ -42,10 +48,22 @@ export class Struct {
     return this.values[this.lookupField(fieldName).index] ?? null;
   }
 
-  private getChecked(fieldName: string, type: SchemaType): unknown {
+  /**
+   * The value of a field of `type` that is the logical type `logical` (or no logical type). A
+   * logical field holds a Decimal or a Date, so the getter of its underlying type would mistype it.
+   */
+  private getChecked(fieldName: string, type: SchemaType, logical: string | null = null): unknown {
     const field = this.lookupField(fieldName);
     if (field.schema.type !== type) {
       throw new DataException(`Field '${fieldName}' is not of type ${type}`);
+    }
+    const actual = logicalType(field.schema);
+    if (actual !== logical) {
+      const hint =
+        actual === null
+          ? `is not a ${logical}`
+          : `is a ${actual}: use ${actual === DECIMAL_LOGICAL_NAME ? 'getDecimal' : 'getDate'}`;
+      throw new DataException(`Field '${fieldName}' ${hint}`);
     }
     return this.get(field);
   }
@@ -88,7 +106,7 @@ export class Struct {
   }
   /** A Decimal (logical type) field (or its default). */
   getDecimal(fieldName: string): Decimal | null {
-    return this.getChecked(fieldName, 'BYTES') as Decimal | null;
+    return this.getChecked(fieldName, 'BYTES', DECIMAL_LOGICAL_NAME) as Decimal | null;
   }
   /** A Date, Time or Timestamp (logical type) field (or its default). */
   getDate(fieldName: string): Date | null {

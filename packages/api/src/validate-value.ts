@@ -68,7 +68,7 @@ function keyLabel(key: unknown): string {
 }
 
 /** The logical type name of a schema, when its name and underlying type are those of one. */
-function logicalType(schema: Schema): string | null {
+export function logicalType(schema: Schema): string | null {
   switch (schema.name) {
     case DECIMAL_LOGICAL_NAME:
       return schema.type === 'BYTES' ? DECIMAL_LOGICAL_NAME : null;
@@ -96,7 +96,8 @@ function validateLogical(logical: string, schema: Schema, value: unknown, path: 
   if (logical === DATE_LOGICAL_NAME && ms % MILLIS_PER_DAY !== 0) {
     fail(schema, value, path, 'a Date at midnight UTC (a Connect Date has no time of day)');
   }
-  if (logical === TIME_LOGICAL_NAME && (ms < 0 || ms >= MILLIS_PER_DAY)) {
+  // 86400000 (24:00) is a valid Time, as in Kafka's Time.fromLogical.
+  if (logical === TIME_LOGICAL_NAME && (ms < 0 || ms > MILLIS_PER_DAY)) {
     fail(schema, value, path, 'a Date on 1970-01-01 UTC (a Connect Time has no date part)');
   }
 }
