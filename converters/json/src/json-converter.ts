@@ -60,6 +60,7 @@ export class JsonConverter {
   private parsed: JsonConverterConfig = parseJsonConverterConfig({});
   private writeCache = new LruCache<Schema, WriteEntry>(1000);
   private readCache = new LruCache<string, ReadEntry>(1000);
+  private lastRead: { readonly schemaText: string; readonly entry: ReadEntry } | undefined;
 
   /** Applies converter configs (`schemas.enable`, `decimal.format`, ...). */
   configure(configs: Readonly<Record<string, unknown>>, isKey = false): void {
@@ -70,6 +71,7 @@ export class JsonConverter {
     this.parsed = parseJsonConverterConfig(withType);
     this.writeCache = new LruCache(this.parsed.schemasCacheSize);
     this.readCache = new LruCache(this.parsed.schemasCacheSize);
+    this.lastRead = undefined;
   }
 
   /** The converter's configuration definition (Kafka's JsonConverterConfig keys). */
@@ -182,18 +184,27 @@ export class JsonConverter {
     if (!text.startsWith(ENVELOPE_HEAD) || text.charCodeAt(text.length - 1) !== 0x7d) {
       return undefined;
     }
+    // Most topics carry one schema: compare in place with the last one before slicing and
+    // hashing the schema text for the cache.
+    const last = this.lastRead;
+    if (
+      last !== undefined &&
+      text.startsWith(last.schemaText, ENVELOPE_HEAD.length) &&
+      text.startsWith(PAYLOAD_SEPARATOR, ENVELOPE_HEAD.length + last.schemaText.length)
+    ) {
+      const start = ENVELOPE_HEAD.length + last.schemaText.length + PAYLOAD_SEPARATOR.length;
+      const payload = parsePayload(text.slice(start, -1));
+      if (payload !== undefined)
+        return { schema: last.entry.schema, value: last.entry.read(payload) };
+    }
     let separator = text.indexOf(PAYLOAD_SEPARATOR, ENVELOPE_HEAD.length);
     while (separator !== -1) {
       const schemaText = text.slice(ENVELOPE_HEAD.length, separator);
       const entry = this.readCache.get(schemaText) ?? this.compileSchemaText(schemaText);
       if (entry !== undefined) {
-        const payloadText = text.slice(separator + PAYLOAD_SEPARATOR.length, -1);
-        let payload: JsonValue;
-        try {
-          payload = parseJson(payloadText);
-        } catch {
-          return undefined; // not the simple shape after all: the general path reports it
-        }
+        const payload = parsePayload(text.slice(separator + PAYLOAD_SEPARATOR.length, -1));
+        if (payload === undefined) return undefined;
+        this.lastRead = { schemaText, entry };
         return { schema: entry.schema, value: entry.read(payload) };
       }
       separator = text.indexOf(PAYLOAD_SEPARATOR, separator + 1);
@@ -248,6 +259,15 @@ export class JsonConverter {
       if (key !== undefined) this.readCache.set(key, entry);
     }
     return { schema: entry.schema, value: entry.read(json.payload) };
+  }
+}
+
+/** The payload of a simple envelope, or undefined when it is not one JSON value (the general path reports it). */
+function parsePayload(payloadText: string): JsonValue | undefined {
+  try {
+    return parseJson(payloadText);
+  } catch {
+    return undefined;
   }
 }
 

@@ -101,6 +101,26 @@ describe('JsonConverter data', () => {
     expect(text(c.fromConnectData(TOPIC, headers, null, { ok: true }))).toBe('{"ok":true}');
   });
 
+  it('reads messages of alternating schemas each with its own schema', () => {
+    const c = converter();
+    const small = SchemaBuilder.struct().field('id', Schema.INT64_SCHEMA).build();
+    const first = c.fromConnectData(
+      TOPIC,
+      headers,
+      schema,
+      new Struct(schema).put('id', 1n).put('amount', Decimal.fromString('1.00')),
+    );
+    const second = c.fromConnectData(TOPIC, headers, small, new Struct(small).put('id', 2n));
+    for (const bytes of [first, first, second, first, second, second]) {
+      const back = c.toConnectData(TOPIC, headers, bytes);
+      expect(text(c.fromConnectData(TOPIC, headers, back.schema, back.value))).toBe(text(bytes));
+    }
+    const extra = bytesOf(`${text(first).slice(0, -1)},"extra":1}`);
+    expect(() => c.toConnectData(TOPIC, headers, extra)).toThrow(
+      /may not contain additional fields/,
+    );
+  });
+
   it('turns a null value into a tombstone and back', () => {
     const c = converter();
     expect(c.fromConnectData(TOPIC, headers, null, null)).toBeNull();
