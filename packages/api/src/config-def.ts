@@ -324,8 +324,14 @@ function lookup(props: ConfigProps, name: string): unknown {
 
 function problemsOf(error: unknown, key: ConfigKey, value: unknown): ConfigProblem[] {
   if (error instanceof ConfigException) {
+    // Attribute every problem to the key being checked: an embedded key's validator reports the
+    // name without its prefix (as in Kafka), and a custom validator may pass the raw secret.
     return error.problems.length > 0
-      ? [...error.problems]
+      ? error.problems.map((p) => ({
+          key: key.name,
+          value: shown(key.type, p.value),
+          message: p.message,
+        }))
       : [{ key: key.name, value: shown(key.type, value), message: error.message }];
   }
   const reason = error instanceof Error ? error.message : String(error);

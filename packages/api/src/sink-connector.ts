@@ -20,6 +20,14 @@ export abstract class SinkConnector extends Connector {
 
   declare protected context: SinkConnectorContext;
 
+  /** Called by the runtime before `start`. */
+  override initialize(
+    context: SinkConnectorContext,
+    taskConfigs?: readonly ConnectorProps[],
+  ): void {
+    super.initialize(context, taskConfigs);
+  }
+
   abstract override taskClass(): TaskClass<SinkTask>;
 
   /**

@@ -30,6 +30,14 @@ export interface SourceOffsetAlteration {
 export abstract class SourceConnector extends Connector {
   declare protected context: SourceConnectorContext;
 
+  /** Called by the runtime before `start`, with the context a source connector needs. */
+  override initialize(
+    context: SourceConnectorContext,
+    taskConfigs?: readonly ConnectorProps[],
+  ): void {
+    super.initialize(context, taskConfigs);
+  }
+
   abstract override taskClass(): TaskClass<SourceTask>;
 
   /**
