@@ -27,6 +27,21 @@ export {
 } from './converters/string-converter.js';
 export { DLQ_HEADERS, ERROR_HEADER_PREFIX } from './errors/dead-letter-queue-reporter.js';
 export type { Stage } from './errors/stage.js';
+export {
+  type ConnectorInfo,
+  type ConnectorOffsets,
+  type ConnectorStateInfo,
+  type RestartRequest,
+  StandaloneHerder,
+  type StateInfo,
+  type TargetState,
+} from './herder/standalone-herder.js';
+export {
+  createStandalone,
+  type Standalone,
+  type StandaloneOptions,
+  validateConnectorConfigs,
+} from './herder/standalone-worker.js';
 export type * from './kafka/kafka-port.js';
 export { KafkajsClientFactory } from './kafka/kafkajs-client.js';
 export { connectorLogger, createLogger, type Logger, silentLogger } from './logging/logger.js';
@@ -43,7 +58,15 @@ export {
   PluginRegistry,
   type PluginRole,
 } from './plugins/plugin-registry.js';
+export { WorkerSinkTask, type WorkerSinkTaskOptions } from './sink/worker-sink-task.js';
+export { WorkerSourceTask, type WorkerSourceTaskOptions } from './source/worker-source-task.js';
 export { FileOffsetStore } from './storage/file-offset-store.js';
 export { MemoryOffsetStore, type OffsetBackingStore } from './storage/offset-store.js';
 export { RUNTIME_VERSION } from './version.js';
+export {
+  type ConnectorInstance,
+  type ConnectorType,
+  type TaskRunner,
+  Worker,
+} from './worker/worker.js';
 export type { ConnectorTaskId, ConnectState } from './worker-task/task-status.js';

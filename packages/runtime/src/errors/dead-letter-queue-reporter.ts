@@ -134,7 +134,8 @@ export class DeadLetterQueueReporter implements ErrorReporter {
     }
   }
 
+  /** Flushes and closes the reporter's producer (each reporter owns its own). */
   async close(): Promise<void> {
-    await this.producer.flush();
+    await this.producer.disconnect();
   }
 }

@@ -76,6 +76,8 @@ function kafkaLogCreator(log: Logger) {
     ({ level, log: entry }: { level: number; log: { message: string; [k: string]: unknown } }) => {
       const { message, timestamp: _t, logger: _l, ...rest } = entry;
       const fields = { kafkajs: rest };
+      // Said for every idempotent producer with bounded retries, which is what we want.
+      if (message.startsWith('Limiting retries for the idempotent producer')) return;
       if (level === logLevel.ERROR) log.error(fields, message);
       else if (level === logLevel.WARN) log.warn(fields, message);
       else if (level === logLevel.INFO) log.debug(fields, message);

@@ -104,23 +104,27 @@ export function declaredPlugin(
   };
 }
 
-/** A plugin shipped inside the runtime (string/bytes converters, SimpleHeaderConverter). */
+/**
+ * A plugin given as a class rather than found on disk: the runtime's built-ins (string/bytes
+ * converters, SimpleHeaderConverter), or plugins an embedding application registers.
+ */
 export function builtinPlugin(
   kind: PluginKind,
   name: string,
   aliases: readonly string[],
   cls: PluginClass,
   version: string,
+  packageName = '@sluice/runtime',
 ): PluginDescriptor {
   return {
     kind,
     name,
-    packageName: '@sluice/runtime',
-    qualifiedName: `@sluice/runtime/${name}`,
+    packageName,
+    qualifiedName: `${packageName}/${name}`,
     aliases,
     version,
     location: 'builtin',
-    load: async () => checkPluginExport(kind, cls, '@sluice/runtime', name),
+    load: async () => checkPluginExport(kind, cls, packageName, name),
   };
 }
 

@@ -81,6 +81,7 @@ export class WorkerSourceTask {
       task.initialize?.({ configs: () => this.o.taskConfig, offsetStorageReader: () => reader });
       await task.start(this.o.taskConfig);
       started = true;
+      await this.o.producer.connect();
       log.info('source task started');
       if (this.paused) status.onPause(id);
       else status.onStartup(id);

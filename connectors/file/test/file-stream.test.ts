@@ -1,0 +1,134 @@
+import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  ConfigException,
+  type OffsetStorageReader,
+  SinkRecord,
+  type SinkTaskContext,
+  type SourceRecord,
+  type SourceTaskContext,
+  TopicPartitionMap,
+} from '@sluice/api';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  FileStreamSinkConnector,
+  FileStreamSinkTask,
+  FileStreamSourceConnector,
+  FileStreamSourceTask,
+} from '../src/index.js';
+
+let dir: string;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'sluice-file-'));
+});
+
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function sourceContext(committed: Record<string, unknown> | null): SourceTaskContext {
+  const reader: OffsetStorageReader = {
+    offset: async () => committed,
+    offsets: async (partitions) => new Map(partitions.map((p) => [p, committed])),
+  } as OffsetStorageReader;
+  return {
+    configs: () => ({}),
+    offsetStorageReader: () => reader,
+    transactionContext: () => null,
+  };
+}
+
+async function startSource(
+  file: string,
+  committed: Record<string, unknown> | null,
+  batchSize = 2000,
+): Promise<FileStreamSourceTask> {
+  const task = new FileStreamSourceTask();
+  task.initialize(sourceContext(committed));
+  await task.start({ file, topic: 'lines', 'batch.size': String(batchSize) });
+  return task;
+}
+
+async function pollAll(task: FileStreamSourceTask): Promise<SourceRecord[]> {
+  const out: SourceRecord[] = [];
+  for (;;) {
+    const records = await task.poll();
+    if (!records || records.length === 0) return out;
+    out.push(...records);
+  }
+}
+
+describe('FileStreamSource', () => {
+  it('emits one record per complete line with the byte position after it as offset', async () => {
+    const file = join(dir, 'in.txt');
+    await writeFile(file, 'alpha\r\nbé\n\nlast-no-newline');
+    const task = await startSource(file, null);
+    const records = await pollAll(task);
+    expect(records.map((r) => r.value)).toEqual(['alpha', 'bé', '']);
+    expect(records.map((r) => r.sourceOffset)).toEqual([
+      { position: 7 },
+      { position: 11 },
+      { position: 12 },
+    ]);
+    expect(records[0]?.sourcePartition).toEqual({ filename: file });
+    expect(records[0]?.topic).toBe('lines');
+    // The partial line is sent once its newline is written.
+    await appendFile(file, '\nmore\n');
+    expect((await pollAll(task)).map((r) => r.value)).toEqual(['last-no-newline', 'more']);
+    await task.stop();
+  });
+
+  it('resumes after the committed position and respects batch.size', async () => {
+    const file = join(dir, 'in.txt');
+    await writeFile(file, 'one\ntwo\nthree\nfour\n');
+    const task = await startSource(file, { position: 4 }, 2);
+    const first = await task.poll();
+    expect(first?.map((r) => r.value)).toEqual(['two', 'three']);
+    expect((await task.poll())?.map((r) => r.value)).toEqual(['four']);
+    await task.stop();
+  });
+
+  it('waits for a file that does not exist yet', async () => {
+    const file = join(dir, 'later.txt');
+    const task = await startSource(file, null);
+    expect(await task.poll()).toBeNull();
+    await writeFile(file, 'hello\n');
+    expect((await task.poll())?.map((r) => r.value)).toEqual(['hello']);
+    await task.stop();
+  });
+
+  it('refuses a config without topic or with several topics, naming the keys', () => {
+    const connector = new FileStreamSourceConnector();
+    const values = connector.validate({ file: '/x', topic: 'a,b' }) as {
+      configValues: Array<{ name: string; errorMessages: string[] }>;
+    };
+    expect(values.configValues.find((v) => v.name === 'topic')?.errorMessages).toHaveLength(1);
+    expect(() => connector.start({ file: '/x' })).toThrow(ConfigException);
+    connector.start({ file: '/x', topic: 't' });
+    expect(connector.taskConfigs(4)).toEqual([{ file: '/x', topic: 't', 'batch.size': '2000' }]);
+  });
+});
+
+describe('FileStreamSink', () => {
+  it('appends each value as a line and makes it durable on preCommit', async () => {
+    const file = join(dir, 'out.txt');
+    await writeFile(file, 'existing\n');
+    const task = new FileStreamSinkTask();
+    task.initialize({} as SinkTaskContext);
+    await task.start({ file, topics: 't' });
+    const record = (offset: number, value: unknown) =>
+      new SinkRecord({ topic: 't', kafkaPartition: 0, kafkaOffset: offset, value });
+    await task.put([record(0, 'a'), record(1, null), record(2, { n: 1 })]);
+    const offsets = new TopicPartitionMap([[{ topic: 't', partition: 0 }, { offset: 3 }]]);
+    expect((await task.preCommit(offsets)).get({ topic: 't', partition: 0 })).toEqual({
+      offset: 3,
+    });
+    expect(await readFile(file, 'utf8')).toBe('existing\na\nnull\n{"n":1}\n');
+    await task.stop();
+    const connector = new FileStreamSinkConnector();
+    connector.start({ file, topics: 't' });
+    expect(connector.taskConfigs(2)).toHaveLength(2);
+  });
+});

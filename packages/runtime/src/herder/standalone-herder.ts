@@ -1,0 +1,581 @@
+import {
+  AlreadyExistsException,
+  ConfigException,
+  type ConfigProblem,
+  ConnectException,
+  NotFoundException,
+} from '@sluice/api';
+import { stackTrace } from '../errors/processing-context.js';
+import { connectorLogger, type Logger } from '../logging/logger.js';
+import type { ConnectorContextLike } from '../plugins/contracts.js';
+import { parseOffsetJson } from '../storage/offset-json.js';
+import { OffsetStorageReaderImpl } from '../storage/offset-storage-reader.js';
+import { parseOffsetKey } from '../storage/offset-store.js';
+import type { ConnectorInstance, ConnectorType, TaskRunner, Worker } from '../worker/worker.js';
+import type {
+  ConnectorTaskId,
+  ConnectState,
+  TaskStatusListener,
+} from '../worker-task/task-status.js';
+
+/** What the user asked a connector to be (Kafka's TargetState). */
+export type TargetState = 'STARTED' | 'PAUSED' | 'STOPPED';
+
+/** One connector or task state as the REST API shows it. */
+export interface StateInfo {
+  state: ConnectState;
+  worker_id: string;
+  trace?: string;
+}
+
+/** `GET /connectors/{name}/status`. */
+export interface ConnectorStateInfo {
+  name: string;
+  connector: StateInfo;
+  tasks: Array<StateInfo & { id: number }>;
+  type: ConnectorType;
+}
+
+/** `GET /connectors/{name}`. */
+export interface ConnectorInfo {
+  name: string;
+  config: Record<string, string>;
+  tasks: ConnectorTaskId[];
+  type: ConnectorType;
+}
+
+/** `GET /connectors/{name}/offsets`: source partitions/offsets or sink topic-partition offsets. */
+export interface ConnectorOffsets {
+  offsets: Array<{ partition: Record<string, unknown>; offset: Record<string, unknown> | null }>;
+}
+
+export interface RestartRequest {
+  includeTasks?: boolean;
+  onlyFailed?: boolean;
+}
+
+interface TaskEntry {
+  id: number;
+  config: Record<string, string>;
+  runner: TaskRunner | null;
+  state: ConnectState;
+  trace?: string;
+}
+
+interface ConnectorEntry {
+  name: string;
+  /** As given (config provider references unresolved): what REST shows and what is kept. */
+  config: Record<string, string>;
+  target: TargetState;
+  type: ConnectorType;
+  instance: ConnectorInstance | null;
+  /** Resolved config the connector and tasks run with. */
+  resolved: Record<string, string>;
+  state: ConnectState;
+  trace?: string;
+  tasks: TaskEntry[];
+  /** Serializes lifecycle operations of this connector. */
+  queue: Promise<void>;
+  reconfigurePending: boolean;
+  log: Logger;
+}
+
+export interface StandaloneHerderOptions {
+  worker: Worker;
+  log: Logger;
+}
+
+function errorOf(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/**
+ * Runs connectors and their tasks in this process (Kafka's StandaloneHerder): create, replace,
+ * delete, pause, resume, stop, restart, task reconfiguration on the connector's request, status
+ * with stack traces, offsets. Every method a REST layer needs is here; operations on one
+ * connector run one at a time, in order.
+ */
+export class StandaloneHerder {
+  private readonly connectors = new Map<string, ConnectorEntry>();
+  private readonly worker: Worker;
+  private readonly log: Logger;
+  private stopping = false;
+
+  constructor(o: StandaloneHerderOptions) {
+    this.worker = o.worker;
+    this.log = o.log;
+  }
+
+  /** Opens the offset store and connects to Kafka (retried with a log line while it is down). */
+  async start(): Promise<void> {
+    await this.worker.start();
+    this.log.info({ workerId: this.worker.workerId }, 'standalone herder started');
+  }
+
+  /** Validates a config without starting anything; every problem by key. */
+  validateConnectorConfig(config: Record<string, string>): Promise<ConfigProblem[]> {
+    return this.worker.validateConnectorConfig(config);
+  }
+
+  /** Names of the connectors. */
+  connectorNames(): string[] {
+    return [...this.connectors.keys()].sort();
+  }
+
+  private entry(name: string): ConnectorEntry {
+    const e = this.connectors.get(name);
+    if (!e) throw new NotFoundException(`Connector ${name} not found`);
+    return e;
+  }
+
+  private enqueue<T>(entry: ConnectorEntry, fn: () => Promise<T>): Promise<T> {
+    const run = entry.queue.then(fn);
+    entry.queue = run.then(
+      () => {},
+      () => {},
+    );
+    return run;
+  }
+
+  /**
+   * Creates a connector, or replaces its config when `allowReplace` (restarting it). The config
+   * is validated first; a ConfigException lists every problem by key.
+   */
+  async putConnectorConfig(
+    name: string,
+    config: Record<string, string>,
+    allowReplace: boolean,
+    initialTarget: TargetState = 'STARTED',
+  ): Promise<{ created: boolean; info: ConnectorInfo }> {
+    if (this.stopping) throw new ConnectException('The worker is shutting down');
+    const props: Record<string, string> = { ...config, name };
+    const problems = await this.worker.validateConnectorConfig(props);
+    if (problems.length > 0) throw ConfigException.fromProblems(problems);
+    const existing = this.connectors.get(name);
+    if (existing && !allowReplace) {
+      throw new AlreadyExistsException(`Connector ${name} already exists`);
+    }
+    if (existing) {
+      await this.enqueue(existing, async () => {
+        await this.stopConnectorAndTasks(existing);
+        existing.config = props;
+        await this.startConnector(existing);
+      });
+      return { created: false, info: this.connectorInfo(name) };
+    }
+    const entry: ConnectorEntry = {
+      name,
+      config: props,
+      target: initialTarget,
+      type: this.worker.plugins.resolve(
+        'connector',
+        props['connector.class'] ?? '',
+        'connector.class',
+      ).kind as ConnectorType,
+      instance: null,
+      resolved: {},
+      state: 'UNASSIGNED',
+      tasks: [],
+      queue: Promise.resolve(),
+      reconfigurePending: false,
+      log: connectorLogger(this.log, name),
+    };
+    this.connectors.set(name, entry);
+    await this.enqueue(entry, () => this.startConnector(entry));
+    return { created: true, info: this.connectorInfo(name) };
+  }
+
+  private context(entry: ConnectorEntry): ConnectorContextLike & {
+    offsetStorageReader(): OffsetStorageReaderImpl;
+  } {
+    return {
+      requestTaskReconfiguration: () => this.requestTaskReconfiguration(entry.name),
+      raiseError: (error: Error) => {
+        entry.log.error({ err: error }, 'connector raised an error');
+        entry.state = 'FAILED';
+        entry.trace = stackTrace(error);
+      },
+      offsetStorageReader: () => new OffsetStorageReaderImpl(this.worker.offsetStore, entry.name),
+    };
+  }
+
+  /** Starts the connector (unless STOPPED) and its tasks. Failures leave it FAILED, not thrown. */
+  private async startConnector(entry: ConnectorEntry): Promise<void> {
+    delete entry.trace;
+    if (entry.target === 'STOPPED') {
+      entry.state = 'STOPPED';
+      return;
+    }
+    try {
+      entry.resolved = await this.worker.resolveConfig(entry.config);
+      const instance = await this.worker.instantiateConnector(entry.resolved);
+      entry.instance = instance;
+      entry.type = instance.type;
+      instance.connector.initialize?.(this.context(entry));
+      await instance.connector.start(entry.resolved);
+      entry.state = entry.target === 'PAUSED' ? 'PAUSED' : 'RUNNING';
+      entry.log.info(
+        { plugin: instance.plugin.qualifiedName, version: instance.plugin.version },
+        `connector started (${entry.state})`,
+      );
+    } catch (error) {
+      this.connectorFailed(entry, error, 'connector failed to start');
+      return;
+    }
+    await this.reconfigureTasks(entry, true);
+  }
+
+  private connectorFailed(entry: ConnectorEntry, error: unknown, what: string): void {
+    const err = errorOf(error);
+    entry.log.error({ err }, what);
+    entry.state = 'FAILED';
+    entry.trace = stackTrace(err);
+  }
+
+  /** Asks the connector for task configs; restarts the tasks when they changed (or `force`). */
+  private async reconfigureTasks(entry: ConnectorEntry, force: boolean): Promise<void> {
+    const instance = entry.instance;
+    if (!instance || entry.state === 'FAILED' || entry.target === 'STOPPED') return;
+    let configs: Array<Record<string, string>>;
+    try {
+      configs = (await instance.connector.taskConfigs(instance.common.tasksMax)) ?? [];
+      if (configs.length > instance.common.tasksMax && instance.common.tasksMaxEnforce) {
+        throw new ConnectException(
+          `The connector ${entry.name} has generated ${configs.length} tasks, which is greater than ${instance.common.tasksMax}, the maximum number of tasks it is configured to create. This behaviour should be considered a bug and is disallowed. If necessary, it can be permitted by reconfiguring the connector with 'tasks.max.enforce' set to false; however, this option will be removed in a future release of Kafka Connect.`,
+        );
+      }
+      configs = await Promise.all(configs.map((c) => this.worker.resolveConfig(c)));
+    } catch (error) {
+      this.connectorFailed(entry, error, 'generating task configs failed');
+      return;
+    }
+    const same =
+      configs.length === entry.tasks.length &&
+      configs.every((c, i) => JSON.stringify(c) === JSON.stringify(entry.tasks[i]?.config));
+    if (same && !force) return;
+    if (!force) entry.log.info({ tasks: configs.length }, 'task configs changed; restarting tasks');
+    await this.stopTasks(entry);
+    entry.tasks = configs.map((config, id) => ({ id, config, runner: null, state: 'UNASSIGNED' }));
+    for (const task of entry.tasks) await this.startTask(entry, task);
+  }
+
+  private statusListener(entry: ConnectorEntry, task: TaskEntry): TaskStatusListener {
+    const current = () => entry.tasks[task.id] === task;
+    return {
+      onStartup: () => {
+        if (current()) task.state = 'RUNNING';
+      },
+      onPause: () => {
+        if (current()) task.state = 'PAUSED';
+      },
+      onResume: () => {
+        if (current()) task.state = 'RUNNING';
+      },
+      onFailure: (_id, error) => {
+        if (!current()) return;
+        task.state = 'FAILED';
+        // The runner already logged the failure with its cause.
+        task.trace = stackTrace(error);
+      },
+      onShutdown: () => {
+        if (current() && task.state !== 'FAILED') task.state = 'UNASSIGNED';
+      },
+    };
+  }
+
+  private async startTask(entry: ConnectorEntry, task: TaskEntry): Promise<void> {
+    const instance = entry.instance;
+    if (!instance) return;
+    const id = { connector: entry.name, task: task.id };
+    const log = connectorLogger(this.log, entry.name, task.id);
+    delete task.trace;
+    task.state = 'UNASSIGNED';
+    try {
+      const runner = await this.worker.buildTask(
+        id,
+        instance,
+        entry.resolved,
+        task.config,
+        this.statusListener(entry, task),
+        log,
+      );
+      task.runner = runner;
+      runner.start(entry.target === 'PAUSED');
+    } catch (error) {
+      const err = errorOf(error);
+      log.error({ err }, 'task failed to start');
+      task.state = 'FAILED';
+      task.trace = stackTrace(err);
+    }
+  }
+
+  /** Stops one task within task.shutdown.graceful.timeout.ms, then abandons it. */
+  private async stopTask(entry: ConnectorEntry, task: TaskEntry): Promise<void> {
+    const runner = task.runner;
+    if (!runner) return;
+    task.runner = null;
+    const timeout = this.worker.config.taskShutdownGracefulTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      runner.stop().then(() => false),
+      new Promise<boolean>((r) => {
+        timer = setTimeout(() => r(true), timeout);
+      }),
+    ]);
+    if (timer) clearTimeout(timer);
+    if (timedOut) {
+      connectorLogger(this.log, entry.name, task.id).error(
+        `Graceful stop of task ${entry.name}-${task.id} failed: still running after task.shutdown.graceful.timeout.ms=${timeout}; abandoned`,
+      );
+      runner.cancel();
+    }
+  }
+
+  private async stopTasks(entry: ConnectorEntry): Promise<void> {
+    await Promise.all(entry.tasks.map((t) => this.stopTask(entry, t)));
+  }
+
+  private async stopConnectorAndTasks(entry: ConnectorEntry): Promise<void> {
+    await this.stopTasks(entry);
+    const instance = entry.instance;
+    entry.instance = null;
+    if (instance && entry.state !== 'FAILED') {
+      try {
+        await instance.connector.stop();
+      } catch (error) {
+        entry.log.warn({ err: error }, 'connector stop() failed');
+      }
+    }
+  }
+
+  /** Called by a connector (context.requestTaskReconfiguration); coalesces repeated requests. */
+  requestTaskReconfiguration(name: string): void {
+    const entry = this.connectors.get(name);
+    if (!entry || entry.reconfigurePending) return;
+    entry.reconfigurePending = true;
+    this.enqueue(entry, async () => {
+      entry.reconfigurePending = false;
+      await this.reconfigureTasks(entry, false);
+    }).catch((e: unknown) => entry.log.error({ err: e }, 'task reconfiguration failed'));
+  }
+
+  /** Stops and removes a connector and its tasks. */
+  async deleteConnector(name: string): Promise<void> {
+    const entry = this.entry(name);
+    await this.enqueue(entry, async () => {
+      await this.stopConnectorAndTasks(entry);
+      this.connectors.delete(name);
+      entry.log.info('connector deleted');
+    });
+  }
+
+  /** Pauses the connector and its tasks (they stay assigned, no data moves). */
+  async pauseConnector(name: string): Promise<void> {
+    const entry = this.entry(name);
+    await this.enqueue(entry, async () => {
+      if (entry.target === 'STOPPED') {
+        entry.target = 'PAUSED';
+        await this.startConnector(entry);
+        return;
+      }
+      entry.target = 'PAUSED';
+      if (entry.state === 'RUNNING') entry.state = 'PAUSED';
+      for (const t of entry.tasks) t.runner?.pause();
+      entry.log.info('connector paused');
+    });
+  }
+
+  /** Resumes a paused (or stopped) connector. */
+  async resumeConnector(name: string): Promise<void> {
+    const entry = this.entry(name);
+    await this.enqueue(entry, async () => {
+      const wasStopped = entry.target === 'STOPPED';
+      entry.target = 'STARTED';
+      if (wasStopped) {
+        await this.startConnector(entry);
+        return;
+      }
+      if (entry.state === 'PAUSED') entry.state = 'RUNNING';
+      for (const t of entry.tasks) t.runner?.resume();
+      entry.log.info('connector resumed');
+    });
+  }
+
+  /** Stops the connector and its tasks but keeps its config and offsets (KIP-875 STOPPED). */
+  async stopConnector(name: string): Promise<void> {
+    const entry = this.entry(name);
+    await this.enqueue(entry, async () => {
+      await this.stopConnectorAndTasks(entry);
+      entry.target = 'STOPPED';
+      entry.state = 'STOPPED';
+      entry.tasks = [];
+      entry.log.info('connector stopped');
+    });
+  }
+
+  /**
+   * Restarts the connector, and its tasks when `includeTasks` (only the failed ones when
+   * `onlyFailed`), as Kafka's `POST /connectors/{name}/restart`.
+   */
+  async restartConnector(name: string, request: RestartRequest = {}): Promise<ConnectorStateInfo> {
+    const entry = this.entry(name);
+    const onlyFailed = request.onlyFailed ?? false;
+    const includeTasks = request.includeTasks ?? false;
+    await this.enqueue(entry, async () => {
+      const restartConnector = !onlyFailed || entry.state === 'FAILED';
+      const tasks = includeTasks
+        ? entry.tasks.filter((t) => !onlyFailed || t.state === 'FAILED')
+        : [];
+      if (restartConnector) entry.state = 'RESTARTING';
+      for (const t of tasks) t.state = 'RESTARTING';
+      if (restartConnector) {
+        if (includeTasks && tasks.length === entry.tasks.length) {
+          await this.stopConnectorAndTasks(entry);
+          entry.tasks = [];
+          await this.startConnector(entry);
+          return;
+        }
+        const instance = entry.instance;
+        if (instance && entry.state !== 'FAILED')
+          await Promise.resolve(instance.connector.stop()).catch(() => {});
+        const previousTasks = entry.tasks;
+        entry.instance = null;
+        // Restart the connector alone, keeping running tasks unless their configs change.
+        try {
+          entry.resolved = await this.worker.resolveConfig(entry.config);
+          const fresh = await this.worker.instantiateConnector(entry.resolved);
+          entry.instance = fresh;
+          fresh.connector.initialize?.(this.context(entry));
+          await fresh.connector.start(entry.resolved);
+          entry.state = entry.target === 'PAUSED' ? 'PAUSED' : 'RUNNING';
+          delete entry.trace;
+        } catch (error) {
+          this.connectorFailed(entry, error, 'connector failed to restart');
+        }
+        entry.tasks = previousTasks;
+      }
+      for (const t of tasks) {
+        await this.stopTask(entry, t);
+        await this.startTask(entry, t);
+      }
+      if (restartConnector) await this.reconfigureTasks(entry, false);
+    });
+    return this.connectorStatus(name);
+  }
+
+  /** Restarts one task. */
+  async restartTask(name: string, taskId: number): Promise<void> {
+    const entry = this.entry(name);
+    await this.enqueue(entry, async () => {
+      const task = entry.tasks[taskId];
+      if (!task) throw new NotFoundException(`Task ${name}-${taskId} not found`);
+      task.state = 'RESTARTING';
+      await this.stopTask(entry, task);
+      await this.startTask(entry, task);
+    });
+  }
+
+  /** The connector's config as given. */
+  connectorConfig(name: string): Record<string, string> {
+    return { ...this.entry(name).config };
+  }
+
+  connectorInfo(name: string): ConnectorInfo {
+    const e = this.entry(name);
+    return {
+      name,
+      config: { ...e.config },
+      tasks: e.tasks.map((t) => ({ connector: name, task: t.id })),
+      type: e.type,
+    };
+  }
+
+  /** Task configs as the connector generated them (`GET /connectors/{name}/tasks`). */
+  taskConfigs(name: string): Array<{ id: ConnectorTaskId; config: Record<string, string> }> {
+    const e = this.entry(name);
+    // Task configs were resolved; show the connector's unresolved values where they came from it.
+    return e.tasks.map((t) => ({ id: { connector: name, task: t.id }, config: { ...t.config } }));
+  }
+
+  connectorStatus(name: string): ConnectorStateInfo {
+    const e = this.entry(name);
+    const workerId = this.worker.workerId;
+    const info = (state: ConnectState, trace?: string): StateInfo =>
+      trace ? { state, worker_id: workerId, trace } : { state, worker_id: workerId };
+    return {
+      name,
+      connector: info(e.state, e.trace),
+      tasks: e.tasks.map((t) => ({ id: t.id, ...info(t.state, t.trace) })),
+      type: e.type,
+    };
+  }
+
+  /** Task status (`GET /connectors/{name}/tasks/{id}/status`). */
+  taskStatus(name: string, taskId: number): StateInfo & { id: number } {
+    const s = this.connectorStatus(name).tasks.find((t) => t.id === taskId);
+    if (!s) throw new NotFoundException(`Task ${name}-${taskId} not found`);
+    return s;
+  }
+
+  /** Committed offsets: source partitions from the offset store, sink partitions from the group. */
+  async connectorOffsets(name: string): Promise<ConnectorOffsets> {
+    const e = this.entry(name);
+    if (e.type === 'source') {
+      const keys = await this.worker.offsetStore.keys();
+      const mine = keys.filter((k) => parseOffsetKey(k)?.connector === name);
+      const values = await this.worker.offsetStore.get(mine);
+      return {
+        offsets: mine.map((k) => {
+          const raw = values.get(k);
+          return {
+            partition: parseOffsetKey(k)?.partition ?? {},
+            offset: raw === undefined ? null : (parseOffsetJson(raw) as Record<string, unknown>),
+          };
+        }),
+      };
+    }
+    const admin = await this.worker.kafkaAdmin();
+    const topics = (e.config.topics ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const regex = e.config['topics.regex'];
+    if (regex) {
+      const re = new RegExp(`^(?:${regex})$`);
+      topics.push(...(await admin.listTopics()).filter((t) => re.test(t)));
+    }
+    const offsets = topics.length > 0 ? await admin.groupOffsets(`connect-${name}`, topics) : [];
+    return {
+      offsets: offsets
+        .filter((o) => o.offset >= 0n)
+        .map((o) => ({
+          partition: { kafka_topic: o.topic, kafka_partition: o.partition },
+          offset: { kafka_offset: Number(o.offset) },
+        })),
+    };
+  }
+
+  /** Running tasks' counters, for progress lines and metrics. */
+  taskCounters(name: string): Array<{ id: number; counters: TaskRunner['counters'] | null }> {
+    return this.entry(name).tasks.map((t) => ({ id: t.id, counters: t.runner?.counters ?? null }));
+  }
+
+  /**
+   * Graceful shutdown: every task stops (stop polling, drain, flush, commit) within
+   * task.shutdown.graceful.timeout.ms, then connectors stop and the offset store closes.
+   */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.log.info('stopping the herder: tasks drain, flush and commit their offsets');
+    await Promise.all(
+      [...this.connectors.values()].map((entry) =>
+        this.enqueue(entry, () => this.stopConnectorAndTasks(entry)).catch((e: unknown) =>
+          entry.log.error({ err: e }, 'stopping the connector failed'),
+        ),
+      ),
+    );
+    await this.worker.stop();
+    this.log.info('herder stopped');
+  }
+}

@@ -1,0 +1,410 @@
+import {
+  ConfigException,
+  type ConfigProblem,
+  missingPluginMethods,
+  type SinkRecord,
+  type SourceRecord,
+} from '@sluice/api';
+import type { ConfigTransformer } from '../config/config-providers.js';
+import { type CommonConnectorConfig, parseConnectorConfig } from '../config/connector-config.js';
+import { commonClientProps, type WorkerConfig, withPrefix } from '../config/worker-config.js';
+import { DeadLetterQueueReporter } from '../errors/dead-letter-queue-reporter.js';
+import type { ErrorHandlingConfig } from '../errors/error-handling-config.js';
+import { LogReporter } from '../errors/log-reporter.js';
+import type { ErrorReporter } from '../errors/processing-context.js';
+import { RetryWithToleranceOperator } from '../errors/retry-with-tolerance-operator.js';
+import { consumerSettings } from '../kafka/client-overrides.js';
+import type { KafkaAdmin, KafkaClientFactory } from '../kafka/kafka-port.js';
+import { connectWithRetry } from '../kafka/kafkajs-client.js';
+import type { Logger } from '../logging/logger.js';
+import type {
+  ConnectorLike,
+  ConverterLike,
+  HeaderConverterLike,
+  SinkTaskLike,
+  SourceTaskLike,
+} from '../plugins/contracts.js';
+import type { PluginDescriptor, PluginRegistry } from '../plugins/plugin-registry.js';
+import { WorkerSinkTask } from '../sink/worker-sink-task.js';
+import { parseTopicCreation, TopicCreator } from '../source/topic-creation.js';
+import { WorkerSourceTask } from '../source/worker-source-task.js';
+import type { OffsetBackingStore } from '../storage/offset-store.js';
+import {
+  buildTransformationChain,
+  type PluginInstantiator,
+} from '../transforms/transformation-chain.js';
+import type { TaskConverters } from '../worker-task/converters-set.js';
+import type { ConnectorTaskId, TaskStatusListener } from '../worker-task/task-status.js';
+
+/** A running source or sink task. */
+export type TaskRunner = WorkerSourceTask | WorkerSinkTask;
+
+export type ConnectorType = 'source' | 'sink';
+
+export interface WorkerOptions {
+  config: WorkerConfig;
+  plugins: PluginRegistry;
+  clients: KafkaClientFactory;
+  offsetStore: OffsetBackingStore;
+  configTransformer: ConfigTransformer;
+  log: Logger;
+  /** Shown in status as `worker_id` (Kafka: the REST host:port). */
+  workerId: string;
+}
+
+/** A connector instance with what the worker knows about its plugin. */
+export interface ConnectorInstance {
+  connector: ConnectorLike;
+  plugin: PluginDescriptor;
+  type: ConnectorType;
+  common: CommonConnectorConfig;
+}
+
+function problemsOf(error: unknown, key: string, value: unknown): ConfigProblem[] {
+  if (error instanceof ConfigException && error.problems.length > 0) return [...error.problems];
+  return [{ key, value, message: (error as Error).message ?? String(error) }];
+}
+
+/**
+ * Builds what a herder runs: connector instances, and source/sink tasks with their converters,
+ * transforms, error handling and Kafka clients, from connector configs. Holds the worker-wide
+ * pieces (plugins, client factory, offset store, config providers); keeps no connector state.
+ */
+export class Worker {
+  readonly config: WorkerConfig;
+  readonly plugins: PluginRegistry;
+  readonly offsetStore: OffsetBackingStore;
+  readonly workerId: string;
+  readonly log: Logger;
+  private readonly admin: KafkaAdmin;
+  private adminConnected: Promise<void> | null = null;
+  private closed = false;
+
+  constructor(private readonly o: WorkerOptions) {
+    this.config = o.config;
+    this.plugins = o.plugins;
+    this.offsetStore = o.offsetStore;
+    this.workerId = o.workerId;
+    this.log = o.log;
+    this.admin = o.clients.admin({
+      clientId: `${o.config.clientId}-admin`,
+      overrides: withPrefix(o.config.props, 'admin.'),
+    });
+  }
+
+  /** Opens the offset store and connects to Kafka (retried, with a log line per failure). */
+  async start(): Promise<void> {
+    await this.offsetStore.start();
+    await this.connectedAdmin();
+  }
+
+  private connectedAdmin(): Promise<KafkaAdmin> {
+    this.adminConnected ??= connectWithRetry(
+      'worker',
+      this.config.bootstrapServers,
+      () => this.admin.connect(),
+      this.log,
+      () => this.closed,
+    );
+    return this.adminConnected.then(() => this.admin);
+  }
+
+  async stop(): Promise<void> {
+    this.closed = true;
+    await this.offsetStore.stop();
+    await this.admin.disconnect().catch(() => {});
+  }
+
+  /** The admin client, connected. */
+  kafkaAdmin(): Promise<KafkaAdmin> {
+    return this.connectedAdmin();
+  }
+
+  /** Resolves `${provider:path:key}` references (never log the result). */
+  resolveConfig(props: Record<string, string>): Promise<Record<string, string>> {
+    return this.o.configTransformer.transform(props);
+  }
+
+  /**
+   * Every problem of a connector config, by key: the common keys, connector.class (with the
+   * installed plugins when unknown), converters, transforms and predicates, and the connector's
+   * own `validate`. Empty when the config can start.
+   */
+  async validateConnectorConfig(raw: Record<string, string>): Promise<ConfigProblem[]> {
+    const problems: ConfigProblem[] = [];
+    let props: Record<string, string>;
+    try {
+      props = await this.resolveConfig(raw);
+    } catch (error) {
+      return problemsOf(error, 'config.providers', undefined);
+    }
+    let plugin: PluginDescriptor | null = null;
+    const cls = props['connector.class'];
+    if (cls) {
+      try {
+        plugin = this.plugins.resolve('connector', cls, 'connector.class');
+      } catch (error) {
+        problems.push(...problemsOf(error, 'connector.class', cls));
+      }
+    }
+    const type = plugin ? (plugin.kind as ConnectorType) : null;
+    try {
+      parseConnectorConfig(props, type);
+    } catch (error) {
+      problems.push(...problemsOf(error, 'name', props.name));
+    }
+    for (const role of ['key', 'value', 'header'] as const) {
+      try {
+        const c = await this.createConverter(role, props);
+        await c.instance.close?.();
+      } catch (error) {
+        const k = `${role}.converter`;
+        problems.push(...problemsOf(error, k, props[k] ?? this.workerConverterClass(role)));
+      }
+    }
+    try {
+      const chain = await buildTransformationChain(props, this.instantiator());
+      await chain.close();
+    } catch (error) {
+      problems.push(...problemsOf(error, 'transforms', props.transforms));
+    }
+    if (plugin) {
+      try {
+        const cls = await plugin.load();
+        const connector = new cls() as ConnectorLike;
+        const result = (await connector.validate?.(props)) as
+          | { configValues?: Array<{ name: string; value: unknown; errorMessages: string[] }> }
+          | undefined;
+        for (const v of result?.configValues ?? []) {
+          // The common keys were checked above with the runtime's own definitions.
+          if (problems.some((p) => p.key === v.name)) continue;
+          for (const message of v.errorMessages)
+            problems.push({ key: v.name, value: v.value, message });
+        }
+      } catch (error) {
+        problems.push(...problemsOf(error, 'connector.class', cls));
+      }
+    }
+    return problems;
+  }
+
+  /** Instantiates the connector of a (resolved) config; throws a ConfigException when invalid. */
+  async instantiateConnector(props: Record<string, string>): Promise<ConnectorInstance> {
+    const plugin = this.plugins.resolve(
+      'connector',
+      props['connector.class'] ?? '',
+      'connector.class',
+    );
+    const type = plugin.kind as ConnectorType;
+    const common = parseConnectorConfig(props, type);
+    const cls = await plugin.load();
+    return { connector: new cls() as ConnectorLike, plugin, type, common };
+  }
+
+  private workerConverterClass(role: 'key' | 'value' | 'header'): string {
+    return role === 'key'
+      ? this.config.keyConverter
+      : role === 'value'
+        ? this.config.valueConverter
+        : this.config.headerConverter;
+  }
+
+  /**
+   * A configured converter as Kafka picks it: the connector's `<role>.converter` with its
+   * `<role>.converter.*` settings, else the worker's with the worker's settings.
+   */
+  private async createConverter(
+    role: 'key' | 'value' | 'header',
+    props: Record<string, string>,
+  ): Promise<{ instance: ConverterLike & HeaderConverterLike; className: string }> {
+    const key = `${role}.converter`;
+    const fromConnector = props[key];
+    const className = fromConnector ?? this.workerConverterClass(role);
+    const settings = withPrefix(fromConnector ? props : this.config.props, `${key}.`);
+    const { instance } = await this.plugins.instantiate(
+      role === 'header' ? 'header-converter' : 'converter',
+      className,
+      key,
+    );
+    const converter = instance as ConverterLike & HeaderConverterLike;
+    const configs = { ...settings, 'converter.type': role };
+    if (role === 'header') await converter.configure(configs);
+    else await converter.configure(configs, role === 'key');
+    return { instance: converter, className };
+  }
+
+  private async converters(props: Record<string, string>): Promise<TaskConverters> {
+    const key = await this.createConverter('key', props);
+    const value = await this.createConverter('value', props);
+    const header = await this.createConverter('header', props);
+    return {
+      key: key.instance,
+      keyClass: key.className,
+      value: value.instance,
+      valueClass: value.className,
+      header: header.instance,
+      headerClass: header.className,
+    };
+  }
+
+  private instantiator(): PluginInstantiator {
+    return async (kind, className) => {
+      const { instance } = await this.plugins.instantiate(kind, className, `${kind}s`);
+      return { instance, className };
+    };
+  }
+
+  /** `producer.*` of the worker with the connector's `producer.override.*` (policy permitting). */
+  private clientOverrides(
+    kind: 'producer' | 'consumer' | 'admin',
+    props: Record<string, string>,
+  ): Record<string, string> {
+    const overrides = withPrefix(props, `${kind}.override.`);
+    if (Object.keys(overrides).length > 0 && this.config.overridePolicy === 'None') {
+      throw ConfigException.invalid(
+        `${kind}.override.${Object.keys(overrides)[0]}`,
+        Object.values(overrides)[0],
+        'connector.client.config.override.policy=None forbids client overrides',
+      );
+    }
+    return {
+      ...commonClientProps(this.config.props),
+      ...withPrefix(this.config.props, `${kind}.`),
+      ...overrides,
+    };
+  }
+
+  private async errorOperator(
+    id: ConnectorTaskId,
+    errors: ErrorHandlingConfig,
+    props: Record<string, string>,
+    log: Logger,
+  ): Promise<RetryWithToleranceOperator> {
+    const reporters: ErrorReporter[] = [];
+    if (errors.logEnable)
+      reporters.push(new LogReporter(log, `${id.connector}-${id.task}`, errors.logIncludeMessages));
+    let operator: RetryWithToleranceOperator | null = null;
+    if (errors.dlqTopic) {
+      const admin = await this.connectedAdmin();
+      await DeadLetterQueueReporter.ensureTopic(
+        admin,
+        errors.dlqTopic,
+        errors.dlqReplicationFactor,
+        log,
+      );
+      const producer = this.o.clients.producer({
+        clientId: `${this.config.clientId}-${id.connector}-dlq-${id.task}`,
+        overrides: this.clientOverrides('producer', props),
+      });
+      await producer.connect();
+      reporters.push(
+        new DeadLetterQueueReporter(
+          producer,
+          errors.dlqTopic,
+          id.connector,
+          id.task,
+          errors.dlqContextHeaders,
+          log,
+          () => {
+            if (operator) operator.counters.dlqProduced++;
+          },
+        ),
+      );
+    }
+    operator = new RetryWithToleranceOperator(errors, reporters, log);
+    return operator;
+  }
+
+  /** Checks what `taskClass()` returned against the task interface. */
+  taskClassOf(instance: ConnectorInstance): new () => SourceTaskLike | SinkTaskLike {
+    const cls = instance.connector.taskClass?.();
+    const kind = instance.type === 'source' ? 'source-task' : 'sink-task';
+    const missing = missingPluginMethods(kind, cls);
+    if (typeof cls !== 'function' || missing.length > 0) {
+      throw new ConfigException(
+        `The task class of connector ${instance.plugin.qualifiedName} (package ${instance.plugin.packageName}) does not implement the ${kind} interface: missing ${missing.join(', ')}`,
+      );
+    }
+    return cls as new () => SourceTaskLike | SinkTaskLike;
+  }
+
+  /**
+   * Builds one task runner (not started). `connectorProps` and `taskProps` are resolved configs:
+   * the connector's settings pick converters, transforms and error handling; the task gets
+   * `taskProps` in `start`.
+   */
+  async buildTask(
+    id: ConnectorTaskId,
+    instance: ConnectorInstance,
+    connectorProps: Record<string, string>,
+    taskProps: Record<string, string>,
+    status: TaskStatusListener,
+    log: Logger,
+  ): Promise<TaskRunner> {
+    const cls = this.taskClassOf(instance);
+    const taskClass = cls.name || instance.plugin.qualifiedName;
+    const common = instance.common;
+    const errorOperator = await this.errorOperator(id, common.errors, connectorProps, log);
+    try {
+      const converters = await this.converters(connectorProps);
+      if (instance.type === 'source') {
+        const transforms = await buildTransformationChain<SourceRecord>(
+          connectorProps,
+          this.instantiator(),
+        );
+        const groups = parseTopicCreation(connectorProps, this.config.topicCreationEnable);
+        const admin = groups ? await this.connectedAdmin() : null;
+        return new WorkerSourceTask({
+          id,
+          task: new cls() as SourceTaskLike,
+          taskClass,
+          taskConfig: taskProps,
+          converters,
+          transforms,
+          producer: this.o.clients.producer({
+            clientId: `${this.config.clientId}-${id.connector}-${id.task}`,
+            overrides: this.clientOverrides('producer', connectorProps),
+          }),
+          offsetStore: this.offsetStore,
+          topicCreator: new TopicCreator(groups, admin, log),
+          errorOperator,
+          errorConfig: common.errors,
+          offsetFlushIntervalMs: this.config.offsetFlushIntervalMs,
+          offsetFlushTimeoutMs: this.config.offsetFlushTimeoutMs,
+          status,
+          log,
+        });
+      }
+      const transforms = await buildTransformationChain<SinkRecord>(
+        connectorProps,
+        this.instantiator(),
+      );
+      const consumerProps = this.clientOverrides('consumer', connectorProps);
+      return new WorkerSinkTask({
+        id,
+        task: new cls() as SinkTaskLike,
+        taskClass,
+        taskConfig: taskProps,
+        converters,
+        transforms,
+        consumer: this.o.clients.consumer({
+          clientId: `${this.config.clientId}-${id.connector}-${id.task}`,
+          groupId: `connect-${id.connector}`,
+          overrides: consumerProps,
+        }),
+        topics: common.topics,
+        topicsRegex: common.topicsRegex ? new RegExp(`^(?:${common.topicsRegex})$`) : null,
+        errorOperator,
+        errantRecordReporter: errorOperator.hasReporters,
+        offsetCommitIntervalMs: this.config.offsetFlushIntervalMs,
+        maxBatchRecords: consumerSettings(consumerProps).maxPollRecords,
+        retryBackoffMaxMs: common.errors.retryDelayMaxMs,
+        status,
+        log,
+      });
+    } catch (error) {
+      await errorOperator.close().catch(() => {});
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { kafkaBrokers } from '@sluice/test-fixtures';
+import type { StandaloneHerder } from '../src/herder/standalone-herder.js';
+import { createStandalone } from '../src/herder/standalone-worker.js';
+import type { ConsumerRecord, KafkaAdmin } from '../src/kafka/kafka-port.js';
+import { KafkajsClientFactory } from '../src/kafka/kafkajs-client.js';
+import { createLogger, type Logger } from '../src/logging/logger.js';
+import { testPlugins } from './test-plugins.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** Plugin packages of the repo the tests load through plugin.path (built by turbo first). */
+export const REPO_PLUGIN_PATH = [
+  resolve(here, '../../../connectors/file'),
+  resolve(here, '../../../converters/json'),
+].join(',');
+
+/** Errors only, on stderr, so a failing test shows what the runtime said. */
+export const testLog: Logger = createLogger({ level: process.env.SLUICE_LOG_LEVEL ?? 'error' });
+
+export const clients = new KafkajsClientFactory(
+  { 'bootstrap.servers': kafkaBrokers().join(',') },
+  testLog,
+);
+
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
+
+/** Polls `check` until it returns true, failing with `what` after `timeoutMs`. */
+export async function waitFor(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 90_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** A standalone herder against the test Kafka with the test plugins, started. */
+export async function startHerder(
+  workerProps: Record<string, string> = {},
+): Promise<{ herder: StandaloneHerder; dir: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'sluice-herder-'));
+  const { herder } = await createStandalone(
+    {
+      'bootstrap.servers': kafkaBrokers().join(','),
+      'key.converter': 'StringConverter',
+      'value.converter': 'StringConverter',
+      'offset.storage.file.filename': join(dir, 'offsets.json'),
+      'offset.flush.interval.ms': '500',
+      'plugin.path': REPO_PLUGIN_PATH,
+      ...workerProps,
+    },
+    { log: testLog, extraPlugins: testPlugins() },
+  );
+  await herder.start();
+  return { herder, dir };
+}
+
+const admins: KafkaAdmin[] = [];
+
+/** A connected admin client, closed by `closeClients`. */
+export async function admin(): Promise<KafkaAdmin> {
+  const a = clients.admin({ clientId: 'test-admin', overrides: {} });
+  await a.connect();
+  admins.push(a);
+  return a;
+}
+
+export async function closeClients(): Promise<void> {
+  for (const a of admins.splice(0)) await a.disconnect();
+}
+
+export async function createTopic(topic: string, partitions = 1): Promise<void> {
+  const a = await admin();
+  await a.createTopics([{ topic, numPartitions: partitions, replicationFactor: 1 }]);
+}
+
+const encoder = new TextEncoder();
+
+/** Produces string values (and optional keys) to one partition, in order. */
+export async function produce(topic: string, values: string[], partition = 0): Promise<void> {
+  const producer = clients.producer({ clientId: 'test-producer', overrides: {} });
+  await producer.connect();
+  await Promise.all(
+    values.map((v) => producer.send({ topic, partition, key: null, value: encoder.encode(v) })),
+  );
+  await producer.disconnect();
+}
+
+/** Reads every record of a topic currently up to its high watermark. */
+export async function readTopic(topic: string): Promise<ConsumerRecord[]> {
+  const a = await admin();
+  const ends = await a.topicOffsets(topic);
+  const total = ends.reduce((n, o) => n + Number(o.high - o.low), 0);
+  const consumer = clients.consumer({
+    clientId: 'test-reader',
+    groupId: uniqueName('reader'),
+    overrides: {},
+  });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  const seen: ConsumerRecord[] = [];
+  await consumer.run({
+    onBatch: async (records, control) => {
+      seen.push(...records);
+      const last = records[records.length - 1];
+      if (last) control.markProcessed(last.offset);
+    },
+    onAssignment: async () => {},
+    onCrash: () => {},
+  });
+  await waitFor(`${total} records in ${topic}`, () => seen.length >= total);
+  await consumer.disconnect();
+  return seen;
+}
+
+export function text(bytes: Uint8Array | null | undefined): string | null {
+  return bytes ? new TextDecoder().decode(bytes) : null;
+}
+
+export function header(record: ConsumerRecord, key: string): string | null {
+  return text(record.headers.find((h) => h.key === key)?.value);
+}

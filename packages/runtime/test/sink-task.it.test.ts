@@ -1,0 +1,223 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DLQ_HEADERS } from '../src/errors/dead-letter-queue-reporter.js';
+import type { StandaloneHerder } from '../src/herder/standalone-herder.js';
+import {
+  admin,
+  closeClients,
+  createTopic,
+  header,
+  produce,
+  readTopic,
+  startHerder,
+  text,
+  uniqueName,
+  waitFor,
+} from './harness.js';
+import { sinkLog } from './test-plugins.js';
+
+const herders: StandaloneHerder[] = [];
+
+async function herder(props: Record<string, string> = {}) {
+  const h = await startHerder(props);
+  herders.push(h.herder);
+  return h;
+}
+
+afterAll(async () => {
+  for (const h of herders) await h.stop();
+  await closeClients();
+});
+
+const range = (n: number, prefix = 'v') => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+
+describe('sink task runner', () => {
+  it('sends poison records to the DLQ with the __connect.errors headers while good records flow (errors.tolerance=all)', async () => {
+    const topic = uniqueName('json-in');
+    const dlq = uniqueName('dlq');
+    await createTopic(topic);
+    const values = ['{"n":1}', '{"n":2', '{"n":3}', 'not json', '{"n":5}'];
+    await produce(topic, values);
+    const { herder: h, dir } = await herder();
+    const out = join(dir, 'out.txt');
+    await h.putConnectorConfig(
+      'json-sink',
+      {
+        'connector.class': 'FileStreamSink',
+        topics: topic,
+        file: out,
+        'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
+        'value.converter.schemas.enable': 'false',
+        'errors.tolerance': 'all',
+        'errors.deadletterqueue.topic.name': dlq,
+        'errors.deadletterqueue.topic.replication.factor': '1',
+        'errors.deadletterqueue.context.headers.enable': 'true',
+      },
+      false,
+    );
+    await waitFor('three good lines in the sink file', async () => {
+      const content = await readFile(out, 'utf8').catch(() => '');
+      return content.split('\n').filter(Boolean).length >= 3;
+    });
+    expect((await readFile(out, 'utf8')).split('\n').filter(Boolean)).toEqual([
+      '{"n":1}',
+      '{"n":3}',
+      '{"n":5}',
+    ]);
+    await waitFor('two records in the DLQ', async () => {
+      const ends = await (await admin()).topicOffsets(dlq);
+      return ends.reduce((n, o) => n + Number(o.high), 0) >= 2;
+    });
+    const dead = await readTopic(dlq);
+    expect(dead.map((r) => text(r.value))).toEqual(['{"n":2', 'not json']);
+    const first = dead[0];
+    if (!first) throw new Error('no DLQ record');
+    expect(header(first, DLQ_HEADERS.topic)).toBe(topic);
+    expect(header(first, DLQ_HEADERS.partition)).toBe('0');
+    expect(header(first, DLQ_HEADERS.offset)).toBe('1');
+    expect(header(dead[1] as typeof first, DLQ_HEADERS.offset)).toBe('3');
+    expect(header(first, DLQ_HEADERS.connectorName)).toBe('json-sink');
+    expect(header(first, DLQ_HEADERS.taskId)).toBe('0');
+    expect(header(first, DLQ_HEADERS.stage)).toBe('VALUE_CONVERTER');
+    expect(header(first, DLQ_HEADERS.className)).toBe(
+      'org.apache.kafka.connect.json.JsonConverter',
+    );
+    expect(header(first, DLQ_HEADERS.exceptionClassName)).toBe('DataException');
+    expect(header(first, DLQ_HEADERS.exceptionMessage)).toBeTruthy();
+    expect(header(first, DLQ_HEADERS.exceptionStacktrace)).toContain('DataException');
+    expect(h.connectorStatus('json-sink').tasks[0]?.state).toBe('RUNNING');
+  });
+
+  it('fails the task with the cause in its trace on a poison record when errors.tolerance=none', async () => {
+    const topic = uniqueName('json-none');
+    await createTopic(topic);
+    await produce(topic, ['{"ok":true}', '{broken']);
+    const { herder: h, dir } = await herder();
+    await h.putConnectorConfig(
+      'strict-sink',
+      {
+        'connector.class': 'FileStreamSink',
+        topics: topic,
+        file: join(dir, 'strict.txt'),
+        'value.converter': 'JsonConverter',
+        'value.converter.schemas.enable': 'false',
+      },
+      false,
+    );
+    await waitFor(
+      'the task to fail',
+      () => h.connectorStatus('strict-sink').tasks[0]?.state === 'FAILED',
+    );
+    const status = h.connectorStatus('strict-sink');
+    expect(status.connector.state).toBe('RUNNING');
+    expect(status.tasks[0]?.trace).toContain('Tolerance exceeded in error handler');
+    expect(status.tasks[0]?.trace).toMatch(/Caused by: DataException/);
+    // As in Kafka, the batch holding the poison record never reaches put(), and nothing of it is
+    // committed: a restart after fixing the data resumes at the first record.
+    expect(await readFile(join(dir, 'strict.txt'), 'utf8')).toBe('');
+    expect((await h.connectorOffsets('strict-sink')).offsets).toEqual([]);
+  });
+
+  it('retries a put that throws RetriableException with backoff, then delivers every record once, in order', async () => {
+    const topic = uniqueName('retry');
+    await createTopic(topic);
+    const values = range(200);
+    await produce(topic, values);
+    const { herder: h } = await herder();
+    const name = uniqueName('retry-sink');
+    await h.putConnectorConfig(
+      name,
+      { 'connector.class': 'CollectingSink', topics: topic, 'fail.retriable.times': '3' },
+      false,
+    );
+    await waitFor('200 records delivered', () => sinkLog(name).values.length >= 200);
+    expect(sinkLog(name).failedPuts).toBe(3);
+    expect(sinkLog(name).values).toEqual(values);
+    expect(h.connectorStatus(name).tasks[0]?.state).toBe('RUNNING');
+    await waitFor('offsets committed', async () => {
+      const o = await h.connectorOffsets(name);
+      return o.offsets[0]?.offset?.kafka_offset === 200;
+    });
+  });
+
+  it('loses nothing when put throws on a batch: the task fails, and after a restart resumes from the committed offset', async () => {
+    const topic = uniqueName('throw');
+    await createTopic(topic);
+    const { herder: h } = await herder();
+    const name = uniqueName('throw-sink');
+    await produce(topic, range(50));
+    await h.putConnectorConfig(
+      name,
+      { 'connector.class': 'CollectingSink', topics: topic, 'fail.once.on.value': 'w10' },
+      false,
+    );
+    await waitFor('the first 50 records', () => sinkLog(name).values.length >= 50);
+    await waitFor('offsets committed', async () => {
+      const o = await h.connectorOffsets(name);
+      return o.offsets[0]?.offset?.kafka_offset === 50;
+    });
+    await produce(topic, range(30, 'w'));
+    await waitFor('the task to fail', () => h.connectorStatus(name).tasks[0]?.state === 'FAILED');
+    expect(h.connectorStatus(name).tasks[0]?.trace).toContain('cannot store w10');
+    await h.restartConnector(name, { includeTasks: true, onlyFailed: true });
+    await waitFor('all 80 records', () => sinkLog(name).values.length >= 80);
+    expect(sinkLog(name).values).toEqual([...range(50), ...range(30, 'w')]);
+    expect(h.connectorStatus(name).tasks[0]?.state).toBe('RUNNING');
+  });
+
+  it('sends records reported through the errant record reporter to the DLQ and commits past them', async () => {
+    const topic = uniqueName('errant');
+    const dlq = uniqueName('errant-dlq');
+    await createTopic(topic);
+    await produce(topic, ['a', 'b', 'c', 'd']);
+    const { herder: h } = await herder();
+    const name = uniqueName('errant-sink');
+    await h.putConnectorConfig(
+      name,
+      {
+        'connector.class': 'CollectingSink',
+        topics: topic,
+        'report.values': 'b,d',
+        'errors.tolerance': 'all',
+        'errors.deadletterqueue.topic.name': dlq,
+        'errors.deadletterqueue.topic.replication.factor': '1',
+        'errors.deadletterqueue.context.headers.enable': 'true',
+      },
+      false,
+    );
+    await waitFor('two records stored', () => sinkLog(name).values.length >= 2);
+    expect(sinkLog(name).values).toEqual(['a', 'c']);
+    const dead = await readTopic(dlq);
+    expect(dead.map((r) => text(r.value))).toEqual(['b', 'd']);
+    expect(dead.map((r) => header(r, DLQ_HEADERS.stage))).toEqual(['TASK_PUT', 'TASK_PUT']);
+    expect(header(dead[0] as (typeof dead)[0], DLQ_HEADERS.exceptionMessage)).toBe(
+      'value b is not accepted',
+    );
+    await waitFor('offsets committed past the reported records', async () => {
+      const o = await h.connectorOffsets(name);
+      return o.offsets[0]?.offset?.kafka_offset === 4;
+    });
+  });
+
+  it('consumes every topic matching topics.regex and opens their partitions', async () => {
+    const base = uniqueName('rx');
+    await createTopic(`${base}-a`);
+    await createTopic(`${base}-b`, 2);
+    await produce(`${base}-a`, ['a0', 'a1']);
+    await produce(`${base}-b`, ['b0'], 1);
+    const { herder: h } = await herder();
+    const name = uniqueName('regex-sink');
+    await h.putConnectorConfig(
+      name,
+      { 'connector.class': 'CollectingSink', 'topics.regex': `${base}-.*` },
+      false,
+    );
+    await waitFor('three records', () => sinkLog(name).values.length >= 3);
+    expect([...sinkLog(name).values].sort()).toEqual(['a0', 'a1', 'b0']);
+    expect([...sinkLog(name).opened].sort()).toEqual([`${base}-a-0`, `${base}-b-0`, `${base}-b-1`]);
+    await h.deleteConnector(name);
+    expect([...sinkLog(name).closed].sort()).toEqual([`${base}-a-0`, `${base}-b-0`, `${base}-b-1`]);
+    expect(sinkLog(name).stopped).toBe(1);
+  });
+});

@@ -1,0 +1,217 @@
+/**
+ * Connectors written for the runtime's tests: a sink that records what it is given and can be
+ * told to fail, and a source that counts, whose task count the test can change.
+ */
+import {
+  ConfigDef,
+  type ConnectorProps,
+  RetriableException,
+  SinkConnector,
+  type SinkRecord,
+  SinkTask,
+  SourceConnector,
+  SourceRecord,
+  SourceTask,
+  type TaskClass,
+} from '@sluice/api';
+import { builtinPlugin, type PluginDescriptor } from '../src/plugins/plugin-registry.js';
+
+/** What a CollectingSink connector's tasks saw, by connector name. */
+export interface SinkLog {
+  /** Values given to put() successfully, in order. */
+  values: string[];
+  putCalls: number;
+  failedPuts: number;
+  opened: string[];
+  closed: string[];
+  stopped: number;
+}
+
+export const sinkLogs = new Map<string, SinkLog>();
+
+export function sinkLog(name: string): SinkLog {
+  let log = sinkLogs.get(name);
+  if (!log) {
+    log = { values: [], putCalls: 0, failedPuts: 0, opened: [], closed: [], stopped: 0 };
+    sinkLogs.set(name, log);
+  }
+  return log;
+}
+
+/** Values that made a put() throw once already (a "fail once" sink fails only the first time). */
+const failedOnce = new Set<string>();
+
+const NO_KEYS = new ConfigDef();
+
+export class CollectingSinkTask extends SinkTask {
+  private name = '';
+  private props: ConnectorProps = {};
+  private retriableLeft = 0;
+
+  version(): string {
+    return '1.0.0';
+  }
+
+  start(props: ConnectorProps): void {
+    this.name = props.name ?? '';
+    this.props = props;
+    this.retriableLeft = Number(props['fail.retriable.times'] ?? '0');
+  }
+
+  override open(partitions: Array<{ topic: string; partition: number }>): void {
+    sinkLog(this.name).opened.push(...partitions.map((p) => `${p.topic}-${p.partition}`));
+  }
+
+  override close(partitions: Array<{ topic: string; partition: number }>): void {
+    sinkLog(this.name).closed.push(...partitions.map((p) => `${p.topic}-${p.partition}`));
+  }
+
+  async put(records: SinkRecord[]): Promise<void> {
+    const log = sinkLog(this.name);
+    log.putCalls++;
+    if (records.length > 0 && this.retriableLeft > 0) {
+      this.retriableLeft--;
+      log.failedPuts++;
+      throw new RetriableException('the store is busy, try again');
+    }
+    const failOn = this.props['fail.once.on.value'];
+    if (failOn && !failedOnce.has(`${this.name}:${failOn}`)) {
+      if (records.some((r) => String(r.value) === failOn)) {
+        failedOnce.add(`${this.name}:${failOn}`);
+        log.failedPuts++;
+        throw new Error(`cannot store ${failOn}`);
+      }
+    }
+    const errant = new Set((this.props['report.values'] ?? '').split(',').filter(Boolean));
+    const reporter = this.context.errantRecordReporter();
+    for (const r of records) {
+      const value = String(r.value);
+      if (errant.has(value) && reporter) {
+        await reporter.report(r, new Error(`value ${value} is not accepted`));
+        continue;
+      }
+      log.values.push(value);
+    }
+  }
+
+  stop(): void {
+    sinkLog(this.name).stopped++;
+  }
+}
+
+export class CollectingSinkConnector extends SinkConnector {
+  private props: ConnectorProps = {};
+
+  version(): string {
+    return '1.0.0';
+  }
+
+  start(props: ConnectorProps): void {
+    this.props = props;
+  }
+
+  taskClass(): TaskClass<CollectingSinkTask> {
+    return CollectingSinkTask;
+  }
+
+  taskConfigs(maxTasks: number): ConnectorProps[] {
+    return Array.from({ length: maxTasks }, () => ({ ...this.props }));
+  }
+
+  stop(): void {}
+
+  config(): ConfigDef<object> {
+    return NO_KEYS;
+  }
+}
+
+/** Live CountingSource connectors by name, so tests can ask them to reconfigure. */
+export const countingSources = new Map<string, CountingSourceConnector>();
+
+/** Each task emits `<name>-<task>-<n>` records for n = 0, 1, ... resuming from its offset. */
+export class CountingSourceTask extends SourceTask {
+  private prefix = '';
+  private topic = '';
+  private next = 0;
+  private stopped = false;
+
+  version(): string {
+    return '1.0.0';
+  }
+
+  async start(props: ConnectorProps): Promise<void> {
+    this.prefix = `${props.name}-${props['task.index']}`;
+    this.topic = props.topic ?? '';
+    const committed = await this.context.offsetStorageReader().offset({ task: this.prefix });
+    this.next = committed ? Number(committed.n) + 1 : 0;
+  }
+
+  async poll(): Promise<SourceRecord[] | null> {
+    await new Promise((r) => setTimeout(r, 20));
+    if (this.stopped) return null;
+    const records: SourceRecord[] = [];
+    for (let i = 0; i < 10; i++, this.next++) {
+      records.push(
+        new SourceRecord({
+          sourcePartition: { task: this.prefix },
+          sourceOffset: { n: this.next },
+          topic: this.topic,
+          value: `${this.prefix}-${this.next}`,
+        }),
+      );
+    }
+    return records;
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+}
+
+export class CountingSourceConnector extends SourceConnector {
+  props: ConnectorProps = {};
+  /** How many tasks the next taskConfigs() returns (capped by tasks.max). */
+  taskCount = 1;
+  starts = 0;
+
+  version(): string {
+    return '1.0.0';
+  }
+
+  start(props: ConnectorProps): void {
+    this.props = props;
+    this.starts++;
+    countingSources.set(props.name ?? '', this);
+  }
+
+  taskClass(): TaskClass<CountingSourceTask> {
+    return CountingSourceTask;
+  }
+
+  taskConfigs(maxTasks: number): ConnectorProps[] {
+    return Array.from({ length: Math.min(maxTasks, this.taskCount) }, (_, i) => ({
+      ...this.props,
+      'task.index': String(i),
+    }));
+  }
+
+  /** Changes the number of tasks and asks the runtime to apply it. */
+  setTaskCount(n: number): void {
+    this.taskCount = n;
+    this.context.requestTaskReconfiguration();
+  }
+
+  stop(): void {}
+
+  config(): ConfigDef<object> {
+    return NO_KEYS;
+  }
+}
+
+/** The test connectors as plugins of a pretend package `test-plugins`. */
+export function testPlugins(): PluginDescriptor[] {
+  return [
+    builtinPlugin('sink', 'CollectingSink', [], CollectingSinkConnector, '1.0.0', 'test-plugins'),
+    builtinPlugin('source', 'CountingSource', [], CountingSourceConnector, '1.0.0', 'test-plugins'),
+  ];
+}
