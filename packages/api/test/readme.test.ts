@@ -1,0 +1,27 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import * as api from '../src/index.js';
+
+const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+
+describe('README', () => {
+  it.each(['counter-source.ts', 'file-sink.ts'])(
+    'shows examples/%s exactly as compiled and tested',
+    async (name) => {
+      const source = await readFile(new URL(`../examples/${name}`, import.meta.url), 'utf8');
+      expect(readme).toContain(`\`\`\`ts\n// examples/${name}\n${source}\`\`\``);
+    },
+  );
+
+  it('has the install line and the justification for having no dependencies', async () => {
+    expect(readme).toContain('npm install @sluice/api');
+    expect(readme).toContain('**No runtime dependencies.**');
+    const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8'));
+    expect(pkg.dependencies ?? {}).toEqual({});
+  });
+
+  it('lists every runtime export in its reference', () => {
+    const missing = Object.keys(api).filter((name) => !readme.includes(`\`${name}\``));
+    expect(missing).toEqual([]);
+  });
+});
