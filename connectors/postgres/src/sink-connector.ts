@@ -1,0 +1,45 @@
+import {
+  type Config,
+  type ConfigDef,
+  type ConnectorProps,
+  SinkConnector,
+  type TaskClass,
+} from '@sluice/api';
+import { parseSinkConfig, SINK_CONFIG_DEF, validateSinkProps } from './config.js';
+import { PostgresSinkTask } from './sink-task.js';
+import { VERSION } from './version.js';
+
+/**
+ * PostgreSQL sink, configured like Confluent's JDBC sink connector (which is an alias): every
+ * task gets the same config; the runtime spreads topic partitions over them.
+ */
+export class PostgresSinkConnector extends SinkConnector {
+  private props: ConnectorProps = {};
+
+  version(): string {
+    return VERSION;
+  }
+
+  config(): ConfigDef<object> {
+    return SINK_CONFIG_DEF as ConfigDef<object>;
+  }
+
+  override validate(props: ConnectorProps): Config {
+    return { configValues: validateSinkProps(props) };
+  }
+
+  taskClass(): TaskClass<PostgresSinkTask> {
+    return PostgresSinkTask;
+  }
+
+  start(props: ConnectorProps): void {
+    parseSinkConfig(props);
+    this.props = { ...props };
+  }
+
+  taskConfigs(maxTasks: number): ConnectorProps[] {
+    return Array.from({ length: maxTasks }, () => ({ ...this.props }));
+  }
+
+  stop(): void {}
+}

@@ -1,0 +1,317 @@
+import {
+  ConnectException,
+  type ConnectorProps,
+  DataException,
+  type SinkRecord,
+  SinkTask,
+  schemaEquals,
+} from '@sluice/api';
+import type pg from 'pg';
+import { type ColumnPlan, paramsOf, planFor, recordError } from './column-plan.js';
+import { parseSinkConfig, type SinkConfig } from './config.js';
+import {
+  closeConnection,
+  isTransientPgError,
+  openConnection,
+  parseTableId,
+  quoteTable,
+  type TableId,
+} from './pg-connection.js';
+import {
+  addColumnsSql,
+  createTableSql,
+  deleteRows,
+  loadTableColumns,
+  type TableColumns,
+  writeRows,
+} from './table-writer.js';
+import { VERSION } from './version.js';
+
+/** Records of one table written by one statement kind with one column plan, in order. */
+interface Run {
+  readonly table: TableId;
+  readonly tableKey: string;
+  readonly isDelete: boolean;
+  readonly plan: ColumnPlan;
+  readonly records: SinkRecord[];
+  readonly rows: unknown[][];
+}
+
+/** SQLSTATE classes caused by the data of one record (bad value, constraint), not the database. */
+function isDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return (
+    typeof code === 'string' &&
+    (code.startsWith('22') || code.startsWith('23') || code === '42804' || code === '42703')
+  );
+}
+
+function describeSqlError(error: unknown): string {
+  const e = error as { message?: string; code?: string; detail?: string };
+  return `${e.message ?? String(error)}${e.code ? ` (SQLSTATE ${e.code})` : ''}${e.detail ? `: ${e.detail}` : ''}`;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A string identifying a row by its key parameters, to keep only the last write per key. */
+function keyOf(params: readonly unknown[], keyCount: number): string {
+  return JSON.stringify(
+    params.slice(0, keyCount).map((p) => (Buffer.isBuffer(p) ? p.toString('hex') : p)),
+  );
+}
+
+/**
+ * Writes records to PostgreSQL tables. Each group of at most `batch.size` records is written in
+ * one transaction, with multi-row INSERT / INSERT ... ON CONFLICT / UPDATE ... FROM (VALUES ...)
+ * / DELETE ... USING (VALUES ...) statements; `put` returns once that transaction committed, so
+ * every offset the runtime commits afterwards is durable.
+ */
+export class PostgresSinkTask extends SinkTask {
+  private config: SinkConfig | null = null;
+  private client: pg.Client | null = null;
+  private readonly tables = new Map<string, TableColumns>();
+
+  version(): string {
+    return VERSION;
+  }
+
+  async start(props: ConnectorProps): Promise<void> {
+    this.config = parseSinkConfig(props);
+    this.client = await openConnection(this.config.connection);
+  }
+
+  async put(records: SinkRecord[]): Promise<void> {
+    const config = this.config;
+    if (config === null) throw new ConnectException('PostgresSinkTask.put called before start');
+    for (let i = 0; i < records.length; i += config.batchSize) {
+      await this.writeBatch(config, records.slice(i, i + config.batchSize));
+    }
+  }
+
+  private tableFor(config: SinkConfig, record: SinkRecord): TableId {
+    return parseTableId(config.tableNameFormat.replaceAll('${topic}', record.topic));
+  }
+
+  /** Splits records into runs, reporting (or throwing for) records that cannot be written at all. */
+  private async plan(config: SinkConfig, records: readonly SinkRecord[]): Promise<Run[]> {
+    const runs: Run[] = [];
+    const current = new Map<string, Run>();
+    const reports: Promise<void>[] = [];
+    for (const record of records) {
+      try {
+        const isDelete = record.value === null;
+        if (isDelete && !config.deleteEnabled) {
+          throw recordError(
+            record,
+            `The record has a null value (a tombstone) but delete.enabled=false; with pk.mode=${config.pkMode} this sink needs a Struct value`,
+          );
+        }
+        const table = this.tableFor(config, record);
+        const tableKey = quoteTable(table);
+        let run = current.get(tableKey);
+        const sameShape =
+          run !== undefined &&
+          run.isDelete === isDelete &&
+          schemaEquals(run.plan.keySchema, record.keySchema) &&
+          (isDelete || schemaEquals(run.plan.valueSchema, record.valueSchema));
+        if (run === undefined || !sameShape) {
+          run = {
+            table,
+            tableKey,
+            isDelete,
+            plan: planFor(config, record, isDelete),
+            records: [],
+            rows: [],
+          };
+          current.set(tableKey, run);
+          runs.push(run);
+        }
+        const columns = isDelete
+          ? run.plan.keyColumns
+          : [...run.plan.keyColumns, ...run.plan.valueColumns];
+        run.rows.push(paramsOf(record, columns));
+        run.records.push(record);
+      } catch (error) {
+        const reporter = this.context.errantRecordReporter();
+        if (reporter === null || !(error instanceof DataException)) throw error;
+        reports.push(reporter.report(record, error));
+      }
+    }
+    await Promise.all(reports);
+    // Upserts, updates and deletes by key: within a run only the last record of a key matters.
+    for (const run of runs) {
+      const dedupe =
+        run.plan.keyColumns.length > 0 && (run.isDelete || config.insertMode !== 'insert');
+      if (!dedupe) continue;
+      const last = new Map<string, number>();
+      run.rows.forEach((row, i) => {
+        last.set(keyOf(row, run.plan.keyColumns.length), i);
+      });
+      if (last.size === run.rows.length) continue;
+      const keep = [...last.values()].sort((a, b) => a - b);
+      const rows = keep.map((i) => run.rows[i] as unknown[]);
+      const kept = keep.map((i) => run.records[i] as SinkRecord);
+      run.rows.splice(0, run.rows.length, ...rows);
+      run.records.splice(0, run.records.length, ...kept);
+    }
+    return runs.filter((run) => run.rows.length > 0);
+  }
+
+  private async connection(config: SinkConfig): Promise<pg.Client> {
+    if (this.client === null) this.client = await openConnection(config.connection);
+    return this.client;
+  }
+
+  /** Creates or evolves the tables of these runs (outside the data transaction) and returns their columns. */
+  private async ensureTable(
+    config: SinkConfig,
+    client: pg.Client,
+    run: Run,
+  ): Promise<TableColumns> {
+    let columns = this.tables.get(run.tableKey) ?? (await loadTableColumns(client, run.table));
+    if (columns === null) {
+      if (!config.autoCreate) {
+        throw new ConnectException(
+          `Table ${run.tableKey} is missing and auto.create is disabled (topic '${run.records[0]?.topic ?? ''}')`,
+        );
+      }
+      await this.ddl(client, createTableSql(run.table, run.plan));
+      columns = await loadTableColumns(client, run.table);
+      if (columns === null) throw new ConnectException(`Table ${run.tableKey} was not created`);
+    }
+    const wanted = [...run.plan.keyColumns, ...(run.isDelete ? [] : run.plan.valueColumns)];
+    let missing = wanted.filter((c) => !columns?.has(c.name));
+    if (missing.length > 0) {
+      // Someone else may have altered the table since it was cached.
+      columns = (await loadTableColumns(client, run.table)) ?? columns;
+      missing = wanted.filter((c) => !columns?.has(c.name));
+    }
+    if (missing.length > 0) {
+      if (!config.autoEvolve) {
+        throw new ConnectException(
+          `Table ${run.tableKey} is missing columns ${missing.map((c) => `"${c.name}"`).join(', ')} for the record fields, and auto.evolve is disabled`,
+        );
+      }
+      await this.ddl(client, addColumnsSql(run.table, missing));
+      columns = (await loadTableColumns(client, run.table)) ?? columns;
+    }
+    this.tables.set(run.tableKey, columns);
+    return columns;
+  }
+
+  /** DDL that another task may run at the same moment: a duplicate-object error means it is done. */
+  private async ddl(client: pg.Client, sql: string): Promise<void> {
+    try {
+      await client.query(sql);
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (code !== '23505' && code !== '42P07' && code !== '42701') throw error;
+    }
+  }
+
+  private async execute(
+    client: pg.Client,
+    config: SinkConfig,
+    run: Run,
+    columns: TableColumns,
+    rows: unknown[][],
+  ) {
+    if (run.isDelete) await deleteRows(client, run.table, columns, run.plan, rows);
+    else await writeRows(client, run.table, columns, run.plan, config.insertMode, rows);
+  }
+
+  private async writeBatch(config: SinkConfig, records: readonly SinkRecord[]): Promise<void> {
+    const runs = await this.plan(config, records);
+    if (runs.length === 0) return;
+    for (let attempt = 0; ; attempt++) {
+      let client: pg.Client | null = null;
+      try {
+        client = await this.connection(config);
+        const columns = [];
+        for (const run of runs) columns.push(await this.ensureTable(config, client, run));
+        await client.query('BEGIN');
+        for (const [i, run] of runs.entries()) {
+          await this.execute(client, config, run, columns[i] as TableColumns, run.rows);
+        }
+        await client.query('COMMIT');
+        return;
+      } catch (error) {
+        if (client !== null) await client.query('ROLLBACK').catch(() => {});
+        this.tables.clear();
+        if (isTransientPgError(error) && attempt < config.maxRetries) {
+          await closeConnection(this.client);
+          this.client = null;
+          await sleep(config.retryBackoffMs);
+          continue;
+        }
+        const reporter = this.context.errantRecordReporter();
+        if (reporter !== null && isDataError(error) && client !== null) {
+          await this.writeOneByOne(config, client, runs);
+          return;
+        }
+        if (error instanceof ConnectException) throw error;
+        throw new ConnectException(
+          `Writing ${records.length} records to ${[...new Set(runs.map((r) => r.tableKey))].join(', ')} failed: ${describeSqlError(error)}`,
+          { cause: error },
+        );
+      }
+    }
+  }
+
+  /**
+   * After a data error in a batch: writes record by record in one transaction, each under a
+   * savepoint, sending the records PostgreSQL refuses to the error reporter (DLQ) with the SQL
+   * error, and committing the rest.
+   */
+  private async writeOneByOne(
+    config: SinkConfig,
+    client: pg.Client,
+    runs: readonly Run[],
+  ): Promise<void> {
+    const reporter = this.context.errantRecordReporter();
+    if (reporter === null) return;
+    const reports: Promise<void>[] = [];
+    const columns = [];
+    for (const run of runs) columns.push(await this.ensureTable(config, client, run));
+    await client.query('BEGIN');
+    try {
+      for (const [i, run] of runs.entries()) {
+        for (const [j, row] of run.rows.entries()) {
+          await client.query('SAVEPOINT sluice_record');
+          try {
+            await this.execute(client, config, run, columns[i] as TableColumns, [row]);
+            await client.query('RELEASE SAVEPOINT sluice_record');
+          } catch (error) {
+            if (!isDataError(error)) throw error;
+            await client.query('ROLLBACK TO SAVEPOINT sluice_record');
+            const record = run.records[j] as SinkRecord;
+            reports.push(
+              reporter.report(
+                record,
+                recordError(
+                  record,
+                  `PostgreSQL refused the record: ${describeSqlError(error)}`,
+                  error,
+                ),
+              ),
+            );
+          }
+        }
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    }
+    await Promise.all(reports);
+  }
+
+  async stop(): Promise<void> {
+    const client = this.client;
+    this.client = null;
+    this.tables.clear();
+    await closeConnection(client);
+  }
+}
