@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { counterConfigDef } from '../examples/counter-source.js';
+import { fileSinkConfigDef } from '../examples/file-sink.js';
 import * as api from '../src/index.js';
 
 const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
@@ -12,6 +14,11 @@ describe('README', () => {
       expect(readme).toContain(`\`\`\`ts\n// examples/${name}\n${source}\`\`\``);
     },
   );
+
+  it('shows the config tables the examples generate', () => {
+    expect(readme).toContain(counterConfigDef.toMarkdown());
+    expect(readme).toContain(fileSinkConfigDef.toMarkdown());
+  });
 
   it('has the install line and the justification for having no dependencies', async () => {
     expect(readme).toContain('npm install @sluice/api');
