@@ -220,4 +220,39 @@ describe('sink task runner', () => {
     expect([...sinkLog(name).closed].sort()).toEqual([`${base}-a-0`, `${base}-b-0`, `${base}-b-1`]);
     expect(sinkLog(name).stopped).toBe(1);
   });
+
+  it('delivers nothing while paused and everything after resume', async () => {
+    const topic = uniqueName('pause');
+    await createTopic(topic);
+    const { herder: h } = await herder();
+    const name = uniqueName('pause-sink');
+    await produce(topic, ['p0']);
+    await h.putConnectorConfig(name, { 'connector.class': 'CollectingSink', topics: topic }, false);
+    await waitFor('the first record', () => sinkLog(name).values.length >= 1);
+    await h.pauseConnector(name);
+    expect(h.connectorStatus(name).tasks[0]?.state).toBe('PAUSED');
+    await produce(topic, ['p1', 'p2']);
+    // Whatever the machine's speed, a paused task must not receive these.
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(sinkLog(name).values).toEqual(['p0']);
+    await h.resumeConnector(name);
+    await waitFor('the records produced during the pause', () => sinkLog(name).values.length >= 3);
+    expect(sinkLog(name).values).toEqual(['p0', 'p1', 'p2']);
+  });
+
+  it('abandons a task stuck in put after task.shutdown.graceful.timeout.ms so the worker can stop', async () => {
+    const topic = uniqueName('stuck');
+    await createTopic(topic);
+    await produce(topic, ['s0']);
+    const { herder: h } = await startHerder({ 'task.shutdown.graceful.timeout.ms': '1000' });
+    const name = uniqueName('stuck-sink');
+    await h.putConnectorConfig(
+      name,
+      { 'connector.class': 'CollectingSink', topics: topic, 'block.put': 'true' },
+      false,
+    );
+    await waitFor('put to be called', () => sinkLog(name).putCalls >= 1);
+    await h.stop();
+    expect(sinkLog(name).values).toEqual([]);
+  });
 });

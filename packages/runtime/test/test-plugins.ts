@@ -74,6 +74,10 @@ export class CollectingSinkTask extends SinkTask {
       log.failedPuts++;
       throw new RetriableException('the store is busy, try again');
     }
+    if (this.props['block.put'] === 'true' && records.length > 0) {
+      // A store that never answers: only task.shutdown.graceful.timeout.ms ends this.
+      await new Promise(() => {});
+    }
     const failOn = this.props['fail.once.on.value'];
     if (failOn && !failedOnce.has(`${this.name}:${failOn}`)) {
       if (records.some((r) => String(r.value) === failOn)) {

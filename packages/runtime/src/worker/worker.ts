@@ -1,6 +1,7 @@
 import {
   ConfigException,
   type ConfigProblem,
+  ConnectException,
   missingPluginMethods,
   type SinkRecord,
   type SourceRecord,
@@ -13,6 +14,7 @@ import type { ErrorHandlingConfig } from '../errors/error-handling-config.js';
 import { LogReporter } from '../errors/log-reporter.js';
 import type { ErrorReporter } from '../errors/processing-context.js';
 import { RetryWithToleranceOperator } from '../errors/retry-with-tolerance-operator.js';
+import { waitForBrokers } from '../kafka/broker-probe.js';
 import { consumerSettings } from '../kafka/client-overrides.js';
 import type { KafkaAdmin, KafkaClientFactory } from '../kafka/kafka-port.js';
 import { connectWithRetry } from '../kafka/kafkajs-client.js';
@@ -95,7 +97,10 @@ export class Worker {
   /** Opens the offset store and connects to Kafka (retried, with a log line per failure). */
   async start(): Promise<void> {
     await this.offsetStore.start();
+    const up = await waitForBrokers(this.config.bootstrapServers, this.log, () => this.closed);
+    if (!up) throw new ConnectException('The worker was stopped before Kafka became reachable');
     await this.connectedAdmin();
+    this.log.info({ brokers: this.config.bootstrapServers }, 'connected to Kafka');
   }
 
   private connectedAdmin(): Promise<KafkaAdmin> {
