@@ -3,6 +3,7 @@ import {
   ConfigException,
   type ConnectRecord,
   DataException,
+  type Field,
   type Schema,
   SchemaBuilder,
   Struct,
@@ -97,7 +98,9 @@ export abstract class HeaderFrom<R extends ConnectRecord = ConnectRecord>
       updatedSchema = this.cache.get(schema, (s) => this.moveSchema(s));
       updated = new Struct(updatedSchema);
       for (const field of updatedSchema.fields) {
-        updated.put(field, fieldValue(value, field, this.replaceNullWithDefault));
+        // By name: the moved-from struct has the fields at other positions.
+        const source = value.schema.field(field.name) as Field;
+        updated.put(field, fieldValue(value, source, this.replaceNullWithDefault));
       }
     }
     this.fields.forEach((name, i) => {

@@ -3,6 +3,7 @@ import {
   ConfigException,
   type ConnectRecord,
   ConnectSchema,
+  DataException,
   type Schema,
   Struct,
   type Transformation,
@@ -57,6 +58,10 @@ export abstract class SetSchemaMetadata<R extends ConnectRecord = ConnectRecord>
     const schema = this.part.schema(record);
     if (value === null && schema === null) return record;
     const current = requireSchema(schema, 'updating schema metadata');
+    if (current.type !== 'STRUCT') {
+      // Kafka 4.1 copies `schema.fields()`, which throws for every schema but a struct's.
+      throw new DataException('Cannot list fields on non-struct type', { record });
+    }
     const updatedSchema = new ConnectSchema({
       type: current.type,
       optional: current.optional,

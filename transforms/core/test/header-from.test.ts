@@ -36,6 +36,8 @@ describe('HeaderFrom', () => {
       sinkRecord({ valueSchema: schema, value }),
     );
     expect(out.valueSchema?.fields.map((f) => f.name)).toEqual(['id', 'trace']);
+    expect((out.value as Struct).get('id')).toBe(1);
+    expect((out.value as Struct).getWithoutDefault('trace')).toBe('none');
     expect(out.headers.lastWithName('u')?.value).toBe('ada');
   });
 

@@ -35,13 +35,20 @@ describe('SetSchemaMetadata', () => {
     expect((keep.value as Struct).getWithoutDefault('tag')).toBeNull();
   });
 
-  it('names a primitive key schema and keeps the value', () => {
-    const out = set({ 'schema.name': 'Id' }, true).apply(
-      sinkRecord({ keySchema: Schema.INT64_SCHEMA, key: 3n }),
+  it('refuses a primitive schema as Kafka 4.1 does (it lists struct fields)', () => {
+    expect(() =>
+      set({ 'schema.name': 'Id' }, true).apply(
+        sinkRecord({ keySchema: Schema.INT64_SCHEMA, key: 3n }),
+      ),
+    ).toThrow(/Cannot list fields on non-struct type/);
+  });
+
+  it('renames a struct key schema', () => {
+    const out = set({ 'schema.name': 'Key' }, true).apply(
+      sinkRecord({ keySchema: schema, key: new Struct(schema).put('id', 2) }),
     );
-    expect(out.keySchema?.name).toBe('Id');
-    expect(out.keySchema?.type).toBe('INT64');
-    expect(out.key).toBe(3n);
+    expect(out.keySchema?.name).toBe('Key');
+    expect((out.key as Struct).get('id')).toBe(2);
   });
 
   it('passes a schemaless null through and refuses other schemaless values', () => {
