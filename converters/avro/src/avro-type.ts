@@ -1,0 +1,60 @@
+import avro from 'avsc';
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+// avsc hands `toBuffer`'s result straight to its varint packer, which copies it, so one scratch
+// buffer serves every write.
+const scratch = Buffer.alloc(8);
+
+/**
+ * Avro `long` as a JS bigint: every 64-bit value exactly (avsc's own long type refuses values
+ * beyond 2^53). Built with avsc's documented `LongType.__with` hook.
+ */
+export const BIGINT_LONG_TYPE: avro.Type = avro.types.LongType.__with({
+  fromBuffer: (buf: Buffer): bigint => buf.readBigInt64LE(0),
+  toBuffer: (n: bigint): Buffer => {
+    scratch.writeBigInt64LE(n, 0);
+    return scratch;
+  },
+  // Defaults and `int` → `long` promotion come through here as numbers (or strings, see toJSON).
+  fromJSON: (value: unknown): bigint => {
+    if (typeof value === 'bigint') return value;
+    if (typeof value === 'number' && Number.isInteger(value)) return BigInt(value);
+    if (typeof value === 'string' && /^-?\d+$/.test(value)) return BigInt(value);
+    throw new Error(`not a long: ${String(value)}`);
+  },
+  // Exact: a number where it is safe, digits otherwise (fromJSON reads both back).
+  toJSON: (n: bigint): number | string =>
+    n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER)
+      ? Number(n)
+      : n.toString(),
+  isValid: (n: unknown): boolean => typeof n === 'bigint' && n >= INT64_MIN && n <= INT64_MAX,
+  compare: (a: bigint, b: bigint): number => (a === b ? 0 : a < b ? -1 : 1),
+}) as unknown as avro.Type;
+
+function isNullableUnion(schema: unknown): boolean {
+  return Array.isArray(schema) && schema.length === 2 && schema.includes('null');
+}
+
+/**
+ * The avsc type of an Avro schema (parsed JSON), with longs as bigints. A two-member union with
+ * `null` is unwrapped (its value is null or the member's value); every other union is wrapped
+ * (`{<branch name>: value}`), so the member a value belongs to is never guessed.
+ */
+export function avroType(schema: unknown): avro.Type {
+  return avro.Type.forSchema(schema as avro.Schema, {
+    registry: { long: BIGINT_LONG_TYPE },
+    typeHook: (s, opts) => {
+      // `{"type": "long", ...properties}` would otherwise get avsc's own long type.
+      if (s === 'long' || (typeof s === 'object' && (s as { type?: unknown }).type === 'long')) {
+        return BIGINT_LONG_TYPE;
+      }
+      if (!Array.isArray(s)) return undefined;
+      const UnionType = isNullableUnion(s)
+        ? avro.types.UnwrappedUnionType
+        : avro.types.WrappedUnionType;
+      return new (UnionType as unknown as new (s: unknown, o: unknown) => avro.Type)(s, opts);
+    },
+  });
+}

@@ -1,0 +1,447 @@
+import {
+  ConnectDate,
+  ConnectTime,
+  ConnectTimestamp,
+  DATE_LOGICAL_NAME,
+  DataException,
+  DECIMAL_LOGICAL_NAME,
+  Decimal,
+  type Field,
+  type Schema,
+  Struct,
+  schemaEquals,
+  TIME_LOGICAL_NAME,
+  TIMESTAMP_LOGICAL_NAME,
+} from '@sluice/api';
+import type avro from 'avsc';
+import type { AvroDataOptions } from './config.js';
+import { AVRO_TYPE_UNION, isAvroMap, KEY_FIELD, VALUE_FIELD } from './schema-mapping.js';
+
+/** Connect value → the value avsc writes. */
+export type ToAvro = (value: unknown) => unknown;
+/** The value avsc read → Connect value. */
+export type FromAvro = (value: unknown) => unknown;
+
+/** What avsc exposes of its types (its typings leave these out). */
+interface AvscType {
+  readonly typeName: string;
+  readonly branchName?: string;
+  readonly types?: readonly AvscType[];
+  readonly fields?: readonly { readonly name: string; readonly type: AvscType }[];
+  readonly itemsType?: AvscType;
+  readonly valuesType?: AvscType;
+  readonly size?: number;
+}
+
+function avsc(type: avro.Type | AvscType): AvscType {
+  return type as unknown as AvscType;
+}
+
+function isUnionType(type: AvscType): boolean {
+  return type.typeName.startsWith('union');
+}
+
+function nonNullBranches(type: AvscType): AvscType[] {
+  return (type.types ?? []).filter((t) => t.typeName !== 'null');
+}
+
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'object') return value.constructor?.name ?? 'object';
+  return `${typeof value} ${String(value)}`;
+}
+
+function fail(path: string, schema: Schema, value: unknown): never {
+  throw new DataException(
+    `Invalid value for ${path === '' ? 'the value' : `field "${path}"`}: expected ${schema.name ?? schema.type.toLowerCase()}, got ${describe(value)}`,
+  );
+}
+
+function toBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function child(path: string, name: string): string {
+  return path === '' ? name : `${path}.${name}`;
+}
+
+/**
+ * Compiles the conversion of Connect values of `schema` into the values avsc writes with `type`
+ * (the Avro type of the schema, or a compatible one such as the subject's latest version).
+ */
+export function compileToAvro(
+  schema: Schema,
+  type: avro.Type | AvscType,
+  options: AvroDataOptions,
+  path = '',
+): ToAvro {
+  const t = avsc(type);
+  if (isUnionType(t) && schema.name !== AVRO_TYPE_UNION) {
+    const branch = nonNullBranches(t)[0];
+    if (branch === undefined) throw new DataException(`No non-null member in union at ${path}`);
+    const inner = compileToAvro(schema, branch, options, path);
+    if (t.typeName === 'union:wrapped') {
+      const name = branch.branchName ?? branch.typeName;
+      return (v) =>
+        v === null || v === undefined ? checkNull(schema, path) : { [name]: inner(v) };
+    }
+    return (v) => (v === null || v === undefined ? checkNull(schema, path) : inner(v));
+  }
+  const base = compileBaseToAvro(schema, t, options, path);
+  return (v) => (v === null || v === undefined ? checkNull(schema, path) : base(v));
+}
+
+function checkNull(schema: Schema, path: string): null {
+  if (!schema.optional) {
+    throw new DataException(
+      `Found null value for non-optional schema${path === '' ? '' : ` at field "${path}"`}`,
+    );
+  }
+  return null;
+}
+
+function compileBaseToAvro(
+  schema: Schema,
+  t: AvscType,
+  options: AvroDataOptions,
+  path: string,
+): ToAvro {
+  switch (schema.name) {
+    case DECIMAL_LOGICAL_NAME:
+      if (schema.type === 'BYTES') {
+        const size = t.typeName === 'fixed' ? (t.size ?? 0) : -1;
+        return (v) => {
+          if (!(v instanceof Decimal)) fail(path, schema, v);
+          const bytes = Decimal.fromLogical(schema, v);
+          return toBuffer(size < 0 ? bytes : padToFixedSize(bytes, size));
+        };
+      }
+      break;
+    case DATE_LOGICAL_NAME:
+      if (schema.type === 'INT32') {
+        return (v) => {
+          if (!(v instanceof Date)) fail(path, schema, v);
+          return ConnectDate.fromLogical(schema, v);
+        };
+      }
+      break;
+    case TIME_LOGICAL_NAME:
+      if (schema.type === 'INT32') {
+        return (v) => {
+          if (!(v instanceof Date)) fail(path, schema, v);
+          return ConnectTime.fromLogical(schema, v);
+        };
+      }
+      break;
+    case TIMESTAMP_LOGICAL_NAME:
+      if (schema.type === 'INT64') {
+        return (v) => {
+          if (!(v instanceof Date)) fail(path, schema, v);
+          return ConnectTimestamp.fromLogical(schema, v);
+        };
+      }
+      break;
+  }
+  switch (schema.type) {
+    case 'INT8':
+    case 'INT16':
+    case 'INT32':
+      return (v) => (Number.isInteger(v) ? v : fail(path, schema, v));
+    case 'FLOAT32':
+    case 'FLOAT64':
+      return (v) => (typeof v === 'number' ? v : fail(path, schema, v));
+    case 'INT64':
+      return (v) => (typeof v === 'bigint' ? v : fail(path, schema, v));
+    case 'BOOLEAN':
+      return (v) => (typeof v === 'boolean' ? v : fail(path, schema, v));
+    case 'STRING':
+      return (v) => (typeof v === 'string' ? v : fail(path, schema, v));
+    case 'BYTES':
+      if (t.typeName === 'fixed') {
+        const size = t.size ?? 0;
+        return (v) => {
+          if (!(v instanceof Uint8Array)) fail(path, schema, v);
+          if (v.length !== size) {
+            throw new DataException(
+              `Invalid value for ${path === '' ? 'the value' : `field "${path}"`}: fixed size ${size} but ${v.length} bytes`,
+            );
+          }
+          return toBuffer(v);
+        };
+      }
+      return (v) => (v instanceof Uint8Array ? toBuffer(v) : fail(path, schema, v));
+    case 'ARRAY': {
+      const items = schema.valueSchema as Schema;
+      const item = compileToAvro(items, t.itemsType as AvscType, options, `${path}[]`);
+      return (v) => {
+        if (!Array.isArray(v)) fail(path, schema, v);
+        const out = new Array<unknown>(v.length);
+        for (let i = 0; i < v.length; i++) out[i] = item(v[i]);
+        return out;
+      };
+    }
+    case 'MAP': {
+      const keySchema = schema.keySchema as Schema;
+      const valueSchema = schema.valueSchema as Schema;
+      if (isAvroMap(schema, options) && t.typeName === 'map') {
+        const value = compileToAvro(valueSchema, t.valuesType as AvscType, options, `${path}[]`);
+        return (v) => {
+          if (!(v instanceof Map)) fail(path, schema, v);
+          const out: Record<string, unknown> = Object.create(null);
+          for (const [k, item] of v) {
+            if (typeof k !== 'string') fail(`${path}[key]`, keySchema, k);
+            out[k] = value(item);
+          }
+          return out;
+        };
+      }
+      const entryType = t.itemsType as AvscType;
+      const fieldType = (name: string): AvscType => {
+        const field = entryType.fields?.find((f) => f.name === name);
+        if (field === undefined) throw new DataException(`MapEntry record without ${name} field`);
+        return field.type;
+      };
+      const key = compileToAvro(keySchema, fieldType(KEY_FIELD), options, `${path}[key]`);
+      const value = compileToAvro(valueSchema, fieldType(VALUE_FIELD), options, `${path}[]`);
+      return (v) => {
+        if (!(v instanceof Map)) fail(path, schema, v);
+        const out: unknown[] = [];
+        for (const [k, item] of v) out.push({ key: key(k), value: value(item) });
+        return out;
+      };
+    }
+    case 'STRUCT':
+      return schema.name === AVRO_TYPE_UNION
+        ? compileUnionToAvro(schema, t, options, path)
+        : compileStructToAvro(schema, t, options, path);
+  }
+  throw new DataException(`Unknown schema type: ${String(schema.type)}`);
+}
+
+function checkStruct(schema: Schema, v: unknown, path: string): Struct {
+  if (!(v instanceof Struct)) fail(path, schema, v);
+  if (v.schema !== schema && !schemaEquals(v.schema, schema)) {
+    throw new DataException(
+      `Mismatching struct schema${path === '' ? '' : ` at field "${path}"`}: ${String(v.schema)} is not ${String(schema)}`,
+    );
+  }
+  return v;
+}
+
+function compileStructToAvro(
+  schema: Schema,
+  t: AvscType,
+  options: AvroDataOptions,
+  path: string,
+): ToAvro {
+  if (t.typeName !== 'record') {
+    throw new DataException(`Cannot write a struct as Avro ${t.typeName}`);
+  }
+  const avroFields = new Map((t.fields ?? []).map((f) => [f.name, f.type]));
+  const plan: { field: Field; name: string; write: ToAvro }[] = [];
+  for (const field of schema.fields) {
+    const fieldType = avroFields.get(field.name);
+    // A field the target schema lacks (an older latest version) is not written.
+    if (fieldType === undefined) continue;
+    plan.push({
+      field,
+      name: field.name,
+      write: compileToAvro(field.schema, fieldType, options, child(path, field.name)),
+    });
+  }
+  const withoutDefault = options.ignoreDefaultForNullables;
+  return (v) => {
+    const struct = checkStruct(schema, v, path);
+    const out: Record<string, unknown> = {};
+    for (const step of plan) {
+      const value = withoutDefault ? struct.getWithoutDefault(step.name) : struct.get(step.field);
+      out[step.name] = step.write(value);
+    }
+    return out;
+  };
+}
+
+function compileUnionToAvro(
+  schema: Schema,
+  t: AvscType,
+  options: AvroDataOptions,
+  path: string,
+): ToAvro {
+  const branches = isUnionType(t) ? nonNullBranches(t) : [t];
+  const wrapped = t.typeName === 'union:wrapped';
+  const members = schema.fields.map((field, i) => {
+    const branch = branches[i];
+    if (branch === undefined) {
+      throw new DataException(`Union member ${field.name} has no Avro counterpart`);
+    }
+    return {
+      field,
+      name: branch.branchName ?? branch.typeName,
+      write: compileToAvro(field.schema, branch, options, child(path, field.name)),
+    };
+  });
+  const withoutDefault = options.ignoreDefaultForNullables;
+  return (v) => {
+    const struct = checkStruct(schema, v, path);
+    for (const member of members) {
+      const value = withoutDefault
+        ? struct.getWithoutDefault(member.field.name)
+        : struct.get(member.field);
+      if (value !== null && value !== undefined) {
+        return wrapped ? { [member.name]: member.write(value) } : member.write(value);
+      }
+    }
+    return checkNull(schema, path);
+  };
+}
+
+/** Sign-extends a two's-complement unscaled value to the size of an Avro `fixed`. */
+function padToFixedSize(bytes: Uint8Array, size: number): Uint8Array {
+  if (bytes.length === size) return bytes;
+  if (bytes.length > size) {
+    throw new DataException(
+      `Unscaled value byte array length ${bytes.length} is greater than fixed size ${size}`,
+    );
+  }
+  const padded = new Uint8Array(size).fill((bytes[0] ?? 0) & 0x80 ? 0xff : 0);
+  padded.set(bytes, size - bytes.length);
+  return padded;
+}
+
+/**
+ * Compiles the conversion of the values avsc reads with `type` (the reader's type) into Connect
+ * values of `schema` (the Connect schema of that same Avro schema).
+ */
+export function compileFromAvro(
+  schema: Schema,
+  type: avro.Type | AvscType,
+  options: AvroDataOptions,
+): FromAvro {
+  const t = avsc(type);
+  if (isUnionType(t) && schema.name !== AVRO_TYPE_UNION) {
+    const branch = nonNullBranches(t)[0];
+    if (branch === undefined) throw new DataException('No non-null member in union');
+    const inner = compileFromAvro(schema, branch, options);
+    if (t.typeName === 'union:wrapped') {
+      const name = branch.branchName ?? branch.typeName;
+      return (v) =>
+        v === null || v === undefined ? null : inner((v as Record<string, unknown>)[name]);
+    }
+    return (v) => (v === null || v === undefined ? null : inner(v));
+  }
+  const base = compileBaseFromAvro(schema, t, options);
+  return (v) => (v === null || v === undefined ? null : base(v));
+}
+
+function compileBaseFromAvro(schema: Schema, t: AvscType, options: AvroDataOptions): FromAvro {
+  switch (schema.name) {
+    case DECIMAL_LOGICAL_NAME:
+      if (schema.type === 'BYTES') {
+        const scale = Decimal.scaleOf(schema);
+        return (v) => Decimal.fromBytes(v as Uint8Array, scale);
+      }
+      break;
+    case DATE_LOGICAL_NAME:
+      if (schema.type === 'INT32') return (v) => ConnectDate.fromDays(v as number);
+      break;
+    case TIME_LOGICAL_NAME:
+      if (schema.type === 'INT32') return (v) => ConnectTime.fromMillisOfDay(v as number);
+      break;
+    case TIMESTAMP_LOGICAL_NAME:
+      if (schema.type === 'INT64') return (v) => ConnectTimestamp.toLogical(schema, v as bigint);
+      break;
+  }
+  switch (schema.type) {
+    case 'INT8':
+    case 'INT16':
+    case 'INT32':
+    case 'INT64':
+    case 'FLOAT32':
+    case 'FLOAT64':
+    case 'BOOLEAN':
+    case 'STRING':
+      return (v) => v;
+    case 'BYTES':
+      // avsc's bytes are views of the message buffer: copy, so the value outlives it.
+      return (v) => new Uint8Array(v as Uint8Array);
+    case 'ARRAY': {
+      const item = compileFromAvro(schema.valueSchema as Schema, t.itemsType as AvscType, options);
+      return (v) => (v as unknown[]).map(item);
+    }
+    case 'MAP': {
+      if (t.typeName === 'map') {
+        const value = compileFromAvro(
+          schema.valueSchema as Schema,
+          t.valuesType as AvscType,
+          options,
+        );
+        return (v) => {
+          const out = new Map<unknown, unknown>();
+          for (const k of Object.keys(v as object)) {
+            out.set(k, value((v as Record<string, unknown>)[k]));
+          }
+          return out;
+        };
+      }
+      const entryType = t.itemsType as AvscType;
+      const fieldType = (name: string): AvscType => {
+        const field = entryType.fields?.find((f) => f.name === name);
+        if (field === undefined) throw new DataException(`MapEntry record without ${name} field`);
+        return field.type;
+      };
+      const key = compileFromAvro(schema.keySchema as Schema, fieldType(KEY_FIELD), options);
+      const value = compileFromAvro(schema.valueSchema as Schema, fieldType(VALUE_FIELD), options);
+      return (v) => {
+        const out = new Map<unknown, unknown>();
+        for (const entry of v as { key: unknown; value: unknown }[]) {
+          out.set(key(entry.key), value(entry.value));
+        }
+        return out;
+      };
+    }
+    case 'STRUCT':
+      return schema.name === AVRO_TYPE_UNION
+        ? compileUnionFromAvro(schema, t, options)
+        : compileStructFromAvro(schema, t, options);
+  }
+  throw new DataException(`Unknown schema type: ${String(schema.type)}`);
+}
+
+function compileStructFromAvro(schema: Schema, t: AvscType, options: AvroDataOptions): FromAvro {
+  const avroFields = new Map((t.fields ?? []).map((f) => [f.name, f.type]));
+  const plan = schema.fields.map((field) => {
+    const fieldType = avroFields.get(field.name);
+    if (fieldType === undefined) {
+      throw new DataException(`Avro record ${String(schema.name)} has no field ${field.name}`);
+    }
+    return { field, read: compileFromAvro(field.schema, fieldType, options) };
+  });
+  return (v) => {
+    const record = v as Record<string, unknown>;
+    const struct = new Struct(schema);
+    for (const step of plan) struct.put(step.field, step.read(record[step.field.name]));
+    return struct;
+  };
+}
+
+function compileUnionFromAvro(schema: Schema, t: AvscType, options: AvroDataOptions): FromAvro {
+  const branches = isUnionType(t) ? nonNullBranches(t) : [t];
+  const byBranch = new Map<string, { field: Field; read: FromAvro }>();
+  schema.fields.forEach((field, i) => {
+    const branch = branches[i];
+    if (branch === undefined) return;
+    byBranch.set(branch.branchName ?? branch.typeName, {
+      field,
+      read: compileFromAvro(field.schema, branch, options),
+    });
+  });
+  return (v) => {
+    const wrapper = v as Record<string, unknown>;
+    for (const name of Object.keys(wrapper)) {
+      const member = byBranch.get(name);
+      if (member === undefined) break;
+      return new Struct(schema).put(member.field, member.read(wrapper[name]));
+    }
+    throw new DataException('Did not find matching union field for data');
+  };
+}
