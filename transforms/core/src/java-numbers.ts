@@ -69,8 +69,28 @@ export function javaDoubleToString(value: number): string {
   if (Number.isNaN(value)) return 'NaN';
   if (!Number.isFinite(value)) return value > 0 ? 'Infinity' : '-Infinity';
   if (value === 0) return Object.is(value, -0) ? '-0.0' : '0.0';
-  const { digits, exponent } = shortestDigits(Math.abs(value).toExponential());
-  return scientific(digits, exponent, value < 0);
+  return scientific(
+    ...javaDigits(Math.abs(value), Math.abs(value).toExponential(), false),
+    value < 0,
+  );
+}
+
+/**
+ * Java prints at least two significant digits (`d.d`); when the shortest form has one digit, it
+ * picks the two-digit decimal closest to the value if that one still reads back as the value
+ * (so the smallest double prints `4.9E-324`, not `5.0E-324`).
+ */
+function javaDigits(abs: number, shortest: string, float32: boolean): [string, number] {
+  const { digits, exponent } = shortestDigits(shortest);
+  if (digits.length === 1) {
+    const two = abs.toExponential(1);
+    const back = float32 ? Math.fround(Number(two)) : Number(two);
+    if (back === abs) {
+      const closer = shortestDigits(two);
+      return [closer.digits.replace(/0+$/, '') || '0', closer.exponent];
+    }
+  }
+  return [digits, exponent];
 }
 
 /** Java's `Float.toString`: the shortest digits that identify the float32 value. */
@@ -82,7 +102,7 @@ export function javaFloatToString(value: number): string {
   for (let precision = 1; precision <= 9; precision++) {
     const text = abs.toExponential(precision - 1);
     if (Math.fround(Number(text)) === abs) {
-      const { digits, exponent } = shortestDigits(text);
+      const [digits, exponent] = javaDigits(abs, text, true);
       return scientific(digits.replace(/0+$/, '') || '0', exponent, value < 0);
     }
   }

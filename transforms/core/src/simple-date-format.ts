@@ -109,7 +109,7 @@ export class SimpleDateFormat {
         case 'z':
         case 'Z':
         case 'X': {
-          const zone = parseZone(rest, letter);
+          const zone = parseZone(rest, letter, count);
           if (zone === null) throw new ParseError(text, pos);
           offsetMinutes = zone.offsetMinutes;
           pos += zone.length;
@@ -219,10 +219,18 @@ function dayOfYear(d: Date): number {
   return Math.floor((d.getTime() - Date.UTC(d.getUTCFullYear(), 0, 1)) / MILLIS_PER_DAY) + 1;
 }
 
-/** Week of year with Sunday as first day and weeks starting on Jan 1 (US locale). */
-function weekOfYear(d: Date): number {
-  const jan1 = new Date(Date.UTC(d.getUTCFullYear(), 0, 1)).getUTCDay();
-  return Math.floor((dayOfYear(d) - 1 + jan1) / 7) + 1;
+/**
+ * Week of year and week year as Java's US calendar counts them: weeks start on Sunday and week 1
+ * is the week holding January 1st (so the last days of December may be week 1 of the next year).
+ */
+function weekOfYear(d: Date): { week: number; weekYear: number } {
+  const year = d.getUTCFullYear();
+  const weekStart = d.getTime() - d.getUTCDay() * MILLIS_PER_DAY;
+  if (weekStart + 6 * MILLIS_PER_DAY >= Date.UTC(year + 1, 0, 1)) {
+    return { week: 1, weekYear: year + 1 };
+  }
+  const jan1 = new Date(Date.UTC(year, 0, 1)).getUTCDay();
+  return { week: Math.floor((dayOfYear(d) - 1 + jan1) / 7) + 1, weekYear: year };
 }
 
 function weekOfMonth(d: Date): number {
@@ -237,7 +245,8 @@ function formatField(d: Date, letter: string, count: number): string {
       return year > 0 ? 'AD' : 'BC';
     case 'y':
     case 'Y': {
-      const y = year > 0 ? year : 1 - year;
+      const calendarYear = letter === 'Y' ? weekOfYear(d).weekYear : year;
+      const y = calendarYear > 0 ? calendarYear : 1 - calendarYear;
       return count === 2 ? pad(y % 100, 2) : pad(y, count);
     }
     case 'M':
@@ -246,7 +255,7 @@ function formatField(d: Date, letter: string, count: number): string {
       if (count === 3) return (MONTHS[d.getUTCMonth()] as string).slice(0, 3);
       return pad(d.getUTCMonth() + 1, count);
     case 'w':
-      return pad(weekOfYear(d), count);
+      return pad(weekOfYear(d).week, count);
     case 'W':
       return pad(weekOfMonth(d), count);
     case 'D':
@@ -307,17 +316,34 @@ function matchName(
   return best;
 }
 
-function parseZone(text: string, letter: string): { offsetMinutes: number; length: number } | null {
-  if (letter === 'X' && text.startsWith('Z')) return { offsetMinutes: 0, length: 1 };
-  if (letter === 'z') {
-    for (const name of ['Coordinated Universal Time', 'UTC', 'GMT']) {
-      if (text.startsWith(name)) {
-        const rest = name === 'GMT' ? /^([+-])(\d{1,2}):?(\d{2})?/.exec(text.slice(3)) : null;
-        if (rest === null) return { offsetMinutes: 0, length: name.length };
-        const sign = rest[1] === '-' ? -1 : 1;
-        const minutes = Number(rest[2]) * 60 + Number(rest[3] ?? 0);
-        return { offsetMinutes: sign * minutes, length: 3 + rest[0].length };
-      }
+function parseZone(
+  text: string,
+  letter: string,
+  count: number,
+): { offsetMinutes: number; length: number } | null {
+  if (letter === 'X') {
+    // ISO 8601: X is +hh, XX +hhmm, XXX +hh:mm; Z means UTC.
+    if (text.startsWith('Z')) return { offsetMinutes: 0, length: 1 };
+    const iso =
+      count === 1
+        ? /^([+-])(\d{2})()/.exec(text)
+        : count === 2
+          ? /^([+-])(\d{2})(\d{2})/.exec(text)
+          : /^([+-])(\d{2}):(\d{2})/.exec(text);
+    if (iso === null) return null;
+    const sign = iso[1] === '-' ? -1 : 1;
+    return {
+      offsetMinutes: sign * (Number(iso[2]) * 60 + Number(iso[3] || 0)),
+      length: iso[0].length,
+    };
+  }
+  for (const name of ['Coordinated Universal Time', 'UTC', 'GMT']) {
+    if (text.startsWith(name)) {
+      const rest = name === 'GMT' ? /^([+-])(\d{1,2}):?(\d{2})?/.exec(text.slice(3)) : null;
+      if (rest === null) return { offsetMinutes: 0, length: name.length };
+      const sign = rest[1] === '-' ? -1 : 1;
+      const minutes = Number(rest[2]) * 60 + Number(rest[3] ?? 0);
+      return { offsetMinutes: sign * minutes, length: 3 + rest[0].length };
     }
   }
   const m = /^([+-])(\d{2}):?(\d{2})?/.exec(text);

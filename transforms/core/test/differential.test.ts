@@ -43,17 +43,61 @@ interface Answer {
  * - MaskField of a Decimal field: Kafka puts `BigDecimal.ZERO` (scale 0) or the replacement's
  *   own scale into a Decimal field of another scale, which its converters then reject; ours uses
  *   the field's scale, so the value is valid for its schema.
- * - InsertHeader of a literal whose every element is null or that mixes types Kafka cannot
- *   merge: Kafka builds an array/map schema without an element schema, which Sluice's schemas
- *   cannot express; ours adds the parsed value without a schema.
  */
+/**
+ * - Before JDK 19, Java's `Double.toString`/`Float.toString` sometimes printed more digits than
+ *   the shortest that identify the value (JDK-4511638); ours prints the shortest (JDK 19+). Only
+ *   accepted when the harness JVM is older, and when both texts read back as the same number.
+ */
+function longerJavaDigits(theirs: unknown, ours: unknown): boolean {
+  if (javaFeature >= 19) return false;
+  const number = /-?\d+\.\d+(?:E-?\d+)?/g;
+  const t = JSON.stringify(theirs);
+  const o = JSON.stringify(ours);
+  const a = t.match(number) ?? [];
+  const b = o.match(number) ?? [];
+  if (a.length !== b.length || a.length === 0) return false;
+  const float = (x: string) => Math.fround(Number(x));
+  return (
+    a.every((x, i) => float(x) === float(b[i] as string)) &&
+    t.replace(number, '#') === o.replace(number, '#')
+  );
+}
+
+/**
+ * InsertHeader: a literal Kafka parses into an array or map without an element schema (empty,
+ * all null, or of types it cannot merge) gets such a schema there, which Sluice's schemas cannot
+ * express; ours adds the same value without a schema.
+ */
+function elementlessSchemas(theirs: unknown, ours: unknown): boolean {
+  const t = theirs as { record?: { headers?: { schema: Record<string, unknown> | null }[] } };
+  const headers = t.record?.headers as
+    | { schema: Record<string, unknown> | null; value: unknown }[]
+    | undefined;
+  if (headers === undefined) return false;
+  let changed = false;
+  const cleared = headers.map((h) => {
+    const s = h.schema;
+    if (s !== null && (s.items === null || s.values === null || s.keys === null)) {
+      changed = true;
+      return { ...h, schema: null, value: canonical(h.value, true) };
+    }
+    return h;
+  });
+  return (
+    changed &&
+    JSON.stringify({ ...t, record: { ...t.record, headers: cleared } }) === JSON.stringify(ours)
+  );
+}
+
 const KNOWN_DIFFERENCES: Record<string, (theirs: unknown, ours: unknown) => boolean> = {
+  'Cast floats to string 1.17549435e-38': longerJavaDigits,
   'MaskField decimal numbers': sameButDecimalScales,
   'MaskField decimal replacement numbers': sameButDecimalScales,
-  'InsertHeader null array tombstone': (theirs, ours) =>
-    JSON.stringify(theirs).replace('{"type":"array","optional":false,"items":null}', 'null') ===
-    JSON.stringify(ours),
 };
+for (const name of ['null array', 'more empty array', 'more empty map', 'more mixed map']) {
+  KNOWN_DIFFERENCES[`InsertHeader ${name} tombstone`] = elementlessSchemas;
+}
 
 /** Equal, except that decimals may have other scales as long as their values are equal. */
 function sameButDecimalScales(theirs: unknown, ours: unknown): boolean {
@@ -78,6 +122,7 @@ function sameButDecimalScales(theirs: unknown, ours: unknown): boolean {
 }
 
 let harness: JavaHarness;
+let javaFeature = 0;
 
 beforeAll(async () => {
   harness = await buildJavaHarness({
@@ -92,6 +137,8 @@ beforeAll(async () => {
     // Kafka's Cast formats dates in the JVM's time zone; Sluice always uses UTC.
     jvmOptions: ['-Xmx256m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Duser.timezone=UTC'],
   });
+  const [info] = (await runJavaHarness(harness, [{ kind: 'info' }])) as { java: string }[];
+  javaFeature = Number(info?.java);
 });
 
 const manifest = parsePluginManifest(

@@ -1055,6 +1055,252 @@ export const CASES: DifferentialCase[] = [
     },
     { full: STRUCT_RECORDS.full },
   ),
+  // Edge cases: date formats, number formatting and parsing, literals, regex replacements.
+  ...[
+    'dd/MM/yyyy',
+    'MMM d, yyyy',
+    'MMMM',
+    "yyyy-MM-dd'T'HH:mm:ssXXX",
+    "yyyy-MM-dd'T'HH:mm:ss.SSSZ",
+    'h:mm a',
+    'EEE, d MMM yyyy HH:mm:ss z',
+    'yy-M-d H:m:s.S',
+    'D F u k K',
+    "'quoted ''text''' yyyy",
+  ].flatMap((format) =>
+    single(
+      `TimestampConverter format ${format}`,
+      'TimestampConverter$Value',
+      {
+        'target.type': 'string',
+        format,
+      },
+      {
+        timestamp: sinkValue(TIMESTAMP, ts(MS)),
+        'before epoch': sinkValue(TIMESTAMP, ts(Date.UTC(1969, 11, 31, 23, 5, 6, 7))),
+        midnight: sinkValue(TIMESTAMP, ts(Date.UTC(2000, 0, 1))),
+        noon: sinkValue(TIMESTAMP, ts(Date.UTC(2000, 0, 1, 12))),
+      },
+    ),
+  ),
+  ...Object.entries({
+    'dd/MM/yyyy': ['05/03/2024', '5/3/2024', '31/02/2024', '05-03-2024'],
+    'MMM d, yyyy': ['Mar 5, 2024', 'march 5, 2024', 'Mrz 5, 2024'],
+    "yyyy-MM-dd'T'HH:mm:ssXXX": [
+      '2024-03-05T10:20:30+02:00',
+      '2024-03-05T10:20:30Z',
+      '2024-03-05T10:20:30-0530',
+    ],
+    'yyyy-MM-dd HH:mm:ss.SSS': [
+      '2024-03-05 10:20:30.4',
+      '2024-03-05 10:20:30.400',
+      '2024-13-05 25:61:61.000',
+    ],
+    yyyyMMdd: ['20240305', '2024035', '202403051'],
+    'yy-MM-dd': ['24-03-05', '99-12-31', '2024-03-05'],
+    'h:mm a': ['3:04 PM', '12:00 AM', '12:30 pm'],
+  }).flatMap(([format, inputs]) =>
+    single(
+      `TimestampConverter parse ${format}`,
+      'TimestampConverter$Value',
+      {
+        'target.type': 'unix',
+        format,
+      },
+      Object.fromEntries(inputs.map((input) => [input, sinkValue(string, str(input))])),
+    ),
+  ),
+  ...single(
+    'Cast doubles to string',
+    'Cast$Value',
+    { spec: 'string' },
+    Object.fromEntries(
+      [
+        0.1,
+        1e-4,
+        123456789,
+        1e7,
+        9999999.5,
+        1.5e300,
+        -2.5e-10,
+        5e-324,
+        Number.NaN,
+        Number.POSITIVE_INFINITY,
+        -0,
+        100,
+        1 / 3,
+      ].map((x) => [String(x), sinkValue(float64, f64(x))]),
+    ),
+  ),
+  ...single(
+    'Cast floats to string',
+    'Cast$Value',
+    { spec: 'string' },
+    Object.fromEntries(
+      [0.1, 1e-4, 16777216, 3.4e38, 1e10, 1 / 3, 1.17549435e-38].map((x) => [
+        String(x),
+        sinkValue(float32, f32(x)),
+      ]),
+    ),
+  ),
+  ...['int8', 'int16', 'int32', 'int64', 'boolean'].flatMap((target) =>
+    single(
+      `Cast doubles to ${target}`,
+      'Cast$Value',
+      { spec: target },
+      Object.fromEntries(
+        [-1.9, 200.7, 40000.5, 3e9, -3e9, 1e19, Number.NaN, Number.NEGATIVE_INFINITY, 0.4].map(
+          (x) => [String(x), sinkValue(float64, f64(x))],
+        ),
+      ),
+    ),
+  ),
+  ...['int8', 'int16', 'int32', 'int64', 'float32', 'float64', 'boolean'].flatMap((target) =>
+    single(
+      `Cast strings to ${target}`,
+      'Cast$Value',
+      { spec: target },
+      Object.fromEntries(
+        [
+          '127',
+          '-128',
+          '+12',
+          ' 5',
+          '1e3',
+          '0x10',
+          '3.5',
+          'TRUE',
+          'yes',
+          'NaN',
+          '-Infinity',
+          '1.5f',
+          '99999999999',
+          '9223372036854775808',
+          '',
+        ].map((x) => [JSON.stringify(x), sinkValue(string, str(x))]),
+      ),
+    ),
+  ),
+  ...single(
+    'Cast int64 extremes',
+    'Cast$Value',
+    { spec: 'a:int8,b:int32,c:float32,d:float64,e:boolean' },
+    {
+      max: sinkValue(
+        struct([
+          ['a', int64],
+          ['b', int64],
+          ['c', int64],
+          ['d', int64],
+          ['e', int64],
+        ]),
+        st({
+          a: i64('9223372036854775807'),
+          b: i64('-9223372036854775808'),
+          c: i64('9223372036854775807'),
+          d: i64('9007199254740993'),
+          e: i64('4294967296'),
+        }),
+      ),
+    },
+  ),
+  ...single(
+    'Cast schemaless whole values',
+    'Cast$Value',
+    { spec: 'float32' },
+    {
+      int: sinkValue(null, i64(16777217)),
+      string: sinkValue(null, str('0.1')),
+      bool: sinkValue(null, bool(true)),
+      bytes: sinkValue(null, bin('AQ==')),
+    },
+  ),
+  ...Object.entries({
+    'minus zero': '-0',
+    plus: '+5',
+    'one point zero': '1.0',
+    tenth: '0.1',
+    huge: '1e400',
+    'long max': '9223372036854775807',
+    'past long': '9223372036854775808',
+    'nested map': '{"a": [1, 2]}',
+    colon: 'a:b',
+    comma: 'hello, world',
+    bracket: 'x]',
+    'empty array': '[]',
+    'empty map': '{}',
+    escaped: 'a\\,b',
+    'bool array': '[true, false]',
+    'mixed map': '{"a": 1, "b": "x"}',
+    'int keys': '{1: "a", 2: "b"}',
+    'date array': '["2024-01-01", "2024-01-02"]',
+    'time with space': ' 10:20:30.400Z',
+  }).flatMap(([label, literal]) =>
+    single(
+      `InsertHeader more ${label}`,
+      'InsertHeader',
+      { header: 'h', 'value.literal': literal },
+      {
+        tombstone: STRUCT_RECORDS['schemaless null'],
+      },
+    ),
+  ),
+  ...Object.entries({
+    '$10 with one group': ['(a)b', '$10'],
+    '$12 with twelve groups': ['(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)(k)(l)', '$12$1'],
+    'escaped backslash': ['(.*)', 'x\\\\$1'],
+    'whole match': ['o.*', '[$0]'],
+    'case flag': ['(?i)ORDERS', 'found'],
+  }).flatMap(([label, [regex, replacement]]) =>
+    single(
+      `RegexRouter ${label}`,
+      'RegexRouter',
+      { regex: regex as string, replacement: replacement as string },
+      {
+        orders: { ...STRUCT_RECORDS.schemaless, topic: 'orders' },
+        ab: { ...STRUCT_RECORDS.schemaless, topic: 'ab' },
+        abc: { ...STRUCT_RECORDS.schemaless, topic: 'abcdefghijkl' },
+      },
+    ),
+  ),
+  ...['yyyy-MM-dd', 'yyyyMMddHH', "'week'w-yyyy", 'YYYY-ww', 'E'].flatMap((format) =>
+    single(
+      `TimestampRouter ${format}`,
+      'TimestampRouter',
+      { 'timestamp.format': format, 'topic.format': '${topic}_${timestamp}' },
+      {
+        now: STRUCT_RECORDS.schemaless,
+        'new year': { ...STRUCT_RECORDS.schemaless, timestamp: String(Date.UTC(2021, 0, 1, 5)) },
+        'year end': { ...STRUCT_RECORDS.schemaless, timestamp: String(Date.UTC(2024, 11, 30, 5)) },
+      },
+    ),
+  ),
+  ...both(
+    'ReplaceField collision',
+    'ReplaceField',
+    { renames: 'id:name' },
+    {
+      full: STRUCT_RECORDS.full,
+      schemaless: STRUCT_RECORDS.schemaless,
+    },
+  ),
+  ...single(
+    'MaskField schemaless logical',
+    'MaskField$Value',
+    { fields: 'd,t,n' },
+    {
+      values: sinkValue(null, obj({ d: dec(1234, 2), t: ts(MS), n: i64('9007199254740993') })),
+    },
+  ),
+  ...single(
+    'ValueToKey nested',
+    'ValueToKey',
+    { fields: 'address' },
+    {
+      full: STRUCT_RECORDS.full,
+      map: sinkValue(null, obj({ address: obj({ city: str('x') }) })),
+    },
+  ),
   // Predicates
   ...single(
     'TopicNameMatches',

@@ -75,6 +75,10 @@ public final class TransformsHarness {
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static ObjectNode handle(JsonNode request) throws Exception {
         ObjectNode answer = NODES.objectNode();
+        if (request.path("kind").asText().equals("info")) {
+            answer.put("java", System.getProperty("java.specification.version"));
+            return answer;
+        }
         Map<String, Object> config = new HashMap<>();
         Iterator<Map.Entry<String, JsonNode>> it = request.path("config").fields();
         while (it.hasNext()) {
