@@ -132,6 +132,14 @@ function validate(schema: Schema, value: unknown, path: string): void {
       }
       return;
     case 'FLOAT32':
+      // A finite number beyond float32's range would become Infinity when written as a float.
+      if (
+        typeof value !== 'number' ||
+        (Number.isFinite(value) && !Number.isFinite(Math.fround(value)))
+      ) {
+        fail(schema, value, path, 'a number in the 32-bit float range');
+      }
+      return;
     case 'FLOAT64':
       if (typeof value !== 'number') fail(schema, value, path, 'a number');
       return;

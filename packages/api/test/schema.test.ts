@@ -157,6 +157,16 @@ describe('validateValue: primitives', () => {
     expect(() => validateValue(Schema.INT64_SCHEMA, -(2n ** 63n) - 1n)).toThrow(DataException);
   });
 
+  it('refuses a FLOAT32 beyond the 32-bit float range instead of letting it become Infinity', () => {
+    expect(() => validateValue(Schema.FLOAT32_SCHEMA, 3.4028234663852886e38)).not.toThrow();
+    expect(() => validateValue(Schema.FLOAT32_SCHEMA, Number.POSITIVE_INFINITY)).not.toThrow();
+    expect(() => validateValue(Schema.FLOAT32_SCHEMA, Number.NaN)).not.toThrow();
+    expect(validationError(Schema.FLOAT32_SCHEMA, 1e39)).toBe(
+      'Invalid value: schema with type FLOAT32 expects a number in the 32-bit float range, got number 1e+39',
+    );
+    expect(() => validateValue(Schema.FLOAT64_SCHEMA, 1e39)).not.toThrow();
+  });
+
   it('refuses values of the wrong kind for the other primitives', () => {
     expect(validationError(Schema.FLOAT64_SCHEMA, '1.0')).toContain('expects a number');
     expect(validationError(Schema.BOOLEAN_SCHEMA, 1)).toContain('expects a boolean');
