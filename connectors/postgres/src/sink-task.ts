@@ -164,13 +164,14 @@ export class PostgresSinkTask extends SinkTask {
     return this.client;
   }
 
-  /** Creates or evolves the tables of these runs (outside the data transaction) and returns their columns. */
+  /** Creates or evolves the table of a run (outside the data transaction) and returns its columns; null for a delete from a missing table. */
   private async ensureTable(
     config: SinkConfig,
     client: pg.Client,
     run: Run,
-  ): Promise<TableColumns> {
+  ): Promise<TableColumns | null> {
     let columns = this.tables.get(run.tableKey) ?? (await loadTableColumns(client, run.table));
+    if (columns === null && run.isDelete) return null;
     if (columns === null) {
       if (!config.autoCreate) {
         throw new ConnectException(
@@ -233,7 +234,9 @@ export class PostgresSinkTask extends SinkTask {
         for (const run of runs) columns.push(await this.ensureTable(config, client, run));
         await client.query('BEGIN');
         for (const [i, run] of runs.entries()) {
-          await this.execute(client, config, run, columns[i] as TableColumns, run.rows);
+          // A delete from a table that does not exist has nothing to delete.
+          const cols = columns[i];
+          if (cols) await this.execute(client, config, run, cols, run.rows);
         }
         await client.query('COMMIT');
         return;
@@ -279,9 +282,11 @@ export class PostgresSinkTask extends SinkTask {
     try {
       for (const [i, run] of runs.entries()) {
         for (const [j, row] of run.rows.entries()) {
+          const cols = columns[i];
+          if (!cols) continue;
           await client.query('SAVEPOINT sluice_record');
           try {
-            await this.execute(client, config, run, columns[i] as TableColumns, [row]);
+            await this.execute(client, config, run, cols, [row]);
             await client.query('RELEASE SAVEPOINT sluice_record');
           } catch (error) {
             if (!isDataError(error)) throw error;

@@ -206,6 +206,21 @@ describe('PostgreSQL sink', () => {
     ]);
   });
 
+  it('ignores a tombstone for a table that does not exist instead of creating it', async () => {
+    const { task } = await sink({
+      'table.name.format': `${schema}.\${topic}`,
+      'auto.create': 'true',
+      'insert.mode': 'upsert',
+      'pk.mode': 'record_key',
+      'delete.enabled': 'true',
+    });
+    await deliver(task, [tombstone('never_written', 1n)]);
+    const exists = await admin.query('SELECT to_regclass($1)::text AS t', [
+      `"${schema}".never_written`,
+    ]);
+    expect(exists.rows[0].t).toBeNull();
+  });
+
   it('refuses a tombstone when deletes are disabled, naming topic, partition and offset', async () => {
     const { task } = await sink({
       'table.name.format': `${schema}.\${topic}`,
