@@ -15,6 +15,7 @@ import {
 } from '@sluice/api';
 import type avro from 'avsc';
 import type { AvroDataOptions } from './config.js';
+import { decimalFromBytes, decimalToBuffer } from './decimal-bytes.js';
 import { AVRO_TYPE_UNION, isAvroMap, KEY_FIELD, VALUE_FIELD } from './schema-mapping.js';
 
 /** Connect value → the value avsc writes. */
@@ -57,8 +58,11 @@ function fail(path: string, schema: Schema, value: unknown): never {
   );
 }
 
+/** avsc writes Buffers: a Buffer passes as is, other bytes get a Buffer view (no copy). */
 function toBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return Buffer.isBuffer(bytes)
+    ? bytes
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 function child(path: string, name: string): string {
@@ -110,10 +114,11 @@ function compileBaseToAvro(
     case DECIMAL_LOGICAL_NAME:
       if (schema.type === 'BYTES') {
         const size = t.typeName === 'fixed' ? (t.size ?? 0) : -1;
+        const scale = Decimal.scaleOf(schema);
         return (v) => {
           if (!(v instanceof Decimal)) fail(path, schema, v);
-          const bytes = Decimal.fromLogical(schema, v);
-          return toBuffer(size < 0 ? bytes : padToFixedSize(bytes, size));
+          const bytes = decimalToBuffer(v, scale);
+          return size < 0 ? bytes : toBuffer(padToFixedSize(bytes, size));
         };
       }
       break;
@@ -249,16 +254,31 @@ function compileStructToAvro(
       write: compileToAvro(field.schema, fieldType, options, child(path, field.name)),
     });
   }
-  const withoutDefault = options.ignoreDefaultForNullables;
-  return (v) => {
-    const struct = checkStruct(schema, v, path);
-    const out: Record<string, unknown> = {};
-    for (const step of plan) {
-      const value = withoutDefault ? struct.getWithoutDefault(step.name) : struct.get(step.field);
-      out[step.name] = step.write(value);
-    }
-    return out;
-  };
+  const build = recordBuilder(plan, options.ignoreDefaultForNullables);
+  return (v) => build(checkStruct(schema, v, path));
+}
+
+/**
+ * A function building the avsc record value of a struct as one object literal, so every record
+ * of a schema has the same shape (V8 then keeps avsc's field reads monomorphic). Field names are
+ * Avro names ([A-Za-z_][A-Za-z0-9_]*), written as JSON string keys.
+ */
+function recordBuilder(
+  plan: readonly { field: Field; name: string; write: ToAvro }[],
+  withoutDefault: boolean,
+): (struct: Struct) => Record<string, unknown> {
+  const read = withoutDefault ? 'getWithoutDefault(f%.name)' : 'get(f%)';
+  const entries = plan.map(
+    (step, i) => `${JSON.stringify(step.name)}: w${i}(s.${read.replace('%', String(i))})`,
+  );
+  const params = [...plan.map((_, i) => `w${i}`), ...plan.map((_, i) => `f${i}`)];
+  const factory = new Function(
+    ...params,
+    `return function (s) { return {${entries.join(', ')}}; };`,
+  );
+  return factory(...plan.map((step) => step.write), ...plan.map((step) => step.field)) as (
+    struct: Struct,
+  ) => Record<string, unknown>;
 }
 
 function compileUnionToAvro(
@@ -338,7 +358,7 @@ function compileBaseFromAvro(schema: Schema, t: AvscType, options: AvroDataOptio
     case DECIMAL_LOGICAL_NAME:
       if (schema.type === 'BYTES') {
         const scale = Decimal.scaleOf(schema);
-        return (v) => Decimal.fromBytes(v as Uint8Array, scale);
+        return (v) => decimalFromBytes(v as Uint8Array, scale);
       }
       break;
     case DATE_LOGICAL_NAME:

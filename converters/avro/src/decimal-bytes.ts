@@ -1,0 +1,39 @@
+import { DataException, Decimal } from '@sluice/api';
+
+// Within ±2^47 the two's-complement bytes are computed with plain numbers (exact below 2^53),
+// which is several times faster than Decimal's bigint-to-hex path; larger values take that path.
+const FAST_LIMIT = 2n ** 47n;
+
+/**
+ * The unscaled value of `value` as big-endian two's complement in the fewest bytes (Java's
+ * `BigInteger.toByteArray()`), as a Buffer for avsc. Throws a DataException when the scale is
+ * not the schema's.
+ */
+export function decimalToBuffer(value: Decimal, scale: number): Buffer {
+  if (value.scale !== scale) {
+    throw new DataException(
+      `Decimal value has mismatching scale for given Decimal schema. Schema has scale ${scale}, value has scale ${value.scale}.`,
+    );
+  }
+  const unscaled = value.unscaled;
+  if (unscaled >= FAST_LIMIT || unscaled < -FAST_LIMIT) return Buffer.from(value.toBytes());
+  let n = Number(unscaled);
+  let length = 1;
+  // The fewest bytes whose signed range holds n.
+  for (let limit = 128; n >= limit || n < -limit; limit *= 256) length++;
+  const out = Buffer.allocUnsafe(length);
+  for (let i = length - 1; i >= 0; i--) {
+    out[i] = ((n % 256) + 256) % 256;
+    n = Math.floor(n / 256);
+  }
+  return out;
+}
+
+/** The Decimal of big-endian two's-complement `bytes` with `scale`. */
+export function decimalFromBytes(bytes: Uint8Array, scale: number): Decimal {
+  const length = bytes.length;
+  if (length === 0 || length > 6) return Decimal.fromBytes(bytes, scale);
+  let n = (bytes[0] as number) & 0x80 ? -1 : 0;
+  for (let i = 0; i < length; i++) n = n * 256 + (bytes[i] as number);
+  return new Decimal(BigInt(n), scale);
+}
