@@ -107,7 +107,15 @@ function compileNonNull(schema: Schema, options: ReadOptions): ValueReader {
     }
     case TIME_LOGICAL_NAME: {
       const read = intReader(schema, -2147483648, 2147483647);
-      return (json) => new Date(read(json) as number);
+      return (json) => {
+        const ms = read(json) as number;
+        if (ms < 0 || ms > MILLIS_PER_DAY) {
+          throw new DataException(
+            'Time values must use number of milliseconds greater than 0 and less than 86400000',
+          );
+        }
+        return new Date(ms);
+      };
     }
     case TIMESTAMP_LOGICAL_NAME:
       return (json) => {

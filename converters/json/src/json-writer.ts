@@ -71,7 +71,8 @@ function compileNonNull(schema: Schema, options: WriteOptions): ValueWriter {
         if (!(value instanceof Date))
           throw new DataException('Invalid type for Time, expected Date');
         const ms = value.getTime();
-        if (ms < 0 || ms >= MILLIS_PER_DAY) {
+        // 86400000 (24:00) is a valid Time, as in Kafka's Time.fromLogical.
+        if (ms < 0 || ms > MILLIS_PER_DAY) {
           throw new DataException(
             'Kafka Connect Time type should not have any date fields set to non-zero values.',
           );

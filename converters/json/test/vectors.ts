@@ -253,6 +253,7 @@ const logical: Vector[] = [
   { name: 'date epoch', schema: DATE, value: { date: '0' } },
   { name: 'date 2024', schema: DATE, value: { date: String(19723 * 86400000) } },
   { name: 'time', schema: TIME, value: { time: '86399999' } },
+  { name: 'time 24:00', schema: TIME, value: { time: '86400000' } },
   { name: 'timestamp', schema: TIMESTAMP, value: { timestamp: '1700000000123' } },
   { name: 'timestamp before epoch', schema: TIMESTAMP, value: { timestamp: '-1' } },
 ];
