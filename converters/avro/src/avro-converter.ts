@@ -24,6 +24,14 @@ import {
 } from './schema-mapping.js';
 import { type SchemaRegistry, SchemaRegistryClient } from './schema-registry-client.js';
 import { schemaText } from './schema-text.js';
+import {
+  ANYTHING_SCHEMA,
+  ANYTHING_SCHEMA_NAME,
+  anythingAvroType,
+  isAnythingSchema,
+  schemalessFromAvro,
+  schemalessToAvro,
+} from './schemaless.js';
 import { subjectName } from './subject-name-strategy.js';
 import { compileFromAvro, compileToAvro, type FromAvro, type ToAvro } from './value-mapping.js';
 import { HEADER_SIZE, readSchemaId, writeHeader } from './wire-format.js';
@@ -36,7 +44,10 @@ export interface RecordPosition {
 
 /** A Connect schema's Avro form, computed once. */
 interface WriteSchema {
-  readonly connectSchema: Schema;
+  /** The Connect schema, for messages; "schemaless" for Confluent's Anything schema. */
+  readonly label: string;
+  /** Compiles the conversion of values into the values avsc writes with `type`. */
+  readonly compile: (type: avro.Type) => ToAvro;
   readonly json: AvroSchemaJson;
   readonly text: string;
   readonly type: avro.Type;
@@ -61,7 +72,7 @@ interface ReadEntry {
   readonly type: avro.Type;
   readonly resolver: avro.Resolver | undefined;
   readonly rawBytes: boolean;
-  readonly schema: Schema;
+  readonly schema: Schema | null;
   readonly fromAvro: FromAvro;
   readonly expiresAt: number;
 }
@@ -83,6 +94,7 @@ export class AvroConverter implements Converter {
   private readCache = new Map<string, LruCache<number, ReadEntry>>();
   private readonly pending = new Map<string, Promise<unknown>>();
   private scratch = Buffer.alloc(INITIAL_SCRATCH);
+  private schemaless: WriteSchema | null = null;
 
   /**
    * Applies converter configs (`schema.registry.url`, `auto.register.schemas`, ...); a bad config
@@ -110,6 +122,7 @@ export class AvroConverter implements Converter {
     this.writeCache = new LruCache(parsed.schemasCacheSize);
     this.writeByText = new LruCache(parsed.schemasCacheSize);
     this.readCache = new Map();
+    this.schemaless = null;
     this.pending.clear();
   }
 
@@ -145,12 +158,7 @@ export class AvroConverter implements Converter {
         }
         return null;
       }
-      if (schema === null) {
-        throw new DataException(
-          'AvroConverter needs a schema: schemaless values (Confluent\'s "Anything" schema) are not supported',
-        );
-      }
-      const written = this.writeSchema(schema);
+      const written = schema === null ? this.schemalessWriteSchema() : this.writeSchema(schema);
       const target = written.targets.get(topic);
       if (target !== undefined && target.expiresAt > Date.now()) {
         return this.encode(target, value);
@@ -236,7 +244,8 @@ export class AvroConverter implements Converter {
         );
       }
       written = {
-        connectSchema: schema,
+        label: String(schema),
+        compile: (target) => compileToAvro(schema, target, options),
         json,
         text,
         type,
@@ -247,6 +256,20 @@ export class AvroConverter implements Converter {
     }
     this.writeCache.set(schema, written);
     return written;
+  }
+
+  /** Schemaless values are written with Confluent's Anything schema. */
+  private schemalessWriteSchema(): WriteSchema {
+    this.schemaless ??= {
+      label: 'schemaless',
+      compile: () => schemalessToAvro,
+      json: ANYTHING_SCHEMA as unknown as AvroSchemaJson,
+      text: schemaText(ANYTHING_SCHEMA),
+      type: anythingAvroType(),
+      recordName: ANYTHING_SCHEMA_NAME,
+      targets: new Map(),
+    };
+    return this.schemaless;
   }
 
   private subject(topic: string, recordName: string | null): string {
@@ -274,7 +297,7 @@ export class AvroConverter implements Converter {
             latestType.type.createResolver(written.type);
           } catch (error) {
             throw new DataException(
-              `Incompatible schema: the latest version ${latest.version} of subject ${subject} (id ${latest.id}) cannot read data of ${String(written.connectSchema)}. Set latest.compatibility.strict=false to disable this check. ${(error as Error).message}`,
+              `Incompatible schema: the latest version ${latest.version} of subject ${subject} (id ${latest.id}) cannot read data of ${written.label}. Set latest.compatibility.strict=false to disable this check. ${(error as Error).message}`,
               { cause: error },
             );
           }
@@ -308,7 +331,7 @@ export class AvroConverter implements Converter {
       id,
       type,
       rawBytes: type.typeName === 'bytes',
-      toAvro: compileToAvro(written.connectSchema, type, this.configured()),
+      toAvro: written.compile(type),
       expiresAt,
     };
   }
@@ -365,18 +388,31 @@ export class AvroConverter implements Converter {
             );
           }
         }
-        const schema = toConnectSchema(reader.json, options, latest.version);
+        const schema = isAnythingSchema(reader.json)
+          ? null
+          : toConnectSchema(reader.json, options, latest.version);
         entry = {
           id,
           type: reader.type,
           resolver,
           rawBytes: writer.type.typeName === 'bytes',
           schema,
-          fromAvro: compileFromAvro(schema, reader.type, options),
+          fromAvro:
+            schema === null ? schemalessFromAvro : compileFromAvro(schema, reader.type, options),
           expiresAt:
             options.latestCacheTtlMs < 0
               ? Number.POSITIVE_INFINITY
               : Date.now() + options.latestCacheTtlMs,
+        };
+      } else if (isAnythingSchema(writer.json)) {
+        entry = {
+          id,
+          type: writer.type,
+          resolver: undefined,
+          rawBytes: false,
+          schema: null,
+          fromAvro: schemalessFromAvro,
+          expiresAt: Number.POSITIVE_INFINITY,
         };
       } else {
         // The registry version stands in for a missing connect.version, as in Confluent's.

@@ -192,6 +192,37 @@ describe('AvroConverter data', () => {
     expect(registry.calls).toBe(1);
   });
 
+  it("writes schemaless values with Confluent's Anything schema and reads them back", async () => {
+    const registry = new MemoryRegistry();
+    const c = converter({}, false, registry);
+    const values: unknown[] = [
+      'text',
+      5,
+      2.5,
+      -(2n ** 62n),
+      true,
+      new Uint8Array([1, 2]),
+      [1, 'a', null, [false]],
+      new Map<unknown, unknown>([
+        ['k', 1n],
+        [2, new Map([['nested', 'yes']])],
+      ]),
+    ];
+    for (const value of values) {
+      const { back } = await roundTrip(c, null, value);
+      expect(back.schema).toBeNull();
+      expect(valuesEqual(back.value, value), String(value)).toBe(true);
+    }
+    expect(JSON.parse(registry.schemas[0] ?? '')).toMatchObject({
+      type: 'record',
+      name: 'Anything',
+      namespace: 'io.confluent.connect.avro',
+    });
+    await expect((async () => c.fromConnectData(TOPIC, headers, null, { a: 1 }))()).rejects.toThrow(
+      /Unknown type for schemaless data: Object/,
+    );
+  });
+
   it('turns null into a tombstone and back, but refuses null for a required schema', async () => {
     const c = converter();
     expect(await c.fromConnectData(TOPIC, headers, Schema.OPTIONAL_STRING_SCHEMA, null)).toBeNull();
