@@ -282,6 +282,91 @@ describe('AvroConverter data', () => {
   });
 });
 
+describe('AvroConverter schema evolution (logic; the integration test uses the real registry)', () => {
+  const v1 = SchemaBuilder.struct()
+    .name('shop.Customer')
+    .field('id', Schema.INT64_SCHEMA)
+    .field('name', Schema.STRING_SCHEMA)
+    .build();
+  const v2 = SchemaBuilder.struct()
+    .name('shop.Customer')
+    .field('id', Schema.INT64_SCHEMA)
+    .field('name', Schema.STRING_SCHEMA)
+    .field('country', SchemaBuilder.string().defaultValue('NL').build())
+    .build();
+  const v3 = SchemaBuilder.struct()
+    .name('shop.Customer')
+    .field('id', Schema.INT64_SCHEMA)
+    .field('vat', Schema.STRING_SCHEMA)
+    .build();
+  const ada = () => new Struct(v1).put('id', 1n).put('name', 'Ada');
+
+  it('reads data written with an older schema into the latest version with use.latest.version', async () => {
+    const registry = new MemoryRegistry();
+    const old = await converter({}, false, registry).fromConnectData(TOPIC, headers, v1, ada());
+    await converter({}, false, registry).fromConnectData(
+      TOPIC,
+      headers,
+      v2,
+      new Struct(v2).put('id', 2n).put('name', 'Grace').put('country', 'US'),
+    );
+    const latest = converter({ 'use.latest.version': true }, false, registry);
+    const back = (await latest.toConnectData(TOPIC, headers, old)) as SchemaAndValue;
+    expect(back.schema?.version).toBe(2);
+    expect((back.value as Struct).get('country')).toBe('NL');
+    expect((back.value as Struct).get('name')).toBe('Ada');
+    const own = (await converter({}, false, registry).toConnectData(
+      TOPIC,
+      headers,
+      old,
+    )) as SchemaAndValue;
+    expect(own.schema?.fields.map((f) => f.name)).toEqual(['id', 'name']);
+    expect(own.schema?.version).toBe(1);
+  });
+
+  it('writes with the latest version, after checking it can read our data', async () => {
+    const registry = new MemoryRegistry();
+    await converter({}, false, registry).fromConnectData(
+      TOPIC,
+      headers,
+      v2,
+      new Struct(v2).put('id', 2n).put('name', 'Grace'),
+    );
+    const writer = converter(
+      { 'auto.register.schemas': false, 'use.latest.version': true },
+      false,
+      registry,
+    );
+    const bytes = (await writer.fromConnectData(TOPIC, headers, v1, ada())) as Uint8Array;
+    expect(bytes[4]).toBe(1); // the latest (v2) id, not a new registration
+    expect(registry.schemas).toHaveLength(1);
+    const back = (await writer.toConnectData(TOPIC, headers, bytes)) as SchemaAndValue;
+    expect((back.value as Struct).get('country')).toBe('NL');
+
+    await converter({}, false, registry).fromConnectData(
+      TOPIC,
+      headers,
+      v3,
+      new Struct(v3).put('id', 3n).put('vat', 'x'),
+    );
+    const strict = converter(
+      { 'auto.register.schemas': false, 'use.latest.version': true },
+      false,
+      registry,
+    );
+    await expect((async () => strict.fromConnectData(TOPIC, headers, v1, ada()))()).rejects.toThrow(
+      /Incompatible schema.*latest.compatibility.strict=false/,
+    );
+  });
+
+  it('refuses an unregistered schema when auto.register.schemas is false', async () => {
+    const c = converter({ 'auto.register.schemas': false });
+    await expect((async () => c.fromConnectData(TOPIC, headers, v1, ada()))()).rejects.toThrow(
+      /Schema not found under subject orders-value/,
+    );
+  });
+});
+
 describe('AvroConverter bad input', () => {
   it('names the topic and byte offset of a wrong magic byte', () => {
     const c = converter();
