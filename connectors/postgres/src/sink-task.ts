@@ -7,7 +7,13 @@ import {
   schemaEquals,
 } from '@sluice/api';
 import type pg from 'pg';
-import { type ColumnPlan, paramsOf, planFor, recordError } from './column-plan.js';
+import {
+  type ColumnPlan,
+  type PlannedColumn,
+  paramsOf,
+  planFor,
+  recordError,
+} from './column-plan.js';
 import { parseSinkConfig, type SinkConfig } from './config.js';
 import {
   closeConnection,
@@ -33,6 +39,8 @@ interface Run {
   readonly tableKey: string;
   readonly isDelete: boolean;
   readonly plan: ColumnPlan;
+  /** The columns each row holds: key columns, then value columns unless it deletes. */
+  readonly columns: readonly PlannedColumn[];
   readonly records: SinkRecord[];
   readonly rows: unknown[][];
 }
@@ -72,6 +80,7 @@ export class PostgresSinkTask extends SinkTask {
   private config: SinkConfig | null = null;
   private client: pg.Client | null = null;
   private readonly tables = new Map<string, TableColumns>();
+  private readonly topicTables = new Map<string, { table: TableId; tableKey: string }>();
 
   version(): string {
     return VERSION;
@@ -90,8 +99,14 @@ export class PostgresSinkTask extends SinkTask {
     }
   }
 
-  private tableFor(config: SinkConfig, record: SinkRecord): TableId {
-    return parseTableId(config.tableNameFormat.replaceAll('${topic}', record.topic));
+  private tableFor(config: SinkConfig, topic: string): { table: TableId; tableKey: string } {
+    let entry = this.topicTables.get(topic);
+    if (entry === undefined) {
+      const table = parseTableId(config.tableNameFormat.replaceAll('${topic}', topic));
+      entry = { table, tableKey: quoteTable(table) };
+      this.topicTables.set(topic, entry);
+    }
+    return entry;
   }
 
   /** Splits records into runs, reporting (or throwing for) records that cannot be written at all. */
@@ -108,8 +123,7 @@ export class PostgresSinkTask extends SinkTask {
             `The record has a null value (a tombstone) but delete.enabled=false; with pk.mode=${config.pkMode} this sink needs a Struct value`,
           );
         }
-        const table = this.tableFor(config, record);
-        const tableKey = quoteTable(table);
+        const { table, tableKey } = this.tableFor(config, record.topic);
         let run = current.get(tableKey);
         const sameShape =
           run !== undefined &&
@@ -117,21 +131,20 @@ export class PostgresSinkTask extends SinkTask {
           schemaEquals(run.plan.keySchema, record.keySchema) &&
           (isDelete || schemaEquals(run.plan.valueSchema, record.valueSchema));
         if (run === undefined || !sameShape) {
+          const plan = planFor(config, record, isDelete);
           run = {
             table,
             tableKey,
             isDelete,
-            plan: planFor(config, record, isDelete),
+            plan,
+            columns: isDelete ? plan.keyColumns : [...plan.keyColumns, ...plan.valueColumns],
             records: [],
             rows: [],
           };
           current.set(tableKey, run);
           runs.push(run);
         }
-        const columns = isDelete
-          ? run.plan.keyColumns
-          : [...run.plan.keyColumns, ...run.plan.valueColumns];
-        run.rows.push(paramsOf(record, columns));
+        run.rows.push(paramsOf(record, run.columns));
         run.records.push(record);
       } catch (error) {
         const reporter = this.context.errantRecordReporter();
