@@ -165,29 +165,6 @@ function fullNameOf(namespace: string | null, name: string): string {
   return namespace === null || namespace === '' ? name : `${namespace}.${name}`;
 }
 
-/** The member name a Connect union struct uses for a member schema (Confluent's unionMemberFieldName). */
-function connectUnionMemberName(schema: Schema, options: AvroDataOptions): string {
-  if (schema.type === 'STRUCT' || isEnumSchema(schema) || isFixedSchema(schema)) {
-    const name = schema.name ?? '';
-    return options.enhancedAvroSchemaSupport ? name : splitName(name)[1];
-  }
-  return AVRO_PRIMITIVE_OF[schema.type] ?? schema.type.toLowerCase();
-}
-
-const AVRO_PRIMITIVE_OF: Partial<Record<Schema['type'], string>> = {
-  INT8: 'int',
-  INT16: 'int',
-  INT32: 'int',
-  INT64: 'long',
-  FLOAT32: 'float',
-  FLOAT64: 'double',
-  BOOLEAN: 'boolean',
-  STRING: 'string',
-  BYTES: 'bytes',
-  ARRAY: 'array',
-  MAP: 'map',
-};
-
 function fromConnect(
   schema: Schema,
   options: AvroDataOptions,
@@ -1139,5 +1116,3 @@ export function recordFullName(avroSchema: AvroSchemaJson): string | null {
   const namespace = typeof avroSchema.namespace === 'string' ? avroSchema.namespace : null;
   return qualify(name, namespace);
 }
-
-export { connectUnionMemberName };
