@@ -161,11 +161,18 @@ function columnValue(record: SinkRecord, column: PlannedColumn): unknown {
   }
 }
 
-/** The parameters of one record for `columns`, in order. */
-export function paramsOf(record: SinkRecord, columns: readonly PlannedColumn[]): unknown[] {
-  return columns.map((column) => {
+/**
+ * The parameters of one record for `columns`, in order; the first `keyCount` columns are primary
+ * key columns, which may not be null.
+ */
+export function paramsOf(
+  record: SinkRecord,
+  columns: readonly PlannedColumn[],
+  keyCount: number,
+): unknown[] {
+  return columns.map((column, i) => {
     const value = columnValue(record, column);
-    if (value === null && !column.schema.optional && column.source.kind !== 'valueField') {
+    if ((value === null || value === undefined) && i < keyCount) {
       throw recordError(record, `Primary key column "${column.name}" is null`);
     }
     try {

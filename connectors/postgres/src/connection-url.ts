@@ -36,15 +36,16 @@ export function parseConnectionUrl(url: string): ConnectionOptions {
       'expected postgresql://host[:port]/database or jdbc:postgresql://host[:port]/database',
     );
   }
+  const authority = /^postgres(?:ql)?:\/\/([^/?#]*)/.exec(text)?.[1] ?? '';
+  if (authority.includes(',')) {
+    throw new Error('several hosts (failover URLs) are not supported');
+  }
   let parsed: URL;
   try {
     // WHATWG URL handles user info, IPv6 hosts and percent-encoding for any scheme.
     parsed = new URL(text.replace(/^postgres(ql)?:/, 'http:'));
   } catch {
     throw new Error('not a valid URL');
-  }
-  if (parsed.host.includes(',')) {
-    throw new Error('several hosts (failover URLs) are not supported');
   }
   const options: ConnectionOptions = {
     host: parsed.hostname.replace(/^\[(.*)\]$/, '$1') || 'localhost',

@@ -42,4 +42,9 @@ export class PostgresSinkConnector extends SinkConnector {
   }
 
   stop(): void {}
+
+  /** The sink keeps no offsets of its own: offsets altered through the REST API are accepted. */
+  override alterOffsets(): boolean {
+    return true;
+  }
 }

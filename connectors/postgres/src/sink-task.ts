@@ -49,8 +49,7 @@ interface Run {
 function isDataError(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
   return (
-    typeof code === 'string' &&
-    (code.startsWith('22') || code.startsWith('23') || code === '42804' || code === '42703')
+    typeof code === 'string' && (code.startsWith('22') || code.startsWith('23') || code === '42804')
   );
 }
 
@@ -144,7 +143,7 @@ export class PostgresSinkTask extends SinkTask {
           current.set(tableKey, run);
           runs.push(run);
         }
-        run.rows.push(paramsOf(record, run.columns));
+        run.rows.push(paramsOf(record, run.columns, run.plan.keyColumns.length));
         run.records.push(record);
       } catch (error) {
         const reporter = this.context.errantRecordReporter();

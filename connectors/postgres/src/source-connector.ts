@@ -1,8 +1,10 @@
 import {
   type Config,
   type ConfigDef,
+  ConnectException,
   type ConnectorProps,
   SourceConnector,
+  type SourceOffsetAlteration,
   type TaskClass,
 } from '@sluice/api';
 import type pg from 'pg';
@@ -108,6 +110,36 @@ export class PostgresSourceConnector extends SourceConnector {
       start += size;
     }
     return configs;
+  }
+
+  /**
+   * Accepts offsets altered through the REST API (KIP-875) when they have the JDBC connector's
+   * shape: a table or query partition, and an offset of integer `incrementing`, `timestamp`,
+   * `timestamp_nanos` (or null to reset the partition).
+   */
+  override alterOffsets(
+    _props: ConnectorProps,
+    offsets: readonly SourceOffsetAlteration[],
+  ): boolean {
+    const isInteger = (v: unknown) =>
+      typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v));
+    for (const { partition, offset } of offsets) {
+      const shown = JSON.stringify(partition, (_k, v) => (typeof v === 'bigint' ? String(v) : v));
+      if (typeof partition.table !== 'string' && partition.query !== 'query') {
+        throw new ConnectException(
+          `Source partition ${shown} is not a table ({"protocol":"1","table":"schema.table"}) or query ({"query":"query"}) partition`,
+        );
+      }
+      if (offset === null) continue;
+      for (const [key, value] of Object.entries(offset)) {
+        if (!['incrementing', 'timestamp', 'timestamp_nanos'].includes(key) || !isInteger(value)) {
+          throw new ConnectException(
+            `Source offset of ${shown} has ${key}=${String(value)}; only integer incrementing, timestamp and timestamp_nanos are allowed`,
+          );
+        }
+      }
+    }
+    return true;
   }
 
   async stop(): Promise<void> {
