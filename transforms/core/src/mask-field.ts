@@ -187,7 +187,7 @@ function maskWithReplacement(
     try {
       return Decimal.fromString(replacement);
     } catch (error) {
-      throw new DataException(`Unable to convert ${replacement} (String) to number`, {
+      throw new DataException(`Unable to convert ${replacement} (String) to a number`, {
         cause: error,
       });
     }

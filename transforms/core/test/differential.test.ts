@@ -325,6 +325,14 @@ describe(`transforms match Kafka ${KAFKA_VERSION}'s connect-transforms`, () => {
         process.stdout.write(
           `${c.name} => ${their.error ?? (their.result !== undefined ? their.result : 'record')}\n`,
         );
+        const our = ours(c);
+        if (their.error !== undefined) {
+          const strip = (m: string) => m.slice(m.indexOf(': ') + 2);
+          const same = strip(their.error) === strip(our.error ?? '');
+          process.stdout.write(
+            `MSG ${same ? 'same' : 'diff'} | ${strip(their.error)} | ${strip(our.error ?? '')}\n`,
+          );
+        }
       });
     }
     expect(mismatches, mismatches.join('\n\n')).toEqual([]);
