@@ -30,8 +30,9 @@ import { KEY, type RecordPart, VALUE } from './record-part.js';
 import { requireMap, requireStruct } from './requirements.js';
 import { SchemaCache } from './schema-cache.js';
 import { copySchemaBasics } from './schema-copy.js';
-import { isSchemalessMap, MapDraft, mapGet, valueKind } from './schemaless-map.js';
+import { isSchemalessMap, MapDraft, mapGet } from './schemaless-map.js';
 import { SimpleDateFormat } from './simple-date-format.js';
+import { valueKind } from './value-kind.js';
 
 const PURPOSE = 'cast types';
 const INPUT_TYPES: readonly SchemaType[] = [
@@ -126,10 +127,6 @@ const CONFIG_DEF = new ConfigDef()
     importance: 'MEDIUM',
     documentation: REPLACE_NULL_WITH_DEFAULT_DOC,
   });
-
-function builderFor(type: SchemaType): SchemaBuilder {
-  return new SchemaBuilder(type);
-}
 
 /** The Connect type Kafka infers for a schemaless value (`ConnectSchema.schemaType`), or null. */
 function inferType(value: unknown): SchemaType | null {
@@ -249,9 +246,6 @@ function castToString(value: unknown, schema: Schema | null): string {
     if (type === 'FLOAT64') return javaDoubleToString(value);
     return String(value);
   }
-  if (typeof value === 'bigint' || typeof value === 'boolean' || typeof value === 'string') {
-    return String(value);
-  }
   return String(value);
 }
 
@@ -307,7 +301,7 @@ export abstract class Cast<R extends ConnectRecord = ConnectRecord> implements T
   private buildSchema(schema: Schema): Schema {
     const { whole, fields } = this.spec;
     let builder: SchemaBuilder;
-    if (whole !== null) builder = copySchemaBasics(schema, builderFor(whole));
+    if (whole !== null) builder = copySchemaBasics(schema, new SchemaBuilder(whole));
     else {
       builder = copySchemaBasics(schema, SchemaBuilder.struct());
       for (const field of schema.fields) {
@@ -316,7 +310,7 @@ export abstract class Cast<R extends ConnectRecord = ConnectRecord> implements T
           builder.field(field.name, field.schema);
           continue;
         }
-        const fieldBuilder = builderFor(target);
+        const fieldBuilder = new SchemaBuilder(target);
         if (field.schema.optional) fieldBuilder.optional();
         if (field.schema.defaultValue !== null) {
           fieldBuilder.defaultValue(castValue(field.schema, field.schema.defaultValue, target));

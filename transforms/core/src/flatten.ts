@@ -13,13 +13,8 @@ import { KEY, type RecordPart, VALUE } from './record-part.js';
 import { requireMap, requireStructOrNull } from './requirements.js';
 import { SchemaCache } from './schema-cache.js';
 import { copySchemaBasics } from './schema-copy.js';
-import {
-  isSchemalessMap,
-  MapDraft,
-  mapEntries,
-  type SchemalessMap,
-  valueKind,
-} from './schemaless-map.js';
+import { isSchemalessMap, MapDraft, mapEntries, type SchemalessMap } from './schemaless-map.js';
+import { valueKind } from './value-kind.js';
 
 const PURPOSE = 'flattening';
 

@@ -39,12 +39,6 @@ export function javaNarrow(value: JavaNumber, bits: 8 | 16, floating: boolean): 
   return Number(BigInt.asIntN(bits, BigInt(javaIntValue(value, floating))));
 }
 
-/** The nearest double of a number-like value (Java's `doubleValue()`). */
-export function javaDoubleValue(value: JavaNumber): number {
-  if (value instanceof Decimal) return Number(value.toString());
-  return Number(value);
-}
-
 function scientific(digits: string, exponent: number, negative: boolean): string {
   const sign = negative ? '-' : '';
   if (exponent >= -3 && exponent < 7) {

@@ -14,7 +14,8 @@ import { javaLongValue } from './java-numbers.js';
 import { PLUGIN_VERSION } from './plugin-version.js';
 import { KEY, type RecordPart, VALUE } from './record-part.js';
 import { requireMap, requireStruct } from './requirements.js';
-import { isSchemalessMap, MapDraft, mapGet, valueKind } from './schemaless-map.js';
+import { isSchemalessMap, MapDraft, mapGet } from './schemaless-map.js';
+import { valueKind } from './value-kind.js';
 
 const PURPOSE = 'mask fields';
 

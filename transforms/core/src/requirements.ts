@@ -1,5 +1,6 @@
 import { type ConnectRecord, DataException, type Schema, SinkRecord, Struct } from '@sluice/api';
-import { isSchemalessMap, type SchemalessMap, valueKind } from './schemaless-map.js';
+import { isSchemalessMap, type SchemalessMap } from './schemaless-map.js';
+import { valueKind } from './value-kind.js';
 
 /** Throws unless the part has a schema (Kafka's `Requirements.requireSchema`). */
 export function requireSchema(schema: Schema | null, purpose: string): Schema {

@@ -1,5 +1,3 @@
-import { Decimal, Struct } from '@sluice/api';
-
 /**
  * A schemaless map value: a plain object (what the JSON converter produces) or a `Map` with
  * string keys. Kafka's transforms see both as `Map<String, Object>`.
@@ -70,20 +68,4 @@ export class MapDraft {
     }
     return out;
   }
-}
-
-/** What a value is, for messages: Kafka prints Java class names, we print JS kinds. */
-export function valueKind(value: unknown): string {
-  if (value === null || value === undefined) return 'null';
-  if (value instanceof Struct) return 'Struct';
-  if (value instanceof Decimal) return 'Decimal';
-  if (value instanceof Date) return 'Date';
-  if (value instanceof Uint8Array) return 'Uint8Array';
-  if (value instanceof Map) return 'Map';
-  if (Array.isArray(value)) return 'Array';
-  if (typeof value === 'object') {
-    const name = (value as { constructor?: { name?: string } }).constructor?.name;
-    return name && name !== 'Object' ? name : 'Object';
-  }
-  return typeof value;
 }

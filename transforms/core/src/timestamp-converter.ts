@@ -19,8 +19,9 @@ import { KEY, type RecordPart, VALUE } from './record-part.js';
 import { requireMap, requireStructOrNull } from './requirements.js';
 import { SchemaCache } from './schema-cache.js';
 import { copySchemaBasics } from './schema-copy.js';
-import { MapDraft, mapGet, valueKind } from './schemaless-map.js';
+import { MapDraft, mapGet } from './schemaless-map.js';
 import { ParseError, SimpleDateFormat } from './simple-date-format.js';
+import { valueKind } from './value-kind.js';
 
 const PURPOSE = 'converting timestamp formats';
 const MILLIS_PER_DAY = 86_400_000;
