@@ -8,6 +8,8 @@ import {
   ConnectTimestamp,
   DataException,
   Decimal,
+  missingPluginMethods,
+  parsePluginManifest,
   RetriableException,
   Schema,
   type SchemaAndValue,
@@ -495,8 +497,10 @@ describe('AvroConverter configuration', () => {
     expect(cells(readme)).toContain(cells(AVRO_CONVERTER_CONFIG_DEF.toMarkdown().trim()));
   });
 
-  it("declares the plugin under Confluent's class name", () => {
+  it("declares the plugin under Confluent's class name, implementing the converter contract", () => {
     const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    expect(() => parsePluginManifest(manifest, '@sluice/converter-avro')).not.toThrow();
+    expect(missingPluginMethods('converter', AvroConverter)).toEqual([]);
     expect(manifest.sluice.plugins).toEqual([
       {
         kind: 'converter',
