@@ -24,48 +24,49 @@ export function mapEntries(map: SchemalessMap): [unknown, unknown][] {
 }
 
 /**
- * A mutable copy of a schemaless map that is turned back into the input's kind (plain object or
- * `Map`) by `build()`.
+ * A mutable copy of a schemaless map that `build()` returns in the input's kind (plain object or
+ * `Map`). A plain object is copied straight into a new plain object.
  */
 export class MapDraft {
-  private readonly entries: Map<unknown, unknown>;
-
   private constructor(
-    private readonly asObject: boolean,
-    entries: Iterable<[unknown, unknown]>,
-  ) {
-    this.entries = new Map(entries);
-  }
+    private readonly object: Record<string, unknown> | null,
+    private readonly map: Map<unknown, unknown> | null,
+  ) {}
 
-  /** An empty draft that builds the same kind of map as `like`. */
+  /** An empty draft that builds the same kind of map as `like` (a plain object by default). */
   static empty(like: SchemalessMap | null = null): MapDraft {
-    return new MapDraft(!(like instanceof Map), []);
+    return like instanceof Map ? new MapDraft(null, new Map()) : new MapDraft({}, null);
   }
 
   /** A draft holding a copy of `map`'s entries. */
   static copyOf(map: SchemalessMap): MapDraft {
-    return new MapDraft(!(map instanceof Map), mapEntries(map));
+    if (map instanceof Map) return new MapDraft(null, new Map(map));
+    const draft = new MapDraft({}, null);
+    for (const key of Object.keys(map)) draft.set(key, map[key]);
+    return draft;
   }
 
   set(key: string, value: unknown): this {
-    this.entries.set(key, value ?? null);
+    const v = value ?? null;
+    if (this.map !== null) this.map.set(key, v);
+    else if (key === '__proto__') {
+      Object.defineProperty(this.object, key, {
+        value: v,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    } else (this.object as Record<string, unknown>)[key] = v;
     return this;
   }
 
   delete(key: string): this {
-    this.entries.delete(key);
+    if (this.map !== null) this.map.delete(key);
+    else delete (this.object as Record<string, unknown>)[key];
     return this;
   }
 
   build(): SchemalessMap {
-    if (!this.asObject) return new Map(this.entries);
-    const out: Record<string, unknown> = {};
-    for (const [key, value] of this.entries) {
-      const name = String(key);
-      if (name === '__proto__') {
-        Object.defineProperty(out, name, { value, enumerable: true, writable: true });
-      } else out[name] = value;
-    }
-    return out;
+    return this.map ?? (this.object as Record<string, unknown>);
   }
 }

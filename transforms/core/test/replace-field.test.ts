@@ -44,6 +44,16 @@ describe('ReplaceField', () => {
     expect(out.key).toEqual({ x: 1, c: 3 });
   });
 
+  it('keeps a `__proto__` entry of a parsed JSON object as data', () => {
+    const out = replace({ exclude: 'a' }).apply(
+      sinkRecord({ value: JSON.parse('{"__proto__": {"x": 1}, "a": 2}') }),
+    );
+    const value = out.value as Record<string, unknown>;
+    expect(Object.keys(value)).toEqual(['__proto__']);
+    expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(value, '__proto__')?.value).toEqual({ x: 1 });
+  });
+
   it('passes tombstones through and refuses other values with a DataException', () => {
     const tombstone = sinkRecord({ valueSchema: schema, value: null });
     expect(replace({ exclude: 'id' }).apply(tombstone)).toBe(tombstone);
