@@ -17,6 +17,7 @@ const DATE_PATTERN = /^(\d{4,})-(\d{2})-(\d{2})( BC)?$/;
 const TIME_PATTERN = /^(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?$/;
 
 function utcSeconds(year: number, month: number, day: number, h = 0, m = 0, s = 0): number {
+  if (year >= 100) return Date.UTC(year, month - 1, day, h, m, s) / 1000;
   const date = new Date(0);
   // setUTCFullYear keeps years 0..99 as they are (Date.UTC would map them to 19xx).
   date.setUTCFullYear(year, month - 1, day);

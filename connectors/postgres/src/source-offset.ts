@@ -54,11 +54,12 @@ export function positionFromOffset(offset: SourceOffset | null): ReadPosition {
   return { incrementing, timestamp };
 }
 
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** A JSON number when it is exact, a bigint (written as a JSON integer) beyond 2^53. */
 function jsonLong(value: bigint): number | bigint {
-  return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
-    ? Number(value)
-    : value;
+  return value >= MIN_SAFE && value <= MAX_SAFE ? Number(value) : value;
 }
 
 /** The stored form of a position. */
