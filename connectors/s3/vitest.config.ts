@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // The machine is shared: never depend on speed, wait generously.
+    testTimeout: 120_000,
+    hookTimeout: 300_000,
+  },
+});
