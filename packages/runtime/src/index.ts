@@ -55,6 +55,7 @@ export {
   type PluginConflict,
   type PluginDescriptor,
   PluginLoadException,
+  PluginNotFoundException,
   PluginRegistry,
   type PluginRole,
 } from './plugins/plugin-registry.js';

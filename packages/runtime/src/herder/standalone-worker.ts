@@ -48,10 +48,13 @@ export async function createStandalone(
   workerProps: Record<string, string>,
   options: StandaloneOptions,
 ): Promise<Standalone> {
-  const config = parseWorkerConfig(workerProps, options.offsetStore ? 'embedded' : 'standalone');
+  const mode = options.offsetStore ? 'embedded' : 'standalone';
+  // Parsed once to find plugins (plugin.path) and config providers, then again with the
+  // provider references resolved, as Kafka resolves `${...}` in worker configs too.
+  const raw = parseWorkerConfig(workerProps, mode);
   const { registry } = await loadPlugins({
     dependencyRoots: options.dependencyRoots ?? [],
-    pluginPath: config.pluginPath,
+    pluginPath: raw.pluginPath,
     log: options.log,
   });
   for (const plugin of options.extraPlugins ?? []) registry.add(plugin);
@@ -63,14 +66,31 @@ export async function createStandalone(
     );
     return instance as ConfigProviderLike;
   });
+  const transformer = new ConfigTransformer(providers);
+  const resolvedProps = await transformer.transform(workerProps);
+  const config = parseWorkerConfig(resolvedProps, mode);
+  const converterProblems: ConfigProblem[] = [];
+  for (const [key, role, name] of [
+    ['key.converter', 'converter', config.keyConverter],
+    ['value.converter', 'converter', config.valueConverter],
+    ['header.converter', 'header-converter', config.headerConverter],
+  ] as const) {
+    try {
+      registry.resolve(role, name, key);
+    } catch (error) {
+      if (error instanceof ConfigException) converterProblems.push(...error.problems);
+      else throw error;
+    }
+  }
+  if (converterProblems.length > 0) throw ConfigException.fromProblems(converterProblems);
   const clients =
-    options.clients ?? new KafkajsClientFactory(commonClientProps(workerProps), options.log);
+    options.clients ?? new KafkajsClientFactory(commonClientProps(resolvedProps), options.log);
   const worker = new Worker({
     config,
     plugins: registry,
     clients,
     offsetStore: options.offsetStore ?? new FileOffsetStore(config.offsetStorageFile),
-    configTransformer: new ConfigTransformer(providers),
+    configTransformer: transformer,
     log: options.log,
     workerId: options.workerId ?? `${hostname()}:${process.pid}`,
   });

@@ -78,6 +78,11 @@ export interface SubscribeOptions {
   topics?: string[];
   topicsRegex?: RegExp;
   fromBeginning: boolean;
+  /**
+   * Topics that do not exist yet are waited for (a sink may start before its source created
+   * them); waiting ends with an error once this returns true.
+   */
+  cancelled?: () => boolean;
 }
 
 export interface KafkaConsumer {

@@ -378,10 +378,27 @@ class KafkajsConsumer implements KafkaConsumer {
   async subscribe(options: SubscribeOptions): Promise<void> {
     const topics: Array<string | RegExp> = [...(options.topics ?? [])];
     if (options.topicsRegex) topics.push(options.topicsRegex);
-    await this.consumer.subscribe({
-      topics,
-      fromBeginning: options.fromBeginning ?? this.settings.fromBeginning,
-    });
+    let delay = 500;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.consumer.subscribe({
+          topics,
+          fromBeginning: options.fromBeginning ?? this.settings.fromBeginning,
+        });
+        return;
+      } catch (error) {
+        const missing = (error as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION';
+        if (!missing || this.closed || options.cancelled?.()) throw error;
+        if (attempt === 1 || attempt % 20 === 0) {
+          this.log.info(
+            { topics: options.topics },
+            `waiting for topic(s) ${(options.topics ?? []).join(', ')} to be created`,
+          );
+        }
+        await new Promise((r) => setTimeout(r, delay));
+        delay = Math.min(delay * 2, 5000);
+      }
+    }
   }
 
   async run(listener: ConsumerListener): Promise<void> {

@@ -26,6 +26,18 @@ export interface PluginDescriptor {
   load(): Promise<PluginClass>;
 }
 
+/** A config names a plugin that is not installed, or ambiguously; `reason` says which. */
+export class PluginNotFoundException extends ConfigException {
+  static override readonly brand: string = 'PluginNotFoundException';
+  override name = 'PluginNotFoundException';
+  readonly reason: string;
+
+  constructor(key: string, value: string, reason: string) {
+    super(`Invalid value ${value} for configuration ${key}: ${reason}`, { key, value });
+    this.reason = reason;
+  }
+}
+
 /** Two or more plugins of one kind answering to the same name. */
 export interface PluginConflict {
   readonly kind: PluginKind;
@@ -199,7 +211,7 @@ export class PluginRegistry {
     const found = kindsOf(role).flatMap((k) => this.byName.get(`${k}:${wanted}`) ?? []);
     if (found.length === 1) return found[0] as PluginDescriptor;
     if (found.length > 1) {
-      throw ConfigException.invalid(
+      throw new PluginNotFoundException(
         key,
         name,
         `${wanted} is ambiguous: it names ${found.map(describe).join(' and ')}; use a package-qualified name, or remove one of the packages`,
@@ -207,7 +219,7 @@ export class PluginRegistry {
     }
     const installed = this.list(role).map((p) => p.qualifiedName);
     const what = role === 'connector' ? 'connector' : role;
-    throw ConfigException.invalid(
+    throw new PluginNotFoundException(
       key,
       name,
       `Failed to find any ${what} plugin named ${wanted}. Installed ${what} plugins: ${installed.length > 0 ? installed.sort().join(', ') : 'none'}`,

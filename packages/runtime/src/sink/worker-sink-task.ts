@@ -147,6 +147,7 @@ export class WorkerSinkTask {
         ...(this.o.topics.length > 0 ? { topics: this.o.topics } : {}),
         ...(this.o.topicsRegex ? { topicsRegex: this.o.topicsRegex } : {}),
         fromBeginning: true,
+        cancelled: () => this.halted,
       });
       await consumer.run({
         onBatch: (records, control) => this.onBatch(records, control),

@@ -26,7 +26,11 @@ import type {
   SinkTaskLike,
   SourceTaskLike,
 } from '../plugins/contracts.js';
-import type { PluginDescriptor, PluginRegistry } from '../plugins/plugin-registry.js';
+import {
+  type PluginDescriptor,
+  PluginNotFoundException,
+  type PluginRegistry,
+} from '../plugins/plugin-registry.js';
 import { WorkerSinkTask } from '../sink/worker-sink-task.js';
 import { parseTopicCreation, TopicCreator } from '../source/topic-creation.js';
 import { WorkerSourceTask } from '../source/worker-source-task.js';
@@ -254,8 +258,14 @@ export class Worker {
 
   private instantiator(): PluginInstantiator {
     return async (kind, className) => {
-      const { instance } = await this.plugins.instantiate(kind, className, `${kind}s`);
-      return { instance, className };
+      try {
+        const { instance } = await this.plugins.instantiate(kind, className, `${kind}s`);
+        return { instance, className };
+      } catch (error) {
+        // The chain reports it under transforms.<alias>.type / predicates.<name>.type.
+        if (error instanceof PluginNotFoundException) throw new ConnectException(error.reason);
+        throw error;
+      }
     };
   }
 

@@ -1,0 +1,210 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigException } from '@sluice/api';
+import {
+  connectorLogger,
+  createLogger,
+  createStandalone,
+  type Logger,
+  RUNTIME_VERSION,
+  readConfigFile,
+  type StandaloneHerder,
+  validateConnectorConfigs,
+} from '@sluice/runtime';
+
+/** The worker package's folder: its dependencies are the bundled plugins. */
+const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+const VERSION = (
+  JSON.parse(readFileSync(resolve(PACKAGE_DIR, 'package.json'), 'utf8')) as { version: string }
+).version;
+
+export const USAGE = `Usage: sluice standalone [options] <worker.properties> <connector.properties> [<connector.properties> ...]
+
+Runs connectors in one process, as Kafka's connect-standalone: the worker config holds
+bootstrap.servers, key.converter, value.converter and offset.storage.file.filename;
+each connector config holds name, connector.class and the connector's own keys.
+Config files are Java .properties files, or JSON (flat, or {"name": ..., "config": {...}}).
+
+Options:
+  --progress-interval <seconds>  how often to log records moved per task (default 10, 0 = never)
+  -h, --help                     show this help
+  -v, --version                  show the versions of the worker and the runtime
+
+Plugins: the worker's bundled packages, packages with a "sluice" manifest among the
+dependencies of the current folder's package.json, and the worker's plugin.path folders.
+Logs are JSON lines (pino) on stderr; set SLUICE_LOG_LEVEL=debug for more.
+Stop with Ctrl-C (SIGINT) or SIGTERM: tasks drain, flush and commit their offsets.`;
+
+interface StandaloneArgs {
+  workerFile: string;
+  connectorFiles: string[];
+  progressSeconds: number;
+}
+
+class UsageError extends Error {}
+
+function parseArgs(args: string[]): StandaloneArgs {
+  const files: string[] = [];
+  let progressSeconds = 10;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === '--progress-interval') {
+      const value = Number(args[++i]);
+      if (!Number.isFinite(value) || value < 0)
+        throw new UsageError('--progress-interval needs a number of seconds');
+      progressSeconds = value;
+    } else if (arg.startsWith('-')) {
+      throw new UsageError(`Unknown option ${arg}`);
+    } else files.push(arg);
+  }
+  const [workerFile, ...connectorFiles] = files;
+  if (!workerFile) throw new UsageError('Missing the worker config file');
+  if (connectorFiles.length === 0) throw new UsageError('Missing connector config files');
+  return { workerFile, connectorFiles, progressSeconds };
+}
+
+/** Prints a ConfigException with one line per problem. */
+function printConfigError(what: string, error: ConfigException): void {
+  console.error(`${what} is invalid:`);
+  if (error.problems.length === 0) console.error(`  - ${error.message}`);
+  for (const p of error.problems) console.error(`  - ${p.message}`);
+}
+
+function logProgress(herder: StandaloneHerder, log: Logger): void {
+  for (const name of herder.connectorNames()) {
+    for (const { id, counters } of herder.taskCounters(name)) {
+      if (!counters) continue;
+      connectorLogger(log, name, id).info(
+        {
+          recordsIn: counters.recordsIn,
+          recordsOut: counters.recordsOut,
+          recordsSkipped: counters.recordsSkipped,
+          offsetCommits: counters.offsetCommits,
+        },
+        `progress: ${counters.recordsOut} records moved`,
+      );
+    }
+  }
+}
+
+async function standalone(args: StandaloneArgs): Promise<number> {
+  const log = createLogger();
+  let workerProps: Record<string, string>;
+  const connectorConfigs: Array<{ source: string; props: Record<string, string> }> = [];
+  try {
+    workerProps = await readConfigFile(args.workerFile);
+    for (const file of args.connectorFiles) {
+      connectorConfigs.push({ source: file, props: await readConfigFile(file) });
+    }
+  } catch (error) {
+    console.error(`Cannot read a config file: ${(error as Error).message}`);
+    return 1;
+  }
+  let herder: StandaloneHerder;
+  try {
+    ({ herder } = await createStandalone(workerProps, {
+      dependencyRoots: [PACKAGE_DIR, process.cwd()],
+      log,
+    }));
+  } catch (error) {
+    if (error instanceof ConfigException) {
+      printConfigError(`The worker config ${args.workerFile}`, error);
+      return 1;
+    }
+    throw error;
+  }
+  try {
+    await validateConnectorConfigs(herder, connectorConfigs);
+  } catch (error) {
+    if (error instanceof ConfigException) {
+      printConfigError('The connector configuration', error);
+      return 1;
+    }
+    throw error;
+  }
+
+  let stopping: Promise<void> | null = null;
+  const stop = (signal: string) => {
+    if (stopping) {
+      log.warn(`${signal} again: exiting without waiting for tasks`);
+      process.exit(1);
+    }
+    log.info(`${signal} received: stopping (tasks drain, flush and commit their offsets)`);
+    stopping = herder.stop();
+  };
+  const stopped = new Promise<void>((resolveStopped) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      stop(signal);
+      stopping?.then(resolveStopped, (e: unknown) => {
+        log.error({ err: e }, 'shutdown failed');
+        resolveStopped();
+      });
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+
+  log.info({ version: VERSION, runtime: RUNTIME_VERSION }, 'Sluice standalone worker starting');
+  try {
+    await herder.start();
+    for (const { props } of connectorConfigs) {
+      if (stopping) break;
+      const name = props.name ?? '';
+      await herder.putConnectorConfig(name, props, false);
+      const status = herder.connectorStatus(name);
+      connectorLogger(log, name).info(
+        { state: status.connector.state, tasks: status.tasks.length },
+        `connector ${name} created`,
+      );
+    }
+  } catch (error) {
+    if (!stopping) {
+      log.error({ err: error }, 'the worker could not start');
+      await herder.stop();
+      return 1;
+    }
+  }
+  const progress =
+    args.progressSeconds > 0
+      ? setInterval(() => logProgress(herder, log), args.progressSeconds * 1000)
+      : null;
+  progress?.unref();
+  await stopped;
+  if (progress) clearInterval(progress);
+  logProgress(herder, log);
+  log.info('Sluice worker stopped');
+  return 0;
+}
+
+/** Runs the `sluice` command; resolves with the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === '-h' || command === '--help' || command === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  if (command === '-v' || command === '--version') {
+    console.log(`sluice ${VERSION} (@sluice/runtime ${RUNTIME_VERSION})`);
+    return 0;
+  }
+  if (command !== 'standalone') {
+    console.error(command ? `Unknown command ${command}\n` : '');
+    console.error(USAGE);
+    return 2;
+  }
+  if (rest.includes('-h') || rest.includes('--help')) {
+    console.log(USAGE);
+    return 0;
+  }
+  let args: StandaloneArgs;
+  try {
+    args = parseArgs(rest);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`${error.message}\n\n${USAGE}`);
+    return 2;
+  }
+  return standalone(args);
+}
