@@ -9,7 +9,7 @@ import type pg from 'pg';
 import type { SourceMode } from './config.js';
 import { quoteIdent, quoteTable, type TableId } from './pg-connection.js';
 import { formatInstant, type PgInstant, parseTimestamp } from './pg-text.js';
-import type { ReadResult, RecordReader } from './record-reader.js';
+import { type ReadResult, type RecordReader, TableGoneException } from './record-reader.js';
 import {
   type ColumnDescription,
   mapRow,
@@ -71,6 +71,7 @@ function instantsEqual(a: PgInstant, b: PgInstant): boolean {
  */
 export class PollingReader implements RecordReader {
   readonly name: string;
+  readonly readsDiscoveredTable: boolean;
   private position: ReadPosition;
   private mapping: RowMapping | null = null;
   private mappedFields = '';
@@ -84,6 +85,7 @@ export class PollingReader implements RecordReader {
     start: ReadPosition,
   ) {
     this.name = spec.table ? `${spec.table.schema}.${spec.table.table}` : 'query';
+    this.readsDiscoveredTable = spec.table !== null;
     this.position = start;
     this.incrementingColumn = spec.incrementingColumn;
   }
@@ -163,9 +165,7 @@ export class PollingReader implements RecordReader {
       // pg gives booleans as text here (raw parsers); 't' is true.
     );
     if (rows.length === 0) {
-      throw new ConfigException(`Table ${this.name} does not exist or has no columns`, {
-        key: 'table.include.list',
-      });
+      throw new TableGoneException(`Table ${this.name} does not exist (any more)`);
     }
     const isTrue = (v: unknown) => v === true || v === 't';
     this.notNull = new Set(rows.filter((r) => isTrue(r.attnotnull)).map((r) => r.attname));

@@ -14,7 +14,7 @@ import {
   parseTableId,
 } from './pg-connection.js';
 import { PollingReader, type ReaderConnection } from './polling-reader.js';
-import type { RecordReader } from './record-reader.js';
+import { isTableGone, type RecordReader } from './record-reader.js';
 import {
   legacyTablePartition,
   positionFromOffset,
@@ -59,7 +59,15 @@ export class PostgresSourceTask extends SourceTask {
         reader,
         dueAt: 0,
       }));
-      for (const { reader } of this.scheduled) await reader.prepare();
+      for (const { reader } of [...this.scheduled]) {
+        try {
+          await reader.prepare();
+        } catch (error) {
+          if (!reader.readsDiscoveredTable || !isTableGone(error)) throw error;
+          // Dropped since the connector listed it: the connector's next check reconfigures us.
+          this.scheduled = this.scheduled.filter((s) => s.reader !== reader);
+        }
+      }
     } catch (error) {
       await this.stop();
       throw error;
@@ -131,6 +139,11 @@ export class PostgresSourceTask extends SourceTask {
       return records;
     } catch (error) {
       if (this.stopping) return null;
+      if (next.reader.readsDiscoveredTable && isTableGone(error)) {
+        next.reader.reset();
+        this.scheduled = this.scheduled.filter((s) => s !== next);
+        return [];
+      }
       if (isTransientPgError(error)) {
         await this.dropConnection();
         throw new RetriableException(

@@ -285,6 +285,33 @@ describe('PostgreSQL polling source', () => {
     );
   });
 
+  it('keeps reading its other tables when one of them is dropped', async () => {
+    const kept = `${schema}.kept_t`;
+    const dropped = `${schema}.dropped_t`;
+    const neverThere = `${schema}.never_there_t`;
+    for (const t of [kept, dropped]) {
+      await admin.query(`CREATE TABLE ${t} (id int PRIMARY KEY)`);
+      await admin.query(`INSERT INTO ${t} VALUES (1)`);
+    }
+    const offsets = new MemoryOffsets();
+    const task = await source(
+      {
+        mode: 'incrementing',
+        'incrementing.column.name': 'id',
+        tables: `${kept},${dropped},${neverThere}`,
+      },
+      offsets,
+    );
+    expect((await pollRecords(task, offsets, 2)).map((r) => r.topic).sort()).toEqual([
+      'pg-dropped_t',
+      'pg-kept_t',
+    ]);
+    await admin.query(`DROP TABLE ${dropped}`);
+    await admin.query(`INSERT INTO ${kept} VALUES (2)`);
+    const after = await pollRecords(task, offsets, 1);
+    expect(after.map((r) => [r.topic, field(r, 'id')])).toEqual([['pg-kept_t', 2]]);
+  });
+
   it('stop makes a waiting poll return promptly', async () => {
     const table = `${schema}.idle_t`;
     await admin.query(`CREATE TABLE ${table} (id int GENERATED ALWAYS AS IDENTITY)`);
