@@ -147,7 +147,9 @@ export class ConfigException extends ConnectException {
 
   /** Kafka's message for a bad value: `Invalid value <value> for configuration <key>: <reason>`. */
   static invalid(key: string, value: unknown, reason?: string): ConfigException {
-    const message = `Invalid value ${String(value)} for configuration ${key}${reason === undefined ? '' : `: ${reason}`}`;
+    // Lists print as Java prints them (`[a, b]`), so messages read the same as Kafka's.
+    const shown = Array.isArray(value) ? `[${value.map(String).join(', ')}]` : String(value);
+    const message = `Invalid value ${shown} for configuration ${key}${reason === undefined ? '' : `: ${reason}`}`;
     return new ConfigException(message, { key, value });
   }
 

@@ -31,11 +31,11 @@ export class SourceRecord extends ConnectRecord {
   }
 
   override newRecord(changes: Partial<ConnectRecordFields> = {}): this {
-    return new SourceRecord({
-      ...this.changedFields(changes),
-      sourcePartition: this.sourcePartition,
-      sourceOffset: this.sourceOffset,
-    }) as this;
+    // Added to the fresh object, not spread: see SinkRecord.newRecord.
+    const fields = this.changedFields(changes) as SourceRecordFields;
+    fields.sourcePartition = this.sourcePartition;
+    fields.sourceOffset = this.sourceOffset;
+    return new SourceRecord(fields) as this;
   }
 
   override equals(other: unknown): boolean {

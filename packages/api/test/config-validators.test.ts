@@ -89,7 +89,7 @@ describe('ValidList and ListSize', () => {
     const v = ListSize.atMostOfSize(2);
     expect(() => v.ensureValid('k', ['a', 'b'])).not.toThrow();
     expect(failure(v, ['a', 'b', 'c'])).toBe(
-      'Invalid value a,b,c for configuration k: exceeds maximum list size of [2].',
+      'Invalid value [a, b, c] for configuration k: exceeds maximum list size of [2].',
     );
     expect(String(v)).toBe('List containing maximum of 2 elements');
   });

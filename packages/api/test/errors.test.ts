@@ -112,6 +112,10 @@ describe('ConfigException', () => {
     expect(invalid.value).toBe('x');
     expect(invalid.problems).toEqual([{ key: 'tasks.max', value: 'x', message: invalid.message }]);
     expect(ConfigException.invalid('k', 1).message).toBe('Invalid value 1 for configuration k');
+    expect(ConfigException.invalid('k', ['a', 'b'], 'Bad').message).toBe(
+      'Invalid value [a, b] for configuration k: Bad',
+    );
+    expect(ConfigException.invalid('k', []).message).toBe('Invalid value [] for configuration k');
     expect(ConfigException.missing('topic').message).toBe(
       'Missing required configuration "topic" which has no default value.',
     );

@@ -12,7 +12,6 @@ import {
   Struct,
   type Transformation,
 } from '@sluice/api';
-import { invalidList } from './config-validators.js';
 import { fieldValue, REPLACE_NULL_WITH_DEFAULT_DOC } from './field-value.js';
 import {
   javaBigDecimalToString,
@@ -94,7 +93,7 @@ function parseSpec(mappings: readonly string[]): CastSpec {
   for (const mapping of mappings) {
     const parts = splitLikeJava(mapping, ':');
     if (parts.length > 2) {
-      throw invalidList('spec', mappings, `Invalid rename mapping: ${mapping}`);
+      throw ConfigException.invalid('spec', mappings, `Invalid rename mapping: ${mapping}`);
     }
     if (parts.length === 1) whole = parseType(parts[0] as string);
     else fields.set((parts[0] as string).trim(), parseType(parts[1] as string));

@@ -1,22 +1,11 @@
 import { ConfigException, type ConfigValidator } from '@sluice/api';
 import { compileJavaRegex } from './java-regex.js';
 
-/**
- * Kafka's message for a bad LIST value, which prints the list as Java does (`[a, b]`), where
- * `ConfigException.invalid` would print `a,b`.
- */
-export function invalidList(key: string, list: readonly string[], reason: string): ConfigException {
-  return new ConfigException(
-    `Invalid value [${list.join(', ')}] for configuration ${key}: ${reason}`,
-    { key, value: list },
-  );
-}
-
 /** A LIST key that must hold at least one entry (Kafka's `NonEmptyListValidator`). */
 export const NON_EMPTY_LIST: ConfigValidator = Object.freeze({
   ensureValid(name: string, value: unknown): void {
     if (value === null || (Array.isArray(value) && value.length === 0)) {
-      throw invalidList(name, [], 'Empty list');
+      throw ConfigException.invalid(name, [], 'Empty list');
     }
   },
   toString: () => 'non-empty list',

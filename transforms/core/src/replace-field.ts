@@ -1,12 +1,12 @@
 import {
   ConfigDef,
+  ConfigException,
   type ConnectRecord,
   type Schema,
   SchemaBuilder,
   Struct,
   type Transformation,
 } from '@sluice/api';
-import { invalidList } from './config-validators.js';
 import { REPLACE_NULL_WITH_DEFAULT_DOC } from './field-value.js';
 import { splitLikeJava } from './java-split.js';
 import { PLUGIN_VERSION } from './plugin-version.js';
@@ -24,7 +24,7 @@ function parseRenameMappings(mappings: readonly string[]): Map<string, string> {
   for (const mapping of mappings) {
     const parts = splitLikeJava(mapping, ':');
     if (parts.length !== 2) {
-      throw invalidList('renames', mappings, `Invalid rename mapping: ${mapping}`);
+      throw ConfigException.invalid('renames', mappings, `Invalid rename mapping: ${mapping}`);
     }
     renames.set(parts[0] as string, parts[1] as string);
   }
