@@ -255,4 +255,43 @@ describe('sink task runner', () => {
     await h.stop();
     expect(sinkLog(name).values).toEqual([]);
   });
+
+  it('commits only what preCommit reports durable: nothing, so a restarted connector gets every record again', async () => {
+    const topic = uniqueName('durable');
+    await createTopic(topic);
+    await produce(topic, ['d0', 'd1', 'd2']);
+    const { herder: h } = await herder();
+    const name = uniqueName('nothing-durable');
+    await h.putConnectorConfig(
+      name,
+      { 'connector.class': 'CollectingSink', topics: topic, 'precommit.nothing': 'true' },
+      false,
+    );
+    await waitFor('the records', () => sinkLog(name).values.length >= 3);
+    const calls = sinkLog(name).preCommits;
+    await waitFor('two more preCommit calls', () => sinkLog(name).preCommits >= calls + 2);
+    expect((await h.connectorOffsets(name)).offsets).toEqual([]);
+    await h.restartConnector(name, { includeTasks: true });
+    await waitFor('the records delivered again', () => sinkLog(name).values.length >= 6);
+    expect(sinkLog(name).values).toEqual(['d0', 'd1', 'd2', 'd0', 'd1', 'd2']);
+  });
+
+  it('starts where the task asks with context.offset() in open()', async () => {
+    const topic = uniqueName('seek');
+    await createTopic(topic);
+    await produce(topic, range(6));
+    const { herder: h } = await herder();
+    const name = uniqueName('seek-sink');
+    await h.putConnectorConfig(
+      name,
+      { 'connector.class': 'CollectingSink', topics: topic, 'seek.on.open': '4' },
+      false,
+    );
+    await waitFor('the records from offset 4', () => sinkLog(name).values.length >= 2);
+    expect(sinkLog(name).values).toEqual(['v4', 'v5']);
+    await waitFor('the offset committed', async () => {
+      const o = await h.connectorOffsets(name);
+      return o.offsets[0]?.offset?.kafka_offset === 6;
+    });
+  });
 });

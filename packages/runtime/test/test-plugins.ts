@@ -5,6 +5,7 @@
 import {
   ConfigDef,
   type ConnectorProps,
+  type OffsetAndMetadata,
   RetriableException,
   SinkConnector,
   type SinkRecord,
@@ -13,6 +14,7 @@ import {
   SourceRecord,
   SourceTask,
   type TaskClass,
+  TopicPartitionMap,
 } from '@sluice/api';
 import { builtinPlugin, type PluginDescriptor } from '../src/plugins/plugin-registry.js';
 
@@ -25,6 +27,7 @@ export interface SinkLog {
   opened: string[];
   closed: string[];
   stopped: number;
+  preCommits: number;
 }
 
 export const sinkLogs = new Map<string, SinkLog>();
@@ -32,7 +35,15 @@ export const sinkLogs = new Map<string, SinkLog>();
 export function sinkLog(name: string): SinkLog {
   let log = sinkLogs.get(name);
   if (!log) {
-    log = { values: [], putCalls: 0, failedPuts: 0, opened: [], closed: [], stopped: 0 };
+    log = {
+      values: [],
+      putCalls: 0,
+      failedPuts: 0,
+      opened: [],
+      closed: [],
+      stopped: 0,
+      preCommits: 0,
+    };
     sinkLogs.set(name, log);
   }
   return log;
@@ -60,6 +71,18 @@ export class CollectingSinkTask extends SinkTask {
 
   override open(partitions: Array<{ topic: string; partition: number }>): void {
     sinkLog(this.name).opened.push(...partitions.map((p) => `${p.topic}-${p.partition}`));
+    // A task that keeps its own offsets rewinds (or skips) consumption here.
+    const seek = this.props['seek.on.open'];
+    if (seek !== undefined) for (const p of partitions) this.context.offset(p, Number(seek));
+  }
+
+  override preCommit(
+    current: TopicPartitionMap<OffsetAndMetadata>,
+  ): TopicPartitionMap<OffsetAndMetadata> {
+    sinkLog(this.name).preCommits++;
+    // A task whose writes are never durable reports nothing to commit.
+    if (this.props['precommit.nothing'] === 'true') return new TopicPartitionMap();
+    return current;
   }
 
   override close(partitions: Array<{ topic: string; partition: number }>): void {
@@ -86,6 +109,7 @@ export class CollectingSinkTask extends SinkTask {
         throw new Error(`cannot store ${failOn}`);
       }
     }
+    if (this.props['precommit.nothing'] === 'true') this.context.requestCommit();
     const errant = new Set((this.props['report.values'] ?? '').split(',').filter(Boolean));
     const reporter = this.context.errantRecordReporter();
     for (const r of records) {
