@@ -134,6 +134,7 @@ describe('sink task runner', () => {
     await waitFor('200 records delivered', () => sinkLog(name).values.length >= 200);
     expect(sinkLog(name).failedPuts).toBe(3);
     expect(sinkLog(name).values).toEqual(values);
+    expect(h.taskCounters(name)[0]?.counters).toMatchObject({ recordsOut: 200, lag: 0 });
     expect(h.connectorStatus(name).tasks[0]?.state).toBe('RUNNING');
     await waitFor('offsets committed', async () => {
       const o = await h.connectorOffsets(name);

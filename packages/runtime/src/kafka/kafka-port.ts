@@ -4,6 +4,8 @@
  * imports kafkajs, so another client can be added without touching the runners.
  */
 
+import type { Logger } from '../logging/logger.js';
+
 /** One header as it travels on the wire: a key and raw bytes (null allowed). */
 export interface KafkaHeader {
   key: string;
@@ -72,6 +74,8 @@ export interface BatchControl {
   isActive(): boolean;
   /** Marks records up to `offset` (inclusive) as processed: the next fetch starts after it. */
   markProcessed(offset: bigint): void;
+  /** The partition's high watermark when the batch was fetched (for lag), if known. */
+  highWatermark: bigint | null;
 }
 
 export interface SubscribeOptions {
@@ -136,18 +140,24 @@ export interface KafkaAdmin {
 
 export interface ProducerOptions {
   clientId: string;
+  /** Logger of the client's lines (a task's, so they carry connector and task). */
+  log?: Logger;
   /** Client overrides (`producer.*` without the prefix). */
   overrides: Record<string, string>;
 }
 
 export interface ConsumerOptions {
   clientId: string;
+  /** Logger of the client's lines (a task's, so they carry connector and task). */
+  log?: Logger;
   groupId: string;
   overrides: Record<string, string>;
 }
 
 export interface AdminOptions {
   clientId: string;
+  /** Logger of the client's lines (a task's, so they carry connector and task). */
+  log?: Logger;
   overrides: Record<string, string>;
 }
 

@@ -441,6 +441,7 @@ class KafkajsConsumer implements KafkaConsumer {
           heartbeat,
           isActive: () => isRunning() && !isStale(),
           markProcessed: (offset) => resolveOffset(offset.toString()),
+          highWatermark: batch.highWatermark ? BigInt(batch.highWatermark) : null,
         });
       },
     });
@@ -611,6 +612,7 @@ export class KafkajsClientFactory implements KafkaClientFactory {
   private kafka(
     clientId: string,
     overrides: Record<string, string>,
+    parent: Logger,
   ): { kafka: Kafka; brokers: string[] } {
     const common = commonSettings({ ...this.workerClientProps, ...overrides });
     const config: KafkaConfig = {
@@ -618,7 +620,7 @@ export class KafkajsClientFactory implements KafkaClientFactory {
       brokers: common.brokers,
       ssl: common.ssl,
       logLevel: logLevel.INFO,
-      logCreator: kafkaLogCreator(this.log.child({ client: clientId })),
+      logCreator: kafkaLogCreator(parent.child({ client: clientId })),
       retry: { retries: 8, initialRetryTime: common.retryBackoffMs ?? 300, maxRetryTime: 30_000 },
     };
     if (common.sasl) config.sasl = common.sasl as NonNullable<KafkaConfig['sasl']>;
@@ -641,31 +643,34 @@ export class KafkajsClientFactory implements KafkaClientFactory {
 
   producer(options: ProducerOptions): KafkaProducer {
     this.warnIgnored('producer', options.overrides);
-    const { kafka, brokers } = this.kafka(options.clientId, options.overrides);
+    const log = options.log ?? this.log;
+    const { kafka, brokers } = this.kafka(options.clientId, options.overrides, log);
     return new KafkajsProducer(
       kafka,
       producerSettings(options.overrides),
       brokers,
-      this.log.child({ client: options.clientId }),
+      log.child({ client: options.clientId }),
     );
   }
 
   consumer(options: ConsumerOptions): KafkaConsumer {
     this.warnIgnored('consumer', options.overrides);
-    const { kafka, brokers } = this.kafka(options.clientId, options.overrides);
+    const log = options.log ?? this.log;
+    const { kafka, brokers } = this.kafka(options.clientId, options.overrides, log);
     return new KafkajsConsumer(
       kafka,
       options.groupId,
       options.overrides,
       kafka.admin(),
       brokers,
-      this.log.child({ client: options.clientId }),
+      log.child({ client: options.clientId }),
     );
   }
 
   admin(options: AdminOptions): KafkaAdmin {
     this.warnIgnored('admin', options.overrides);
-    const { kafka, brokers } = this.kafka(options.clientId, options.overrides);
-    return new KafkajsAdmin(kafka.admin(), brokers, this.log.child({ client: options.clientId }));
+    const log = options.log ?? this.log;
+    const { kafka, brokers } = this.kafka(options.clientId, options.overrides, log);
+    return new KafkajsAdmin(kafka.admin(), brokers, log.child({ client: options.clientId }));
   }
 }

@@ -78,6 +78,8 @@ export class WorkerSinkTask {
   private readonly lastCommitted = new TopicPartitionMap<number>();
   private readonly taskPaused = new TopicPartitionMap<true>();
   private readonly pendingSeeks = new TopicPartitionMap<number>();
+  /** Records behind the high watermark, per partition, as of the last delivered batch. */
+  private readonly lag = new TopicPartitionMap<number>();
   private readonly pendingReports = new Set<Promise<void>>();
   /** Raw records of the batch being delivered, for the errant record reporter. */
   private readonly inFlight = new Map<string, ConsumerRecord>();
@@ -246,6 +248,7 @@ export class WorkerSinkTask {
     } finally {
       for (const tp of tps) {
         this.assigned.delete(tp);
+        this.lag.delete(tp);
         this.currentOffsets.delete(tp);
         this.lastCommitted.delete(tp);
       }
@@ -323,6 +326,10 @@ export class WorkerSinkTask {
     const tp = { topic: last.topic, partition: last.partition };
     this.currentOffsets.set(tp, Number(last.offset) + 1);
     control.markProcessed(last.offset);
+    if (control.highWatermark !== null) {
+      this.lag.set(tp, Math.max(0, Number(control.highWatermark) - Number(last.offset) - 1));
+      this.counters.lag = this.lag.values().reduce((a, b) => a + b, 0);
+    }
     this.inFlight.clear();
     // A rewind asked from put() makes the rest of this fetched batch stale.
     return this.applySeeks().length === 0;

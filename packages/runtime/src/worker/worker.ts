@@ -310,6 +310,7 @@ export class Worker {
       const producer = this.o.clients.producer({
         clientId: `${this.config.clientId}-${id.connector}-dlq-${id.task}`,
         overrides: this.clientOverrides('producer', props),
+        log,
       });
       await producer.connect();
       reporters.push(
@@ -379,6 +380,7 @@ export class Worker {
           producer: this.o.clients.producer({
             clientId: `${this.config.clientId}-${id.connector}-${id.task}`,
             overrides: this.clientOverrides('producer', connectorProps),
+            log,
           }),
           offsetStore: this.offsetStore,
           topicCreator: new TopicCreator(groups, admin, log),
@@ -406,6 +408,7 @@ export class Worker {
           clientId: `${this.config.clientId}-${id.connector}-${id.task}`,
           groupId: `connect-${id.connector}`,
           overrides: consumerProps,
+          log,
         }),
         topics: common.topics,
         topicsRegex: common.topicsRegex ? new RegExp(`^(?:${common.topicsRegex})$`) : null,

@@ -82,8 +82,9 @@ function logProgress(herder: StandaloneHerder, log: Logger): void {
           recordsOut: counters.recordsOut,
           recordsSkipped: counters.recordsSkipped,
           offsetCommits: counters.offsetCommits,
+          lag: counters.lag,
         },
-        `progress: ${counters.recordsOut} records moved`,
+        `progress: ${counters.recordsOut} records moved${counters.lag === null ? '' : `, lag ${counters.lag}`}`,
       );
     }
   }
