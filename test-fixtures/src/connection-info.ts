@@ -57,6 +57,20 @@ export function s3Endpoint(): string {
   return serviceConnection('s3');
 }
 
+/** Credentials and region for `s3Endpoint()`, shaped for `new S3Client({ ...s3Credentials() })`. */
+export function s3Credentials(): {
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+} {
+  return {
+    region: serviceVariable('SLUICE_S3_REGION') ?? 'us-east-1',
+    credentials: {
+      accessKeyId: envValue('SLUICE_S3_ACCESS_KEY_ID', 's3'),
+      secretAccessKey: envValue('SLUICE_S3_SECRET_ACCESS_KEY', 's3'),
+    },
+  };
+}
+
 /** Cassandra contact points, e.g. `['127.0.0.1:39042']`. */
 export function cassandraContactPoints(): string[] {
   return serviceConnection('cassandra').split(',');

@@ -7,6 +7,7 @@ export {
   postgresUrl,
   redisUrl,
   SERVICE_ENV_VARS,
+  s3Credentials,
   s3Endpoint,
   schemaRegistryUrl,
   serviceConnection,
@@ -15,6 +16,13 @@ export {
 export { isProcessAlive, sleep, stopProcessGroup } from './daemon-process.js';
 export { type FileLockOptions, LockTimeoutError, withFileLock } from './file-lock.js';
 export { ephemeralPort, isPortFree, PortInUseError, pickPort, pinnedPort } from './free-port.js';
+export {
+  type GoInstallSpec,
+  type GoModuleBuildSpec,
+  goBuildModule,
+  goCommand,
+  goInstall,
+} from './go-install.js';
 export {
   buildJavaHarness,
   type JavaHarness,

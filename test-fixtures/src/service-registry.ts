@@ -1,20 +1,20 @@
 import type { ServiceDefinition } from './service-definition.js';
+import { cassandra } from './services/cassandra.js';
 import { kafka } from './services/kafka.js';
+import { mongodb } from './services/mongodb.js';
 import { postgres } from './services/postgres.js';
 import { redis } from './services/redis.js';
+import { s3 } from './services/s3.js';
 
 /**
  * Every service the CLI and `services(...)` know, in `up` order.
  *
  * To add a launcher: write `src/services/<name>.ts` exporting a `ServiceDefinition`,
- * import it here and add it to the list. Slots reserved for the launchers still to
- * come (names are what `services('...')` and the CLI accept):
- *   - `mongodb`          SLUICE_MONGODB_URL               (FerretDB)
- *   - `s3`               SLUICE_S3_ENDPOINT               (MinIO)
- *   - `cassandra`        SLUICE_CASSANDRA_CONTACT_POINTS  (cassandra-all)
- *   - `schema-registry`  SLUICE_SCHEMA_REGISTRY_URL       (dependsOn: ['kafka'])
+ * import it here and add it to the list. Reserved for a launcher still to come:
+ * `schema-registry` (SLUICE_SCHEMA_REGISTRY_URL, dependsOn: ['kafka']); neither
+ * Karapace nor Apicurio can be installed from the registries reachable here (README).
  */
-const builtIn: readonly ServiceDefinition[] = [kafka, postgres, redis];
+const builtIn: readonly ServiceDefinition[] = [kafka, postgres, redis, mongodb, s3, cassandra];
 
 const registry = new Map<string, ServiceDefinition>(builtIn.map((d) => [d.name, d]));
 

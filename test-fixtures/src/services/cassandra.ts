@@ -1,0 +1,232 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import cassandraDriver from 'cassandra-driver';
+import { javaCommand, mavenCommand } from '../java-toolchain.js';
+import { runCommand } from '../run-command.js';
+import type { ServiceDefinition } from '../service-definition.js';
+
+const CASSANDRA_VERSION = '5.0.9';
+const DEPENDENCY_PLUGIN = 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1';
+
+/** Apache Cassandra, one node, from the cassandra-all jar and its runtime deps on Maven Central. */
+export const cassandra: ServiceDefinition = {
+  name: 'cassandra',
+  version: CASSANDRA_VERSION,
+  envVar: 'SLUICE_CASSANDRA_CONTACT_POINTS',
+  envExample: '127.0.0.1:9042',
+  source: `org.apache.cassandra:cassandra-all:${CASSANDRA_VERSION} and its runtime deps from Maven Central (mvn)`,
+  // A JVM booting Cassandra on two busy cores: usually ~15 s, slower under load.
+  readyTimeoutMs: 120_000,
+
+  async install(ctx) {
+    const libs = join(ctx.installDir, 'libs');
+    const complete = join(libs, '.complete');
+    if (existsSync(complete)) return;
+    ctx.progress(`resolving cassandra-all:${CASSANDRA_VERSION} jars with mvn`);
+    await writeFile(join(ctx.installDir, 'pom.xml'), pom());
+    const staging = join(ctx.installDir, 'libs.partial');
+    await rm(staging, { recursive: true, force: true });
+    await runCommand(
+      mavenCommand(),
+      [
+        '-B',
+        '-q',
+        `-Dmaven.repo.local=${join(ctx.cacheDir, 'maven-repository')}`,
+        `${DEPENDENCY_PLUGIN}:copy-dependencies`,
+        '-DincludeScope=runtime',
+        `-DoutputDirectory=${staging}`,
+      ],
+      { cwd: ctx.installDir, logFile: ctx.installLogFile },
+    );
+    await mkdir(join(ctx.installDir, 'config'), { recursive: true });
+    await writeFile(join(ctx.installDir, 'config', 'logback.xml'), LOGBACK_XML);
+    // Rename last so an interrupted install is redone rather than half-used.
+    await rm(libs, { recursive: true, force: true });
+    await rename(staging, libs);
+    await writeFile(complete, `${new Date().toISOString()}\n`);
+  },
+
+  async start(ctx) {
+    const port = await ctx.port('main');
+    const storagePort = await ctx.port('storage');
+    const dataDir = join(ctx.stateDir, 'data');
+    await mkdir(dataDir, { recursive: true });
+    const yaml = join(ctx.stateDir, 'cassandra.yaml');
+    await writeFile(yaml, cassandraYaml({ port, storagePort, dataDir }));
+    const libs = join(ctx.installDir, 'libs');
+    const jamm = (await readdir(libs)).find((file) => /^jamm-.*\.jar$/.test(file));
+    const pid = ctx.spawnDaemon(javaCommand(), [
+      '-Xms512m',
+      '-Xmx1g',
+      '-Xss256k',
+      '-XX:+ExitOnOutOfMemoryError',
+      ...JVM17_SERVER_OPTIONS,
+      // cassandra-env.sh loads jamm as an agent: it measures memtable sizes with it.
+      ...(jamm === undefined ? [] : [`-javaagent:${join(libs, jamm)}`]),
+      '-Djava.net.preferIPv4Stack=true',
+      '-Dcassandra-foreground=yes',
+      `-Dcassandra.config=file://${yaml}`,
+      `-Dcassandra.storagedir=${dataDir}`,
+      `-Dcassandra.logdir=${ctx.stateDir}`,
+      `-Dlogback.configurationFile=${join(ctx.installDir, 'config', 'logback.xml')}`,
+      // Fast start for a single throwaway node: nothing to gossip with, nobody to wait for.
+      '-Dcassandra.skip_wait_for_gossip_to_settle=0',
+      '-Dcassandra.ring_delay_ms=100',
+      '-Dcassandra.superuser_setup_delay_ms=0',
+      '-Dcassandra.auto_bootstrap=false',
+      '-Dcassandra.initial_token=0',
+      // Test data is thrown away: skip fsyncs and system-table flushes.
+      '-Dcassandra.skip_sync=true',
+      '-Dcassandra.unsafesystem=true',
+      '-cp',
+      `${libs}/*`,
+      'org.apache.cassandra.service.CassandraDaemon',
+    ]);
+    return { connection: `127.0.0.1:${port}`, pid };
+  },
+
+  async checkReady(connection) {
+    const client = new cassandraDriver.Client({
+      contactPoints: connection.split(','),
+      localDataCenter: 'datacenter1',
+      socketOptions: { connectTimeout: 2_000, readTimeout: 5_000 },
+      // One attempt per check: the framework does the retrying.
+      policies: {
+        reconnection: new cassandraDriver.policies.reconnection.ConstantReconnectionPolicy(60_000),
+      },
+    });
+    try {
+      await client.connect();
+      await client.execute('SELECT release_version FROM system.local');
+    } finally {
+      await client.shutdown();
+    }
+  },
+};
+
+// conf/jvm17-server.options of Cassandra 5.0: its G1 settings, the JPMS exports/opens
+// it needs on Java 17, and its Netty properties.
+const JVM17_SERVER_OPTIONS = [
+  '-XX:+UseG1GC',
+  '-XX:+ParallelRefProcEnabled',
+  '-XX:MaxTenuringThreshold=1',
+  '-XX:G1HeapRegionSize=16m',
+  '-XX:G1RSetUpdatingPauseTimePercent=5',
+  '-XX:MaxGCPauseMillis=300',
+  '-XX:InitiatingHeapOccupancyPercent=70',
+  '-Djdk.attach.allowAttachSelf=true',
+  '--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED',
+  '--add-exports=java.management.rmi/com.sun.jmx.remote.internal.rmi=ALL-UNNAMED',
+  '--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED',
+  '--add-exports=java.rmi/sun.rmi.server=ALL-UNNAMED',
+  '--add-exports=java.sql/java.sql=ALL-UNNAMED',
+  '--add-exports=java.base/java.lang.ref=ALL-UNNAMED',
+  '--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED',
+  '--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED',
+  '--add-exports=jdk.attach/sun.tools.attach=ALL-UNNAMED',
+  '--add-opens=java.base/java.lang.module=ALL-UNNAMED',
+  '--add-opens=java.base/jdk.internal.loader=ALL-UNNAMED',
+  '--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED',
+  '--add-opens=java.base/jdk.internal.reflect=ALL-UNNAMED',
+  '--add-opens=java.base/jdk.internal.math=ALL-UNNAMED',
+  '--add-opens=java.base/jdk.internal.module=ALL-UNNAMED',
+  '--add-opens=java.base/jdk.internal.util.jar=ALL-UNNAMED',
+  '--add-opens=jdk.management/com.sun.management.internal=ALL-UNNAMED',
+  '--add-opens=java.base/sun.nio.ch=ALL-UNNAMED',
+  '--add-opens=java.base/java.io=ALL-UNNAMED',
+  '--add-opens=java.base/java.lang.reflect=ALL-UNNAMED',
+  '--add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED',
+  '--add-opens=java.base/java.lang=ALL-UNNAMED',
+  '--add-opens=java.base/java.util=ALL-UNNAMED',
+  '-Dio.netty.tryReflectionSetAccessible=true',
+  '-Dio.netty.allocator.useCacheForAllThreads=true',
+  '-Dio.netty.allocator.maxOrder=11',
+];
+
+function pom(): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<!-- Generated by @sluice/test-fixtures: the jars of a Cassandra ${CASSANDRA_VERSION} node. -->
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>dev.sluice.test-fixtures</groupId>
+  <artifactId>cassandra-server</artifactId>
+  <version>${CASSANDRA_VERSION}</version>
+  <packaging>pom</packaging>
+  <dependencies>
+    <dependency>
+      <groupId>org.apache.cassandra</groupId>
+      <artifactId>cassandra-all</artifactId>
+      <version>${CASSANDRA_VERSION}</version>
+    </dependency>
+  </dependencies>
+</project>
+`;
+}
+
+interface CassandraYamlInput {
+  readonly port: number;
+  readonly storagePort: number;
+  readonly dataDir: string;
+}
+
+/** A single loopback node: one token, no auth, small memtables and caches, no snapshots. */
+export function cassandraYaml({ port, storagePort, dataDir }: CassandraYamlInput): string {
+  return `# Written by @sluice/test-fixtures for a single throwaway test node.
+cluster_name: sluice-test
+num_tokens: 1
+partitioner: org.apache.cassandra.dht.Murmur3Partitioner
+endpoint_snitch: SimpleSnitch
+seed_provider:
+  - class_name: org.apache.cassandra.locator.SimpleSeedProvider
+    parameters:
+      - seeds: "127.0.0.1:${storagePort}"
+listen_address: 127.0.0.1
+rpc_address: 127.0.0.1
+storage_port: ${storagePort}
+native_transport_port: ${port}
+start_native_transport: true
+authenticator: AllowAllAuthenticator
+authorizer: AllowAllAuthorizer
+role_manager: CassandraRoleManager
+data_file_directories:
+  - ${join(dataDir, 'data')}
+commitlog_directory: ${join(dataDir, 'commitlog')}
+saved_caches_directory: ${join(dataDir, 'saved_caches')}
+hints_directory: ${join(dataDir, 'hints')}
+cdc_raw_directory: ${join(dataDir, 'cdc_raw')}
+commitlog_sync: periodic
+commitlog_sync_period: 10000ms
+commitlog_segment_size: 8MiB
+memtable_heap_space: 64MiB
+memtable_offheap_space: 64MiB
+key_cache_size: 8MiB
+counter_cache_size: 0MiB
+concurrent_reads: 8
+concurrent_writes: 8
+concurrent_counter_writes: 8
+concurrent_compactors: 1
+auto_snapshot: false
+snapshot_on_duplicate_row_detection: false
+incremental_backups: false
+dynamic_snitch: false
+hinted_handoff_enabled: false
+materialized_views_enabled: true
+sasi_indexes_enabled: true
+user_defined_functions_enabled: true
+`;
+}
+
+const LOGBACK_XML = `<?xml version="1.0" encoding="UTF-8"?>
+<!-- Written by @sluice/test-fixtures: INFO and above to stdout, which is the service log file. -->
+<configuration>
+  <appender name="STDOUT" class="ch.qos.logback.core.ConsoleAppender">
+    <encoder>
+      <pattern>%-5level [%thread] %date{ISO8601} %F:%L - %msg%n</pattern>
+    </encoder>
+  </appender>
+  <root level="INFO">
+    <appender-ref ref="STDOUT" />
+  </root>
+</configuration>
+`;
