@@ -25,8 +25,49 @@ function utcSeconds(year: number, month: number, day: number, h = 0, m = 0, s = 
   return date.getTime() / 1000;
 }
 
+function digitsAt(text: string, start: number, count: number): number {
+  let n = 0;
+  for (let i = start; i < start + count; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return Number.NaN;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/**
+ * The common shape `YYYY-MM-DD HH:MM:SS[.f{1,6}][+00]` (UTC session, four-digit year, AD)
+ * without a regular expression; null for anything else.
+ */
+function parseUtcTimestampFast(text: string): PgInstant | null {
+  let end = text.length;
+  if (text.endsWith('+00')) end -= 3;
+  if (end < 19 || text.charCodeAt(4) !== 45 || text.charCodeAt(10) !== 32) return null;
+  if (text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return null;
+  let micros = 0;
+  if (end > 19) {
+    const digits = end - 20;
+    if (text.charCodeAt(19) !== 46 || digits < 1 || digits > 6) return null;
+    micros = digitsAt(text, 20, digits) * 10 ** (6 - digits);
+  }
+  const year = digitsAt(text, 0, 4);
+  if (!(year >= 100)) return null;
+  const ms = Date.UTC(
+    year,
+    digitsAt(text, 5, 2) - 1,
+    digitsAt(text, 8, 2),
+    digitsAt(text, 11, 2),
+    digitsAt(text, 14, 2),
+    digitsAt(text, 17, 2),
+  );
+  if (Number.isNaN(ms) || Number.isNaN(micros)) return null;
+  return { epochSecond: ms / 1000, micros };
+}
+
 /** Parses `timestamp` / `timestamptz` text (ISO DateStyle); `null` for infinity or malformed text. */
 export function parseTimestamp(text: string): PgInstant | null {
+  const fast = parseUtcTimestampFast(text);
+  if (fast !== null) return fast;
   const match = TIMESTAMP_PATTERN.exec(text);
   if (match === null) return null;
   const [, y, mo, d, h, mi, s, frac, sign, oh, om, os, bc] = match;

@@ -138,6 +138,12 @@ function numericMapping(
     decode: (text) => {
       if (text === 'NaN' || text.endsWith('Infinity'))
         badValue(column, 'numeric', text, 'a Decimal has no NaN or infinity');
+      // PostgreSQL prints numeric(p,s) with exactly s decimals: the digits are the unscaled value.
+      const point = text.indexOf('.');
+      if (scale > 0 && point >= 0 && text.length - point - 1 === scale) {
+        return new Decimal(BigInt(text.slice(0, point) + text.slice(point + 1)), scale);
+      }
+      if (scale === 0 && point < 0 && /^-?\d+$/.test(text)) return new Decimal(BigInt(text), 0);
       return Decimal.fromString(text).setScale(scale);
     },
   };
