@@ -157,6 +157,55 @@ describe('AvroConverter data', () => {
     expect([...(again ?? new Uint8Array())]).toEqual([...message]);
   });
 
+  it('reads a general Avro union as a Union struct and writes it back to the same member', async () => {
+    const registry = new MemoryRegistry();
+    registry.schemas.push('["null","int","string"]');
+    const c = converter({}, false, registry);
+    // branch 2 (zigzag 4): the string "hi"
+    const message = new Uint8Array([0, 0, 0, 0, 1, 4, 4, 0x68, 0x69]);
+    const back = (await c.toConnectData(TOPIC, headers, message)) as SchemaAndValue;
+    expect(back.schema?.name).toBe('io.confluent.connect.avro.Union');
+    const union = back.value as Struct;
+    expect(union.get('string')).toBe('hi');
+    expect(union.get('int')).toBeNull();
+    const again = await c.fromConnectData(TOPIC, headers, back.schema, union);
+    expect([...(again ?? new Uint8Array())]).toEqual([...message]);
+  });
+
+  it('reads and writes decimals in an Avro fixed, sign-extended to its size', async () => {
+    const registry = new MemoryRegistry();
+    registry.schemas.push(
+      '{"type":"fixed","name":"Amount","namespace":"pay","size":8,"logicalType":"decimal","precision":18,"scale":2}',
+    );
+    const c = converter({}, false, registry);
+    const message = new Uint8Array([0, 0, 0, 0, 1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfb, 0x2e]);
+    const back = (await c.toConnectData(TOPIC, headers, message)) as SchemaAndValue;
+    expect(String(back.value)).toBe('-12.34');
+    expect(back.schema?.parameters).toEqual({
+      scale: '2',
+      'connect.decimal.precision': '18',
+      'connect.fixed.size': '8',
+    });
+    const again = await c.fromConnectData(TOPIC, headers, back.schema, Decimal.fromString('0.05'));
+    expect([...(again ?? new Uint8Array()).subarray(5)]).toEqual([0, 0, 0, 0, 0, 0, 0, 5]);
+  });
+
+  it('writes null instead of the default for a null field with ignore.default.for.nullables', async () => {
+    const schema = SchemaBuilder.struct()
+      .name('N')
+      .field('n', SchemaBuilder.int32().optional().defaultValue(7).build())
+      .build();
+    const value = new Struct(schema);
+    const withDefault = await roundTrip(converter(), schema, value);
+    expect((withDefault.back.value as Struct).getWithoutDefault('n')).toBe(7);
+    const ignoring = await roundTrip(
+      converter({ 'ignore.default.for.nullables': true }),
+      schema,
+      value,
+    );
+    expect((ignoring.back.value as Struct).getWithoutDefault('n')).toBeNull();
+  });
+
   it('frames the Avro value with magic byte 0 and the big-endian schema id', async () => {
     const registry = new MemoryRegistry();
     registry.schemas.push('"boolean"', '"int"'); // ids 1 and 2 taken: ours is 3

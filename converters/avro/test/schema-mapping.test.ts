@@ -270,6 +270,14 @@ describe('Avro schema → Connect schema (as Confluent AvroData reads it)', () =
     ]);
   });
 
+  it('names union members by full name with enhanced.avro.schema.support', () => {
+    const members = ['int', { type: 'record', name: 'a.R', fields: [] }];
+    expect(connectOf(members).fields.map((f) => f.name)).toEqual(['int', 'R']);
+    expect(
+      connectOf(members, { ...options, enhancedAvroSchemaSupport: true }).fields.map((f) => f.name),
+    ).toEqual(['int', 'a.R']);
+  });
+
   it('takes the version from connect.version, else from the registry', () => {
     expect(connectOf({ type: 'record', name: 'R', fields: [] }, options, 7).version).toBe(7);
     expect(
