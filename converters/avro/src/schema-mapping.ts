@@ -616,13 +616,12 @@ function toConnect(
 ): Schema {
   const { json, namespace } = resolve(avroSchema, enclosingNamespace, context);
   if (Array.isArray(json)) {
-    return unionToConnect(json, namespace, options, context, forceOptional, docDefault);
+    return unionToConnect(json, namespace, options, context, docDefault);
   }
   const avroType = String(json.type);
   const connectTypeProp = json[CONNECT_TYPE_PROP];
   const logicalType = typeof json.logicalType === 'string' ? json.logicalType.toLowerCase() : null;
   let builder: SchemaBuilder;
-  let recordFields: (() => void) | null = null;
   switch (avroType) {
     case 'boolean':
       builder = SchemaBuilder.bool();
@@ -725,37 +724,34 @@ function toConnect(
       }
       const fields = (json.fields ?? []) as AvroObject[];
       const struct = builder;
-      recordFields = () => {
-        context.inProgress.add(fullName);
-        try {
-          for (const field of fields) {
-            const fieldName = String(field.name);
-            const fieldDoc = typeof field.doc === 'string' ? field.doc : null;
-            if (options.connectMetaData && fieldDoc !== null) {
-              struct.parameter(`${AVRO_FIELD_DOC_PREFIX_PROP}${fieldName}`, fieldDoc);
-            }
-            let fieldSchema = toConnect(
-              field.type as AvroSchemaJson,
-              namespace,
-              options,
-              context,
-              false,
-              field.default,
-              fieldDoc,
-              null,
-            );
-            const fieldParams = field[CONNECT_PARAMETERS_PROP];
-            if (options.connectMetaData && isPlainObject(fieldParams)) {
-              fieldSchema = applyFieldLevelParams(fieldSchema, fieldParams);
-            }
-            struct.field(fieldName, fieldSchema);
+      // A reference to this record from inside it would be a recursive schema.
+      context.inProgress.add(fullName);
+      try {
+        for (const field of fields) {
+          const fieldName = String(field.name);
+          const fieldDoc = typeof field.doc === 'string' ? field.doc : null;
+          if (options.connectMetaData && fieldDoc !== null) {
+            struct.parameter(`${AVRO_FIELD_DOC_PREFIX_PROP}${fieldName}`, fieldDoc);
           }
-        } finally {
-          context.inProgress.delete(fullName);
+          let fieldSchema = toConnect(
+            field.type as AvroSchemaJson,
+            namespace,
+            options,
+            context,
+            false,
+            field.default,
+            fieldDoc,
+            null,
+          );
+          const fieldParams = field[CONNECT_PARAMETERS_PROP];
+          if (options.connectMetaData && isPlainObject(fieldParams)) {
+            fieldSchema = applyFieldLevelParams(fieldSchema, fieldParams);
+          }
+          struct.field(fieldName, fieldSchema);
         }
-      };
-      // Fields first: they are part of the schema a struct default must match.
-      recordFields();
+      } finally {
+        context.inProgress.delete(fullName);
+      }
       break;
     }
     case 'enum': {
@@ -920,7 +916,6 @@ function unionToConnect(
   namespace: string | null,
   options: AvroDataOptions,
   context: ToConnectContext,
-  _forceOptional: boolean,
   docDefault: string | null,
 ): Schema {
   if (members.length === 1 && options.flattenSingletonUnions) {
