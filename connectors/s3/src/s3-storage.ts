@@ -69,7 +69,9 @@ export function s3Error(error: unknown, what: string, bucket: string): ConnectEx
   const e = (error ?? {}) as SdkErrorShape;
   const status = e.$metadata?.httpStatusCode;
   const name = e.name ?? 'Error';
-  const detail = `${name}${e.message && e.message !== name ? `: ${e.message}` : ''}`;
+  const said =
+    e.message && e.message !== 'UnknownError' && e.message !== name ? `: ${e.message}` : '';
+  const detail = `${name === 'Unknown' || name === 'UnknownError' ? `HTTP ${status ?? '?'}` : name}${said}`;
   if (name === 'NoSuchBucket' || (status === 404 && what.startsWith('checking'))) {
     return new ConnectException(`Non-existent S3 bucket: ${bucket} (${what})`, { cause: error });
   }

@@ -1,0 +1,248 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import {
+  type ConsumerRecord,
+  createLogger,
+  createStandalone,
+  type KafkaHeader,
+  KafkajsClientFactory,
+  type Logger,
+  type StandaloneHerder,
+} from '@sluice/runtime';
+import { kafkaBrokers, s3Credentials, s3Endpoint } from '@sluice/test-fixtures';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** This package, the JSON converter and the transforms, found through plugin.path like installed plugins. */
+export const PLUGIN_PATH = [
+  resolve(here, '..'),
+  resolve(here, '../../../converters/json'),
+  resolve(here, '../../../transforms/core'),
+].join(',');
+
+export const log: Logger = createLogger({ level: process.env.SLUICE_LOG_LEVEL ?? 'error' });
+
+/** Region and credentials of the test S3 server. */
+export function s3Settings(): { region: string; accessKeyId: string; secretAccessKey: string } {
+  const { region, credentials } = s3Credentials();
+  return { region, ...credentials };
+}
+
+let client: S3Client | null = null;
+
+/** A client of the test S3 server, for arranging and asserting. */
+export function s3(): S3Client {
+  if (client === null) {
+    const { region, accessKeyId, secretAccessKey } = s3Settings();
+    client = new S3Client({
+      endpoint: s3Endpoint(),
+      forcePathStyle: true,
+      region,
+      credentials: { accessKeyId, secretAccessKey },
+    });
+  }
+  return client;
+}
+
+/** The connector keys that reach the test S3 server and `bucket`. */
+export function s3Props(bucket: string, endpoint = s3Endpoint()): Record<string, string> {
+  const { region, accessKeyId, secretAccessKey } = s3Settings();
+  return {
+    's3.bucket.name': bucket,
+    's3.region': region,
+    'store.url': endpoint,
+    'aws.access.key.id': accessKeyId,
+    'aws.secret.access.key': secretAccessKey,
+  };
+}
+
+/** A unique name for this test run. */
+export function unique(label: string): string {
+  return `${label}-${randomUUID().slice(0, 8)}`;
+}
+
+/** A new, empty bucket. */
+export async function freshBucket(label: string): Promise<string> {
+  const bucket = unique(label).toLowerCase();
+  await s3().send(new CreateBucketCommand({ Bucket: bucket }));
+  return bucket;
+}
+
+/** Every object of `bucket` (under `prefix`), by key, in key order. */
+export async function objects(bucket: string, prefix = ''): Promise<Map<string, Buffer>> {
+  const out = new Map<string, Buffer>();
+  let token: string | undefined;
+  do {
+    const page = await s3().send(
+      new ListObjectsV2Command({
+        Bucket: bucket,
+        Prefix: prefix,
+        ...(token ? { ContinuationToken: token } : {}),
+      }),
+    );
+    for (const o of page.Contents ?? []) {
+      const key = o.Key as string;
+      const got = await s3().send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      out.set(
+        key,
+        Buffer.from(
+          await (
+            got.Body as { transformToByteArray(): Promise<Uint8Array> }
+          ).transformToByteArray(),
+        ),
+      );
+    }
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return out;
+}
+
+/** The object keys of `bucket`. */
+export async function keys(bucket: string, prefix = ''): Promise<string[]> {
+  const out: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await s3().send(
+      new ListObjectsV2Command({
+        Bucket: bucket,
+        Prefix: prefix,
+        ...(token ? { ContinuationToken: token } : {}),
+      }),
+    );
+    for (const o of page.Contents ?? []) out.push(o.Key as string);
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return out.sort();
+}
+
+export const clients = new KafkajsClientFactory(
+  { 'bootstrap.servers': kafkaBrokers().join(',') },
+  log,
+);
+
+export async function createTopic(topic: string, partitions = 1): Promise<void> {
+  const admin = clients.admin({ clientId: 's3-test-admin', overrides: {} });
+  await admin.connect();
+  await admin.createTopics([{ topic, numPartitions: partitions, replicationFactor: 1 }]);
+  await admin.disconnect();
+}
+
+/** A record to produce: text key/value, headers as text, optional partition and timestamp. */
+export interface TestRecord {
+  key?: string | null;
+  value: string | Uint8Array | null;
+  partition?: number;
+  timestamp?: number;
+  headers?: Record<string, string>;
+}
+
+const encoder = new TextEncoder();
+const bytes = (v: string | Uint8Array | null | undefined): Uint8Array | null =>
+  v === null || v === undefined ? null : typeof v === 'string' ? encoder.encode(v) : v;
+
+/** Produces records in order, each acknowledged before the next is sent. */
+export async function produce(topic: string, records: readonly TestRecord[]): Promise<void> {
+  const producer = clients.producer({ clientId: 's3-test-producer', overrides: {} });
+  await producer.connect();
+  for (const r of records) {
+    const headers: KafkaHeader[] = Object.entries(r.headers ?? {}).map(([key, value]) => ({
+      key,
+      value: encoder.encode(value),
+    }));
+    await producer.send({
+      topic,
+      partition: r.partition ?? 0,
+      key: bytes(r.key),
+      value: bytes(r.value),
+      headers,
+      ...(r.timestamp === undefined ? {} : { timestamp: r.timestamp }),
+    });
+  }
+  await producer.disconnect();
+}
+
+/** Reads `count` records of a topic from the beginning. */
+export async function readTopic(topic: string, count: number): Promise<ConsumerRecord[]> {
+  const consumer = clients.consumer({
+    clientId: 's3-test-reader',
+    groupId: unique('reader'),
+    overrides: {},
+  });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  const seen: ConsumerRecord[] = [];
+  await consumer.run({
+    onBatch: async (records, control) => {
+      seen.push(...records);
+      const last = records[records.length - 1];
+      if (last) control.markProcessed(last.offset);
+    },
+    onAssignment: async () => {},
+    onCrash: () => {},
+  });
+  await waitFor(`${count} records in ${topic}`, () => seen.length >= count);
+  await consumer.disconnect();
+  return seen;
+}
+
+/** Polls `check` until true, failing with `what` after `timeoutMs`. */
+export async function waitFor(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 120_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** The FAILED connector or task states of `names`, with their traces. */
+export function failures(herder: StandaloneHerder, names: string[]): string[] {
+  return names.flatMap((name) => {
+    const status = herder.connectorStatus(name);
+    return [status.connector, ...status.tasks]
+      .filter((s) => s.state === 'FAILED')
+      .map((s) => `${name}: ${s.trace ?? 'FAILED'}`);
+  });
+}
+
+/** The worker properties of a test standalone worker. */
+export async function workerProps(
+  extra: Record<string, string> = {},
+): Promise<Record<string, string>> {
+  const dir = await mkdtemp(join(tmpdir(), 'sluice-s3-'));
+  return {
+    'bootstrap.servers': kafkaBrokers().join(','),
+    'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
+    'value.converter': 'org.apache.kafka.connect.storage.StringConverter',
+    'offset.storage.file.filename': join(dir, 'offsets.json'),
+    'offset.flush.interval.ms': '500',
+    'plugin.path': PLUGIN_PATH,
+    ...extra,
+  };
+}
+
+/** A started standalone herder with this package on its plugin path. */
+export async function startHerder(extra: Record<string, string> = {}): Promise<StandaloneHerder> {
+  const { herder } = await createStandalone(await workerProps(extra), { log });
+  await herder.start();
+  return herder;
+}
+
+/** The lines of a JSON-lines object. */
+export function lines(object: Buffer | undefined): string[] {
+  if (object === undefined) return [];
+  const text = object.toString('utf8');
+  return text === '' ? [] : text.replace(/\n$/, '').split('\n');
+}
