@@ -63,7 +63,14 @@ type AvroObject = { [key: string]: unknown };
 
 interface FromConnectContext {
   /** Named Avro types already written, with the (non-optional) Connect schema they came from. */
-  readonly defined: { schema: Schema; fullName: string }[];
+  /**
+   * Required Connect schemas already converted, with their Avro form: an equal schema met again
+   * is written as a reference to the named types in it (Avro forbids defining a name twice), as
+   * Confluent's schemaMap does.
+   */
+  readonly converted: { schema: Schema; json: AvroSchemaJson }[];
+  /** The full name of each named type (record, enum, fixed) object written. */
+  readonly fullNames: WeakMap<object, string>;
   readonly seenNamedTypes: Set<string>;
   nameIndex: number;
   /** The namespace names are relative to (Avro's enclosing namespace), or null. */
@@ -80,7 +87,8 @@ interface FromConnectContext {
  */
 export function fromConnectSchema(schema: Schema, options: AvroDataOptions): AvroSchemaJson {
   const context: FromConnectContext = {
-    defined: [],
+    converted: [],
+    fullNames: new WeakMap(),
     seenNamedTypes: new Set(),
     nameIndex: 0,
     namespace: null,
@@ -152,7 +160,21 @@ function namedHeader(
 ): AvroObject {
   const header: AvroObject = { type, name };
   if ((namespace ?? '') !== (context.namespace ?? '')) header.namespace = namespace ?? '';
+  context.fullNames.set(header, fullNameOf(namespace, name));
   return header;
+}
+
+/** An Avro schema already written, again: its named types become references to them. */
+function asReference(json: AvroSchemaJson, context: FromConnectContext): AvroSchemaJson {
+  if (typeof json === 'string') return json;
+  if (Array.isArray(json)) return json.map((member) => asReference(member, context));
+  const fullName = context.fullNames.get(json);
+  if (fullName !== undefined) return nameReference(fullName, context);
+  if (json.type === 'array')
+    return { ...json, items: asReference(json.items as AvroSchemaJson, context) };
+  if (json.type === 'map')
+    return { ...json, values: asReference(json.values as AvroSchemaJson, context) };
+  return json;
 }
 
 /** A reference to an already written named type, relative to the enclosing namespace. */
@@ -172,12 +194,11 @@ function fromConnect(
   ignoreOptional: boolean,
 ): AvroSchemaJson {
   if (!isUnionSchema(schema) && !schema.optional) {
-    const known = context.defined.find((d) => schemaEquals(d.schema, schema));
-    if (known !== undefined) return nameReference(known.fullName, context);
+    const known = context.converted.find((d) => schemaEquals(d.schema, schema));
+    if (known !== undefined) return asReference(known.json, context);
   }
   let connectType: string | null = null;
   let base: AvroObject;
-  let namedAs: string | null = null;
   switch (schema.type) {
     case 'INT8':
       connectType = 'int8';
@@ -218,7 +239,6 @@ function fromConnect(
         base.symbols = symbols;
         const enumDefault = params[`${AVRO_ENUM_DEFAULT_PREFIX_PROP}${simpleName}`];
         if (enumDefault !== undefined) base.default = enumDefault;
-        namedAs = enumFullName;
       } else {
         base = { type: 'string' };
       }
@@ -228,7 +248,6 @@ function fromConnect(
         const [namespace, name] = nameOrDefault(context, schema.name);
         base = namedHeader('fixed', namespace, name, context);
         base.size = Number(schema.parameters?.[CONNECT_AVRO_FIXED_SIZE_PROP]);
-        namedAs = fullNameOf(namespace, name);
       } else {
         base = { type: 'bytes' };
       }
@@ -289,9 +308,6 @@ function fromConnect(
       base = namedHeader('record', namespace, name, context);
       const doc = schema.parameters?.[AVRO_RECORD_DOC_PROP];
       if (doc !== undefined) base.doc = doc;
-      const fullName = fullNameOf(namespace, name);
-      // Registered before the fields, so a field of the same (equal) struct refers to it by name.
-      context.defined.push({ schema, fullName });
       const enclosing = context.namespace;
       context.namespace = namespace;
       base.fields = schema.fields.map((field) =>
@@ -361,7 +377,7 @@ function fromConnect(
   }
 
   let result: AvroSchemaJson = simplify(base);
-  if (namedAs !== null && !schema.optional) context.defined.push({ schema, fullName: namedAs });
+  if (!schema.optional) context.converted.push({ schema, json: result });
   if (!ignoreOptional && schema.optional) {
     result = schema.defaultValue !== null ? [result, 'null'] : ['null', result];
   }

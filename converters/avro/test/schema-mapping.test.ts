@@ -11,6 +11,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import {
   type AvroDataOptions,
+  avroType,
   DEFAULT_AVRO_DATA_OPTIONS,
   fromConnectSchema,
   schemaText,
@@ -129,6 +130,22 @@ describe('Connect schema → Avro schema (as Confluent AvroData writes it)', () 
     expect(avro.fields[0]?.type).toMatchObject({ type: 'record', name: 'Address' });
     // Relative to the enclosing namespace (com.example), as Avro writes references.
     expect(avro.fields[1]?.type).toEqual(['null', 'Address']);
+  });
+
+  it('writes an equal map or array met again with references to the types it defined', () => {
+    const byId = SchemaBuilder.map(Schema.INT32_SCHEMA, Schema.STRING_SCHEMA).build();
+    const schema = SchemaBuilder.struct()
+      .name('a.Lookup')
+      .field('first', byId)
+      .field('second', SchemaBuilder.map(Schema.INT32_SCHEMA, Schema.STRING_SCHEMA).build())
+      .build();
+    const avro = avroOf(schema) as { fields: { type: unknown }[] };
+    expect(avro.fields[1]?.type).toEqual({
+      type: 'array',
+      items: 'io.confluent.connect.avro.MapEntry',
+    });
+    // avsc accepts it (a name defined twice would be refused).
+    expect(() => avroType(fromConnectSchema(schema, options))).not.toThrow();
   });
 
   it('writes string-keyed maps as Avro maps and other maps as arrays of MapEntry records', () => {
