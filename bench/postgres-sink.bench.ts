@@ -1,7 +1,9 @@
 /**
- * PostgresSinkTask write throughput (insert and upsert, batch.size rows per transaction of
- * multi-row statements) next to raw `pg` doing the same multi-row INSERTs of the same rows in
- * one transaction per batch, in the same run against the same server.
+ * PostgresSinkTask write throughput (insert and upsert, batch.size rows per transaction) next to
+ * raw `pg` writing the same rows in one transaction per batch, in the same run against the same
+ * server: multi-row INSERT ... VALUES (the baseline), and INSERT ... SELECT FROM unnest of one
+ * array per column (the statement shape the sink uses, hand-written: the ceiling of the
+ * technique).
  *
  * Uses SLUICE_POSTGRES_URL, or starts (or reuses) the test PostgreSQL with `sluice-services up`.
  * ROWS (default 100000), BATCH (default 3000) and ROUNDS (default 3) tune it.
@@ -89,6 +91,19 @@ async function rawInsert(
   }
 }
 
+/** The same rows with one array parameter per column, the technique the sink uses. */
+async function rawUnnest(client: pg.Client, name: string, rows: unknown[][]): Promise<void> {
+  for (let i = 0; i < rows.length; i += BATCH) {
+    const chunk = rows.slice(i, i + BATCH);
+    await client.query('BEGIN');
+    await client.query(
+      `INSERT INTO ${SCHEMA}.${name} (id, customer, amount, created, note) SELECT * FROM unnest($1::bigint[], $2::text[], $3::numeric[], $4::timestamp[], $5::text[])`,
+      [0, 1, 2, 3, 4].map((c) => chunk.map((row) => row[c])),
+    );
+    await client.query('COMMIT');
+  }
+}
+
 const context: SinkTaskContext = {
   configs: () => ({}),
   offset: () => {},
@@ -151,7 +166,7 @@ async function main(): Promise<void> {
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   await admin.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE; CREATE SCHEMA ${SCHEMA}`);
-  for (const name of ['raw', 'raw_upsert', 'sluice_insert', 'sluice_upsert']) {
+  for (const name of ['raw', 'raw_unnest', 'raw_upsert', 'sluice_insert', 'sluice_upsert']) {
     await admin.query(DDL(name));
   }
   const sinkRecords = records();
@@ -163,6 +178,9 @@ async function main(): Promise<void> {
   try {
     const baseline = await rounds('raw pg multi-row INSERT (baseline)', admin, 'raw', () =>
       rawInsert(rawClient, 'raw', raw),
+    );
+    const unnest = await rounds('raw pg INSERT ... SELECT FROM unnest', admin, 'raw_unnest', () =>
+      rawUnnest(rawClient, 'raw_unnest', raw),
     );
     const insert = await rounds('PostgresSinkTask insert', admin, 'sluice_insert', () =>
       insertTask.put(sinkRecords),
@@ -182,7 +200,7 @@ async function main(): Promise<void> {
       ),
     );
     console.log(`\n${ROWS} rows, ${BATCH} rows per transaction, ${ROUNDS} rounds (rows/s)\n`);
-    console.log(table([baseline, insert], baseline));
+    console.log(table([baseline, unnest, insert], baseline));
     console.log('');
     console.log(table([rawUpsert, upsert], rawUpsert));
   } finally {

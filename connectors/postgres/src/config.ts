@@ -341,7 +341,7 @@ export const SINK_CONFIG_DEF = defineConnection(new ConfigDef())
     validator: Range.atLeast(1),
     importance: 'MEDIUM',
     documentation:
-      'Most records written in one transaction; each is written with multi-row statements.',
+      'Most records written in one transaction (one statement per table, one array parameter per column).',
     group: WRITES_GROUP,
     orderInGroup: 2,
   })

@@ -71,9 +71,10 @@ function keyOf(params: readonly unknown[], keyCount: number): string {
 
 /**
  * Writes records to PostgreSQL tables. Each group of at most `batch.size` records is written in
- * one transaction, with multi-row INSERT / INSERT ... ON CONFLICT / UPDATE ... FROM (VALUES ...)
- * / DELETE ... USING (VALUES ...) statements; `put` returns once that transaction committed, so
- * every offset the runtime commits afterwards is durable.
+ * one transaction, with INSERT / INSERT ... ON CONFLICT / UPDATE statements over unnest of one
+ * array per column (multi-row VALUES for tables with array columns) and DELETE ... USING
+ * (VALUES ...); `put` returns once that transaction committed, so every offset the runtime
+ * commits afterwards is durable.
  */
 export class PostgresSinkTask extends SinkTask {
   private config: SinkConfig | null = null;

@@ -8,7 +8,11 @@ import { sqlTypeOf } from './schema-mapping.js';
 /** PostgreSQL accepts at most 65535 parameters in one statement. */
 const MAX_PARAMS = 65535;
 
-/** A table's columns: name → SQL type (`format_type`). */
+/**
+ * A table's columns: name → SQL type without its modifier (`varchar`, not `varchar(10)`), for
+ * casting parameters: an explicit cast to `varchar(10)` would truncate silently, while the
+ * assignment to the column refuses an over-long value.
+ */
 export type TableColumns = ReadonlyMap<string, string>;
 
 /** Loads a table's columns, or null when the table does not exist. */
@@ -21,7 +25,7 @@ export async function loadTableColumns(
     attname: string | null;
     type: string | null;
   }>(
-    `SELECT to_regclass($1)::text AS exists, a.attname, format_type(a.atttypid, a.atttypmod) AS type
+    `SELECT to_regclass($1)::text AS exists, a.attname, format_type(a.atttypid, -1) AS type
        FROM (SELECT 1) one
        LEFT JOIN pg_attribute a ON a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped`,
     [quoteTable(table)],
@@ -76,7 +80,12 @@ function columnType(table: TableId, columns: TableColumns, name: string): string
   return type;
 }
 
-/** Runs multi-row statements for the rows of one run, as few statements as the parameter limit allows. */
+/**
+ * Writes the rows of one run. Without array columns, one statement per run passes one array
+ * parameter per column (`INSERT ... SELECT * FROM unnest($1::bigint[], $2::text[], ...)`): few
+ * parameters to bind and parse, whatever the number of rows. With array columns (which unnest
+ * would flatten), multi-row VALUES statements, as many as the parameter limit asks for.
+ */
 export async function writeRows(
   client: pg.Client,
   table: TableId,
@@ -87,35 +96,42 @@ export async function writeRows(
 ): Promise<void> {
   const all = [...plan.keyColumns, ...plan.valueColumns];
   if (all.length === 0 || rows.length === 0) return;
-  const perStatement = Math.max(1, Math.floor(MAX_PARAMS / all.length));
+  if (mode === 'update' && plan.valueColumns.length === 0) return;
   const names = all.map((c) => quoteIdent(c.name));
+  const casts = all.map((c) => columnType(table, columns, c.name));
+  const target = quoteTable(table);
+  const conflict =
+    mode !== 'upsert'
+      ? ''
+      : plan.valueColumns.length === 0
+        ? ` ON CONFLICT (${plan.keyColumns.map((c) => quoteIdent(c.name)).join(', ')}) DO NOTHING`
+        : ` ON CONFLICT (${plan.keyColumns.map((c) => quoteIdent(c.name)).join(', ')}) DO UPDATE SET ${plan.valueColumns
+            .map((c) => `${quoteIdent(c.name)} = EXCLUDED.${quoteIdent(c.name)}`)
+            .join(', ')}`;
+  const sets = plan.valueColumns
+    .map((c) => `${quoteIdent(c.name)} = v.${quoteIdent(c.name)}`)
+    .join(', ');
+  const match = plan.keyColumns
+    .map((c) => `t.${quoteIdent(c.name)} = v.${quoteIdent(c.name)}`)
+    .join(' AND ');
+  if (!casts.some((t) => t.endsWith(']'))) {
+    const columnArrays = all.map((_, c) => rows.map((row) => row[c]));
+    const unnest = `unnest(${casts.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})`;
+    const sql =
+      mode === 'update'
+        ? `UPDATE ${target} AS t SET ${sets} FROM ${unnest} AS v(${names.join(', ')}) WHERE ${match}`
+        : `INSERT INTO ${target} (${names.join(', ')}) SELECT * FROM ${unnest}${conflict}`;
+    await client.query(sql, columnArrays);
+    return;
+  }
+  const perStatement = Math.max(1, Math.floor(MAX_PARAMS / all.length));
   for (let i = 0; i < rows.length; i += perStatement) {
     const chunk = rows.slice(i, i + perStatement);
-    const values = chunk.flat();
-    let sql: string;
-    if (mode === 'update') {
-      if (plan.valueColumns.length === 0) continue;
-      const casts = all.map((c) => columnType(table, columns, c.name));
-      const sets = plan.valueColumns
-        .map((c) => `${quoteIdent(c.name)} = v.${quoteIdent(c.name)}`)
-        .join(', ');
-      const match = plan.keyColumns
-        .map((c) => `t.${quoteIdent(c.name)} = v.${quoteIdent(c.name)}`)
-        .join(' AND ');
-      sql = `UPDATE ${quoteTable(table)} AS t SET ${sets} FROM (VALUES ${placeholders(chunk.length, all.length, casts)}) AS v(${names.join(', ')}) WHERE ${match}`;
-    } else {
-      sql = `INSERT INTO ${quoteTable(table)} (${names.join(', ')}) VALUES ${placeholders(chunk.length, all.length)}`;
-      if (mode === 'upsert') {
-        const conflict = plan.keyColumns.map((c) => quoteIdent(c.name)).join(', ');
-        sql +=
-          plan.valueColumns.length === 0
-            ? ` ON CONFLICT (${conflict}) DO NOTHING`
-            : ` ON CONFLICT (${conflict}) DO UPDATE SET ${plan.valueColumns
-                .map((c) => `${quoteIdent(c.name)} = EXCLUDED.${quoteIdent(c.name)}`)
-                .join(', ')}`;
-      }
-    }
-    await client.query(sql, values);
+    const sql =
+      mode === 'update'
+        ? `UPDATE ${target} AS t SET ${sets} FROM (VALUES ${placeholders(chunk.length, all.length, casts)}) AS v(${names.join(', ')}) WHERE ${match}`
+        : `INSERT INTO ${target} (${names.join(', ')}) VALUES ${placeholders(chunk.length, all.length)}${conflict}`;
+    await client.query(sql, chunk.flat());
   }
 }
 

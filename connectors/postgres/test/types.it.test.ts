@@ -170,6 +170,41 @@ describe('type mapping', () => {
     const text = async (table: string) =>
       (await admin.query(`SELECT x::text AS row FROM "${schema}".${table} x ORDER BY id`)).rows;
     expect(await text('all_types_copy')).toEqual(await text('all_types'));
+
+    // Without array columns the sink binds one array per column (unnest): every scalar type again.
+    const scalars = 'id, b, i2, i4, i8, f4, f8, n, n0, t, vc, c, u, j, jb, by, d, tm, ts, tstz, m';
+    await admin.query(
+      `CREATE TABLE "${schema}".scalars_copy AS SELECT ${scalars} FROM "${schema}".all_types WITH NO DATA`,
+    );
+    await admin.query(`ALTER TABLE "${schema}".scalars_copy ADD PRIMARY KEY (id)`);
+    const { task: scalarSink } = await startSink(new PostgresSinkTask(), {
+      'connection.url': postgresUrl(),
+      'table.name.format': `${schema}.scalars_copy`,
+      'insert.mode': 'upsert',
+      'pk.mode': 'record_value',
+      'pk.fields': 'id',
+      'fields.whitelist': scalars,
+    });
+    try {
+      const sinkRecords = records.map(
+        (r, i) =>
+          new SinkRecord({
+            topic: r.topic,
+            kafkaPartition: 0,
+            kafkaOffset: i,
+            valueSchema: r.valueSchema,
+            value: r.value,
+          }),
+      );
+      await deliver(scalarSink, sinkRecords);
+      await deliver(scalarSink, sinkRecords);
+    } finally {
+      await scalarSink.stop();
+    }
+    const projected = async (table: string) =>
+      (await admin.query(`SELECT (${scalars})::text AS row FROM "${schema}".${table} ORDER BY id`))
+        .rows;
+    expect(await projected('scalars_copy')).toEqual(await projected('all_types'));
   });
 
   it('maps numeric by precision with numeric.mapping=best_fit', async () => {
