@@ -1,0 +1,111 @@
+/** The bench's own kafkajs clients: topic set-up, counting, and the raw producer/consumer ceiling. */
+import { type Admin, Kafka, logLevel, type Producer } from 'kafkajs';
+
+/** A kafkajs client for the bench (quiet: its warnings are not benchmark output). */
+export function benchKafka(brokers: readonly string[], clientId: string): Kafka {
+  return new Kafka({ clientId, brokers: [...brokers], logLevel: logLevel.NOTHING });
+}
+
+/** Creates a one-partition topic (nobody pays topic auto-creation inside a measurement). */
+export async function createTopic(admin: Admin, topic: string): Promise<void> {
+  await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }] });
+}
+
+/** Deletes topics, ignoring ones already gone. */
+export async function deleteTopics(admin: Admin, topics: readonly string[]): Promise<void> {
+  if (topics.length === 0) return;
+  await admin.deleteTopics({ topics: [...topics] }).catch(() => undefined);
+}
+
+/** Records in a topic: the sum of its partitions' high watermarks. */
+export async function topicCount(admin: Admin, topic: string): Promise<number> {
+  const offsets = await admin.fetchTopicOffsets(topic);
+  return offsets.reduce((sum, partition) => sum + Number(partition.high), 0);
+}
+
+// Kafka refuses a record batch over message.max.bytes (1 MiB); kafkajs puts one send into
+// one batch per partition, so sends are cut by size.
+const SEND_BYTES = 512 * 1024;
+const IN_FLIGHT = 4;
+
+/**
+ * Produces values `valueAt(0..count-1)` in order-of-index batches with `acks=-1`, a few sends
+ * in flight. Calls `onAcked(total)` as sends complete. Returns the value bytes sent.
+ */
+export async function produceAll(
+  producer: Producer,
+  topic: string,
+  count: number,
+  valueAt: (i: number) => string,
+  onAcked: (acked: number) => void = () => undefined,
+): Promise<number> {
+  let next = 0;
+  let acked = 0;
+  let bytes = 0;
+  const lane = async (): Promise<void> => {
+    while (next < count) {
+      const messages: { value: string }[] = [];
+      let size = 0;
+      while (next < count && size < SEND_BYTES) {
+        const value = valueAt(next++);
+        size += value.length;
+        messages.push({ value });
+      }
+      bytes += size;
+      await producer.send({ topic, acks: -1, messages });
+      acked += messages.length;
+      onAcked(acked);
+    }
+  };
+  await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
+  return bytes;
+}
+
+/**
+ * Reads `count` records of `topic` from the beginning with a fresh consumer group.
+ * Returns the seconds from the first batch received to the last (group join excluded,
+ * as the workers' figures exclude their start), and the records and value bytes after the
+ * first batch (what those seconds moved).
+ */
+export async function consumeAll(
+  kafka: Kafka,
+  topic: string,
+  count: number,
+  onProgress: (received: number) => void,
+): Promise<{ seconds: number; records: number; bytes: number }> {
+  const consumer = kafka.consumer({ groupId: `bench-raw-${topic}-${process.hrtime.bigint()}` });
+  await consumer.connect();
+  let received = 0;
+  let bytes = 0;
+  let first: bigint | undefined;
+  let firstCount = 0;
+  let last: bigint | undefined;
+  let done: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachBatch: async ({ batch }) => {
+        if (received >= count) return;
+        if (first === undefined) {
+          first = process.hrtime.bigint();
+          firstCount = batch.messages.length;
+        } else for (const message of batch.messages) bytes += message.value?.length ?? 0;
+        received += batch.messages.length;
+        onProgress(received);
+        if (received >= count) {
+          last = process.hrtime.bigint();
+          done();
+        }
+      },
+    });
+    await finished;
+  } finally {
+    await consumer.disconnect();
+  }
+  const seconds = Number((last ?? 0n) - (first ?? 0n)) / 1e9;
+  // The first batch arrived at `first`: the rate counts what came after it.
+  return { seconds, records: received - firstCount, bytes };
+}
