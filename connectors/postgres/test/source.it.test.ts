@@ -190,6 +190,18 @@ describe('PostgreSQL polling source', () => {
     expect(field(updated[0] as SourceRecord, 'modified')).toEqual(
       new Date('2024-01-01T11:00:00.500Z'),
     );
+    await task.stop();
+
+    // After a restart, only rows changed since the committed (timestamp, id) are read.
+    await admin.query(
+      `UPDATE ${table} SET v = 'c2', modified = '2024-01-01 12:00:00' WHERE id = 3`,
+    );
+    await admin.query(`INSERT INTO ${table} VALUES (4, 'd', '2024-01-01 11:00:00.5')`);
+    const resumed = await source(props, offsets);
+    expect((await drain(resumed, offsets)).map((r) => [field(r, 'id'), field(r, 'v')])).toEqual([
+      [4, 'd'],
+      [3, 'c2'],
+    ]);
   });
 
   it('timestamp.delay.interval.ms: leaves rows newer than the database clock minus the delay for later', async () => {
@@ -238,6 +250,18 @@ describe('PostgreSQL polling source', () => {
       ['kept-rows', 3, 'KEEP'],
     ]);
     expect(offsets.get({ query: 'query' })).toEqual({ incrementing: 3 });
+
+    const bulkOffsets = new MemoryOffsets();
+    const bulk = await source(
+      { mode: 'bulk', query: `SELECT count(*) AS n FROM ${table}`, 'topic.prefix': 'counts' },
+      bulkOffsets,
+    );
+    const [count] = await pollRecords(bulk, bulkOffsets, 1);
+    expect([count?.topic, field(count as SourceRecord, 'n'), count?.sourceOffset]).toEqual([
+      'counts',
+      3n,
+      null,
+    ]);
   });
 
   it('accepts a JDBC URL and the JDBC connector config keys', async () => {
