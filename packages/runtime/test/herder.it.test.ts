@@ -307,4 +307,29 @@ describe('standalone herder', () => {
       return Number(o.offsets[0]?.offset?.n) >= 9;
     });
   });
+
+  it('polls again after a RetriableException from poll(), and fails the task with its trace on any other error', async () => {
+    const topic = uniqueName('poll');
+    await createTopic(topic);
+    const { herder: h } = await herder();
+    const name = uniqueName('flaky-source');
+    await h.putConnectorConfig(
+      name,
+      {
+        'connector.class': 'CountingSource',
+        topic,
+        'poll.retriable.failures': '3',
+        'poll.fail.at': '50',
+      },
+      false,
+    );
+    await waitFor('the task to fail at record 50', () => states(h, name)[1] === 'FAILED');
+    expect(h.connectorStatus(name).tasks[0]?.trace).toContain('the source broke at 50');
+    // Everything polled before the failure was sent and its offsets committed.
+    const values = (await readTopic(topic)).map((r) => text(r.value));
+    expect(values).toEqual(Array.from({ length: 50 }, (_, i) => `${name}-0-${i}`));
+    expect((await h.connectorOffsets(name)).offsets).toEqual([
+      { partition: { task: `${name}-0` }, offset: { n: 49 } },
+    ]);
+  });
 });

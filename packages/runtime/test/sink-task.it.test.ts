@@ -295,4 +295,34 @@ describe('sink task runner', () => {
       return o.offsets[0]?.offset?.kafka_offset === 6;
     });
   });
+
+  it('splits partitions between tasks, closing and opening them as the assignment changes, without losing records', async () => {
+    const topic = uniqueName('split');
+    await createTopic(topic, 2);
+    await produce(topic, range(40, 'a'), 0);
+    await produce(topic, range(40, 'b'), 1);
+    const { herder: h } = await herder();
+    const name = uniqueName('split-sink');
+    await h.putConnectorConfig(
+      name,
+      { 'connector.class': 'CollectingSink', topics: topic, 'tasks.max': '2' },
+      false,
+    );
+    await waitFor('every record', () => new Set(sinkLog(name).values).size >= 80);
+    const log = sinkLog(name);
+    expect(new Set(log.values)).toEqual(new Set([...range(40, 'a'), ...range(40, 'b')]));
+    // Within each partition, first deliveries keep the partition's order.
+    for (const prefix of ['a', 'b']) {
+      const firsts = [...new Set(log.values.filter((v) => v.startsWith(prefix)))];
+      expect(firsts).toEqual(range(40, prefix));
+    }
+    // Every partition was opened; one that moved between tasks in a rebalance was closed by
+    // its first owner, so exactly two stay open.
+    await waitFor('both partitions committed to the end', async () => {
+      const o = await h.connectorOffsets(name);
+      return o.offsets.length === 2 && o.offsets.every((x) => x.offset?.kafka_offset === 40);
+    });
+    expect(new Set(log.opened)).toEqual(new Set([`${topic}-0`, `${topic}-1`]));
+    expect(log.opened.length - log.closed.length).toBe(2);
+  });
 });

@@ -162,6 +162,8 @@ export class CountingSourceTask extends SourceTask {
   private topic = '';
   private next = 0;
   private stopped = false;
+  private retriablePollsLeft = 0;
+  private failPollAt = -1;
 
   version(): string {
     return '1.0.0';
@@ -172,11 +174,20 @@ export class CountingSourceTask extends SourceTask {
     this.topic = props.topic ?? '';
     const committed = await this.context.offsetStorageReader().offset({ task: this.prefix });
     this.next = committed ? Number(committed.n) + 1 : 0;
+    this.retriablePollsLeft = Number(props['poll.retriable.failures'] ?? '0');
+    this.failPollAt = Number(props['poll.fail.at'] ?? '-1');
   }
 
   async poll(): Promise<SourceRecord[] | null> {
     await new Promise((r) => setTimeout(r, 20));
     if (this.stopped) return null;
+    if (this.retriablePollsLeft > 0) {
+      this.retriablePollsLeft--;
+      throw new RetriableException('the source is busy');
+    }
+    if (this.failPollAt >= 0 && this.next >= this.failPollAt) {
+      throw new Error(`the source broke at ${this.next}`);
+    }
     const records: SourceRecord[] = [];
     for (let i = 0; i < 10; i++, this.next++) {
       records.push(

@@ -1,4 +1,4 @@
-import { ConnectHeaders, type SourceRecord } from '@sluice/api';
+import { ConnectHeaders, isRetriable, type SourceRecord } from '@sluice/api';
 import type { ErrorHandlingConfig } from '../errors/error-handling-config.js';
 import type { FailedSourceRecord } from '../errors/processing-context.js';
 import type { RetryWithToleranceOperator } from '../errors/retry-with-tolerance-operator.js';
@@ -19,6 +19,9 @@ import {
 } from '../worker-task/task-status.js';
 import { SubmittedRecords } from './submitted-records.js';
 import type { TopicCreator } from './topic-creation.js';
+
+/** Pause after a poll() that threw a RetriableException, so a failing source does not spin. */
+const RETRIABLE_POLL_BACKOFF_MS = 250;
 
 export interface WorkerSourceTaskOptions {
   id: ConnectorTaskId;
@@ -124,7 +127,7 @@ export class WorkerSourceTask {
   }
 
   private async loop(): Promise<void> {
-    const { task, errorOperator } = this.o;
+    const { task } = this.o;
     while (!this.stopping) {
       if (this.failure) throw this.failure;
       if (this.paused) {
@@ -135,11 +138,17 @@ export class WorkerSourceTask {
         await this.acked.wait(1000);
         continue;
       }
-      const polled = await errorOperator.execute('TASK_POLL', this.o.taskClass, {}, () =>
-        task.poll(),
-      );
-      if (!polled.ok) continue;
-      const records = polled.value ?? [];
+      let records: SourceRecord[];
+      try {
+        records = (await task.poll()) ?? [];
+      } catch (error) {
+        // As Kafka: a retriable poll failure is logged and poll is called again; any other
+        // error fails the task.
+        if (!isRetriable(error)) throw error;
+        this.o.log.warn({ err: error }, 'poll() failed with a retriable error; polling again');
+        await this.resumed.wait(RETRIABLE_POLL_BACKOFF_MS);
+        continue;
+      }
       if (records.length === 0) {
         // A task that returns nothing without blocking must not spin the event loop.
         await new Promise((r) => setTimeout(r, 10));
