@@ -152,7 +152,10 @@ function columnValue(record: SinkRecord, column: PlannedColumn): unknown {
     case 'key':
       return record.key;
     case 'keyField':
-      return (record.key as Struct).get(source.field);
+      if (!(record.key instanceof Struct)) {
+        throw recordError(record, 'The record key is not a Struct (it is null or schemaless)');
+      }
+      return record.key.get(source.field);
     case 'valueField':
       if (!(record.value instanceof Struct)) {
         throw recordError(record, 'The record value is not a Struct');

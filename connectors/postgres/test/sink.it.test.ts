@@ -321,6 +321,45 @@ describe('PostgreSQL sink', () => {
     ]);
   });
 
+  it('reports records it cannot turn into rows to the error reporter and writes the others', async () => {
+    const { task, reported } = await sink(
+      {
+        'table.name.format': `${schema}.\${topic}`,
+        'auto.create': 'true',
+        'insert.mode': 'upsert',
+        'pk.mode': 'record_key',
+      },
+      { dlq: true },
+    );
+    const good = order('unkeyed', 1n, 'ada', '1.00');
+    const noKey = new SinkRecord({
+      topic: 'unkeyed',
+      kafkaPartition: 0,
+      kafkaOffset: offset++,
+      keySchema: KEY,
+      key: null,
+      valueSchema: VALUE,
+      value: good.value,
+    });
+    const schemaless = new SinkRecord({
+      topic: 'unkeyed',
+      kafkaPartition: 0,
+      kafkaOffset: offset++,
+      keySchema: KEY,
+      key: new Struct(KEY).put('id', 2n),
+      value: new Map([['id', 2n]]),
+    });
+    await deliver(task, [noKey, good, schemaless]);
+    expect(await rows('unkeyed')).toEqual([{ id: '1', customer: 'ada', amount: '1.00' }]);
+    expect(reported.map((r) => [r.record, r.error.message.replace(/ \(topic=.*/, '')])).toEqual([
+      [noKey, 'The record key is not a Struct (it is null or schemaless)'],
+      [
+        schemaless,
+        'The record value must be a Struct with a schema for this pk.mode (it has no schema); use a converter with schemas.',
+      ],
+    ]);
+  });
+
   it('fails with a clear message when the table is missing and auto.create is off', async () => {
     const { task } = await sink({ 'table.name.format': `${schema}.\${topic}` });
     await expect(deliver(task, [order('absent', 1n, 'a', null)])).rejects.toThrow(ConnectException);
