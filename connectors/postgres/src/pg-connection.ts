@@ -21,7 +21,8 @@ export function isTransientPgError(error: unknown): boolean {
   if (typeof code !== 'string') {
     // Socket errors (ECONNRESET, ECONNREFUSED) and "Connection terminated" have no SQLSTATE.
     return (
-      error instanceof Error && /ECONN|EPIPE|ETIMEDOUT|terminated|timeout/i.test(error.message)
+      error instanceof Error &&
+      /ECONN|EPIPE|ETIMEDOUT|terminated|timeout|connection error|not queryable/i.test(error.message)
     );
   }
   return (

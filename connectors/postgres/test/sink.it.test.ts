@@ -360,6 +360,28 @@ describe('PostgreSQL sink', () => {
     ]);
   });
 
+  it('reconnects and retries a batch after losing its connection', async () => {
+    const app = `sluice_sink_retry_${process.pid}`;
+    const url = new URL(postgresUrl());
+    url.searchParams.set('application_name', app);
+    const { task } = await sink({
+      'connection.url': url.toString(),
+      'table.name.format': `${schema}.\${topic}`,
+      'auto.create': 'true',
+      'pk.mode': 'record_value',
+      'pk.fields': 'id',
+      'retry.backoff.ms': '10',
+    });
+    await deliver(task, [order('retried', 1n, 'ada', '1.00')]);
+    const killed = await admin.query(
+      'SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = $1',
+      [app],
+    );
+    expect(killed.rows).toEqual([{ ok: true }]);
+    await deliver(task, [order('retried', 2n, 'bob', '2.00')]);
+    expect((await rows('retried')).map((r) => r.id)).toEqual(['1', '2']);
+  });
+
   it('fails with a clear message when the table is missing and auto.create is off', async () => {
     const { task } = await sink({ 'table.name.format': `${schema}.\${topic}` });
     await expect(deliver(task, [order('absent', 1n, 'a', null)])).rejects.toThrow(ConnectException);

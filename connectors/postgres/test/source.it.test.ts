@@ -1,4 +1,10 @@
-import { ConfigException, type ConnectorProps, type SourceRecord, type Struct } from '@sluice/api';
+import {
+  ConfigException,
+  type ConnectorProps,
+  RetriableException,
+  type SourceRecord,
+  type Struct,
+} from '@sluice/api';
 import { postgresUrl } from '@sluice/test-fixtures';
 import type pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -334,6 +340,46 @@ describe('PostgreSQL polling source', () => {
     await admin.query(`INSERT INTO ${kept} VALUES (2)`);
     const after = await pollRecords(task, offsets, 1);
     expect(after.map((r) => [r.topic, field(r, 'id')])).toEqual([['pg-kept_t', 2]]);
+  });
+
+  it('reports a lost connection as retriable and resumes on the next poll', async () => {
+    const table = `${schema}.reconnect_t`;
+    await admin.query(`CREATE TABLE ${table} (id int PRIMARY KEY)`);
+    await admin.query(`INSERT INTO ${table} VALUES (1)`);
+    const app = `sluice_source_retry_${process.pid}`;
+    const url = new URL(postgresUrl());
+    url.searchParams.set('application_name', app);
+    const offsets = new MemoryOffsets();
+    const task = await source(
+      {
+        'connection.url': url.toString(),
+        mode: 'incrementing',
+        'incrementing.column.name': 'id',
+        tables: table,
+      },
+      offsets,
+    );
+    expect(ids(await pollRecords(task, offsets, 1))).toEqual([1]);
+    await admin.query(
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1',
+      [app],
+    );
+    await admin.query(`INSERT INTO ${table} VALUES (2)`);
+    const seen: unknown[] = [];
+    let retriable = 0;
+    const deadline = Date.now() + 60_000;
+    while (!seen.includes(2) && Date.now() < deadline) {
+      try {
+        const records = (await task.poll()) ?? [];
+        offsets.commit(records);
+        seen.push(...ids(records));
+      } catch (error) {
+        expect(error).toBeInstanceOf(RetriableException);
+        retriable++;
+      }
+    }
+    expect(retriable).toBe(1);
+    expect(seen).toEqual([2]);
   });
 
   it('stop makes a waiting poll return promptly', async () => {
