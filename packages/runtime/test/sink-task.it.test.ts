@@ -325,4 +325,29 @@ describe('sink task runner', () => {
     expect(new Set(log.opened)).toEqual(new Set([`${topic}-0`, `${topic}-1`]));
     expect(log.opened.length - log.closed.length).toBe(2);
   });
+
+  it('starts new partitions at the end with consumer.override.auto.offset.reset=latest', async () => {
+    const topic = uniqueName('latest');
+    await createTopic(topic);
+    await produce(topic, ['old0', 'old1']);
+    const { herder: h } = await herder();
+    const name = uniqueName('latest-sink');
+    await h.putConnectorConfig(
+      name,
+      {
+        'connector.class': 'CollectingSink',
+        topics: topic,
+        'consumer.override.auto.offset.reset': 'latest',
+      },
+      false,
+    );
+    // Produce until the task sees something: its start position is taken asynchronously.
+    let i = 0;
+    await waitFor('a record produced after the task started', async () => {
+      if (sinkLog(name).values.length > 0) return true;
+      await produce(topic, [`new${i++}`]);
+      return false;
+    });
+    expect(sinkLog(name).values.every((v) => v.startsWith('new'))).toBe(true);
+  });
 });

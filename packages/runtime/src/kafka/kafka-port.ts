@@ -81,7 +81,8 @@ export interface BatchControl {
 export interface SubscribeOptions {
   topics?: string[];
   topicsRegex?: RegExp;
-  fromBeginning: boolean;
+  /** Where a partition without a committed offset starts; default: the client's `auto.offset.reset`. */
+  fromBeginning?: boolean;
   /**
    * Topics that do not exist yet are waited for (a sink may start before its source created
    * them); waiting ends with an error once this returns true.

@@ -148,7 +148,8 @@ export class WorkerSinkTask {
       await consumer.subscribe({
         ...(this.o.topics.length > 0 ? { topics: this.o.topics } : {}),
         ...(this.o.topicsRegex ? { topicsRegex: this.o.topicsRegex } : {}),
-        fromBeginning: true,
+        // Where a partition without a committed offset starts comes from
+        // consumer.auto.offset.reset (earliest by default, as Kafka Connect).
         cancelled: () => this.halted,
       });
       await consumer.run({

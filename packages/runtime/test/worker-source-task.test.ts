@@ -1,0 +1,133 @@
+import { SourceRecord } from '@sluice/api';
+import { describe, expect, it } from 'vitest';
+import { SimpleHeaderConverter } from '../src/converters/simple-header-converter.js';
+import { StringConverter } from '../src/converters/string-converter.js';
+import { DEFAULT_ERROR_HANDLING } from '../src/errors/error-handling-config.js';
+import { RetryWithToleranceOperator } from '../src/errors/retry-with-tolerance-operator.js';
+import type { KafkaProducer, ProducerRecord, RecordMetadata } from '../src/kafka/kafka-port.js';
+import { silentLogger } from '../src/logging/logger.js';
+import { TopicCreator } from '../src/source/topic-creation.js';
+import { WorkerSourceTask } from '../src/source/worker-source-task.js';
+import { MemoryOffsetStore, offsetKey } from '../src/storage/offset-store.js';
+import { TransformationChain } from '../src/transforms/transformation-chain.js';
+import type { ConnectorTaskId } from '../src/worker-task/task-status.js';
+
+/** A producer whose acknowledgements the test hands out, in any order. */
+class ManualProducer implements KafkaProducer {
+  readonly pending: Array<{ record: ProducerRecord; ack: () => void }> = [];
+  private offset = 0n;
+  async connect(): Promise<void> {}
+  send(record: ProducerRecord): Promise<RecordMetadata> {
+    return new Promise((resolve) => {
+      const offset = this.offset++;
+      this.pending.push({
+        record,
+        ack: () => resolve({ topic: record.topic, partition: 0, offset, timestamp: null }),
+      });
+    });
+  }
+  async flush(): Promise<void> {}
+  async disconnect(): Promise<void> {}
+}
+
+const statuses: string[] = [];
+const status = {
+  onStartup: () => statuses.push('RUNNING'),
+  onPause: () => statuses.push('PAUSED'),
+  onResume: () => statuses.push('RUNNING'),
+  onFailure: () => statuses.push('FAILED'),
+  onShutdown: () => statuses.push('UNASSIGNED'),
+};
+
+function records(partition: string, from: number, n: number): SourceRecord[] {
+  return Array.from(
+    { length: n },
+    (_, i) =>
+      new SourceRecord({
+        sourcePartition: { p: partition },
+        sourceOffset: { n: from + i },
+        topic: 't',
+        value: `${partition}${from + i}`,
+      }),
+  );
+}
+
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+  expect(check()).toBe(true);
+}
+
+describe('WorkerSourceTask', () => {
+  it('commits a source offset only once that record and every earlier one is acknowledged', async () => {
+    const batches = [[...records('a', 0, 3), ...records('b', 0, 2)]];
+    const committed: string[] = [];
+    const task = {
+      start: () => {},
+      poll: async () => batches.shift() ?? null,
+      commitRecord: (r: SourceRecord) => {
+        committed.push(String(r.value));
+      },
+      stop: () => {},
+    };
+    const producer = new ManualProducer();
+    const store = new MemoryOffsetStore();
+    const log = silentLogger();
+    const value = new StringConverter();
+    value.configure({}, false);
+    const id: ConnectorTaskId = { connector: 'c', task: 0 };
+    const runner = new WorkerSourceTask({
+      id,
+      task,
+      taskClass: 'TestTask',
+      taskConfig: {},
+      converters: {
+        key: value,
+        keyClass: 'StringConverter',
+        value,
+        valueClass: 'StringConverter',
+        header: new SimpleHeaderConverter(),
+        headerClass: 'SimpleHeaderConverter',
+      },
+      transforms: new TransformationChain([]),
+      producer,
+      offsetStore: store,
+      topicCreator: new TopicCreator(null, null, log),
+      errorOperator: new RetryWithToleranceOperator(DEFAULT_ERROR_HANDLING, [], log),
+      errorConfig: DEFAULT_ERROR_HANDLING,
+      offsetFlushIntervalMs: 3_600_000,
+      offsetFlushTimeoutMs: 1000,
+      status,
+      log,
+    });
+    runner.start();
+    await until(() => producer.pending.length === 5);
+    const stored = async (p: string) =>
+      (await store.get([offsetKey('c', { p })])).get(offsetKey('c', { p })) ?? null;
+
+    // a1 and b0 acknowledged, a0 not: nothing is committable yet.
+    producer.pending[1]?.ack();
+    producer.pending[3]?.ack();
+    await until(() => committed.length === 2);
+    await runner.commitOffsets();
+    expect(await stored('a')).toBeNull();
+    expect(await stored('b')).toBeNull();
+
+    // a0 acknowledged: a0, a1 form the acknowledged prefix. b0 waits for a2, sent before it
+    // (Sluice keeps the committed offsets a prefix of the task's output, across partitions).
+    producer.pending[0]?.ack();
+    await until(() => committed.length === 3);
+    await runner.commitOffsets();
+    expect(await stored('a')).toBe('{"n":1}');
+    expect(await stored('b')).toBeNull();
+
+    // The rest at stop: the final commit writes them.
+    producer.pending[2]?.ack();
+    producer.pending[4]?.ack();
+    await runner.stop();
+    expect(await stored('a')).toBe('{"n":2}');
+    expect(await stored('b')).toBe('{"n":1}');
+    expect(committed.sort()).toEqual(['a0', 'a1', 'a2', 'b0', 'b1']);
+    expect(statuses).toEqual(['RUNNING', 'UNASSIGNED']);
+    expect(runner.counters).toMatchObject({ recordsIn: 5, recordsOut: 5, recordsSkipped: 0 });
+  });
+});
