@@ -382,6 +382,48 @@ describe('PostgreSQL polling source', () => {
     expect(seen).toEqual([2]);
   });
 
+  it('follows a column added while running: later records carry it in their schema', async () => {
+    const table = `${schema}.evolving_t`;
+    await admin.query(`CREATE TABLE ${table} (id int PRIMARY KEY)`);
+    await admin.query(`INSERT INTO ${table} VALUES (1)`);
+    const offsets = new MemoryOffsets();
+    const task = await source(
+      { mode: 'incrementing', 'incrementing.column.name': 'id', tables: table },
+      offsets,
+    );
+    const [first] = await pollRecords(task, offsets, 1);
+    expect(first?.valueSchema?.fields.map((f) => f.name)).toEqual(['id']);
+    await admin.query(`ALTER TABLE ${table} ADD COLUMN label text NOT NULL DEFAULT 'x'`);
+    await admin.query(`INSERT INTO ${table} VALUES (2, 'two')`);
+    const [second] = await pollRecords(task, offsets, 1);
+    expect(second?.valueSchema?.fields.map((f) => [f.name, f.schema.optional])).toEqual([
+      ['id', false],
+      ['label', false],
+    ]);
+    expect(field(second as SourceRecord, 'label')).toBe('two');
+  });
+
+  it('timestamp mode with several columns uses the first non-null one (COALESCE)', async () => {
+    const table = `${schema}.coalesce_t`;
+    await admin.query(
+      `CREATE TABLE ${table} (id int PRIMARY KEY, updated timestamptz, created timestamptz NOT NULL)`,
+    );
+    await admin.query(`INSERT INTO ${table} VALUES
+      (1, NULL, '2024-01-01 00:00:03+00'),
+      (2, '2024-01-01 00:00:01+00', '2023-01-01 00:00:00+00'),
+      (3, '2024-01-01 00:00:02+00', '2024-01-01 00:00:09+00')`);
+    const offsets = new MemoryOffsets();
+    const task = await source(
+      { mode: 'timestamp', 'timestamp.column.name': 'updated,created', tables: table },
+      offsets,
+    );
+    expect(ids(await drain(task, offsets))).toEqual([2, 3, 1]);
+    expect(offsets.get({ protocol: '1', table })).toEqual({
+      timestamp: Date.parse('2024-01-01T00:00:03Z'),
+      timestamp_nanos: 0,
+    });
+  });
+
   it('stop makes a waiting poll return promptly', async () => {
     const table = `${schema}.idle_t`;
     await admin.query(`CREATE TABLE ${table} (id int GENERATED ALWAYS AS IDENTITY)`);
@@ -433,6 +475,20 @@ describe('PostgreSQL source connector', () => {
       'schema.pattern': s,
     });
     expect((await only.taskConfigs(1)).map((p) => p.tables)).toEqual([`${s}.b,${s}.c`]);
+  });
+
+  it('finds views with table.types=VIEW and plain tables by default', async () => {
+    const s = await freshSchema(admin, 'kinds');
+    await admin.query(`CREATE TABLE "${s}".base (id int)`);
+    await admin.query(`CREATE VIEW "${s}".recent AS SELECT * FROM "${s}".base`);
+    const { connector: tables } = await connector({ mode: 'bulk', 'schema.pattern': s });
+    expect((await tables.taskConfigs(1)).map((p) => p.tables)).toEqual([`${s}.base`]);
+    const { connector: views } = await connector({
+      mode: 'bulk',
+      'schema.pattern': s,
+      'table.types': 'VIEW',
+    });
+    expect((await views.taskConfigs(1)).map((p) => p.tables)).toEqual([`${s}.recent`]);
   });
 
   it('asks for a task reconfiguration when a new table appears', async () => {
