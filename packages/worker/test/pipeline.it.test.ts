@@ -127,8 +127,20 @@ describe('sluice standalone end to end (real Kafka, the real bin)', () => {
   it('survives kill -9 mid-stream: nothing lost, duplicates bounded by the uncommitted tail, offsets resume', async () => {
     const p = await pipeline(60_000);
     const first = p.start();
-    await waitFor('a third of the lines in the output', async () => {
-      return (await readLines(p.output)).length >= 20_000 || first.child.exitCode !== null;
+    const sinkCommittedNow = async () =>
+      Math.max(
+        0,
+        Number((await admin.groupOffsets(`connect-${p.sinkName}`, [p.topic]))[0]?.offset ?? 0n),
+      );
+    const offsetsFile = join(p.dir, 'connect.offsets');
+    // Kill once both sides committed something and the sink is well into the stream.
+    await waitFor('a third of the lines in the output and offsets committed', async () => {
+      if (first.child.exitCode !== null) return true;
+      return (
+        (await readLines(p.output)).length >= 20_000 &&
+        (await fileSize(offsetsFile)) > 0 &&
+        (await sinkCommittedNow()) > 0
+      );
     });
     expect(first.child.exitCode, first.output()).toBeNull();
     first.child.kill('SIGKILL');
@@ -137,10 +149,8 @@ describe('sluice standalone end to end (real Kafka, the real bin)', () => {
     // What had been made durable when the process died.
     const written = (await readLines(p.output)).length;
     const inTopic = await highWatermark(p.topic);
-    const sinkCommitted = Number(
-      (await admin.groupOffsets(`connect-${p.sinkName}`, [p.topic]))[0]?.offset ?? 0n,
-    );
-    const offsets = JSON.parse(await readFile(join(p.dir, 'connect.offsets'), 'utf8')) as {
+    const sinkCommitted = await sinkCommittedNow();
+    const offsets = JSON.parse(await readFile(offsetsFile, 'utf8')) as {
       offsets: Record<string, string>;
     };
     const position = Number(
