@@ -332,4 +332,26 @@ describe('standalone herder', () => {
       { partition: { task: `${name}-0` }, offset: { n: 49 } },
     ]);
   });
+
+  it('resolves ${file:...} references for the connector and tasks without showing the secret in task configs', async () => {
+    const { herder: h, dir } = await herder({
+      'config.providers': 'file',
+      'config.providers.file.class': 'org.apache.kafka.common.config.provider.FileConfigProvider',
+    });
+    const secrets = join(dir, 'secrets.properties');
+    await writeFile(secrets, 'password=s3cr3t\n');
+    const topic = uniqueName('secret');
+    await createTopic(topic);
+    const name = uniqueName('secret-sink');
+    const reference = `\${file:${secrets}:password}`;
+    await h.putConnectorConfig(
+      name,
+      { 'connector.class': 'CollectingSink', topics: topic, 'db.password': reference },
+      false,
+    );
+    await waitFor('the task started', () => sinkLog(name).props['db.password'] !== undefined);
+    expect(sinkLog(name).props['db.password']).toBe('s3cr3t');
+    expect(h.connectorConfig(name)['db.password']).toBe(reference);
+    expect(h.taskConfigs(name)[0]?.config['db.password']).toBe(reference);
+  });
 });

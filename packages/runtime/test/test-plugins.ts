@@ -28,6 +28,8 @@ export interface SinkLog {
   closed: string[];
   stopped: number;
   preCommits: number;
+  /** The props the last started task got. */
+  props: ConnectorProps;
 }
 
 export const sinkLogs = new Map<string, SinkLog>();
@@ -43,6 +45,7 @@ export function sinkLog(name: string): SinkLog {
       closed: [],
       stopped: 0,
       preCommits: 0,
+      props: {},
     };
     sinkLogs.set(name, log);
   }
@@ -66,6 +69,7 @@ export class CollectingSinkTask extends SinkTask {
   start(props: ConnectorProps): void {
     this.name = props.name ?? '';
     this.props = props;
+    sinkLog(this.name).props = props;
     this.retriableLeft = Number(props['fail.retriable.times'] ?? '0');
   }
 

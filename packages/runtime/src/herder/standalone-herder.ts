@@ -493,8 +493,17 @@ export class StandaloneHerder {
   /** Task configs as the connector generated them (`GET /connectors/{name}/tasks`). */
   taskConfigs(name: string): Array<{ id: ConnectorTaskId; config: Record<string, string> }> {
     const e = this.entry(name);
-    // Task configs were resolved; show the connector's unresolved values where they came from it.
-    return e.tasks.map((t) => ({ id: { connector: name, task: t.id }, config: { ...t.config } }));
+    // Tasks run with resolved values; show the `${provider:...}` reference instead wherever a
+    // value is the resolved form of one in the connector config (Kafka's reverse transform),
+    // so secrets do not leak through the task configs.
+    const references = Object.entries(e.config).filter(
+      ([k, v]) => v.includes('${') && e.resolved[k] !== undefined && e.resolved[k] !== v,
+    );
+    return e.tasks.map((t) => {
+      const config = { ...t.config };
+      for (const [k, raw] of references) if (config[k] === e.resolved[k]) config[k] = raw;
+      return { id: { connector: name, task: t.id }, config };
+    });
   }
 
   connectorStatus(name: string): ConnectorStateInfo {
