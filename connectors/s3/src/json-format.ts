@@ -58,6 +58,59 @@ export function splitRecords(bytes: Uint8Array, separator: Uint8Array): Buffer[]
   return out;
 }
 
+/** Characters of JSON text gathered before they are encoded to UTF-8 in one go. */
+const TEXT_CHUNK = 64 * 1024;
+
+/** Writes JSON lines: text is gathered and encoded in chunks, not one small buffer per record. */
+class JsonLinesWriter implements ObjectWriter {
+  private text = '';
+  private readonly plain = new ChunkBuffer();
+  private readonly gzip: GzipChunks | null;
+
+  constructor(
+    private readonly converter: JsonConverter,
+    gzipLevel: number | null,
+  ) {
+    this.gzip = gzipLevel === null ? null : new GzipChunks(gzipLevel);
+  }
+
+  write(schema: Schema | null, value: unknown): void {
+    let line: string;
+    try {
+      line = this.converter.toJsonText(schema, value);
+    } catch (error) {
+      throw new DataException(
+        `Converting Kafka Connect data to JSON failed: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+    this.text += `${line}\n`;
+    if (this.text.length >= TEXT_CHUNK) this.encodeText();
+  }
+
+  get pendingBytes(): number {
+    return (this.gzip ? this.gzip.pendingBytes : this.plain.byteLength) + this.text.length;
+  }
+
+  take(): Uint8Array[] {
+    this.encodeText();
+    return this.gzip ? this.gzip.take() : this.plain.take();
+  }
+
+  finish(): Uint8Array[] {
+    this.encodeText();
+    return this.gzip ? this.gzip.finish() : this.plain.take();
+  }
+
+  private encodeText(): void {
+    if (this.text === '') return;
+    const bytes = Buffer.from(this.text, 'utf8');
+    this.text = '';
+    if (this.gzip) this.gzip.push(bytes);
+    else this.plain.push(bytes);
+  }
+}
+
 /** Options of {@link JsonFormat}. */
 export interface JsonFormatOptions {
   readonly gzipLevel: number | null;
@@ -83,12 +136,7 @@ export class JsonFormat implements RecordFormat {
   }
 
   newWriter(_seed = ''): ObjectWriter {
-    return new SeparatedWriter(
-      (schema, value) =>
-        this.converter.fromConnectData('', null, schema, value) ?? Buffer.from('null'),
-      NEWLINE,
-      this.options.gzipLevel,
-    );
+    return new JsonLinesWriter(this.converter, this.options.gzipLevel);
   }
 
   read(bytes: Uint8Array): SchemaAndValue[] {
