@@ -364,7 +364,8 @@ export const SINK_CONFIG_DEF = defineConnection(new ConfigDef())
         : undefined;
     },
     importance: 'LOW',
-    documentation: 'Kinds of table written to: `TABLE`, `PARTITIONED TABLE`.',
+    documentation:
+      'Accepted for JDBC sink configs (`TABLE`, `PARTITIONED TABLE`); the sink writes to the relation `table.name.format` names, whatever its kind.',
     group: WRITES_GROUP,
     orderInGroup: 4,
   })
