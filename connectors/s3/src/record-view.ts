@@ -82,18 +82,24 @@ export function viewOf(
   }
 }
 
-/** Headers read back from a headers object value (enveloped or not). */
+function field(item: unknown, name: string): unknown {
+  if (item instanceof Struct) return item.get(name);
+  if (item instanceof Map) return item.get(name);
+  if (item !== null && typeof item === 'object') return (item as Record<string, unknown>)[name];
+  return undefined;
+}
+
+/**
+ * Headers read back from a headers object value: the array of `{key, value}` (Avro, Parquet) or
+ * its `{"headers": [...]}` envelope (JSON, read schemaless).
+ */
 export function headersFromView(value: unknown): ConnectHeaders {
   const headers = new ConnectHeaders();
-  let list: unknown = value;
-  if (list instanceof Struct) list = list.get('headers');
-  else if (list instanceof Map) list = list.get('headers');
+  const list = Array.isArray(value) ? value : field(value, 'headers');
   if (!Array.isArray(list)) throw new DataException('Not a headers record');
   for (const item of list) {
-    const key =
-      item instanceof Struct ? item.get('key') : (item as Map<string, unknown>).get('key');
-    const v =
-      item instanceof Struct ? item.get('value') : (item as Map<string, unknown>).get('value');
+    const key = field(item, 'key');
+    const v = field(item, 'value');
     headers.addString(String(key), v === null || v === undefined ? null : String(v));
   }
   return headers;

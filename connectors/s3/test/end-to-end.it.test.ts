@@ -7,6 +7,7 @@ import type { StandaloneHerder } from '@sluice/runtime';
 import { s3Endpoint } from '@sluice/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  clients,
   createTopic,
   failures,
   freshBucket,
@@ -23,6 +24,17 @@ import {
 } from './harness.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
+
+/** The number of records in a topic (sum of its partitions' high watermarks). */
+async function topicSize(topic: string): Promise<number> {
+  const admin = clients.admin({ clientId: 's3-test-size', overrides: {} });
+  await admin.connect();
+  try {
+    return (await admin.topicOffsets(topic)).reduce((n, o) => n + Number(o.high - o.low), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
 
 let herder: StandaloneHerder;
 
@@ -249,6 +261,23 @@ describe('sink → source round trip', () => {
       const { offsets } = await herder.connectorOffsets(sourceName);
       return offsets.length === 2 && offsets.every((o) => o.offset?.record === 5);
     });
+
+    // Restarted, the source resumes after the last record it sent: new objects only.
+    await herder.restartConnector(sourceName, { includeTasks: true });
+    await produce(
+      topic,
+      Array.from({ length: 5 }, (_, i) => ({
+        key: `key-${15 + i}`,
+        value: value(15 + i),
+        partition: 1,
+        headers: { trace: `tr-${15 + i}`, source: 'test' },
+      })),
+    );
+    const copiedAgain = await readTopic(copy, 20);
+    // The sink and the source poll every second: give a duplicate time to show up.
+    await new Promise((r) => setTimeout(r, 4000));
+    expect(await topicSize(copy)).toBe(20);
+    expect(sorted(copiedAgain, false)).toEqual(sorted(await readTopic(topic, 20), true));
   });
 });
 

@@ -189,6 +189,53 @@ describe('S3 sink through Kafka', () => {
     expect(lines(all.get(expected[1] as string))).toEqual(['{"i":2}']);
   });
 
+  it('HourlyPartitioner with the RecordField extractor puts each record under the hour of its field', async () => {
+    const topic = unique('hourly');
+    const bucket = await freshBucket('hourly');
+    await createTopic(topic);
+    const schema = {
+      type: 'struct',
+      optional: false,
+      fields: [
+        { field: 'id', type: 'int32', optional: false },
+        { field: 'ts', type: 'int64', optional: false },
+      ],
+    };
+    const at = [
+      '2024-07-01T09:10:00Z',
+      '2024-07-01T09:59:59Z',
+      '2024-07-01T10:00:00Z',
+      '2024-07-01T10:30:00Z',
+    ];
+    await produce(
+      topic,
+      at.map((t, id) => ({
+        value: JSON.stringify({ schema, payload: { id, ts: Date.parse(t) } }),
+      })),
+    );
+    const name = await sink(topic, bucket, {
+      ...jsonWithSchemas,
+      'format.class': 'JsonFormat',
+      'partitioner.class': 'io.confluent.connect.storage.partitioner.HourlyPartitioner',
+      'timestamp.extractor': 'RecordField',
+      'timestamp.field': 'ts',
+      locale: 'en-US',
+      timezone: 'UTC',
+      'flush.size': '2',
+    });
+    const dir = `topics/${topic}/year=2024/month=07/day=01`;
+    const expected = [
+      `${dir}/hour=09/${topic}+0+0000000000.json`,
+      `${dir}/hour=10/${topic}+0+0000000002.json`,
+    ];
+    await waitForKeys(name, bucket, expected);
+    const all = await objects(bucket);
+    expect(lines(all.get(expected[1] as string))).toEqual([
+      `{"id":2,"ts":${Date.parse(at[2] as string)}}`,
+      `{"id":3,"ts":${Date.parse(at[3] as string)}}`,
+    ]);
+  });
+
   it('commits on the rotate.schedule.interval.ms wall clock without waiting for flush.size', async () => {
     const topic = unique('sched');
     const bucket = await freshBucket('sched');

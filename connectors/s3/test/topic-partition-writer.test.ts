@@ -8,8 +8,10 @@ import {
 } from '@sluice/api';
 import { describe, expect, it } from 'vitest';
 import { parseSinkConfig } from '../src/config.js';
+import { JsonFormat } from '../src/json-format.js';
 import { sinkFormatOptions, viewFormats } from '../src/object-formats.js';
 import { createPartitioner } from '../src/partitioner.js';
+import { HEADERS_SCHEMA, headersFromView, viewOf } from '../src/record-view.js';
 import { TimeZone } from '../src/time-zone.js';
 import { nextScheduledRotation, TopicPartitionWriter } from '../src/topic-partition-writer.js';
 import { MemoryStorage } from './memory-storage.js';
@@ -252,5 +254,31 @@ describe('nextScheduledRotation', () => {
     expect(nextScheduledRotation(Date.parse('2024-01-01T10:20:00Z'), 86_400_000, tokyo)).toBe(
       Date.parse('2024-01-01T15:00:00Z'),
     );
+  });
+});
+
+describe('headers objects', () => {
+  it('read back from JSON (enveloped, schemaless) and Avro (array of structs) alike', async () => {
+    const { writer, storage } = setup({
+      'store.kafka.headers': 'true',
+      'headers.format.class': 'JsonFormat',
+      'flush.size': '1',
+    });
+    const r = rec(0, 'v');
+    r.headers.addString('a', 'x').addString('b', 'y');
+    await writer.write([r]);
+    const object = storage.objects.get(
+      'topics/events/partition=0/events+0+0000000000.headers.json',
+    );
+    const [row] = await new JsonFormat({ gzipLevel: null, decimalFormat: 'BASE64' }).read(
+      object as Buffer,
+    );
+    expect([...headersFromView(row?.value)].map((h) => `${h.key}=${h.value}`)).toEqual([
+      'a=x',
+      'b=y',
+    ]);
+    const { schema, value } = viewOf('headers', r, false);
+    expect(schema).toBe(HEADERS_SCHEMA);
+    expect([...headersFromView(value)].map((h) => `${h.key}=${h.value}`)).toEqual(['a=x', 'b=y']);
   });
 });
