@@ -59,6 +59,9 @@ export {
   PluginRegistry,
   type PluginRole,
 } from './plugins/plugin-registry.js';
+export { type LoggerLevel, LoggerLevels, loggerName } from './rest/logger-levels.js';
+export { RestException } from './rest/rest-exception.js';
+export { parseListener, RestServer, type RestServerOptions } from './rest/rest-server.js';
 export { WorkerSinkTask, type WorkerSinkTaskOptions } from './sink/worker-sink-task.js';
 export { WorkerSourceTask, type WorkerSourceTaskOptions } from './source/worker-source-task.js';
 export { FileOffsetStore } from './storage/file-offset-store.js';

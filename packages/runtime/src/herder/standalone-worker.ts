@@ -37,6 +37,8 @@ export interface StandaloneOptions {
 export interface Standalone {
   herder: StandaloneHerder;
   config: WorkerConfig;
+  /** The worker under the herder (offset store and Kafka admin for KIP-875 offset changes). */
+  worker: Worker;
 }
 
 /**
@@ -94,7 +96,11 @@ export async function createStandalone(
     log: options.log,
     workerId: options.workerId ?? `${hostname()}:${process.pid}`,
   });
-  return { herder: new StandaloneHerder({ worker, log: options.log }), config };
+  return {
+    herder: new StandaloneHerder({ worker, log: options.log }),
+    config,
+    worker,
+  };
 }
 
 /**

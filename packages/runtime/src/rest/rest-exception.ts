@@ -47,7 +47,8 @@ export function errorResponse(error: unknown): { status: number; body: ErrorBody
   else if (error instanceof AlreadyExistsException) status = 409;
   else if (error instanceof ConfigException) {
     status = 400;
-    if (error.problems.length > 0) message = invalidConfigMessage(error.problems.map((p) => p.message));
+    if (error.problems.length > 0)
+      message = invalidConfigMessage(error.problems.map((p) => p.message));
   }
   return { status, body: { error_code: status, message } };
 }

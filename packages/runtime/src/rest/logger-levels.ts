@@ -1,0 +1,130 @@
+import type { Logger } from '../logging/logger.js';
+
+/** Kafka (log4j) level names and the pino levels they set. */
+const TO_PINO: Record<string, string> = {
+  ALL: 'trace',
+  TRACE: 'trace',
+  DEBUG: 'debug',
+  INFO: 'info',
+  WARN: 'warn',
+  ERROR: 'error',
+  FATAL: 'fatal',
+  OFF: 'silent',
+};
+
+function toKafkaLevel(pinoLevel: string): string {
+  return pinoLevel === 'silent' ? 'OFF' : pinoLevel.toUpperCase();
+}
+
+/** What `/admin/loggers` shows per logger (Kafka's LoggerLevel). */
+export interface LoggerLevel {
+  level: string;
+  last_modified: number | null;
+}
+
+export const ROOT_LOGGER = 'root';
+
+/**
+ * The name of a logger as `/admin/loggers` knows it: `root`, `sluice.connector.<name>` for a
+ * connector's logger and `sluice.connector.<name>.task<id>` for a task's.
+ */
+export function loggerName(logger: Logger): string {
+  const b = logger.bindings() as { connector?: unknown; task?: unknown };
+  if (typeof b.connector !== 'string') return ROOT_LOGGER;
+  const base = `sluice.connector.${b.connector}`;
+  return b.task === undefined ? base : `${base}.task${String(b.task)}`;
+}
+
+function inNamespace(name: string, namespace: string): boolean {
+  return namespace === ROOT_LOGGER || name === namespace || name.startsWith(`${namespace}.`);
+}
+
+/**
+ * Levels of the worker's pino loggers, changed at run time as Kafka's `/admin/loggers` changes
+ * log4j levels: setting a namespace sets every live logger under it, and loggers created later
+ * (a connector started afterwards) get the most specific level set for them.
+ */
+export class LoggerLevels {
+  private readonly live = new Set<WeakRef<Logger>>();
+  private readonly explicit = new Map<string, { level: string; lastModified: number }>();
+
+  constructor(private readonly root: Logger) {
+    const previous = root.onChild;
+    root.onChild = (child: Logger) => {
+      previous?.call(root, child);
+      this.live.add(new WeakRef(child));
+      const level = this.levelFor(loggerName(child));
+      if (level && child.level !== level) child.level = level;
+    };
+  }
+
+  private levelFor(name: string): string | undefined {
+    let best: { namespace: string; level: string } | undefined;
+    for (const [namespace, { level }] of this.explicit) {
+      if (!inNamespace(name, namespace)) continue;
+      const specific = namespace === ROOT_LOGGER ? 0 : namespace.length + 1;
+      const bestSpecific = !best
+        ? -1
+        : best.namespace === ROOT_LOGGER
+          ? 0
+          : best.namespace.length + 1;
+      if (specific > bestSpecific) best = { namespace, level };
+    }
+    return best?.level;
+  }
+
+  private liveLoggers(): Logger[] {
+    const out: Logger[] = [this.root];
+    for (const ref of this.live) {
+      const logger = ref.deref();
+      if (logger) out.push(logger);
+      else this.live.delete(ref);
+    }
+    return out;
+  }
+
+  /** Every known logger (root, live connector and task loggers, namespaces set) with its level. */
+  all(): Record<string, LoggerLevel> {
+    const out: Record<string, LoggerLevel> = {};
+    for (const logger of this.liveLoggers()) {
+      const name = loggerName(logger);
+      out[name] ??= {
+        level: toKafkaLevel(logger.level),
+        last_modified: this.explicit.get(name)?.lastModified ?? null,
+      };
+    }
+    for (const [namespace, { level, lastModified }] of this.explicit) {
+      out[namespace] ??= { level: toKafkaLevel(level), last_modified: lastModified };
+    }
+    return out;
+  }
+
+  /** One logger's level; undefined when no such logger is known. */
+  get(name: string): LoggerLevel | undefined {
+    return this.all()[name];
+  }
+
+  /** Whether `level` is a level name Kafka accepts. */
+  static isLevel(level: string): boolean {
+    return level.toUpperCase() in TO_PINO;
+  }
+
+  /** Sets the level of a namespace and every logger in it; returns the names of the loggers set. */
+  set(namespace: string, level: string): string[] {
+    const pinoLevel = TO_PINO[level.toUpperCase()];
+    if (!pinoLevel) throw new Error(`invalid log level '${level}'.`);
+    this.explicit.set(namespace, { level: pinoLevel, lastModified: Date.now() });
+    const affected = new Set<string>();
+    if (namespace === ROOT_LOGGER) affected.add(ROOT_LOGGER);
+    for (const logger of this.liveLoggers()) {
+      const name = loggerName(logger);
+      if (!inNamespace(name, namespace)) continue;
+      // A more specific namespace set earlier keeps its own level, as in log4j.
+      const own = this.levelFor(name);
+      if (own !== undefined) logger.level = own;
+      affected.add(name);
+    }
+    affected.add(namespace);
+    return [...affected].sort();
+  }
+}

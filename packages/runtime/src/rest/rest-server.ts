@@ -1,0 +1,189 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ConfigException } from '@sluice/api';
+import type { StandaloneHerder } from '../herder/standalone-herder.js';
+import type { Logger } from '../logging/logger.js';
+import type { Worker } from '../worker/worker.js';
+import { ConnectorOffsetsAdmin } from './connector-offsets.js';
+import { connectorPluginsRoutes } from './connector-plugins-resource.js';
+import { connectorsRoutes } from './connectors-resource.js';
+import { loggersRoutes } from './loggers-resource.js';
+import { errorResponse, RestException } from './rest-exception.js';
+import { rootRoutes } from './root-resource.js';
+import { type RestResponse, Router } from './router.js';
+
+/** Largest request body accepted (Kafka has no limit of its own; configs are small). */
+export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export interface RestServerOptions {
+  herder: StandaloneHerder;
+  /** The worker under the herder: its plugins, offset store and Kafka admin. */
+  worker: Worker;
+  /** The worker's `listeners`: `http://host:port` URLs (port 0 picks a free port). */
+  listeners: readonly string[];
+  log: Logger;
+  /** The root logger whose level `/admin/loggers` shows and changes. */
+  rootLogger?: Logger;
+  /** The Kafka cluster id for `GET /` (null when unknown). */
+  kafkaClusterId?: () => Promise<string | null>;
+  maxBodyBytes?: number;
+}
+
+/** Parses one `listeners` entry; only plain HTTP is served. */
+export function parseListener(listener: string): { host: string; port: number } {
+  let url: URL;
+  try {
+    url = new URL(listener.trim());
+  } catch {
+    throw ConfigException.invalid('listeners', listener, 'not a URL such as http://0.0.0.0:8083');
+  }
+  if (url.protocol !== 'http:') {
+    throw ConfigException.invalid(
+      'listeners',
+      listener,
+      `the ${url.protocol.replace(':', '')} protocol is not supported; use http://host:port`,
+    );
+  }
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  return { host: host === '' ? '0.0.0.0' : host, port: url.port === '' ? 80 : Number(url.port) };
+}
+
+/**
+ * Kafka Connect's REST API over node's http module, one server per `listeners` entry. Paths,
+ * status codes and bodies follow Kafka's ConnectorsResource, ConnectorPluginsResource,
+ * RootResource and LoggingResource; every error answers `{"error_code", "message"}`.
+ */
+export class RestServer {
+  private readonly router = new Router();
+  private readonly servers: Server[] = [];
+  private readonly maxBodyBytes: number;
+
+  constructor(private readonly o: RestServerOptions) {
+    this.maxBodyBytes = o.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    rootRoutes(this.router, o.kafkaClusterId ?? (async () => null));
+    connectorsRoutes(this.router, o.herder, new ConnectorOffsetsAdmin(o.herder, o.worker));
+    connectorPluginsRoutes(this.router, o.herder, o.worker.plugins);
+    loggersRoutes(this.router, o.rootLogger ?? o.log);
+  }
+
+  /** Starts listening on every listener; resolves with their URLs (actual ports). */
+  async start(): Promise<string[]> {
+    const urls: string[] = [];
+    for (const listener of this.o.listeners) {
+      const { host, port } = parseListener(listener);
+      const server = createServer((req, res) => {
+        this.handle(req, res).catch((error: unknown) => {
+          this.o.log.error({ err: error }, 'REST response failed');
+          res.destroy();
+        });
+      });
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      this.servers.push(server);
+      const address = server.address() as AddressInfo;
+      const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      urls.push(`http://${shownHost}:${address.port}`);
+    }
+    this.o.log.info({ urls }, 'REST API listening');
+    return urls;
+  }
+
+  /** Stops accepting requests and closes open connections. */
+  async stop(): Promise<void> {
+    await Promise.all(
+      this.servers.splice(0).map(
+        (server) =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+          }),
+      ),
+    );
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = Date.now();
+    let response: RestResponse;
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const method = req.method ?? 'GET';
+      const { handler, params } = this.router.match(method, url.pathname);
+      let bodyRead: Promise<unknown> | null = null;
+      response = await handler({
+        method,
+        params,
+        query: url.searchParams,
+        body: () => {
+          bodyRead ??= this.readBody(req);
+          return bodyRead;
+        },
+      });
+    } catch (error) {
+      const mapped = errorResponse(error);
+      if (mapped.status >= 500)
+        this.o.log.error({ err: error, url: req.url }, 'REST request failed');
+      response = { status: mapped.status, body: mapped.body };
+    }
+    // Drain an unread body so the connection can be reused.
+    req.resume();
+    const headers: Record<string, string> = { ...response.headers };
+    let payload: string | undefined;
+    if (response.status !== 204 && response.body !== undefined) {
+      payload = JSON.stringify(response.body);
+      headers['content-type'] = 'application/json';
+      headers['content-length'] = String(Buffer.byteLength(payload));
+    } else if (response.status !== 204) {
+      headers['content-length'] = '0';
+    }
+    res.writeHead(response.status, headers);
+    res.end(payload);
+    this.o.log.debug(
+      { method: req.method, url: req.url, status: response.status, ms: Date.now() - started },
+      'REST request',
+    );
+  }
+
+  private readBody(req: IncomingMessage): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let failed = false;
+      req.on('data', (chunk: Buffer) => {
+        if (failed) return;
+        size += chunk.length;
+        if (size > this.maxBodyBytes) {
+          failed = true;
+          reject(
+            new RestException(
+              413,
+              `The request body is larger than the limit of ${this.maxBodyBytes} bytes`,
+            ),
+          );
+          return;
+        }
+        chunks.push(chunk);
+      });
+      req.on('error', reject);
+      req.on('end', () => {
+        if (failed) return;
+        const text = Buffer.concat(chunks).toString('utf8');
+        if (text.trim() === '') {
+          resolve(undefined);
+          return;
+        }
+        try {
+          resolve(JSON.parse(text));
+        } catch (error) {
+          reject(
+            new RestException(400, `Invalid JSON in the request body: ${(error as Error).message}`),
+          );
+        }
+      });
+    });
+  }
+}

@@ -1,0 +1,79 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { kafkaBrokers } from '@sluice/test-fixtures';
+import type { StandaloneHerder } from '../src/herder/standalone-herder.js';
+import { createStandalone } from '../src/herder/standalone-worker.js';
+import { RestServer } from '../src/rest/rest-server.js';
+import { REPO_PLUGIN_PATH, testLog } from './harness.js';
+import { testPlugins } from './test-plugins.js';
+
+/** A started standalone worker serving the REST API on a free loopback port. */
+export interface RestWorker {
+  herder: StandaloneHerder;
+  server: RestServer;
+  url: string;
+  dir: string;
+  stop(): Promise<void>;
+}
+
+export async function startRestWorker(
+  workerProps: Record<string, string> = {},
+): Promise<RestWorker> {
+  const dir = await mkdtemp(join(tmpdir(), 'sluice-rest-'));
+  const { herder, config, worker } = await createStandalone(
+    {
+      'bootstrap.servers': kafkaBrokers().join(','),
+      'key.converter': 'StringConverter',
+      'value.converter': 'StringConverter',
+      'offset.storage.file.filename': join(dir, 'offsets.json'),
+      'offset.flush.interval.ms': '500',
+      'plugin.path': REPO_PLUGIN_PATH,
+      listeners: 'http://127.0.0.1:0',
+      ...workerProps,
+    },
+    { log: testLog, extraPlugins: testPlugins() },
+  );
+  await herder.start();
+  const server = new RestServer({ herder, worker, listeners: config.listeners, log: testLog });
+  const [url] = await server.start();
+  return {
+    herder,
+    server,
+    url: url as string,
+    dir,
+    async stop() {
+      await server.stop();
+      await herder.stop();
+    },
+  };
+}
+
+/** What a call answered: status, headers and the parsed JSON body (undefined when empty). */
+export interface Answer {
+  status: number;
+  headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: bodies are checked field by field by the tests.
+  body: any;
+}
+
+/** One HTTP call with a JSON body (a string is sent as is, to test malformed bodies). */
+export async function call(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<Answer> {
+  const init: RequestInit = { method };
+  if (body !== undefined) {
+    init.body = typeof body === 'string' ? body : JSON.stringify(body);
+    init.headers = { 'content-type': 'application/json' };
+  }
+  const res = await fetch(`${base}${path}`, init);
+  const text = await res.text();
+  return {
+    status: res.status,
+    headers: res.headers,
+    body: text === '' ? undefined : JSON.parse(text),
+  };
+}
