@@ -35,13 +35,28 @@ describe('withFileLock', () => {
     const lock = await tempLock();
     const waits: (number | undefined)[] = [];
     let release: () => void = () => undefined;
-    const first = withFileLock(lock, () => new Promise<void>((resolve) => (release = resolve)));
-    await sleep(20);
+    // Wait for events, not for time: on a loaded machine 20 ms may pass before the lock is taken.
+    let held: () => void = () => undefined;
+    const firstHolds = new Promise<void>((resolve) => (held = resolve));
+    const first = withFileLock(
+      lock,
+      () =>
+        new Promise<void>((resolve) => {
+          release = resolve;
+          held();
+        }),
+    );
+    await firstHolds;
+    let waited: () => void = () => undefined;
+    const secondWaits = new Promise<void>((resolve) => (waited = resolve));
     const second = withFileLock(lock, async () => 'second ran', {
       pollMs: 10,
-      onWait: (pid) => waits.push(pid),
+      onWait: (pid) => {
+        waits.push(pid);
+        waited();
+      },
     });
-    await sleep(50);
+    await secondWaits;
     release();
     await first;
     expect(await second).toBe('second ran');
