@@ -346,6 +346,13 @@ export class TopicPartitionWriter {
 
   /** Uploads every open object; once all are in S3 the offset after the last record is committable. */
   private async commitFiles(): Promise<void> {
+    if (this.files.size === 0) {
+      // Nothing open (a rotation right after records that were skipped): nothing becomes committable.
+      this.currentSchemas.clear();
+      this.recordCount = 0;
+      this.baseRecordTimestamp = null;
+      return;
+    }
     // A failure leaves the objects open: the task discards them and rewinds to their first record.
     for (const file of this.files.values()) {
       for (const o of file.objects) {

@@ -13,6 +13,7 @@ import {
   lines,
   objects,
   produce,
+  readTopic,
   s3Props,
   startHerder,
   unique,
@@ -332,6 +333,46 @@ describe('S3 sink through Kafka', () => {
     const plain = gunzipSync((await objects(bucket)).get(key) as Buffer);
     expect(plain.byteLength).toBe(7 * (900 * 1024 + 1));
     expect(plain.subarray(6 * (900 * 1024 + 1), 6 * (900 * 1024 + 1) + 3).toString()).toBe('ggg');
+  });
+
+  it('sends a record the format cannot write to the dead letter queue with the reason, and writes the others', async () => {
+    const topic = unique('dlq');
+    const dlq = `${topic}-dlq`;
+    const bucket = await freshBucket('dlq');
+    await createTopic(topic);
+    await produce(topic, [
+      { value: orderJson(0, 'eu') },
+      { value: JSON.stringify({ schema: null, payload: 'no schema' }) },
+      ...[2, 3, 4, 5].map((id) => ({ value: orderJson(id, 'eu') })),
+    ]);
+    const name = await sink(topic, bucket, {
+      ...jsonWithSchemas,
+      'format.class': 'AvroFormat',
+      'flush.size': '3',
+      'errors.tolerance': 'all',
+      'errors.deadletterqueue.topic.name': dlq,
+      'errors.deadletterqueue.topic.replication.factor': '1',
+      'errors.deadletterqueue.context.headers.enable': 'true',
+    });
+    // As in Confluent's sink, a schemaless record after records with a schema rotates the file
+    // first; then it fails to encode and goes to the DLQ.
+    const dir = `topics/${topic}/partition=0`;
+    const expected = [`${dir}/${topic}+0+0000000000.avro`, `${dir}/${topic}+0+0000000002.avro`];
+    await waitForKeys(name, bucket, expected);
+    const [dead] = await readTopic(dlq, 1);
+    const header = (key: string) =>
+      Buffer.from(dead?.headers.find((h) => h.key === key)?.value ?? []).toString();
+    expect(header('__connect.errors.offset')).toBe('1');
+    expect(header('__connect.errors.exception.message')).toContain(
+      'AvroFormat needs records with a schema',
+    );
+    const all = await objects(bucket);
+    const ids = async (key: string) =>
+      (await new AvroFormat('null', DEFAULT_AVRO_DATA_OPTIONS).read(all.get(key) as Buffer)).map(
+        (r) => (r.value as Struct).get('id'),
+      );
+    expect(await ids(expected[0] as string)).toEqual([0n]);
+    expect(await ids(expected[1] as string)).toEqual([2n, 3n, 4n]);
   });
 
   it('fails the task with a clear message when the bucket is missing or the credentials are wrong, and loses nothing once fixed', async () => {
