@@ -180,18 +180,12 @@ export class ObjectUpload {
   private bufferedBytes = 0;
   private uploadId: string | null = null;
   private readonly parts: { ETag: string; PartNumber: number }[] = [];
-  private failed = false;
 
   constructor(
     private readonly storage: S3Storage,
     readonly key: string,
     private readonly partSize: number,
   ) {}
-
-  /** Bytes uploaded so far plus bytes waiting. */
-  get size(): number {
-    return this.parts.length * this.partSize + this.bufferedBytes;
-  }
 
   append(chunks: readonly Uint8Array[]): void {
     for (const c of chunks) {
@@ -234,7 +228,6 @@ export class ObjectUpload {
         }),
       );
     } catch (error) {
-      this.failed = true;
       throw s3Error(error, `writing ${this.key}`, bucket);
     }
   }
@@ -255,11 +248,6 @@ export class ObjectUpload {
         }),
       )
       .catch(() => {});
-  }
-
-  /** Whether an upload request failed (the object must be written again from its first record). */
-  get hasFailed(): boolean {
-    return this.failed;
   }
 
   private async uploadPart(body: Uint8Array): Promise<void> {
@@ -286,7 +274,6 @@ export class ObjectUpload {
       );
       this.parts.push({ ETag: response.ETag ?? '', PartNumber: partNumber });
     } catch (error) {
-      this.failed = true;
       throw s3Error(error, `uploading a part of ${this.key}`, bucket);
     }
   }

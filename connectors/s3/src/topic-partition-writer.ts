@@ -97,11 +97,6 @@ export class TopicPartitionWriter {
     this.setNextScheduledRotation();
   }
 
-  /** Number of records in the open objects. */
-  get bufferedRecords(): number {
-    return this.recordCount;
-  }
-
   /** The offset of the first record not yet in a committed object, or `null` when none is open. */
   firstUncommittedOffset(): number | null {
     let min: number | null = null;

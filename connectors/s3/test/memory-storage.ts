@@ -14,18 +14,12 @@ export class MemoryStorage {
   newUpload(key: string, partSize: number) {
     const storage = this;
     let chunks: Uint8Array[] = [];
-    let size = 0;
     const uploaded: Buffer[] = [];
     return {
       key,
-      get size() {
-        return size;
-      },
-      hasFailed: false,
       append(c: readonly Uint8Array[]) {
         for (const x of c) {
           chunks.push(x);
-          size += x.byteLength;
         }
       },
       async flushParts() {
