@@ -1,75 +1,164 @@
 #!/usr/bin/env node
-// The quickstart: starts Kafka (with @sluice/test-fixtures' sluice-services, no Docker), then runs the
-// file → Kafka → file pipeline of examples/file-pipeline with the `sluice` worker while
-// appending lines to its input. Stop with Ctrl-C: the worker drains and commits, then the
-// line counts of input and output are compared.
-import { spawn } from 'node:child_process';
+// The quickstart. Starts the services it needs with @sluice/test-fixtures' sluice-services (no
+// Docker), then runs a pipeline with the `sluice` worker while new data keeps arriving:
+//
+//   node examples/quickstart.mjs            PostgreSQL table → Kafka → another PostgreSQL table,
+//                                           with configs written for Confluent's JDBC connectors
+//   node examples/quickstart.mjs file       a file → Kafka → another file
+//
+// Stop with Ctrl-C: the worker drains and commits, then input and output are compared.
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const pipeline = join(here, 'file-pipeline');
-const bin = join(here, '..', 'packages', 'worker', 'bin', 'sluice.js');
+const root = join(here, '..');
+const bin = join(root, 'packages', 'worker', 'bin', 'sluice.js');
 const say = (text) => process.stdout.write(`[quickstart] ${text}\n`);
+const which = process.argv[2] ?? 'postgres';
 
-if (!existsSync(join(here, '..', 'packages', 'worker', 'dist', 'cli', 'main.js'))) {
-  say('The worker is not built yet: run `pnpm install && pnpm build` first.');
+const PIPELINES = {
+  postgres: {
+    folder: 'postgres-pipeline',
+    services: ['kafka', 'postgres'],
+    connectors: ['orders-source.properties', 'orders-sink.properties'],
+    prepare: preparePostgres,
+    feed: (env, n) =>
+      psql(env, `INSERT INTO orders (customer, amount) VALUES ('new customer ${n}', ${n}.99)`),
+    report: async (env) => {
+      const count = (table) => psql(env, `SELECT count(*) FROM ${table}`, true).trim() || '0';
+      return `rows in orders: ${count('orders')}, rows in orders_copy: ${count('orders_copy')} (a row inserted after the last poll is copied on the next run)`;
+    },
+  },
+  file: {
+    folder: 'file-pipeline',
+    services: ['kafka'],
+    connectors: ['file-source.properties', 'file-sink.properties'],
+    prepare: prepareFile,
+    feed: (_env, n, pipeline) =>
+      appendFile(join(pipeline, 'data', 'input.txt'), `appended line ${Date.now()} #${n}\n`),
+    report: async (_env, pipeline) => {
+      const count = async (file) =>
+        (await readFile(join(pipeline, 'data', file), 'utf8').catch(() => ''))
+          .split('\n')
+          .filter(Boolean).length;
+      return `lines in input: ${await count('input.txt')}, lines in output: ${await count('output.txt')}`;
+    },
+  },
+};
+
+const chosen = PIPELINES[which];
+if (!chosen) {
+  say(`Unknown pipeline "${which}": use one of ${Object.keys(PIPELINES).join(', ')}.`);
+  process.exit(2);
+}
+if (!existsSync(join(root, 'packages', 'worker', 'dist', 'cli', 'main.js'))) {
+  say('The worker is not built yet: run `pnpm quickstart` (it builds first), or `pnpm build`.');
   process.exit(1);
 }
-
-say('Starting Kafka (the first run downloads it; later runs reuse the running broker)...');
-const services = join(here, '..', 'test-fixtures', 'bin', 'sluice-services.js');
-const up = spawn(process.execPath, [services, 'up', 'kafka'], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-let upOutput = '';
-up.stdout.on('data', (chunk) => {
-  upOutput += chunk;
-  process.stdout.write(chunk);
-});
-const upCode = await new Promise((resolve) => up.on('exit', (c) => resolve(c ?? 1)));
-const brokers = /SLUICE_KAFKA_BROKERS=(\S+)/.exec(upOutput)?.[1];
-if (upCode !== 0 || !brokers) {
-  say('Kafka did not start; see the messages above.');
-  process.exit(1);
-}
-const env = { ...process.env, SLUICE_KAFKA_BROKERS: brokers };
-say(`Kafka is up at ${env.SLUICE_KAFKA_BROKERS}`);
-
-const data = join(pipeline, 'data');
-await mkdir(data, { recursive: true });
-const input = join(data, 'input.txt');
-if (!existsSync(input)) {
-  const lines = Array.from({ length: 1000 }, (_, i) => `quickstart line ${i}`);
-  await writeFile(input, `${lines.join('\n')}\n`);
-}
-say(`Input: ${input} (a new line is appended every second)`);
-say(`Output: ${join(data, 'output.txt')}`);
+const pipeline = join(here, chosen.folder);
+const env = { ...process.env, ...(await startServices(chosen.services)) };
+await mkdir(join(pipeline, 'data'), { recursive: true });
+await chosen.prepare(env, pipeline);
 say('Press Ctrl-C to stop; the worker logs progress every 10 seconds.');
 
 const worker = spawn(
   process.execPath,
-  [bin, 'standalone', 'worker.properties', 'file-source.properties', 'file-sink.properties'],
-  { cwd: pipeline, env, stdio: 'inherit' },
+  [bin, 'standalone', 'worker.properties', ...chosen.connectors],
+  {
+    cwd: pipeline,
+    env,
+    stdio: 'inherit',
+  },
 );
 let n = 0;
-const appender = setInterval(() => {
-  appendFile(input, `appended line ${Date.now()} #${n++}\n`).catch(() => {});
+const feeder = setInterval(() => {
+  Promise.resolve(chosen.feed(env, n++, pipeline)).catch((error) =>
+    say(`feeding failed: ${error.message}`),
+  );
 }, 1000);
 // Ctrl-C reaches the worker too (same process group); wait for it to finish cleanly.
-process.on('SIGINT', () => clearInterval(appender));
+process.on('SIGINT', () => clearInterval(feeder));
 process.on('SIGTERM', () => {
-  clearInterval(appender);
+  clearInterval(feeder);
   worker.kill('SIGTERM');
 });
 const code = await new Promise((resolve) => worker.on('exit', (c) => resolve(c ?? 1)));
-clearInterval(appender);
-const count = async (file) =>
-  (await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean).length;
+clearInterval(feeder);
 say(`Worker exited with code ${code}.`);
-say(
-  `Lines in input: ${await count(input)}, lines in output: ${await count(join(data, 'output.txt'))}`,
-);
+say(await chosen.report(env, pipeline));
 process.exit(code);
+
+/** Starts (or reuses) the services and returns their SLUICE_* variables. */
+async function startServices(names) {
+  say(`Starting ${names.join(' and ')} (the first run installs them; later runs reuse them)...`);
+  const services = join(root, 'test-fixtures', 'bin', 'sluice-services.js');
+  const up = spawn(process.execPath, [services, 'up', ...names], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  up.stdout.on('data', (chunk) => {
+    output += chunk;
+  });
+  const upCode = await new Promise((resolve) => up.on('exit', (c) => resolve(c ?? 1)));
+  const vars = Object.fromEntries(
+    [...output.matchAll(/^(SLUICE_[A-Z0-9_]+)=(\S*)$/gm)].map((m) => [m[1], m[2]]),
+  );
+  if (upCode !== 0 || !vars.SLUICE_KAFKA_BROKERS) {
+    say('The services did not start; see the messages above.');
+    process.exit(1);
+  }
+  for (const [key, value] of Object.entries(vars)) say(`${key}=${value}`);
+  return vars;
+}
+
+/** Runs one SQL statement with psql; returns its unaligned output. */
+function psql(env, sql, quiet = false) {
+  const result = spawnSync(
+    'psql',
+    [env.SLUICE_POSTGRES_URL, '-v', 'ON_ERROR_STOP=1', '-Atc', sql],
+    {
+      encoding: 'utf8',
+    },
+  );
+  if (result.error || result.status !== 0) {
+    throw new Error(`psql failed: ${result.error?.message ?? result.stderr.trim()}`);
+  }
+  if (!quiet && result.stderr.trim()) say(result.stderr.trim());
+  return result.stdout;
+}
+
+/**
+ * The orders table with 100 rows on first use. Kept across runs with the source's offsets, so a
+ * restart goes on where it stopped; when the table is new (a new database), old offsets go too.
+ */
+async function preparePostgres(env, pipeline) {
+  const exists = psql(env, "SELECT to_regclass('orders') IS NOT NULL", true).trim() === 't';
+  if (!exists) {
+    psql(
+      env,
+      `DROP TABLE IF EXISTS orders_copy;
+       CREATE TABLE orders (id bigserial PRIMARY KEY, customer text NOT NULL,
+         amount numeric(12,2) NOT NULL, created timestamptz NOT NULL DEFAULT now());
+       INSERT INTO orders (customer, amount)
+         SELECT 'customer ' || i, i + 0.25 FROM generate_series(1, 100) AS i;`,
+      true,
+    );
+    await rm(join(pipeline, 'data', 'connect.offsets'), { force: true });
+  }
+  say(`Table orders (${env.SLUICE_POSTGRES_URL}) gets a new row every second.`);
+  say('The sink creates orders_copy and upserts every row by id.');
+}
+
+/** An input file of 1000 lines (kept across runs), tailed as it grows. */
+async function prepareFile(_env, pipeline) {
+  const input = join(pipeline, 'data', 'input.txt');
+  if (!existsSync(input)) {
+    const lines = Array.from({ length: 1000 }, (_, i) => `quickstart line ${i}`);
+    await writeFile(input, `${lines.join('\n')}\n`);
+  }
+  say(`Input: ${input} (a new line is appended every second)`);
+  say(`Output: ${join(pipeline, 'data', 'output.txt')}`);
+}
