@@ -12,6 +12,7 @@ import {
   failures,
   freshBucket,
   keys,
+  lastModified,
   lines,
   objects,
   produce,
@@ -101,8 +102,8 @@ describe('exactly-once objects', () => {
     const dir = `topics/${topic}/partition=0`;
     const key = (start: number) => `${dir}/${topic}+0+${String(start).padStart(10, '0')}.json`;
 
-    // First run: offsets are committed only every minute, so the kill loses every commit.
-    const worker = await workerProps({ 'offset.flush.interval.ms': '60000' });
+    // First run: offsets would be committed only after ten minutes, so the kill loses them all.
+    const worker = await workerProps({ 'offset.flush.interval.ms': '600000' });
     const first = await spawnWorker(worker, name, connector);
     await produce(
       topic,
@@ -111,6 +112,7 @@ describe('exactly-once objects', () => {
     await waitFor('three objects', async () => (await keys(bucket)).length >= 3);
     await kill(first);
     const beforeRestart = await objects(bucket);
+    const writtenAt = await lastModified(bucket);
     expect([...beforeRestart.keys()]).toEqual([key(0), key(10), key(20)]);
 
     // Records 30-34 were in the open file; more arrive while the worker is down.
@@ -125,9 +127,13 @@ describe('exactly-once objects', () => {
     );
     try {
       const expected = Array.from({ length: 9 }, (_, i) => key(i * 10));
-      await waitFor('nine objects', async () => (await keys(bucket)).length >= 9);
-      // The restart read everything again from offset 0 and overwrote the first objects.
+      // The killed worker's consumer must time out of the group first (session timeout).
+      await waitFor('nine objects', async () => (await keys(bucket)).length >= 9, 300_000);
+      // Nothing was committed: the restart read everything again from offset 0 and overwrote
+      // the first objects (later, with the same bytes).
       const after = await objects(bucket);
+      const rewrittenAt = await lastModified(bucket);
+      for (const [k, at] of writtenAt) expect(rewrittenAt.get(k)).toBeGreaterThan(at);
       expect([...after.keys()]).toEqual(expected);
       for (const k of beforeRestart.keys())
         expect(after.get(k)?.equals(beforeRestart.get(k) as Buffer)).toBe(true);
@@ -141,7 +147,7 @@ describe('exactly-once objects', () => {
     } finally {
       await kill(second);
     }
-  });
+  }, 420_000);
 });
 
 describe('sink → source round trip', () => {

@@ -105,6 +105,14 @@ export async function objects(bucket: string, prefix = ''): Promise<Map<string, 
   return out;
 }
 
+/** When each object of `bucket` was last written, by key. */
+export async function lastModified(bucket: string): Promise<Map<string, number>> {
+  const page = await s3().send(new ListObjectsV2Command({ Bucket: bucket }));
+  return new Map(
+    (page.Contents ?? []).map((o) => [o.Key as string, o.LastModified?.getTime() ?? 0]),
+  );
+}
+
 /** The object keys of `bucket`. */
 export async function keys(bucket: string, prefix = ''): Promise<string[]> {
   const out: string[] = [];
