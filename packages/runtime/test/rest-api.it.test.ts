@@ -64,6 +64,8 @@ describe('Kafka Connect REST API compatibility', () => {
     expect(Object.keys(root.body).sort()).toEqual(['commit', 'kafka_cluster_id', 'version']);
     expect(root.body.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(typeof root.body.commit).toBe('string');
+    // The id the brokers report, as Kafka's ServerInfo: a base64 UUID of 22 characters.
+    expect(root.body.kafka_cluster_id).toMatch(/^[A-Za-z0-9_-]{22}$/);
   });
 
   it('replays create, conflict, validation errors, status, pause, stop, offsets alter/reset, restart and delete', async () => {

@@ -1,12 +1,21 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  ConfigDef,
+  type ConnectorProps,
+  SinkConnector,
+  type SinkTask,
+  type TaskClass,
+} from '@sluice/api';
 import { kafkaBrokers } from '@sluice/test-fixtures';
 import type { StandaloneHerder } from '../src/herder/standalone-herder.js';
 import { createStandalone } from '../src/herder/standalone-worker.js';
+import type { Logger } from '../src/logging/logger.js';
+import { builtinPlugin } from '../src/plugins/plugin-registry.js';
 import { RestServer } from '../src/rest/rest-server.js';
 import { REPO_PLUGIN_PATH, testLog } from './harness.js';
-import { testPlugins } from './test-plugins.js';
+import { CollectingSinkTask, testPlugins } from './test-plugins.js';
 
 /** A started standalone worker serving the REST API on a free loopback port. */
 export interface RestWorker {
@@ -17,8 +26,31 @@ export interface RestWorker {
   stop(): Promise<void>;
 }
 
+/** A sink with a PASSWORD key, to see secrets redacted where Kafka redacts them. */
+export class SecretSinkConnector extends SinkConnector {
+  version(): string {
+    return '1.0.0';
+  }
+  start(): void {}
+  taskClass(): TaskClass<SinkTask> {
+    return CollectingSinkTask;
+  }
+  taskConfigs(): ConnectorProps[] {
+    return [];
+  }
+  stop(): void {}
+  config(): ConfigDef<object> {
+    return new ConfigDef().define('secret', {
+      type: 'PASSWORD',
+      importance: 'HIGH',
+      documentation: 'A secret.',
+    }) as ConfigDef<object>;
+  }
+}
+
 export async function startRestWorker(
   workerProps: Record<string, string> = {},
+  log: Logger = testLog,
 ): Promise<RestWorker> {
   const dir = await mkdtemp(join(tmpdir(), 'sluice-rest-'));
   const { herder, config, worker } = await createStandalone(
@@ -32,10 +64,16 @@ export async function startRestWorker(
       listeners: 'http://127.0.0.1:0',
       ...workerProps,
     },
-    { log: testLog, extraPlugins: testPlugins() },
+    {
+      log,
+      extraPlugins: [
+        ...testPlugins(),
+        builtinPlugin('sink', 'SecretSink', [], SecretSinkConnector, '1.0.0', 'test-plugins'),
+      ],
+    },
   );
   await herder.start();
-  const server = new RestServer({ herder, worker, listeners: config.listeners, log: testLog });
+  const server = new RestServer({ herder, worker, listeners: config.listeners, log });
   const [url] = await server.start();
   return {
     herder,

@@ -121,6 +121,8 @@ export interface TopicOffsets {
 
 export interface KafkaAdmin {
   connect(): Promise<void>;
+  /** The cluster id the brokers report (REST `GET /` shows it as `kafka_cluster_id`). */
+  clusterId(): Promise<string>;
   listTopics(): Promise<string[]>;
   /** Creates the topics that do not exist yet; returns the names it created. Existing ones are not an error. */
   createTopics(topics: NewTopic[]): Promise<string[]>;

@@ -588,6 +588,10 @@ class KafkajsAdmin implements KafkaAdmin {
     await this.admin.deleteGroups(groupIds);
   }
 
+  async clusterId(): Promise<string> {
+    return (await this.admin.describeCluster()).clusterId;
+  }
+
   async disconnect(): Promise<void> {
     this.closed = true;
     await this.admin.disconnect();

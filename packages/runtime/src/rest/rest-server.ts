@@ -24,8 +24,6 @@ export interface RestServerOptions {
   log: Logger;
   /** The root logger whose level `/admin/loggers` shows and changes. */
   rootLogger?: Logger;
-  /** The Kafka cluster id for `GET /` (null when unknown). */
-  kafkaClusterId?: () => Promise<string | null>;
   maxBodyBytes?: number;
 }
 
@@ -60,7 +58,15 @@ export class RestServer {
 
   constructor(private readonly o: RestServerOptions) {
     this.maxBodyBytes = o.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-    rootRoutes(this.router, o.kafkaClusterId ?? (async () => null));
+    let clusterId: Promise<string> | null = null;
+    rootRoutes(this.router, () => {
+      clusterId ??= o.worker.kafkaAdmin().then((admin) => admin.clusterId());
+      // Asked again next time if Kafka could not be reached.
+      clusterId.catch(() => {
+        clusterId = null;
+      });
+      return clusterId;
+    });
     connectorsRoutes(this.router, o.herder, new ConnectorOffsetsAdmin(o.herder, o.worker));
     connectorPluginsRoutes(this.router, o.herder, o.worker.plugins);
     loggersRoutes(this.router, o.rootLogger ?? o.log);

@@ -5,7 +5,7 @@ import type { Router } from './router.js';
 const COMMIT = process.env.SLUICE_COMMIT ?? 'unknown';
 
 /** `GET /` (Kafka's RootResource): `{"version", "commit", "kafka_cluster_id"}`. */
-export function rootRoutes(router: Router, kafkaClusterId: () => Promise<string | null>): void {
+export function rootRoutes(router: Router, kafkaClusterId: () => Promise<string>): void {
   router.add('GET', '/', async () => ({
     status: 200,
     body: { version: RUNTIME_VERSION, commit: COMMIT, kafka_cluster_id: await kafkaClusterId() },

@@ -7,6 +7,7 @@ import {
   createLogger,
   createStandalone,
   type Logger,
+  RestServer,
   RUNTIME_VERSION,
   readConfigFile,
   type StandaloneHerder,
@@ -31,6 +32,9 @@ Options:
   --progress-interval <seconds>  how often to log records moved per task (default 10, 0 = never)
   -h, --help                     show this help
   -v, --version                  show the versions of the worker and the runtime
+
+The REST API (Kafka Connect's paths and bodies) listens on the worker's listeners
+(default http://0.0.0.0:8083).
 
 Plugins: the worker's bundled packages, packages with a "sluice" manifest among the
 dependencies of the current folder's package.json, and the worker's plugin.path folders.
@@ -90,6 +94,24 @@ function logProgress(herder: StandaloneHerder, log: Logger): void {
   }
 }
 
+/**
+ * Starts the REST API. A listener set in the worker config that cannot be bound stops the worker
+ * (as Kafka Connect); when the default (port 8083) is taken the connectors still run, without REST,
+ * and the error says how to choose another listener.
+ */
+async function startRest(rest: RestServer, explicit: boolean, log: Logger): Promise<void> {
+  try {
+    await rest.start();
+  } catch (error) {
+    if (explicit) throw error;
+    await rest.stop();
+    log.error(
+      { err: error },
+      'the REST API could not listen on the default listener http://0.0.0.0:8083; running without it (set listeners=http://host:port in the worker config)',
+    );
+  }
+}
+
 async function standalone(args: StandaloneArgs): Promise<number> {
   const log = createLogger();
   let workerProps: Record<string, string>;
@@ -104,11 +126,19 @@ async function standalone(args: StandaloneArgs): Promise<number> {
     return 1;
   }
   let herder: StandaloneHerder;
+  let rest: RestServer;
   try {
-    ({ herder } = await createStandalone(workerProps, {
+    const standalone = await createStandalone(workerProps, {
       dependencyRoots: [PACKAGE_DIR, process.cwd()],
       log,
-    }));
+    });
+    herder = standalone.herder;
+    rest = new RestServer({
+      herder,
+      worker: standalone.worker,
+      listeners: standalone.config.listeners,
+      log,
+    });
   } catch (error) {
     if (error instanceof ConfigException) {
       printConfigError(`The worker config ${args.workerFile}`, error);
@@ -133,7 +163,11 @@ async function standalone(args: StandaloneArgs): Promise<number> {
       process.exit(1);
     }
     log.info(`${signal} received: stopping (tasks drain, flush and commit their offsets)`);
-    stopping = herder.stop();
+    // No new REST requests while the connectors stop.
+    stopping = rest
+      .stop()
+      .catch((e: unknown) => log.warn({ err: e }, 'stopping the REST API failed'))
+      .then(() => herder.stop());
   };
   const stopped = new Promise<void>((resolveStopped) => {
     const onSignal = (signal: NodeJS.Signals) => {
@@ -150,6 +184,7 @@ async function standalone(args: StandaloneArgs): Promise<number> {
   log.info({ version: VERSION, runtime: RUNTIME_VERSION }, 'Sluice standalone worker starting');
   try {
     await herder.start();
+    await startRest(rest, workerProps.listeners !== undefined, log);
     for (const { props } of connectorConfigs) {
       if (stopping) break;
       const name = props.name ?? '';
@@ -163,6 +198,7 @@ async function standalone(args: StandaloneArgs): Promise<number> {
   } catch (error) {
     if (!stopping) {
       log.error({ err: error }, 'the worker could not start');
+      await rest.stop();
       await herder.stop();
       return 1;
     }

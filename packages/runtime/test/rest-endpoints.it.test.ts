@@ -1,0 +1,231 @@
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../src/logging/logger.js';
+import { closeClients, createTopic, uniqueName, waitFor } from './harness.js';
+import { type Answer, call, type RestWorker, startRestWorker } from './rest-harness.js';
+
+/** Every log line the worker wrote, parsed. */
+const lines: Array<Record<string, unknown>> = [];
+const sink = new Writable({
+  write(chunk, _encoding, done) {
+    for (const line of String(chunk).split('\n')) if (line) lines.push(JSON.parse(line));
+    done();
+  },
+});
+
+let worker: RestWorker;
+const api = (method: string, path: string, body?: unknown): Promise<Answer> =>
+  call(worker.url, method, path, body);
+
+beforeAll(async () => {
+  worker = await startRestWorker({}, createLogger({ level: 'warn' }, sink));
+});
+
+afterAll(async () => {
+  await worker?.stop();
+  await closeClients();
+});
+
+const KEY_INFO_FIELDS = [
+  'default_value',
+  'dependents',
+  'display_name',
+  'documentation',
+  'group',
+  'importance',
+  'name',
+  'order',
+  'required',
+  'type',
+  'width',
+];
+
+describe('connector-plugins', () => {
+  it('lists connector plugins as {class, type, version}, and every plugin with connectorsOnly=false', async () => {
+    const connectors = await api('GET', '/connector-plugins');
+    expect(connectors.status).toBe(200);
+    for (const p of connectors.body) {
+      expect(Object.keys(p).sort()).toEqual(['class', 'type', 'version']);
+      expect(['sink', 'source']).toContain(p.type);
+    }
+    expect(connectors.body).toContainEqual({
+      class: 'test-plugins/CountingSource',
+      type: 'source',
+      version: '1.0.0',
+    });
+    expect(connectors.body.map((p: { class: string }) => p.class)).toContain(
+      '@sluice/connector-file/FileStreamSink',
+    );
+    // Kafka's order: sinks before sources.
+    const types = connectors.body.map((p: { type: string }) => p.type);
+    expect(types.lastIndexOf('sink')).toBeLessThan(types.indexOf('source'));
+
+    const all = (await api('GET', '/connector-plugins?connectorsOnly=false')).body;
+    const allTypes = new Set(all.map((p: { type: string }) => p.type));
+    for (const t of ['sink', 'source', 'converter', 'header_converter'])
+      expect(allTypes).toContain(t);
+    expect(all).toContainEqual(
+      expect.objectContaining({ class: '@sluice/runtime/StringConverter', type: 'converter' }),
+    );
+  });
+
+  it("shows a plugin's config keys: its own first, then the framework's", async () => {
+    const keys = await api('GET', '/connector-plugins/FileStreamSink/config');
+    expect(keys.status).toBe(200);
+    const names = keys.body.map((k: { name: string }) => k.name);
+    expect(names[0]).toBe('file');
+    expect(names).toEqual(
+      expect.arrayContaining(['name', 'connector.class', 'tasks.max', 'topics']),
+    );
+    for (const k of keys.body) expect(Object.keys(k).sort()).toEqual(KEY_INFO_FIELDS);
+    // A Java class name alias names the same plugin.
+    const byAlias = await api(
+      'GET',
+      '/connector-plugins/org.apache.kafka.connect.file.FileStreamSinkConnector/config',
+    );
+    expect(byAlias.body).toEqual(keys.body);
+    const missing = await api('GET', '/connector-plugins/NoSuchPlugin/config');
+    expect(missing.status).toBe(404);
+    expect(missing.body).toEqual({ error_code: 404, message: 'Unknown plugin NoSuchPlugin.' });
+  });
+
+  it('validates: no errors for a good config, a mismatched connector.class refused, passwords hidden', async () => {
+    const good = await api('PUT', '/connector-plugins/FileStreamSink/config/validate', {
+      name: 'good',
+      'connector.class': 'FileStreamSink',
+      topics: 'a',
+    });
+    // biome-ignore lint/suspicious/noExplicitAny: a ConfigInfo entry.
+    const errors = good.body.configs.flatMap((c: any) => c.value?.errors ?? []);
+    expect(good.status).toBe(200);
+    expect(good.body.name).toBe('@sluice/connector-file/FileStreamSink');
+    expect(errors).toEqual([]);
+    expect(good.body.error_count).toBe(0);
+    // Without a name: Kafka's message for the missing required key, counted once.
+    const unnamed = await api('PUT', '/connector-plugins/FileStreamSink/config/validate', {
+      'connector.class': 'FileStreamSink',
+      topics: 'a',
+    });
+    expect(unnamed.body.error_count).toBe(1);
+    expect(
+      unnamed.body.configs.find((c: { value: { name: string } }) => c.value?.name === 'name').value
+        .errors,
+    ).toEqual(['Missing required configuration "name" which has no default value.']);
+
+    const mismatch = await api('PUT', '/connector-plugins/FileStreamSink/config/validate', {
+      'connector.class': 'FileStreamSource',
+    });
+    expect(mismatch.status).toBe(400);
+    expect(mismatch.body).toEqual({
+      error_code: 400,
+      message:
+        'Included connector type FileStreamSource does not match request type FileStreamSink',
+    });
+
+    const secret = await api('PUT', '/connector-plugins/SecretSink/config/validate', {
+      'connector.class': 'SecretSink',
+      topics: 'a',
+      secret: 'hunter2',
+    });
+    expect(secret.status).toBe(200);
+    const value = secret.body.configs.find(
+      (c: { definition: { name: string } | null }) => c.definition?.name === 'secret',
+    );
+    expect(value.definition.type).toBe('PASSWORD');
+    expect(value.value.value).toBe('[hidden]');
+    expect(JSON.stringify(secret.body)).not.toContain('hunter2');
+  });
+});
+
+describe('connector config', () => {
+  it('PATCH merges keys into the config and removes those set to null (KIP-477)', async () => {
+    const topic = uniqueName('rest-patch');
+    await createTopic(topic);
+    const name = uniqueName('patched');
+    const created = await api('PUT', `/connectors/${name}/config`, {
+      'connector.class': 'CollectingSink',
+      topics: topic,
+      'errors.tolerance': 'all',
+    });
+    expect(created.status).toBe(201);
+    const patched = await api('PATCH', `/connectors/${name}/config`, {
+      'tasks.max': 2,
+      'errors.tolerance': null,
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.body.config).toEqual({
+      'connector.class': 'CollectingSink',
+      topics: topic,
+      'tasks.max': '2',
+      name,
+    });
+    expect(patched.body.tasks).toHaveLength(2);
+    const refused = await api('PATCH', `/connectors/${name}/config`, { 'tasks.max': 'many' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toMatch(/^Connector configuration is invalid/);
+    expect((await api('GET', `/connectors/${name}/config`)).body['tasks.max']).toBe('2');
+    expect((await api('DELETE', `/connectors/${name}`)).status).toBe(204);
+  });
+});
+
+describe('admin/loggers', () => {
+  it('shows and changes logger levels at run time, for the root and for one connector', async () => {
+    const root = await api('GET', '/admin/loggers/root');
+    expect(root.body).toEqual({ level: 'WARN', last_modified: null });
+
+    const topic = uniqueName('rest-log');
+    await createTopic(topic);
+    const quiet = uniqueName('quiet');
+    const loud = uniqueName('loud');
+    for (const name of [quiet, loud]) {
+      const r = await api('POST', '/connectors', {
+        name,
+        config: { 'connector.class': 'CollectingSink', topics: topic },
+      });
+      expect(r.status).toBe(201);
+    }
+    const all = (await api('GET', '/admin/loggers')).body;
+    expect(all.root).toEqual({ level: 'WARN', last_modified: null });
+    expect(all[`sluice.connector.${loud}`]).toEqual({ level: 'WARN', last_modified: null });
+
+    const set = await api('PUT', `/admin/loggers/sluice.connector.${loud}`, { level: 'INFO' });
+    expect(set.status).toBe(200);
+    expect(set.body).toContain(`sluice.connector.${loud}`);
+    expect(set.body).toContain(`sluice.connector.${loud}.task0`);
+    expect(set.body).not.toContain(`sluice.connector.${quiet}`);
+    const now = (await api('GET', `/admin/loggers/sluice.connector.${loud}`)).body;
+    expect(now.level).toBe('INFO');
+    expect(typeof now.last_modified).toBe('number');
+
+    // Info lines now come from the loud connector only.
+    for (const name of [quiet, loud])
+      expect((await api('PUT', `/connectors/${name}/pause`)).status).toBe(202);
+    await waitFor('the loud connector logging at info', () =>
+      lines.some((l) => l.connector === loud && l.level === 30),
+    );
+    expect(lines.some((l) => l.connector === quiet && l.level === 30)).toBe(false);
+
+    expect(await api('PUT', '/admin/loggers/root', { level: 'LOUD' })).toMatchObject({
+      status: 404,
+      body: { error_code: 404, message: "invalid log level 'LOUD'." },
+    });
+    expect(await api('PUT', '/admin/loggers/root', {})).toMatchObject({
+      status: 400,
+      body: { error_code: 400, message: "Desired 'level' parameter was not specified in request." },
+    });
+    expect(await api('GET', '/admin/loggers/nope')).toMatchObject({
+      status: 404,
+      body: { error_code: 404, message: 'Logger nope not found.' },
+    });
+    for (const name of [quiet, loud]) await api('DELETE', `/connectors/${name}`);
+  });
+});
+
+describe('requests', () => {
+  it('refuses a body over the size limit with 413', async () => {
+    const big = { name: 'x', config: { blob: 'x'.repeat(11 * 1024 * 1024) } };
+    const answer = await api('POST', '/connectors', big);
+    expect(answer.status).toBe(413);
+    expect(answer.body.error_code).toBe(413);
+  });
+});
