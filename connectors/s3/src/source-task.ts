@@ -167,6 +167,16 @@ export class S3SourceTask extends SourceTask {
         view = 'headers';
         ext = ext.slice(8);
       }
+      // Only objects of the configured formats belong to the layout.
+      const wanted =
+        view === 'value'
+          ? config.format
+          : view === 'key'
+            ? config.keysFormat
+            : config.headersFormat;
+      if (formatOfExtension(ext, config.bytearrayExtension)?.name !== wanted) continue;
+      if ((view === 'key' && !config.storeKeys) || (view === 'headers' && !config.storeHeaders))
+        continue;
       const base = parsed.base;
       let range = ranges.get(base);
       if (range === undefined) {
