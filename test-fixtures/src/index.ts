@@ -1,5 +1,14 @@
 export { cacheDir, installDir, runDir } from './cache-dir.js';
 export {
+  type ConnectTypedValues,
+  connectTypedValues,
+  f32,
+  f64,
+  type TypedValue,
+  type TypedValueOptions,
+  type VectorSchema,
+} from './connect-typed-values.js';
+export {
   cassandraContactPoints,
   type KnownService,
   kafkaBrokers,

@@ -7,13 +7,13 @@
 import { fileURLToPath } from 'node:url';
 import {
   buildJavaHarness,
+  connectTypedValues,
   type JavaHarness,
   runJavaHarness,
   serviceDefinition,
 } from '@sluice/test-fixtures';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { JsonConverter } from '../src/index.js';
-import { canonical, dumpSchema, dumpValue, toSchema, toValue } from './typed-values.js';
 import { CONFIGS, VECTORS } from './vectors.js';
 
 interface EncodeAnswer {
@@ -27,6 +27,10 @@ interface DecodeAnswer {
 }
 
 const KAFKA_VERSION = serviceDefinition('kafka').version;
+// Schemaless, JS has one number type: integral doubles compare as int64 (see the README).
+const { canonical, dumpSchema, dumpValue, toSchema, toValue } = connectTypedValues({
+  schemalessNumbers: 'int64-when-integral',
+});
 const TOPIC = 'vectors';
 
 let harness: JavaHarness;

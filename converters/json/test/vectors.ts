@@ -1,5 +1,5 @@
 /** Test vectors shared by our converter and Kafka's (through the Java harness). */
-import { f32, f64, type TypedValue, type VectorSchema } from './typed-values.js';
+import { f32, f64, type TypedValue, type VectorSchema } from '@sluice/test-fixtures';
 
 export interface Vector {
   readonly name: string;

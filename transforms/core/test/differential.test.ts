@@ -19,6 +19,7 @@ import {
 } from '@sluice/api';
 import {
   buildJavaHarness,
+  connectTypedValues,
   type JavaHarness,
   runJavaHarness,
   serviceDefinition,
@@ -26,9 +27,14 @@ import {
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as transforms from '../src/index.js';
 import { CASES, type DifferentialCase, type RecordSpec } from './transform-cases.js';
-import { canonical, dumpSchema, dumpValue, toSchema, toValue } from './typed-values.js';
 
 const KAFKA_VERSION = serviceDefinition('kafka').version;
+// Schemaless maps with string keys are plain objects, as the JSON converter reads them; and
+// schemaless numbers compare by value (JS has one number type; see the README).
+const { canonical, dumpSchema, dumpValue, toSchema, toValue } = connectTypedValues({
+  stringKeyedMapsAsObjects: true,
+  schemalessNumbers: 'by-value',
+});
 
 interface Answer {
   record?: unknown;

@@ -1,9 +1,10 @@
 /**
  * The shared (config, record) cases of the differential test: each runs through Kafka's own
  * transform or predicate (by its Java class name) and through ours (found by that name as an
- * alias in our plugin manifest). Values and schemas use the typed form of `typed-values.ts`.
+ * alias in our plugin manifest). Values and schemas use the typed form of `@sluice/test-fixtures`
+ * (`connect-typed-values.ts`).
  */
-import { f32, f64, type TypedValue, type VectorSchema } from './typed-values.js';
+import { f32, f64, type TypedValue, type VectorSchema } from '@sluice/test-fixtures';
 
 export interface HeaderSpec {
   key: string;
