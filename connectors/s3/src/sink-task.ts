@@ -85,7 +85,7 @@ export class S3SinkTask extends SinkTask {
         const writer = this.writers.get(tp);
         if (writer === undefined) {
           throw new ConnectException(
-            `No writer for topic partition ${tp.topic}-${tp.partition}: it is not assigned to this task`,
+            `No writer for topic partition ${tp.topic}-${tp.partition}: it is not assigned to this task (a transform that changes the topic or partition of sink records cannot be used with the S3 sink)`,
           );
         }
         try {
