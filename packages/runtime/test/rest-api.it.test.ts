@@ -212,6 +212,22 @@ describe('Kafka Connect REST API compatibility', () => {
     expect((await api('PUT', `/connectors/${name}/resume`)).status).toBe(202);
     await waitFor('running again', async () => (await state(name)) === 'RUNNING,RUNNING');
 
+    // Active topics (KIP-558): the topic the source wrote to; reset empties the list.
+    await waitFor('the active topic', async () => {
+      const t = await api('GET', `/connectors/${name}/topics`);
+      return t.body[name]?.topics.length === 1;
+    });
+    expect((await api('GET', `/connectors/${name}/topics`)).body).toEqual({
+      [name]: { topics: [topic] },
+    });
+    const topicsReset = await api('PUT', `/connectors/${name}/topics/reset`);
+    expect(topicsReset.status).toBe(202);
+    expect(topicsReset.body).toBeUndefined();
+    await waitFor('the active topic back after the reset, as records keep flowing', async () => {
+      const t = await api('GET', `/connectors/${name}/topics`);
+      return t.body[name]?.topics.length === 1;
+    });
+
     // Offsets cannot change while the connector runs.
     expectError(
       await api('DELETE', `/connectors/${name}/offsets`),

@@ -221,6 +221,44 @@ describe('admin/loggers', () => {
   });
 });
 
+describe('topic tracking disabled', () => {
+  it("answers 403 with Kafka's messages when topic tracking or its reset is disabled", async () => {
+    const off = await startRestWorker({ 'topic.tracking.enable': 'false' });
+    const noReset = await startRestWorker({ 'topic.tracking.allow.reset': 'false' });
+    try {
+      const name = uniqueName('tracked');
+      const topic = uniqueName('tracked');
+      await createTopic(topic);
+      for (const w of [off, noReset]) {
+        const r = await call(w.url, 'PUT', `/connectors/${name}/config`, {
+          'connector.class': 'CollectingSink',
+          topics: topic,
+        });
+        expect(r.status).toBe(201);
+      }
+      expect(await call(off.url, 'GET', `/connectors/${name}/topics`)).toMatchObject({
+        status: 403,
+        body: { error_code: 403, message: 'Topic tracking is disabled.' },
+      });
+      expect(await call(off.url, 'PUT', `/connectors/${name}/topics/reset`)).toMatchObject({
+        status: 403,
+        body: { error_code: 403, message: 'Topic tracking is disabled.' },
+      });
+      expect(await call(noReset.url, 'GET', `/connectors/${name}/topics`)).toMatchObject({
+        status: 200,
+        body: { [name]: { topics: [] } },
+      });
+      expect(await call(noReset.url, 'PUT', `/connectors/${name}/topics/reset`)).toMatchObject({
+        status: 403,
+        body: { error_code: 403, message: 'Topic tracking reset is disabled.' },
+      });
+    } finally {
+      await off.stop();
+      await noReset.stop();
+    }
+  });
+});
+
 describe('requests', () => {
   it('refuses a body over the size limit with 413', async () => {
     const big = { name: 'x', config: { blob: 'x'.repeat(11 * 1024 * 1024) } };

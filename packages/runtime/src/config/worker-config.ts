@@ -88,6 +88,19 @@ export const WORKER_CONFIG_DEF = new ConfigDef()
     documentation:
       'Whether source connectors may create their topics through topic.creation.* settings.',
   })
+  .define('topic.tracking.enable', {
+    type: 'BOOLEAN',
+    default: true,
+    importance: 'LOW',
+    documentation:
+      'Whether the worker tracks the topics each connector uses (GET /connectors/{name}/topics).',
+  })
+  .define('topic.tracking.allow.reset', {
+    type: 'BOOLEAN',
+    default: true,
+    importance: 'LOW',
+    documentation: 'Whether PUT /connectors/{name}/topics/reset may clear the tracked topics.',
+  })
   .define('config.providers', {
     type: 'LIST',
     default: '',
@@ -122,6 +135,8 @@ export interface WorkerConfig {
   pluginPath: string[];
   listeners: string[];
   topicCreationEnable: boolean;
+  topicTrackingEnable: boolean;
+  topicTrackingAllowReset: boolean;
   clientId: string;
   overridePolicy: 'All' | 'None';
   /** Everything the worker file held (for `key.converter.*`, `producer.*`, `config.providers.*`). */
@@ -169,6 +184,8 @@ export function parseWorkerConfig(
     pluginPath: parsed['plugin.path'] as string[],
     listeners: parsed.listeners as string[],
     topicCreationEnable: parsed['topic.creation.enable'] as boolean,
+    topicTrackingEnable: parsed['topic.tracking.enable'] as boolean,
+    topicTrackingAllowReset: parsed['topic.tracking.allow.reset'] as boolean,
     clientId: parsed['client.id'] as string,
     overridePolicy: policy as 'All' | 'None',
     props,

@@ -77,6 +77,8 @@ interface ConnectorEntry {
   /** Serializes lifecycle operations of this connector. */
   queue: Promise<void>;
   reconfigurePending: boolean;
+  /** Active topics (KIP-558) of tasks that have stopped since the last reset. */
+  topics: Set<string>;
   log: Logger;
 }
 
@@ -178,6 +180,7 @@ export class StandaloneHerder {
       tasks: [],
       queue: Promise.resolve(),
       reconfigurePending: false,
+      topics: new Set(),
       log: connectorLogger(this.log, name),
     };
     this.connectors.set(name, entry);
@@ -314,6 +317,7 @@ export class StandaloneHerder {
     const runner = task.runner;
     if (!runner) return;
     task.runner = null;
+    for (const topic of runner.counters.topics) entry.topics.add(topic);
     const timeout = this.worker.config.taskShutdownGracefulTimeoutMs;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = await Promise.race([
@@ -562,6 +566,24 @@ export class StandaloneHerder {
           offset: { kafka_offset: Number(o.offset) },
         })),
     };
+  }
+
+  /**
+   * Topics the connector's tasks produced to or consumed from since it was created or its
+   * topics were reset (KIP-558), sorted.
+   */
+  connectorActiveTopics(name: string): string[] {
+    const e = this.entry(name);
+    const topics = new Set(e.topics);
+    for (const t of e.tasks) for (const topic of t.runner?.counters.topics ?? []) topics.add(topic);
+    return [...topics].sort();
+  }
+
+  /** Forgets the connector's active topics (`PUT /connectors/{name}/topics/reset`). */
+  resetConnectorActiveTopics(name: string): void {
+    const e = this.entry(name);
+    e.topics.clear();
+    for (const t of e.tasks) t.runner?.counters.topics.clear();
   }
 
   /** Running tasks' counters, for progress lines and metrics. */

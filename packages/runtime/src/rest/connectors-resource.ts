@@ -8,7 +8,7 @@ import {
   taskIdParam,
   withConnectorName,
 } from './request-bodies.js';
-import { badRequest } from './rest-exception.js';
+import { badRequest, RestException } from './rest-exception.js';
 import type { RestRequest, Router } from './router.js';
 
 function connector(request: RestRequest): string {
@@ -20,6 +20,7 @@ export function connectorsRoutes(
   router: Router,
   herder: StandaloneHerder,
   offsets: ConnectorOffsetsAdmin,
+  topicTracking: { enable: boolean; allowReset: boolean },
 ): void {
   router
     .add('GET', '/connectors', (r) => {
@@ -127,6 +128,18 @@ export function connectorsRoutes(
     .add('PUT', '/connectors/{connector}/stop', async (r) => {
       await herder.stopConnector(connector(r));
       return { status: 204 };
+    })
+    .add('GET', '/connectors/{connector}/topics', (r) => {
+      if (!topicTracking.enable) throw new RestException(403, 'Topic tracking is disabled.');
+      const name = connector(r);
+      return { status: 200, body: { [name]: { topics: herder.connectorActiveTopics(name) } } };
+    })
+    .add('PUT', '/connectors/{connector}/topics/reset', (r) => {
+      if (!topicTracking.enable) throw new RestException(403, 'Topic tracking is disabled.');
+      if (!topicTracking.allowReset)
+        throw new RestException(403, 'Topic tracking reset is disabled.');
+      herder.resetConnectorActiveTopics(connector(r));
+      return { status: 202 };
     })
     .add('GET', '/connectors/{connector}/offsets', async (r) => ({
       status: 200,

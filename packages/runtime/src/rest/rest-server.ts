@@ -67,7 +67,10 @@ export class RestServer {
       });
       return clusterId;
     });
-    connectorsRoutes(this.router, o.herder, new ConnectorOffsetsAdmin(o.herder, o.worker));
+    connectorsRoutes(this.router, o.herder, new ConnectorOffsetsAdmin(o.herder, o.worker), {
+      enable: o.worker.config.topicTrackingEnable,
+      allowReset: o.worker.config.topicTrackingAllowReset,
+    });
     connectorPluginsRoutes(this.router, o.herder, o.worker.plugins);
     loggersRoutes(this.router, o.rootLogger ?? o.log);
   }

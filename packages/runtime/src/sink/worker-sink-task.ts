@@ -310,6 +310,7 @@ export class WorkerSinkTask {
     try {
       for (const raw of records) {
         this.counters.recordsIn++;
+        this.counters.topics.add(raw.topic);
         const record = await this.convertAndTransform(raw);
         if (record === null) this.counters.recordsSkipped++;
         else {

@@ -247,6 +247,7 @@ export class WorkerSourceTask {
   ): void {
     this.submitted.ack(entry);
     this.counters.recordsOut++;
+    this.counters.topics.add(metadata.topic);
     this.acked.notify();
     this.commitRecord(original, {
       topic: metadata.topic,

@@ -34,6 +34,8 @@ export interface TaskCounters {
   offsetCommitFailures: number;
   /** Sink: consumer lag summed over assigned partitions, when known. */
   lag: number | null;
+  /** Topics produced to (source, acknowledged) or consumed from (sink): KIP-558 active topics. */
+  topics: Set<string>;
 }
 
 export function newCounters(): TaskCounters {
@@ -44,6 +46,7 @@ export function newCounters(): TaskCounters {
     offsetCommits: 0,
     offsetCommitFailures: 0,
     lag: null,
+    topics: new Set(),
   };
 }
 
