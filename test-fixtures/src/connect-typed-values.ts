@@ -4,7 +4,11 @@
  * their Connect type (floats as raw IEEE bits, int64 as text), so that both sides build and
  * dump Connect data without going through a converter.
  */
+import { fileURLToPath } from 'node:url';
 import { Decimal, type Schema, SchemaBuilder, type SchemaType, Struct } from '@sluice/api';
+
+/** The folder of `ConnectValues.java`, this module's Java side, for a harness's `sourceDirs`. */
+export const CONNECT_VALUES_JAVA_DIR = fileURLToPath(new URL('../java', import.meta.url));
 
 /** A Connect schema, described as JSON. */
 export interface VectorSchema {

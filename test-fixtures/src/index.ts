@@ -1,5 +1,6 @@
 export { cacheDir, installDir, runDir } from './cache-dir.js';
 export {
+  CONNECT_VALUES_JAVA_DIR,
   type ConnectTypedValues,
   connectTypedValues,
   f32,

@@ -14,8 +14,11 @@ export interface JavaHarnessSpec {
   readonly name: string;
   /** Maven coordinates `group:artifact:version`, resolved with their runtime dependencies. */
   readonly artifacts: readonly string[];
-  /** Folder holding the harness's `.java` sources (searched recursively). */
-  readonly sourceDir: string;
+  /**
+   * Folders holding the harness's `.java` sources (each searched recursively), e.g. the
+   * test's own `java` folder and `CONNECT_VALUES_JAVA_DIR`.
+   */
+  readonly sourceDirs: readonly string[];
   /** Fully qualified class with the `main` method. */
   readonly mainClass: string;
   /** Extra JVM options when running, e.g. `['-Xmx256m']`. */
@@ -45,13 +48,18 @@ export async function buildJavaHarness(
   spec: JavaHarnessSpec,
   root: string = cacheDir(),
 ): Promise<JavaHarness> {
-  const sources = await listJavaSources(spec.sourceDir);
-  if (sources.length === 0) throw new Error(`no .java files under ${spec.sourceDir}`);
   const hash = createHash('sha256');
   hash.update(JSON.stringify([spec.artifacts, spec.mainClass]));
-  for (const file of sources) {
-    hash.update(relative(spec.sourceDir, file));
-    hash.update(await readFile(file));
+  const sources: string[] = [];
+  for (const sourceDir of spec.sourceDirs) {
+    for (const file of await listJavaSources(sourceDir)) {
+      hash.update(relative(sourceDir, file));
+      hash.update(await readFile(file));
+      sources.push(file);
+    }
+  }
+  if (sources.length === 0) {
+    throw new Error(`no .java files under ${spec.sourceDirs.join(', ') || '(no folder)'}`);
   }
   const key = hash.digest('hex').slice(0, 16);
   const base = join(root, 'java-harness');

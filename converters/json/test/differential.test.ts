@@ -7,6 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import {
   buildJavaHarness,
+  CONNECT_VALUES_JAVA_DIR,
   connectTypedValues,
   type JavaHarness,
   runJavaHarness,
@@ -84,7 +85,7 @@ beforeAll(async () => {
       `org.apache.kafka:connect-json:${KAFKA_VERSION}`,
       `org.apache.kafka:connect-api:${KAFKA_VERSION}`,
     ],
-    sourceDir: fileURLToPath(new URL('./java', import.meta.url)),
+    sourceDirs: [fileURLToPath(new URL('./java', import.meta.url)), CONNECT_VALUES_JAVA_DIR],
     mainClass: 'sluice.harness.JsonConverterHarness',
     jvmOptions: ['-Xmx256m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1'],
   });

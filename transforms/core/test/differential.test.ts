@@ -19,6 +19,7 @@ import {
 } from '@sluice/api';
 import {
   buildJavaHarness,
+  CONNECT_VALUES_JAVA_DIR,
   connectTypedValues,
   type JavaHarness,
   runJavaHarness,
@@ -138,7 +139,7 @@ beforeAll(async () => {
       `org.apache.kafka:connect-json:${KAFKA_VERSION}`,
       `org.apache.kafka:connect-api:${KAFKA_VERSION}`,
     ],
-    sourceDir: fileURLToPath(new URL('./java', import.meta.url)),
+    sourceDirs: [fileURLToPath(new URL('./java', import.meta.url)), CONNECT_VALUES_JAVA_DIR],
     mainClass: 'sluice.harness.TransformsHarness',
     // Kafka's Cast formats dates in the JVM's time zone; Sluice always uses UTC.
     jvmOptions: ['-Xmx256m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Duser.timezone=UTC'],
