@@ -6,8 +6,17 @@
  * PluginInfo, ServerInfo, ErrorMessage).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeClients, createTopic, readTopic, text, uniqueName, waitFor } from './harness.js';
+import {
+  closeClients,
+  createTopic,
+  produce,
+  readTopic,
+  text,
+  uniqueName,
+  waitFor,
+} from './harness.js';
 import { type Answer, call, type RestWorker, startRestWorker } from './rest-harness.js';
+import { sinkLog } from './test-plugins.js';
 
 let worker: RestWorker;
 const api = (method: string, path: string, body?: unknown): Promise<Answer> =>
@@ -341,6 +350,73 @@ describe('Kafka Connect REST API compatibility', () => {
       expectError(await api(method, path), 404, `Connector ${name} not found`);
     }
     expect((await api('GET', '/connectors')).body).not.toContain(name);
+  });
+
+  it('alters and resets sink offsets through the consumer group connect-<name>', async () => {
+    const topic = uniqueName('rest-sink');
+    await createTopic(topic);
+    await produce(topic, ['a', 'b', 'c', 'd']);
+    const name = uniqueName('rest-sink');
+    const created = await api('POST', '/connectors', {
+      name,
+      config: { 'connector.class': 'CollectingSink', topics: topic },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.type).toBe('sink');
+    const committed = { kafka_topic: topic, kafka_partition: 0 };
+    await waitFor('the sink offset committed at the end of the topic', async () => {
+      const o = (await api('GET', `/connectors/${name}/offsets`)).body;
+      return o.offsets[0]?.offset?.kafka_offset === 4;
+    });
+    expect((await api('GET', `/connectors/${name}/offsets`)).body).toEqual({
+      offsets: [{ partition: committed, offset: { kafka_offset: 4 } }],
+    });
+    expect((await api('GET', `/connectors/${name}/topics`)).body).toEqual({
+      [name]: { topics: [topic] },
+    });
+
+    expect((await api('PUT', `/connectors/${name}/stop`)).status).toBe(204);
+    expectError(
+      await api('PATCH', `/connectors/${name}/offsets`, {
+        offsets: [{ partition: { kafka_topic: topic }, offset: { kafka_offset: 1 } }],
+      }),
+      400,
+      "The partition for a sink connector offset must contain the keys 'kafka_topic' and 'kafka_partition'",
+    );
+    expectError(
+      await api('PATCH', `/connectors/${name}/offsets`, {
+        offsets: [{ partition: committed, offset: { kafka_offset: 'one' } }],
+      }),
+      400,
+      "Failed to parse the following Kafka offset value in the provided offsets: 'one'. Offset values for sink connectors need to be integers.",
+    );
+    const altered = await api('PATCH', `/connectors/${name}/offsets`, {
+      offsets: [
+        { partition: { kafka_topic: topic, kafka_partition: '0' }, offset: { kafka_offset: 2 } },
+      ],
+    });
+    expect(altered.status).toBe(200);
+    expect(altered.body.message).toMatch(/have been altered successfully/);
+    expect((await api('GET', `/connectors/${name}/offsets`)).body).toEqual({
+      offsets: [{ partition: committed, offset: { kafka_offset: 2 } }],
+    });
+
+    // Resumed, the sink reads again from offset 2: c and d a second time.
+    const before = sinkLog(name).values.length;
+    expect((await api('PUT', `/connectors/${name}/resume`)).status).toBe(202);
+    await waitFor('c and d delivered again', () => sinkLog(name).values.length >= before + 2);
+    expect(sinkLog(name).values.slice(before)).toEqual(['c', 'd']);
+
+    await waitFor('the offset committed again at the end', async () => {
+      const o = (await api('GET', `/connectors/${name}/offsets`)).body;
+      return o.offsets[0]?.offset?.kafka_offset === 4;
+    });
+    expect((await api('PUT', `/connectors/${name}/stop`)).status).toBe(204);
+    const reset = await api('DELETE', `/connectors/${name}/offsets`);
+    expect(reset.status).toBe(200);
+    expect(reset.body.message).toMatch(/have been reset successfully/);
+    expect((await api('GET', `/connectors/${name}/offsets`)).body).toEqual({ offsets: [] });
+    expect((await api('DELETE', `/connectors/${name}`)).status).toBe(204);
   });
 
   it('answers unknown paths, wrong methods and malformed bodies with the error body', async () => {
