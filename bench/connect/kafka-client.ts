@@ -62,6 +62,18 @@ export async function produceAll(
 }
 
 /**
+ * The fetch settings Sluice's consumer uses (Kafka's consumer defaults: 1 MiB per partition,
+ * 50 MiB per fetch, 500 ms wait), so the raw figure is the same client doing the same I/O.
+ * The raw consumer commits nothing (kafkajs' default autoCommit would commit after every batch).
+ */
+export const RAW_CONSUMER = {
+  maxBytesPerPartition: 1_048_576,
+  maxBytes: 52_428_800,
+  minBytes: 1,
+  maxWaitTimeInMs: 500,
+} as const;
+
+/**
  * Reads `count` records of `topic` from the beginning with a fresh consumer group.
  * Returns the seconds from the first batch received to the last (group join excluded,
  * as the workers' figures exclude their start), and the records and value bytes after the
@@ -73,7 +85,10 @@ export async function consumeAll(
   count: number,
   onProgress: (received: number) => void,
 ): Promise<{ seconds: number; records: number; bytes: number }> {
-  const consumer = kafka.consumer({ groupId: `bench-raw-${topic}-${process.hrtime.bigint()}` });
+  const consumer = kafka.consumer({
+    groupId: `bench-raw-${topic}-${process.hrtime.bigint()}`,
+    ...RAW_CONSUMER,
+  });
   await consumer.connect();
   let received = 0;
   let bytes = 0;
@@ -87,6 +102,7 @@ export async function consumeAll(
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
+      autoCommit: false,
       eachBatch: async ({ batch }) => {
         if (received >= count) return;
         if (first === undefined) {

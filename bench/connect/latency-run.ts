@@ -1,7 +1,7 @@
 /** End-to-end latency at a fixed rate on the sink path: bench producer → Kafka → worker → file. */
 import { mkdir, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createTopic, deleteTopics } from './kafka-client.js';
+import { createTopic, deleteTopics, RAW_CONSUMER } from './kafka-client.js';
 import { jsonStringValue, textLine } from './record-data.js';
 import type { BenchSystem, LatencyRun } from './results.js';
 import { quantile } from './stats.js';
@@ -94,10 +94,11 @@ export async function runLatency(
   await producer.connect();
   let stopObserver: () => Promise<void>;
   if (system === 'raw-kafkajs') {
-    const consumer = ctx.kafka.consumer({ groupId: name, maxWaitTimeInMs: 500 });
+    const consumer = ctx.kafka.consumer({ groupId: name, ...RAW_CONSUMER });
     await consumer.connect();
     await consumer.subscribe({ topic: name, fromBeginning: true });
     await consumer.run({
+      autoCommit: false,
       eachMessage: async ({ message }) => onLine(message.value?.toString('utf8') ?? ''),
     });
     stopObserver = () => consumer.disconnect();
