@@ -287,6 +287,79 @@ describe('sink → source round trip', () => {
   });
 });
 
+describe('tombstones', () => {
+  it('writes tombstones as keys only under the tombstone directory and the source restores them', async () => {
+    const topic = unique('tombs');
+    const copy = `${topic}-copy`;
+    const bucket = await freshBucket('tombs');
+    await createTopic(topic);
+    await createTopic(copy);
+    await produce(topic, [
+      { key: 'a', value: 'first' },
+      { key: 'b', value: 'second' },
+      { key: 'a', value: null },
+    ]);
+    const layout = {
+      ...s3Props(bucket),
+      'format.class': 'JsonFormat',
+      'store.kafka.keys': 'true',
+      'keys.format.class': 'JsonFormat',
+    };
+    const sinkName = unique('s3-sink');
+    await herder.putConnectorConfig(
+      sinkName,
+      {
+        'connector.class': 'S3Sink',
+        topics: topic,
+        'flush.size': '3',
+        'behavior.on.null.values': 'write',
+        ...layout,
+      },
+      false,
+    );
+    const base = `topics/${topic}`;
+    const expected = [
+      `${base}/partition=0/${topic}+0+0000000000.json`,
+      `${base}/partition=0/${topic}+0+0000000000.keys.json`,
+      `${base}/tombstone/${topic}+0+0000000002.keys.json`,
+    ];
+    await waitFor('value, keys and tombstone objects', async () => {
+      const failed = failures(herder, [sinkName]);
+      if (failed.length > 0) throw new Error(failed.join('\n'));
+      return (await keys(bucket)).length >= 3;
+    });
+    expect(await keys(bucket)).toEqual(expected.sort());
+    const all = await objects(bucket);
+    expect(lines(all.get(`${base}/tombstone/${topic}+0+0000000002.keys.json`))).toEqual(['"a"']);
+    const sourceName = unique('s3-source');
+    await herder.putConnectorConfig(
+      sourceName,
+      {
+        'connector.class': 'S3Source',
+        topics: topic,
+        's3.poll.interval.ms': '1000',
+        transforms: 'rename',
+        'transforms.rename.type': 'org.apache.kafka.connect.transforms.RegexRouter',
+        'transforms.rename.regex': '(.*)',
+        'transforms.rename.replacement': '$1-copy',
+        ...layout,
+      },
+      false,
+    );
+    const copied = await readTopic(copy, 3);
+    expect(
+      copied.map((r) => [
+        Buffer.from(r.key ?? []).toString(),
+        r.value === null ? null : Buffer.from(r.value).toString(),
+      ]),
+    ).toEqual([
+      ['a', 'first'],
+      ['b', 'second'],
+      ['a', null],
+    ]);
+  });
+});
+
 /** A TCP proxy to the S3 server that can be cut, to make S3 unreachable for a while. */
 async function proxyTo(
   target: URL,
