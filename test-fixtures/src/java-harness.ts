@@ -5,7 +5,8 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { delimiter, dirname, join, relative } from 'node:path';
 import { cacheDir } from './cache-dir.js';
 import { withFileLock } from './file-lock.js';
-import { javaCommand, mavenCommand } from './java-toolchain.js';
+import { javaCommand } from './java-toolchain.js';
+import { copyMavenDependencies } from './maven-dependencies.js';
 import { runCommand } from './run-command.js';
 
 /** What a Java harness is built from. */
@@ -77,20 +78,14 @@ export async function buildJavaHarness(
     if (existsSync(join(dir, READY_STAMP))) return;
     await rm(dir, { recursive: true, force: true });
     await mkdir(join(dir, 'classes'), { recursive: true });
-    await writeFile(join(dir, 'pom.xml'), resolverPom(spec));
-    await runCommand(
-      mavenCommand(),
-      [
-        '-q',
-        '-B',
-        '-f',
-        join(dir, 'pom.xml'),
-        'dependency:copy-dependencies',
-        '-DincludeScope=runtime',
-        `-DoutputDirectory=${join(dir, 'lib')}`,
-      ],
-      { logFile: harness.logFile, cwd: dir, timeoutMs: 10 * 60_000 },
-    );
+    await copyMavenDependencies({
+      name: spec.name,
+      artifacts: spec.artifacts,
+      dir,
+      outputDir: join(dir, 'lib'),
+      logFile: harness.logFile,
+      timeoutMs: 10 * 60_000,
+    });
     await runCommand(
       javacCommand(),
       [
@@ -166,28 +161,4 @@ async function listJavaSources(dir: string): Promise<string[]> {
     .filter((entry) => entry.isFile() && entry.name.endsWith('.java'))
     .map((entry) => join(entry.parentPath, entry.name))
     .sort();
-}
-
-function resolverPom(spec: JavaHarnessSpec): string {
-  const dependencies = spec.artifacts
-    .map((coordinates) => {
-      const [groupId, artifactId, version] = coordinates.split(':');
-      if (groupId === undefined || artifactId === undefined || version === undefined) {
-        throw new Error(`artifact "${coordinates}" is not group:artifact:version`);
-      }
-      return `    <dependency><groupId>${groupId}</groupId><artifactId>${artifactId}</artifactId><version>${version}</version></dependency>`;
-    })
-    .join('\n');
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>sluice.harness</groupId>
-  <artifactId>${spec.name}</artifactId>
-  <version>0</version>
-  <packaging>pom</packaging>
-  <dependencies>
-${dependencies}
-  </dependencies>
-</project>
-`;
 }
