@@ -1,5 +1,12 @@
 import { gzipSync } from 'node:zlib';
-import { DataException, type Schema, type SchemaAndValue, schemaEquals } from '@sluice/api';
+import {
+  DataException,
+  type Field,
+  type Schema,
+  type SchemaAndValue,
+  Struct,
+  schemaEquals,
+} from '@sluice/api';
 import { type AvroDataOptions, fromConnectSchema, toConnectSchema } from '@sluice/converter-avro';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { compressors as decompressors } from 'hyparquet-compressors';
@@ -33,11 +40,15 @@ class ParquetObjectWriter implements ObjectWriter {
     } else if (this.schema !== schema && !schemaEquals(this.schema, schema)) {
       throw new DataException('A record of another schema cannot go into the same Parquet file');
     }
-    const row = toParquetValue(schema, value) as Record<string, unknown> | null;
-    if (row === null) throw new DataException('ParquetFormat cannot write a null value');
-    schema.fields.forEach((f, i) => {
-      (this.columns[i] as unknown[]).push(row[f.name] ?? null);
-    });
+    if (!(value instanceof Struct)) {
+      throw new DataException('ParquetFormat needs a struct value, not null or another type');
+    }
+    // Straight into the column arrays: no row object per record.
+    const fields = schema.fields;
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i] as Field;
+      (this.columns[i] as unknown[]).push(toParquetValue(f.schema, value.get(f)));
+    }
   }
 
   get pendingBytes(): number {
