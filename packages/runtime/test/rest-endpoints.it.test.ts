@@ -259,6 +259,104 @@ describe('topic tracking disabled', () => {
   });
 });
 
+/** The value of one sample in Prometheus text: `name{labels} value`, labels in any order. */
+function sample(text: string, name: string, labels: Record<string, string>): number | null {
+  for (const line of text.split('\n')) {
+    const m = /^([a-z_]+)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const found = Object.fromEntries(
+      [...(m[2] ?? '').matchAll(/([a-z_]+)="([^"]*)"/g)].map((x) => [x[1], x[2]]),
+    );
+    if (Object.entries(labels).every(([k, v]) => found[k] === v)) return Number(m[3]);
+  }
+  return null;
+}
+
+describe('metrics', () => {
+  it('serves Kafka Connect metrics in Prometheus form, and the counters move as records flow', async () => {
+    const topic = uniqueName('rest-metrics');
+    await createTopic(topic);
+    const source = uniqueName('metered-source');
+    const sinkName = uniqueName('metered-sink');
+    expect(
+      (
+        await api('POST', '/connectors', {
+          name: source,
+          config: { 'connector.class': 'CountingSource', topic },
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await api('POST', '/connectors', {
+          name: sinkName,
+          config: { 'connector.class': 'CollectingSink', topics: topic },
+        })
+      ).status,
+    ).toBe(201);
+    const scrape = async () => {
+      const res = await fetch(`${worker.url}/metrics`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+      return res.text();
+    };
+    const task = (connector: string) => ({ connector, task: '0' });
+    const written = async () =>
+      sample(await scrape(), 'kafka_connect_source_task_source_record_write_total', task(source)) ??
+      0;
+    const sent = async () =>
+      sample(await scrape(), 'kafka_connect_sink_task_sink_record_send_total', task(sinkName)) ?? 0;
+    await waitFor('records written by the source', async () => (await written()) > 0);
+    await waitFor('records sent to the sink task', async () => (await sent()) > 0);
+    const firstWritten = await written();
+    const firstSent = await sent();
+    await waitFor('the source counter moving', async () => (await written()) > firstWritten);
+    await waitFor('the sink counter moving', async () => (await sent()) > firstSent);
+
+    const text = await scrape();
+    expect(
+      sample(text, 'kafka_connect_source_task_source_record_poll_total', task(source)),
+    ).toBeGreaterThanOrEqual(firstWritten);
+    expect(
+      sample(text, 'kafka_connect_sink_task_sink_record_read_total', task(sinkName)),
+    ).toBeGreaterThan(0);
+    expect(
+      sample(text, 'kafka_connect_connector_status', {
+        connector: source,
+        type: 'source',
+        status: 'running',
+      }),
+    ).toBe(1);
+    expect(
+      sample(text, 'kafka_connect_connector_task_status', { ...task(sinkName), status: 'running' }),
+    ).toBe(1);
+    expect(
+      sample(text, 'kafka_connect_worker_connector_running_task_count', { connector: source }),
+    ).toBe(1);
+    expect(sample(text, 'kafka_connect_worker_connector_count', {})).toBeGreaterThanOrEqual(2);
+    expect(sample(text, 'kafka_connect_task_error_record_failures_total', task(source))).toBe(0);
+    expect(text).toContain('# TYPE kafka_connect_source_task_source_record_write_total counter');
+    await waitFor('an offset commit counted', async () => {
+      const t = await scrape();
+      return (
+        (sample(t, 'kafka_connect_connector_task_offset_commit_success_total', task(source)) ?? 0) >
+        0
+      );
+    });
+
+    expect((await api('PUT', `/connectors/${source}/pause`)).status).toBe(202);
+    await waitFor('the paused state in the metrics', async () => {
+      const t = await scrape();
+      return (
+        sample(t, 'kafka_connect_connector_status', { connector: source, status: 'paused' }) === 1
+      );
+    });
+    for (const name of [source, sinkName]) await api('DELETE', `/connectors/${name}`);
+    const after = await scrape();
+    expect(sample(after, 'kafka_connect_connector_status', { connector: source })).toBeNull();
+  });
+});
+
 describe('requests', () => {
   it('refuses a body over the size limit with 413', async () => {
     const big = { name: 'x', config: { blob: 'x'.repeat(11 * 1024 * 1024) } };

@@ -587,8 +587,16 @@ export class StandaloneHerder {
   }
 
   /** Running tasks' counters, for progress lines and metrics. */
-  taskCounters(name: string): Array<{ id: number; counters: TaskRunner['counters'] | null }> {
-    return this.entry(name).tasks.map((t) => ({ id: t.id, counters: t.runner?.counters ?? null }));
+  taskCounters(name: string): Array<{
+    id: number;
+    counters: TaskRunner['counters'] | null;
+    errors: TaskRunner['errorCounters'] | null;
+  }> {
+    return this.entry(name).tasks.map((t) => ({
+      id: t.id,
+      counters: t.runner?.counters ?? null,
+      errors: t.runner?.errorCounters ?? null,
+    }));
   }
 
   /**

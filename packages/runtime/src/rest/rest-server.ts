@@ -4,6 +4,7 @@ import { ConfigException } from '@sluice/api';
 import type { StandaloneHerder } from '../herder/standalone-herder.js';
 import type { Logger } from '../logging/logger.js';
 import type { Worker } from '../worker/worker.js';
+import { ConnectMetrics } from './connect-metrics.js';
 import { ConnectorOffsetsAdmin } from './connector-offsets.js';
 import { connectorPluginsRoutes } from './connector-plugins-resource.js';
 import { connectorsRoutes } from './connectors-resource.js';
@@ -73,6 +74,11 @@ export class RestServer {
     });
     connectorPluginsRoutes(this.router, o.herder, o.worker.plugins);
     loggersRoutes(this.router, o.rootLogger ?? o.log);
+    const metrics = new ConnectMetrics(o.herder);
+    this.router.add('GET', '/metrics', async () => {
+      const { text, contentType } = await metrics.scrape();
+      return { status: 200, text: { body: text, contentType } };
+    });
   }
 
   /** Starts listening on every listener; resolves with their URLs (actual ports). */
@@ -142,7 +148,11 @@ export class RestServer {
     req.resume();
     const headers: Record<string, string> = { ...response.headers };
     let payload: string | undefined;
-    if (response.status !== 204 && response.body !== undefined) {
+    if (response.text) {
+      payload = response.text.body;
+      headers['content-type'] = response.text.contentType;
+      headers['content-length'] = String(Buffer.byteLength(payload));
+    } else if (response.status !== 204 && response.body !== undefined) {
       payload = JSON.stringify(response.body);
       headers['content-type'] = 'application/json';
       headers['content-length'] = String(Buffer.byteLength(payload));

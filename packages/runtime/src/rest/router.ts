@@ -10,10 +10,12 @@ export interface RestRequest {
   body(): Promise<unknown>;
 }
 
-/** What a handler answers: a status, and a JSON body unless the status is 204. */
+/** What a handler answers: a status, and a JSON body unless the status is 204 (or `text`). */
 export interface RestResponse {
   status: number;
   body?: unknown;
+  /** A body sent as is instead of JSON, with its content type. */
+  text?: { body: string; contentType: string };
   headers?: Record<string, string>;
 }
 

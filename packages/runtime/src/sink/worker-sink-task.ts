@@ -9,7 +9,10 @@ import {
   type TopicPartition,
   TopicPartitionMap,
 } from '@sluice/api';
-import type { RetryWithToleranceOperator } from '../errors/retry-with-tolerance-operator.js';
+import type {
+  ErrorCounters,
+  RetryWithToleranceOperator,
+} from '../errors/retry-with-tolerance-operator.js';
 import type { BatchControl, ConsumerRecord, KafkaConsumer } from '../kafka/kafka-port.js';
 import type { Logger } from '../logging/logger.js';
 import type { SinkTaskLike } from '../plugins/contracts.js';
@@ -95,6 +98,11 @@ export class WorkerSinkTask {
   private nextCommitAt = 0;
 
   constructor(private readonly o: WorkerSinkTaskOptions) {}
+
+  /** The error handler's counters: failures, retries, skipped records, DLQ writes (metrics). */
+  get errorCounters(): ErrorCounters {
+    return this.o.errorOperator.counters;
+  }
 
   get id(): ConnectorTaskId {
     return this.o.id;

@@ -1,7 +1,10 @@
 import { ConnectHeaders, isRetriable, type SourceRecord } from '@sluice/api';
 import type { ErrorHandlingConfig } from '../errors/error-handling-config.js';
 import type { FailedSourceRecord } from '../errors/processing-context.js';
-import type { RetryWithToleranceOperator } from '../errors/retry-with-tolerance-operator.js';
+import type {
+  ErrorCounters,
+  RetryWithToleranceOperator,
+} from '../errors/retry-with-tolerance-operator.js';
 import type { KafkaHeader, KafkaProducer, RecordMetadata } from '../kafka/kafka-port.js';
 import type { Logger } from '../logging/logger.js';
 import type { SourceTaskLike } from '../plugins/contracts.js';
@@ -61,6 +64,11 @@ export class WorkerSourceTask {
   private flushTimer: NodeJS.Timeout | null = null;
   private done: Promise<void> | null = null;
   private readonly maxInFlight: number;
+
+  /** The error handler's counters: failures, retries, skipped records, DLQ writes (metrics). */
+  get errorCounters(): ErrorCounters {
+    return this.o.errorOperator.counters;
+  }
 
   constructor(private readonly o: WorkerSourceTaskOptions) {
     this.maxInFlight = o.maxInFlightRecords ?? 10_000;

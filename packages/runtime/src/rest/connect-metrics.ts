@@ -1,0 +1,239 @@
+import { Counter, Gauge, Registry } from 'prom-client';
+import type { StandaloneHerder } from '../herder/standalone-herder.js';
+import type { ConnectState } from '../worker-task/task-status.js';
+
+/** Task states Kafka's connect-worker-metrics count per connector. */
+const COUNTED_STATES: ReadonlyArray<[ConnectState, string]> = [
+  ['RUNNING', 'running'],
+  ['PAUSED', 'paused'],
+  ['FAILED', 'failed'],
+  ['UNASSIGNED', 'unassigned'],
+  ['RESTARTING', 'restarting'],
+];
+
+interface TaskSample {
+  connector: string;
+  task: string;
+  type: 'source' | 'sink';
+  state: ConnectState;
+  counters: ReturnType<StandaloneHerder['taskCounters']>[number];
+}
+
+/**
+ * Kafka Connect's metrics in Prometheus form, read from the herder at each scrape. Names follow
+ * Kafka's JMX groups and attributes: `kafka_connect_<group without -metrics>_<attribute>`, dashes
+ * as underscores, counters ending in `_total`, the `connector` and `task` tags as labels (e.g.
+ * source-task-metrics source-record-poll-total → `kafka_connect_source_task_source_record_poll_total`).
+ * Counters restart from zero when a task restarts, which Prometheus' rate() handles.
+ */
+export class ConnectMetrics {
+  readonly registry = new Registry();
+
+  constructor(private readonly herder: StandaloneHerder) {
+    const r = this.registry;
+    const snapshot = () => this.snapshot();
+    const gauge = (
+      name: string,
+      help: string,
+      labelNames: string[],
+      fill: (set: (labels: Record<string, string>, v: number) => void) => void,
+    ) =>
+      new Gauge({
+        name,
+        help,
+        labelNames,
+        registers: [r],
+        collect() {
+          this.reset();
+          fill((labels, v) => this.set(labels, v));
+        },
+      });
+    const taskCounter = (
+      name: string,
+      help: string,
+      type: 'source' | 'sink' | null,
+      value: (t: TaskSample) => number | null,
+    ) =>
+      new Counter({
+        name,
+        help,
+        labelNames: ['connector', 'task'],
+        registers: [r],
+        collect() {
+          this.reset();
+          for (const t of snapshot().tasks) {
+            if (type !== null && t.type !== type) continue;
+            const v = value(t);
+            if (v !== null) this.inc({ connector: t.connector, task: t.task }, v);
+          }
+        },
+      });
+
+    gauge('kafka_connect_worker_connector_count', 'Connectors on this worker.', [], (set) =>
+      set({}, this.herder.connectorNames().length),
+    );
+    gauge('kafka_connect_worker_task_count', 'Tasks on this worker.', [], (set) =>
+      set({}, snapshot().tasks.length),
+    );
+    for (const [state, word] of COUNTED_STATES) {
+      gauge(
+        `kafka_connect_worker_connector_${word}_task_count`,
+        `Tasks of the connector that are ${word}.`,
+        ['connector'],
+        (set) => {
+          for (const c of snapshot().connectors)
+            set({ connector: c.name }, c.tasks.filter((t) => t === state).length);
+        },
+      );
+    }
+    gauge(
+      'kafka_connect_connector_status',
+      "The connector's state (1 for the state it is in), as connector-metrics status.",
+      ['connector', 'type', 'status'],
+      (set) => {
+        for (const c of snapshot().connectors)
+          set({ connector: c.name, type: c.type, status: c.state.toLowerCase() }, 1);
+      },
+    );
+    gauge(
+      'kafka_connect_connector_task_status',
+      "The task's state (1 for the state it is in), as connector-task-metrics status.",
+      ['connector', 'task', 'status'],
+      (set) => {
+        for (const t of snapshot().tasks)
+          set({ connector: t.connector, task: t.task, status: t.state.toLowerCase() }, 1);
+      },
+    );
+    taskCounter(
+      'kafka_connect_connector_task_offset_commit_success_total',
+      'Offset commits that succeeded.',
+      null,
+      (t) => t.counters.counters?.offsetCommits ?? null,
+    );
+    taskCounter(
+      'kafka_connect_connector_task_offset_commit_failure_total',
+      'Offset commits that failed.',
+      null,
+      (t) => t.counters.counters?.offsetCommitFailures ?? null,
+    );
+    taskCounter(
+      'kafka_connect_source_task_source_record_poll_total',
+      'Records returned by poll() of the source task (before transforms).',
+      'source',
+      (t) => t.counters.counters?.recordsIn ?? null,
+    );
+    taskCounter(
+      'kafka_connect_source_task_source_record_write_total',
+      'Records written to Kafka and acknowledged (after transforms).',
+      'source',
+      (t) => t.counters.counters?.recordsOut ?? null,
+    );
+    taskCounter(
+      'kafka_connect_sink_task_sink_record_read_total',
+      'Records read from Kafka by the sink task (before transforms).',
+      'sink',
+      (t) => t.counters.counters?.recordsIn ?? null,
+    );
+    taskCounter(
+      'kafka_connect_sink_task_sink_record_send_total',
+      'Records handed to put() successfully (after transforms).',
+      'sink',
+      (t) => t.counters.counters?.recordsOut ?? null,
+    );
+    taskCounter(
+      'kafka_connect_connector_task_records_skipped_total',
+      'Records dropped by transforms or skipped under errors.tolerance=all.',
+      null,
+      (t) => t.counters.counters?.recordsSkipped ?? null,
+    );
+    taskCounter(
+      'kafka_connect_task_error_record_failures_total',
+      'Failed attempts at an operation on a record (task-error-metrics total-record-failures).',
+      null,
+      (t) => t.counters.errors?.failures ?? null,
+    );
+    taskCounter(
+      'kafka_connect_task_error_retries_total',
+      'Retries of failed operations (errors.retry.timeout).',
+      null,
+      (t) => t.counters.errors?.retries ?? null,
+    );
+    taskCounter(
+      'kafka_connect_task_error_records_skipped_total',
+      'Records skipped because of errors (task-error-metrics total-records-skipped).',
+      null,
+      (t) => t.counters.errors?.skipped ?? null,
+    );
+    taskCounter(
+      'kafka_connect_task_error_deadletterqueue_produce_requests_total',
+      'Records written to the dead letter queue.',
+      null,
+      (t) => t.counters.errors?.dlqProduced ?? null,
+    );
+    gauge(
+      'kafka_connect_sink_task_records_lag',
+      "Records between the sink task's position and the end of its partitions, summed.",
+      ['connector', 'task'],
+      (set) => {
+        for (const t of snapshot().tasks) {
+          const lag = t.type === 'sink' ? t.counters.counters?.lag : null;
+          if (lag !== null && lag !== undefined) set({ connector: t.connector, task: t.task }, lag);
+        }
+      },
+    );
+  }
+
+  /** One consistent read of the herder per scrape (each metric's collect reuses it). */
+  private cached: { at: number; value: ReturnType<ConnectMetrics['read']> } | null = null;
+
+  private snapshot(): ReturnType<ConnectMetrics['read']> {
+    const now = Date.now();
+    if (!this.cached || now - this.cached.at > 100) this.cached = { at: now, value: this.read() };
+    return this.cached.value;
+  }
+
+  private read() {
+    const connectors: Array<{
+      name: string;
+      type: string;
+      state: ConnectState;
+      tasks: ConnectState[];
+    }> = [];
+    const tasks: TaskSample[] = [];
+    for (const name of this.herder.connectorNames()) {
+      let status: ReturnType<StandaloneHerder['connectorStatus']>;
+      let counters: ReturnType<StandaloneHerder['taskCounters']>;
+      try {
+        status = this.herder.connectorStatus(name);
+        counters = this.herder.taskCounters(name);
+      } catch {
+        // Deleted while we read.
+        continue;
+      }
+      connectors.push({
+        name,
+        type: status.type,
+        state: status.connector.state,
+        tasks: status.tasks.map((t) => t.state),
+      });
+      for (const t of status.tasks) {
+        const c = counters.find((x) => x.id === t.id);
+        if (!c) continue;
+        tasks.push({
+          connector: name,
+          task: String(t.id),
+          type: status.type,
+          state: t.state,
+          counters: c,
+        });
+      }
+    }
+    return { connectors, tasks };
+  }
+
+  /** The exposition text and its content type. */
+  async scrape(): Promise<{ text: string; contentType: string }> {
+    this.cached = null;
+    return { text: await this.registry.metrics(), contentType: this.registry.contentType };
+  }
+}
