@@ -18,6 +18,9 @@ function pow10(n: number): bigint {
   return 10n ** BigInt(n);
 }
 
+/** Unscaled values in [-2^47, 2^47) take at most this many bytes, and fit a double exactly. */
+const SMALL_BYTES = 6;
+const SMALL_LIMIT = 2n ** 47n;
 /**
  * An exact decimal number: `unscaled × 10^-scale`, like Java's BigDecimal. The value type of
  * Kafka Connect's Decimal logical type (`org.apache.kafka.connect.data.Decimal`, BYTES holding the
@@ -112,10 +115,18 @@ export class Decimal {
     if (bytes.length === 0) {
       throw new DataException('Cannot decode a Decimal from zero bytes');
     }
+    const negative = ((bytes[0] ?? 0) & 0x80) !== 0;
+    if (bytes.length <= SMALL_BYTES) {
+      // Most decimals (prices, amounts) fit in 6 bytes: exact in a double, no hex round trip.
+      let value = 0;
+      for (const byte of bytes) value = value * 256 + byte;
+      if (negative) value -= 2 ** (bytes.length * 8);
+      return new Decimal(BigInt(value), scale);
+    }
     let hex = '';
     for (const byte of bytes) hex += byte.toString(16).padStart(2, '0');
     let unscaled = BigInt(`0x${hex}`);
-    if ((bytes[0] ?? 0) & 0x80) unscaled -= 1n << BigInt(bytes.length * 8);
+    if (negative) unscaled -= 1n << BigInt(bytes.length * 8);
     return new Decimal(unscaled, scale);
   }
 
@@ -130,6 +141,19 @@ export class Decimal {
   /** The unscaled value as big-endian two's complement in the fewest bytes (Java's `toByteArray`). */
   toBytes(): Uint8Array {
     const value = this.unscaled;
+    if (value >= -SMALL_LIMIT && value < SMALL_LIMIT) {
+      // Fits in 6 bytes: computed with doubles (exact below 2^53), no string conversions.
+      const n = Number(value);
+      let length = 1;
+      while (n >= 2 ** (8 * length - 1) || n < -(2 ** (8 * length - 1))) length++;
+      const out = new Uint8Array(length);
+      let rest = n < 0 ? n + 2 ** (8 * length) : n;
+      for (let i = length - 1; i >= 0; i--) {
+        out[i] = rest % 256;
+        rest = Math.floor(rest / 256);
+      }
+      return out;
+    }
     const magnitudeBits = (value < 0n ? -value - 1n : value).toString(2).length;
     const length = Math.floor(magnitudeBits / 8) + 1;
     const encoded = value < 0n ? (1n << BigInt(length * 8)) + value : value;

@@ -108,6 +108,26 @@ describe('Decimal encoding (Java BigInteger.toByteArray)', () => {
     );
   });
 
+  it('encodes every width boundary as Java toByteArray does (small and big paths agree)', () => {
+    // Reference: two's complement through hex, the fewest bytes that keep the sign.
+    const reference = (value: bigint): string => {
+      const bits = (value < 0n ? -value - 1n : value).toString(2).length;
+      const length = Math.floor(bits / 8) + 1;
+      const encoded = value < 0n ? (1n << BigInt(length * 8)) + value : value;
+      return encoded.toString(16).padStart(length * 2, '0');
+    };
+    const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
+    for (let bits = 0n; bits <= 64n; bits++) {
+      for (const base of [2n ** bits, -(2n ** bits)]) {
+        for (const value of [base - 1n, base, base + 1n]) {
+          const bytes = Decimal.of(value, 3).toBytes();
+          expect(hex(bytes)).toBe(reference(value));
+          expect(Decimal.fromBytes(bytes, 3).unscaled).toBe(value);
+        }
+      }
+    }
+  });
+
   it('round-trips random values of up to 300 bits exactly through bytes and strings', () => {
     const next = random(42);
     for (let i = 0; i < 500; i++) {
