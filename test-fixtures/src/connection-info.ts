@@ -1,6 +1,3 @@
-import { inject } from 'vitest';
-import type { SluiceProvidedServices } from './provided-context.js';
-
 /** The variable each service's connection is passed in (fixed names; see the README). */
 export const SERVICE_ENV_VARS = {
   kafka: 'SLUICE_KAFKA_BROKERS',
@@ -16,8 +13,9 @@ export const SERVICE_ENV_VARS = {
 export type KnownService = keyof typeof SERVICE_ENV_VARS;
 
 /**
- * The connection string of `service` in a test: from `process.env` (set by the global
- * setup, or by the user to point at an existing server), else from `inject`.
+ * The connection string of `service`: from `process.env`, set by the global setup (test
+ * workers inherit it) or by the user to point at an existing server. Plain environment
+ * variables keep this module usable outside vitest (scripts, benchmarks).
  * Throws a message saying how to ask for the service when neither has it.
  */
 export function serviceConnection(service: KnownService): string {
@@ -27,9 +25,8 @@ export function serviceConnection(service: KnownService): string {
 
 /** Any variable the global setup provided (e.g. extras such as S3 credentials), or undefined. */
 export function serviceVariable(name: string): string | undefined {
-  const fromEnv = process.env[name];
-  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-  return providedVariables()[name];
+  const value = process.env[name];
+  return value === undefined || value === '' ? undefined : value;
 }
 
 /** Kafka bootstrap servers, e.g. `['127.0.0.1:39092']`, for `new Kafka({ brokers })`. */
@@ -90,13 +87,4 @@ function envValue(envVar: string, service: string): string {
     );
   }
   return value;
-}
-
-function providedVariables(): SluiceProvidedServices {
-  try {
-    return inject('sluiceServices') ?? {};
-  } catch {
-    // Outside a vitest worker (or without our global setup) nothing was provided.
-    return {};
-  }
 }

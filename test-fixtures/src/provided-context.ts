@@ -1,3 +1,5 @@
+import type {} from 'vitest';
+
 /** Connection variables the global setup hands to tests, by variable name. */
 export type SluiceProvidedServices = Record<string, string>;
 
