@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ConfigException } from '@sluice/api';
 import type { StandaloneHerder } from '../herder/standalone-herder.js';
@@ -10,6 +11,7 @@ import { connectorPluginsRoutes } from './connector-plugins-resource.js';
 import { connectorsRoutes } from './connectors-resource.js';
 import { loggersRoutes } from './loggers-resource.js';
 import { errorResponse, RestException } from './rest-exception.js';
+import { BasicAuthenticator, listenerTlsOptions } from './rest-security.js';
 import { rootRoutes } from './root-resource.js';
 import { type RestResponse, Router } from './router.js';
 
@@ -28,23 +30,29 @@ export interface RestServerOptions {
   maxBodyBytes?: number;
 }
 
-/** Parses one `listeners` entry; only plain HTTP is served. */
-export function parseListener(listener: string): { host: string; port: number } {
+/** Parses one `listeners` entry: `http://host:port` or `https://host:port`. */
+export function parseListener(listener: string): {
+  protocol: 'http' | 'https';
+  host: string;
+  port: number;
+} {
   let url: URL;
   try {
     url = new URL(listener.trim());
   } catch {
     throw ConfigException.invalid('listeners', listener, 'not a URL such as http://0.0.0.0:8083');
   }
-  if (url.protocol !== 'http:') {
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw ConfigException.invalid(
       'listeners',
       listener,
-      `the ${url.protocol.replace(':', '')} protocol is not supported; use http://host:port`,
+      `the ${url.protocol.replace(':', '')} protocol is not supported; use http://host:port or https://host:port`,
     );
   }
+  const protocol = url.protocol === 'https:' ? 'https' : 'http';
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  return { host: host === '' ? '0.0.0.0' : host, port: url.port === '' ? 80 : Number(url.port) };
+  const port = url.port === '' ? (protocol === 'https' ? 443 : 80) : Number(url.port);
+  return { protocol, host: host === '' ? '0.0.0.0' : host, port };
 }
 
 /**
@@ -84,14 +92,19 @@ export class RestServer {
   /** Starts listening on every listener; resolves with their URLs (actual ports). */
   async start(): Promise<string[]> {
     const urls: string[] = [];
+    const auth = BasicAuthenticator.fromProps(this.o.worker.config.props);
     for (const listener of this.o.listeners) {
-      const { host, port } = parseListener(listener);
-      const server = createServer((req, res) => {
-        this.handle(req, res).catch((error: unknown) => {
+      const { protocol, host, port } = parseListener(listener);
+      const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+        this.handle(req, res, auth).catch((error: unknown) => {
           this.o.log.error({ err: error }, 'REST response failed');
           res.destroy();
         });
-      });
+      };
+      const server =
+        protocol === 'https'
+          ? createHttpsServer(listenerTlsOptions(this.o.worker.config.props), onRequest)
+          : createServer(onRequest);
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {
@@ -102,7 +115,7 @@ export class RestServer {
       this.servers.push(server);
       const address = server.address() as AddressInfo;
       const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-      urls.push(`http://${shownHost}:${address.port}`);
+      urls.push(`${protocol}://${shownHost}:${address.port}`);
     }
     this.o.log.info({ urls }, 'REST API listening');
     return urls;
@@ -121,10 +134,15 @@ export class RestServer {
     );
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    auth: BasicAuthenticator | null,
+  ): Promise<void> {
     const started = Date.now();
     let response: RestResponse;
     try {
+      auth?.check(req);
       const url = new URL(req.url ?? '/', 'http://localhost');
       const method = req.method ?? 'GET';
       const { handler, params } = this.router.match(method, url.pathname);
@@ -143,6 +161,7 @@ export class RestServer {
       if (mapped.status >= 500)
         this.o.log.error({ err: error, url: req.url }, 'REST request failed');
       response = { status: mapped.status, body: mapped.body };
+      if (mapped.status === 401) response.headers = { 'www-authenticate': 'Basic realm="Sluice"' };
     }
     // Drain an unread body so the connection can be reused.
     req.resume();
