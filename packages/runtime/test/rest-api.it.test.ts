@@ -109,6 +109,14 @@ describe('Kafka Connect REST API compatibility', () => {
       "Connector name configuration (b) doesn't match connector name in the URL (a)",
     );
 
+    // No name: refused by the name validator, as Kafka's NonEmptyStringWithoutControlChars.
+    const unnamed = await api('POST', '/connectors', { config });
+    expectError(unnamed, 400);
+    expect(unnamed.body.message).toContain(
+      'Invalid value  for configuration name: String may not be empty',
+    );
+    expect((await api('GET', '/connectors')).body).not.toContain('');
+
     // An invalid config: 400 listing every problem, in Kafka's words.
     const invalid = await api('POST', '/connectors', {
       name: uniqueName('bad'),

@@ -1,4 +1,11 @@
-import { ConfigDef, ConfigException, type ConfigProblem, Range, ValidString } from '@sluice/api';
+import {
+  ConfigDef,
+  ConfigException,
+  type ConfigProblem,
+  NonEmptyStringWithoutControlChars,
+  Range,
+  ValidString,
+} from '@sluice/api';
 import {
   DEFAULT_ERROR_HANDLING,
   type ErrorHandlingConfig,
@@ -8,6 +15,7 @@ import {
 export const CONNECTOR_CONFIG_DEF = new ConfigDef()
   .define('name', {
     type: 'STRING',
+    validator: new NonEmptyStringWithoutControlChars(),
     importance: 'HIGH',
     documentation: 'Globally unique name of the connector.',
     group: 'Common',
