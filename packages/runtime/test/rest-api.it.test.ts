@@ -77,6 +77,15 @@ describe('Kafka Connect REST API compatibility', () => {
     expect(root.body.kafka_cluster_id).toMatch(/^[A-Za-z0-9_-]{22}$/);
   });
 
+  it('GET /health answers healthy once the worker has started (KIP-1017)', async () => {
+    const health = await api('GET', '/health');
+    expect(health.status).toBe(200);
+    expect(health.body).toEqual({
+      status: 'healthy',
+      message: 'Worker has completed startup and is ready to handle requests.',
+    });
+  });
+
   it('replays create, conflict, validation errors, status, pause, stop, offsets alter/reset, restart and delete', async () => {
     const topic = uniqueName('rest-count');
     await createTopic(topic);
