@@ -5,7 +5,8 @@
  * bench/results/connect.{json,md,svg}. Options: --help.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,7 +44,8 @@ const USAGE = `Usage: pnpm bench [options]
   --latency-seconds <n> measured seconds of the latency run (default 15)
   --cpu-prof            write V8 CPU profiles of the Sluice worker (node --cpu-prof) under bench/results/profiles/
   --out <dir>           results folder (default bench/results)
-  --note <text>         a line about the conditions of this run, written into the report`;
+  --note <text>         a line about the conditions of this run, written into the report
+  --render <file.json>  only rewrite connect.md and connect.svg (in --out) from an earlier connect.json`;
 
 interface Options {
   records: number;
@@ -55,6 +57,7 @@ interface Options {
   cpuProf: boolean;
   out: string;
   note: string;
+  render: string | undefined;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -70,6 +73,7 @@ function parseOptions(argv: readonly string[]): Options {
     cpuProf: false,
     out: join(here, 'results'),
     note: '',
+    render: undefined,
   };
   const number = (flag: string, value: string | undefined): number => {
     const n = Number(value);
@@ -95,6 +99,7 @@ function parseOptions(argv: readonly string[]): Options {
     else if (arg === '--cpu-prof') options.cpuProf = true;
     else if (arg === '--out') options.out = value() ?? options.out;
     else if (arg === '--note') options.note = value() ?? '';
+    else if (arg === '--render') options.render = value();
     else if (arg === '--help' || arg === '-h') {
       console.log(USAGE);
       process.exit(0);
@@ -115,9 +120,54 @@ function javaVersion(): string {
   return (result.stderr || result.stdout || 'java (version unknown)').split('\n')[0] ?? 'java';
 }
 
+/**
+ * Which Sluice was measured: the repository's commit, how many files of the worker's packages
+ * differ from it, and when the runtime's dist was built (the bin runs from dist).
+ */
+function sluiceProvenance(): string {
+  const repo = join(here, '..');
+  const git = (args: string[]) =>
+    spawnSync('git', ['-C', repo, ...args], { encoding: 'utf8' }).stdout?.trim() ?? '';
+  const commit = git(['rev-parse', '--short', 'HEAD']) || 'unknown';
+  const dirty = git([
+    'status',
+    '--porcelain',
+    '--',
+    'packages',
+    'connectors',
+    'converters',
+    'transforms',
+  ])
+    .split('\n')
+    .filter((line) => line !== '').length;
+  let built = 'unknown';
+  try {
+    built = statSync(join(repo, 'packages', 'runtime', 'dist', 'index.js')).mtime.toISOString();
+  } catch {
+    // not built
+  }
+  return `commit ${commit}, ${dirty} uncommitted file(s) under packages/ connectors/ converters/ transforms/, runtime dist built ${built}`;
+}
+
+/** Writes connect.md and connect.svg for `results` into `out`, and prints the markdown. */
+async function writeReports(results: BenchResults, out: string): Promise<void> {
+  await mkdir(out, { recursive: true });
+  const markdown = markdownReport(results);
+  await writeFile(join(out, 'connect.md'), markdown);
+  await writeFile(join(out, 'connect.svg'), throughputChart(results));
+  console.log(markdown);
+  log(`results in ${out}/connect.{json,md,svg}`);
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
+  if (options.render !== undefined) {
+    const earlier = JSON.parse(await readFile(options.render, 'utf8')) as BenchResults;
+    await writeReports(earlier, options.out);
+    return;
+  }
   const startedAt = new Date().toISOString();
+  const sluice = sluiceProvenance();
   const loadAverageAtStart = loadavg();
   const wants = (id: string) => options.only === undefined || options.only.test(id);
   const workerSystems = options.systems.filter(
@@ -218,7 +268,10 @@ async function main(): Promise<void> {
   const results: BenchResults = {
     startedAt,
     finishedAt: new Date().toISOString(),
-    command: `pnpm bench ${process.argv.slice(2).join(' ')}`.trim(),
+    command: `pnpm bench ${process.argv
+      .slice(2)
+      .map((arg) => (/\s/.test(arg) ? `'${arg.replaceAll("'", "'\\''")}'` : arg))
+      .join(' ')}`.trim(),
     note: options.note,
     machine: {
       nproc: cpus().length,
@@ -227,6 +280,7 @@ async function main(): Promise<void> {
       loadAverageAtStart,
       loadAverageAtEnd: loadavg(),
       node: process.version,
+      sluice,
       java: javaVersion(),
       kafkaVersion: kafkaConnect?.version ?? 'n/a',
       kafkaConnectJars: kafkaConnect?.jarCount ?? 0,
@@ -243,13 +297,8 @@ async function main(): Promise<void> {
     latency,
     startup,
   };
-  await mkdir(options.out, { recursive: true });
-  const markdown = markdownReport(results);
   await writeFile(join(options.out, 'connect.json'), `${JSON.stringify(results, null, 2)}\n`);
-  await writeFile(join(options.out, 'connect.md'), markdown);
-  await writeFile(join(options.out, 'connect.svg'), throughputChart(results));
-  console.log(markdown);
-  log(`results in ${options.out}/connect.{json,md,svg}`);
+  await writeReports(results, options.out);
   if (cpuProfileDir !== undefined) log(`Sluice CPU profiles in ${cpuProfileDir}`);
 }
 

@@ -58,6 +58,8 @@ export interface MachineInfo {
   readonly loadAverageAtStart: readonly number[];
   readonly loadAverageAtEnd: readonly number[];
   readonly node: string;
+  /** Which Sluice ran: commit, uncommitted files, when its dist was built. */
+  readonly sluice?: string;
   readonly java: string;
   readonly kafkaVersion: string;
   readonly kafkaConnectJars: number;
@@ -225,6 +227,7 @@ export function markdownReport(results: BenchResults): string {
 
 Run ${results.startedAt} → ${results.finishedAt} with \`${results.command}\`.
 
+Sluice: ${m.sluice ?? 'not recorded'}.
 Machine: ${m.nproc} CPUs (${m.cpuModel}), ${gib} GiB memory, ${m.platform}; Node ${m.node}; ${m.java}.
 Load average (1/5/15 min) at start ${m.loadAverageAtStart.map((l) => l.toFixed(1)).join(' / ')}, at end ${m.loadAverageAtEnd.map((l) => l.toFixed(1)).join(' / ')}.
 ${results.note}

@@ -21,12 +21,17 @@ export function throughputChart(results: BenchResults): string {
   const summaries = summarizeThroughput(results);
   const barHeight = 14;
   const groupGap = 14;
-  const labelWidth = 330;
+  const labelWidth = 390;
   const plotWidth = 520;
   const top = 56;
-  const max = Math.max(1, ...summaries.map((s) => s.recordsPerSecond.max));
-  const scaleMax = niceCeiling(max);
-  const x = (value: number) => labelWidth + (value / scaleMax) * plotWidth;
+  // Log scale: the raw client can be ten times faster than either worker.
+  const values = summaries.flatMap((s) => [s.recordsPerSecond.min, s.recordsPerSecond.max]);
+  const low = 10 ** Math.floor(Math.log10(Math.max(1, Math.min(...values))));
+  const high = 10 ** Math.ceil(Math.log10(Math.max(10, ...values)));
+  const x = (value: number) =>
+    labelWidth +
+    ((Math.log10(Math.max(value, low)) - Math.log10(low)) / (Math.log10(high) - Math.log10(low))) *
+      plotWidth;
   const parts: string[] = [];
   let y = top;
   for (const workload of results.workloads) {
@@ -52,13 +57,16 @@ export function throughputChart(results: BenchResults): string {
   }
   const height = y + 30;
   const axis: string[] = [];
-  for (let i = 0; i <= 5; i++) {
-    const value = (scaleMax * i) / 5;
-    const gx = x(value).toFixed(1);
-    axis.push(
-      `<line x1="${gx}" x2="${gx}" y1="${top - 4}" y2="${y - groupGap + 4}" stroke="#ddd"/>`,
-      `<text x="${gx}" y="${y - groupGap + 18}" text-anchor="middle" font-size="10">${value.toLocaleString('en-US')}</text>`,
-    );
+  for (let decade = low; decade <= high; decade *= 10) {
+    for (const step of [1, 2, 5]) {
+      const value = decade * step;
+      if (value > high) break;
+      const gx = x(value).toFixed(1);
+      axis.push(
+        `<line x1="${gx}" x2="${gx}" y1="${top - 4}" y2="${y - groupGap + 4}" stroke="${step === 1 ? '#bbb' : '#eee'}"/>`,
+        `<text x="${gx}" y="${y - groupGap + 18}" text-anchor="middle" font-size="10">${value.toLocaleString('en-US')}</text>`,
+      );
+    }
   }
   const legend = SYSTEMS.map(
     (system, i) =>
@@ -68,18 +76,11 @@ export function throughputChart(results: BenchResults): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
 <svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">
 <rect width="100%" height="100%" fill="#fff"/>
-<text x="10" y="18" font-size="14" font-weight="bold">Throughput, records/s (median of ${results.options.reps}; whisker = min–max), ${results.options.records.toLocaleString('en-US')} records, ${results.machine.nproc} CPUs, ${escapeXml(results.startedAt.slice(0, 10))}</text>
+<text x="10" y="18" font-size="14" font-weight="bold">Throughput, records/s, log scale (median of ${results.options.reps}; whisker = min–max), ${results.options.records.toLocaleString('en-US')} records, ${results.machine.nproc} CPUs, ${escapeXml(results.startedAt.slice(0, 10))}</text>
 ${legend.join('\n')}
 ${axis.join('\n')}
 ${parts.join('\n')}
-<text x="${labelWidth + plotWidth / 2}" y="${height - 6}" text-anchor="middle" font-size="11">records/s</text>
+<text x="${labelWidth + plotWidth / 2}" y="${height - 6}" text-anchor="middle" font-size="11">records/s (log scale)</text>
 </svg>
 `;
-}
-
-/** 1, 2 or 5 times a power of ten, at least `value`. */
-function niceCeiling(value: number): number {
-  const power = 10 ** Math.floor(Math.log10(value));
-  for (const step of [1, 2, 5, 10]) if (step * power >= value) return step * power;
-  return 10 * power;
 }
