@@ -10,6 +10,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureServices, javaCommand } from '@sluice/test-fixtures';
 import { benchKafka, deleteTopics } from './connect/kafka-client.js';
 import { installKafkaConnect, type KafkaConnectInstall } from './connect/kafka-connect-install.js';
 import { runLatency } from './connect/latency-run.js';
@@ -24,7 +25,6 @@ import {
 } from './connect/results.js';
 import { runStartup } from './connect/startup-run.js';
 import { throughputChart } from './connect/svg-chart.js';
-import { ensureServices, javaCommand } from './connect/test-fixtures.js';
 import {
   InputCache,
   prepareWorkload,
@@ -297,6 +297,7 @@ async function main(): Promise<void> {
     latency,
     startup,
   };
+  await mkdir(options.out, { recursive: true });
   await writeFile(join(options.out, 'connect.json'), `${JSON.stringify(results, null, 2)}\n`);
   await writeReports(results, options.out);
   if (cpuProfileDir !== undefined) log(`Sluice CPU profiles in ${cpuProfileDir}`);

@@ -8,7 +8,7 @@ import {
   runCommand,
   serviceDefinition,
   withFileLock,
-} from './test-fixtures.js';
+} from '@sluice/test-fixtures';
 
 /** What Kafka Connect's launcher scripts put on the classpath besides the connect jars. */
 const LOG4J_VERSION = '2.24.3';

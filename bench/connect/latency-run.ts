@@ -1,12 +1,12 @@
 /** End-to-end latency at a fixed rate on the sink path: bench producer → Kafka → worker → file. */
 import { mkdir, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ephemeralPort } from '@sluice/test-fixtures';
 import { createTopic, deleteTopics, RAW_CONSUMER } from './kafka-client.js';
 import { jsonStringValue, textLine } from './record-data.js';
 import type { BenchSystem, LatencyRun } from './results.js';
 import { quantile } from './stats.js';
-import { ephemeralPort } from './test-fixtures.js';
-import { startWorker } from './worker-process.js';
+import { sluiceBuildStamp, startWorker } from './worker-process.js';
 import { type BenchContext, fileSinkConfig, workerConfig } from './workloads.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -176,6 +176,7 @@ export async function runLatency(
     p50Ms: quantile(latencies, 0.5),
     p99Ms: quantile(latencies, 0.99),
     maxMs: latencies[latencies.length - 1] ?? Number.NaN,
+    ...(system === 'sluice' ? { sluiceBuild: sluiceBuildStamp() } : {}),
   };
   ctx.log(`${label}: p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms`);
   return result;

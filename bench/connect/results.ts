@@ -21,6 +21,8 @@ export interface ThroughputRun {
   readonly mbPerSecond: number;
   /** Largest worker RSS sampled during the run (workers only). */
   readonly peakRssBytes?: number;
+  /** Sluice runs: when the code they ran was built (see `sluiceBuildStamp`). */
+  readonly sluiceBuild?: string;
 }
 
 export interface LatencyRun {
@@ -30,6 +32,7 @@ export interface LatencyRun {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly maxMs: number;
+  readonly sluiceBuild?: string;
 }
 
 export interface StartupRun {
@@ -41,6 +44,7 @@ export interface StartupRun {
   readonly restSeconds: number | null;
   /** RSS a few seconds after the first record, with the connector idle. */
   readonly idleRssBytes: number;
+  readonly sluiceBuild?: string;
 }
 
 export interface WorkloadInfo {
@@ -218,6 +222,18 @@ function fmtSpread(s: Spread, digits: number): string {
   return `${dec(s.median, digits)} (${dec(s.min, digits)}–${dec(s.max, digits)})`;
 }
 
+/** Which Sluice builds the runs measured: one line, or a warning when it changed mid-run. */
+function buildsLine(results: BenchResults): string {
+  const counts = new Map<string, number>();
+  for (const run of [...results.startup, ...results.throughput, ...results.latency]) {
+    if (run.sluiceBuild !== undefined)
+      counts.set(run.sluiceBuild, (counts.get(run.sluiceBuild) ?? 0) + 1);
+  }
+  if (counts.size === 0) return '';
+  if (counts.size === 1) return `All Sluice runs used the build of ${[...counts.keys()][0]}.`;
+  return `**Sluice was rebuilt during this run** (by someone else working in the repository): ${[...counts].map(([build, n]) => `${n} Sluice run(s) used the build of ${build}`).join('; ')}.`;
+}
+
 /** The whole markdown report of a run. */
 export function markdownReport(results: BenchResults): string {
   const summaries = summarizeThroughput(results);
@@ -231,6 +247,7 @@ Sluice: ${m.sluice ?? 'not recorded'}.
 Machine: ${m.nproc} CPUs (${m.cpuModel}), ${gib} GiB memory, ${m.platform}; Node ${m.node}; ${m.java}.
 Load average (1/5/15 min) at start ${m.loadAverageAtStart.map((l) => l.toFixed(1)).join(' / ')}, at end ${m.loadAverageAtEnd.map((l) => l.toFixed(1)).join(' / ')}.
 ${results.note}
+${buildsLine(results)}
 
 ${results.options.records.toLocaleString('en-US')} records per workload run, ${results.options.reps} repetitions per system (median, and min–max as the spread).
 

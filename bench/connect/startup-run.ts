@@ -1,11 +1,11 @@
 /** Start-up: process spawn to the first record in Kafka and to the REST API answering; idle RSS. */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ephemeralPort } from '@sluice/test-fixtures';
 import { createTopic, deleteTopics, topicCount } from './kafka-client.js';
 import type { StartupRun } from './results.js';
 import { spread } from './stats.js';
-import { ephemeralPort } from './test-fixtures.js';
-import { rssOf, startWorker, type WorkerSystem } from './worker-process.js';
+import { rssOf, sluiceBuildStamp, startWorker, type WorkerSystem } from './worker-process.js';
 import { type BenchContext, fileSourceConfig, workerConfig } from './workloads.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -82,6 +82,7 @@ export async function runStartup(
       firstRecordSeconds,
       restSeconds,
       idleRssBytes: spread(samples).median,
+      ...(system === 'sluice' ? { sluiceBuild: sluiceBuildStamp() } : {}),
     };
     ctx.log(
       `${label}: first record after ${firstRecordSeconds.toFixed(2)} s, REST ${restSeconds === null ? 'n/a' : `${restSeconds.toFixed(2)} s`}, idle RSS ${Math.round(run.idleRssBytes / 1048576)} MiB`,

@@ -1,6 +1,7 @@
 /** One throughput repetition: a worker (or the raw client) moving a workload's records. */
 import { mkdir, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ephemeralPort } from '@sluice/test-fixtures';
 import { LineCounter, watchFlow } from './flow-watch.js';
 import { consumeAll, createTopic, deleteTopics, produceAll, topicCount } from './kafka-client.js';
 import {
@@ -11,8 +12,7 @@ import {
   writeLinesFile,
 } from './record-data.js';
 import type { ThroughputRun } from './results.js';
-import { ephemeralPort } from './test-fixtures.js';
-import { startWorker, type WorkerSystem } from './worker-process.js';
+import { sluiceBuildStamp, startWorker, type WorkerSystem } from './worker-process.js';
 import {
   type BenchContext,
   fileSinkConfig,
@@ -186,6 +186,7 @@ export async function runWorkerThroughput(
       recordsPerSecond,
       mbPerSecond: (recordsPerSecond * prepared.meanValueBytes) / 1e6,
       peakRssBytes: worker.peakRss(),
+      ...(system === 'sluice' ? { sluiceBuild: sluiceBuildStamp() } : {}),
     };
   } finally {
     await worker.stop();

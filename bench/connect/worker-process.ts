@@ -1,11 +1,11 @@
 /** Starts a Connect worker (Sluice or Apache Kafka Connect) as a child process and watches its memory. */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { openSync } from 'node:fs';
+import { openSync, readdirSync, statSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { javaCommand } from '@sluice/test-fixtures';
 import type { KafkaConnectInstall } from './kafka-connect-install.js';
-import { javaCommand } from './test-fixtures.js';
 
 /** The two workers compared. */
 export type WorkerSystem = 'sluice' | 'kafka-connect';
@@ -14,6 +14,38 @@ export type WorkerSystem = 'sluice' | 'kafka-connect';
 export function sluiceBin(): string {
   const require = createRequire(import.meta.url);
   return join(dirname(require.resolve('@sluice/worker/package.json')), 'bin', 'sluice.js');
+}
+
+const SLUICE_DIST_DIRS = [
+  'packages/api',
+  'packages/runtime',
+  'packages/worker',
+  'converters/json',
+  'connectors/file',
+  'transforms/core',
+];
+
+/**
+ * When the Sluice code the bin runs was last built: the newest file under the `dist` of the
+ * worker and the packages it loads. Other people may rebuild while the bench runs; each
+ * Sluice run records this so the results say which build it measured.
+ */
+export function sluiceBuildStamp(): string {
+  const repo = join(dirname(sluiceBin()), '..', '..', '..');
+  let newest = 0;
+  for (const dir of SLUICE_DIST_DIRS) {
+    const dist = join(repo, dir, 'dist');
+    try {
+      for (const entry of readdirSync(dist, { recursive: true, withFileTypes: true })) {
+        if (entry.isFile()) {
+          newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+        }
+      }
+    } catch {
+      // not built
+    }
+  }
+  return newest === 0 ? 'unbuilt' : new Date(newest).toISOString();
 }
 
 /** How to start one worker. */
