@@ -755,7 +755,7 @@ export class ConfigDef<C extends object = Empty> {
     const header =
       '| Name | Description | Type | Default | Valid values | Importance |\n| --- | --- | --- | --- | --- | --- |';
     const row = (key: ConfigKey): string => {
-      let defaultText = '*required*';
+      let defaultText = '_required_'; // the formatter's emphasis style, so READMEs stay as generated
       if (key.hasDefault) {
         const text = configValueToString(key.defaultValue, key.type);
         defaultText = text === null ? '`null`' : text === '' ? '`""`' : `\`${text}\``;

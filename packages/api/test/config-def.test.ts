@@ -617,9 +617,9 @@ describe('groups, embedding and documentation', () => {
       [
         '| Name | Description | Type | Default | Valid values | Importance |',
         '| --- | --- | --- | --- | --- | --- |',
-        '| `a.req` | a required | string | *required* |  | low |',
+        '| `a.req` | a required | string | _required_ |  | low |',
         '| `b.low` | b low | int | `1` |  | low |',
-        '| `conn.url` | URL \\| with pipe | string | *required* |  | high |',
+        '| `conn.url` | URL \\| with pipe | string | _required_ |  | high |',
         '| `conn.timeout.ms` | Timeout. | long | `30000` (30 seconds) | [0,...] | medium |',
         '',
       ].join('\n'),
