@@ -11,7 +11,7 @@ import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureServices, javaCommand } from '@sluice/test-fixtures';
-import { benchKafka, deleteTopics } from './connect/kafka-client.js';
+import { benchKafka, deleteGroupsContaining, deleteTopics } from './connect/kafka-client.js';
 import { installKafkaConnect, type KafkaConnectInstall } from './connect/kafka-connect-install.js';
 import { runLatency } from './connect/latency-run.js';
 import {
@@ -260,6 +260,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await deleteTopics(admin, cache.createdTopics);
+    await deleteGroupsContaining(admin, runId).catch(() => undefined);
     await producer.disconnect();
     await admin.disconnect();
     await rm(workDir, { recursive: true, force: true });

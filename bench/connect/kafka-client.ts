@@ -17,6 +17,13 @@ export async function deleteTopics(admin: Admin, topics: readonly string[]): Pro
   await admin.deleteTopics({ topics: [...topics] }).catch(() => undefined);
 }
 
+/** Deletes the consumer groups whose id contains `marker` (the bench's and its workers'). */
+export async function deleteGroupsContaining(admin: Admin, marker: string): Promise<void> {
+  const { groups } = await admin.listGroups();
+  const ids = groups.map((group) => group.groupId).filter((id) => id.includes(marker));
+  if (ids.length > 0) await admin.deleteGroups(ids).catch(() => undefined);
+}
+
 /** Records in a topic: the sum of its partitions' high watermarks. */
 export async function topicCount(admin: Admin, topic: string): Promise<number> {
   const offsets = await admin.fetchTopicOffsets(topic);

@@ -109,6 +109,13 @@ async function firstLine(file: string): Promise<string> {
   }
 }
 
+/** Records per second, or NaN (shown as n/a) when everything arrived in one observation. */
+function rate(ctx: BenchContext, label: string, records: number, seconds: number): number {
+  if (records > 0 && seconds > 0) return records / seconds;
+  ctx.log(`${label}: every record arrived at once, nothing to time: use a larger --records`);
+  return Number.NaN;
+}
+
 /** Progress lines at most every `everyMs`, plus the last. */
 function progressReporter(ctx: BenchContext, label: string, everyMs = 3000) {
   let shownAt = 0;
@@ -173,7 +180,7 @@ export async function runWorkerThroughput(
       worker,
       onProgress: progressReporter(ctx, label),
     });
-    const recordsPerSecond = flow.records / flow.seconds;
+    const recordsPerSecond = rate(ctx, label, flow.records, flow.seconds);
     ctx.log(`${label}: ${Math.round(recordsPerSecond).toLocaleString('en-US')} records/s`);
     if (workload.path !== 'source')
       ctx.log(`${label}: first output line: ${await firstLine(output)}`);
@@ -231,7 +238,7 @@ export async function runRawThroughput(
     records = consumed.records;
     seconds = consumed.seconds;
   }
-  const recordsPerSecond = records / seconds;
+  const recordsPerSecond = rate(ctx, label, records, seconds);
   ctx.log(`${label}: ${Math.round(recordsPerSecond).toLocaleString('en-US')} records/s`);
   return {
     workload: workload.id,
