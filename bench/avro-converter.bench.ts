@@ -5,15 +5,7 @@
  * The converter talks to the Schema Registry only for the first record of a schema (then it is
  * cached), so the run uses an in-memory registry: what is measured is the per-record path.
  */
-import {
-  ConnectHeaders,
-  ConnectTimestamp,
-  Decimal,
-  Schema,
-  type SchemaAndValue,
-  SchemaBuilder,
-  Struct,
-} from '@sluice/api';
+import { ConnectHeaders, type SchemaAndValue } from '@sluice/api';
 import {
   AvroConverter,
   avroType,
@@ -24,6 +16,7 @@ import {
   type SchemaRegistry,
 } from '@sluice/converter-avro';
 import { measure, table } from './measure.js';
+import { order as orderRecord, orderSchema } from './order-record.js';
 
 const TOPIC = 'orders';
 const headers = new ConnectHeaders();
@@ -47,43 +40,8 @@ class InMemoryRegistry implements SchemaRegistry {
   }
 }
 
-const lineSchema = SchemaBuilder.struct()
-  .name('shop.Line')
-  .field('sku', Schema.STRING_SCHEMA)
-  .field('quantity', Schema.INT32_SCHEMA)
-  .field('price', Decimal.schema(2))
-  .build();
-const orderSchema = SchemaBuilder.struct()
-  .name('shop.Order')
-  .field('id', Schema.INT64_SCHEMA)
-  .field('customer', Schema.STRING_SCHEMA)
-  .field('email', Schema.OPTIONAL_STRING_SCHEMA)
-  .field('created', ConnectTimestamp.SCHEMA)
-  .field('paid', Schema.BOOLEAN_SCHEMA)
-  .field('total', Schema.FLOAT64_SCHEMA)
-  .field('note', Schema.OPTIONAL_STRING_SCHEMA)
-  .field('tags', SchemaBuilder.array(Schema.STRING_SCHEMA).build())
-  .field('lines', SchemaBuilder.array(lineSchema).build())
-  .build();
-
-const order = new Struct(orderSchema)
-  .put('id', 1_234_567_890_123n)
-  .put('customer', 'Ada Lovelace')
-  .put('email', 'ada@example.com')
-  .put('created', new Date(1_732_000_000_000))
-  .put('paid', true)
-  .put('total', 1234.56)
-  .put('note', 'Leave the parcel with the neighbour at number 12 if nobody answers the door.')
-  .put('tags', ['priority', 'gift', 'eu'])
-  .put(
-    'lines',
-    Array.from({ length: 36 }, (_, i) =>
-      new Struct(lineSchema)
-        .put('sku', `SKU-${1000 + i}-BLUE-XL`)
-        .put('quantity', i + 1)
-        .put('price', Decimal.fromString(`${19 + i}.99`)),
-    ),
-  );
+// ~1 KB encoded.
+const order = orderRecord(36);
 
 const converter = new AvroConverter();
 converter.configure(
