@@ -65,6 +65,22 @@ export async function startHerder(
   return { herder, dir };
 }
 
+const startedHerders: StandaloneHerder[] = [];
+
+/** {@link startHerder}, remembered so that {@link stopStartedHerders} stops it after the tests. */
+export async function startTrackedHerder(
+  workerProps: Record<string, string> = {},
+): Promise<{ herder: StandaloneHerder; dir: string }> {
+  const started = await startHerder(workerProps);
+  startedHerders.push(started.herder);
+  return started;
+}
+
+/** Stops every herder {@link startTrackedHerder} started; for `afterAll`. */
+export async function stopStartedHerders(): Promise<void> {
+  for (const herder of startedHerders.splice(0)) await herder.stop();
+}
+
 const admins: KafkaAdmin[] = [];
 
 /** A connected admin client, closed by `closeClients`. */

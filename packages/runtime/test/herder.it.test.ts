@@ -12,23 +12,18 @@ import {
   closeClients,
   createTopic,
   readTopic,
-  startHerder,
+  startTrackedHerder,
+  stopStartedHerders,
   text,
   uniqueName,
   waitFor,
 } from './harness.js';
 import { countingSources, sinkLog } from './test-plugins.js';
 
-const herders: StandaloneHerder[] = [];
-
-async function herder(props: Record<string, string> = {}) {
-  const h = await startHerder(props);
-  herders.push(h.herder);
-  return h;
-}
+const herder = startTrackedHerder;
 
 afterAll(async () => {
-  for (const h of herders) await h.stop();
+  await stopStartedHerders();
   await closeClients();
 });
 

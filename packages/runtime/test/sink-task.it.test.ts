@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DLQ_HEADERS } from '../src/errors/dead-letter-queue-reporter.js';
-import type { StandaloneHerder } from '../src/herder/standalone-herder.js';
 import {
   admin,
   closeClients,
@@ -11,22 +10,18 @@ import {
   produce,
   readTopic,
   startHerder,
+  startTrackedHerder,
+  stopStartedHerders,
   text,
   uniqueName,
   waitFor,
 } from './harness.js';
 import { sinkLog } from './test-plugins.js';
 
-const herders: StandaloneHerder[] = [];
-
-async function herder(props: Record<string, string> = {}) {
-  const h = await startHerder(props);
-  herders.push(h.herder);
-  return h;
-}
+const herder = startTrackedHerder;
 
 afterAll(async () => {
-  for (const h of herders) await h.stop();
+  await stopStartedHerders();
   await closeClients();
 });
 
