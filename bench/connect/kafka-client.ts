@@ -1,4 +1,5 @@
 /** The bench's own kafkajs clients: topic set-up, counting, and the raw producer/consumer ceiling. */
+import { createTopicsAndWait } from '@sluice/test-fixtures';
 import { type Admin, Kafka, logLevel, type Producer } from 'kafkajs';
 
 /** A kafkajs client for the bench (quiet: its warnings are not benchmark output). */
@@ -8,7 +9,7 @@ export function benchKafka(brokers: readonly string[], clientId: string): Kafka 
 
 /** Creates a one-partition topic (nobody pays topic auto-creation inside a measurement). */
 export async function createTopic(admin: Admin, topic: string): Promise<void> {
-  await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }] });
+  await createTopicsAndWait(admin, [{ topic }]);
 }
 
 /** Deletes topics, ignoring ones already gone. */

@@ -40,6 +40,7 @@ export {
   runJavaHarness,
 } from './java-harness.js';
 export { javaCommand, mavenCommand } from './java-toolchain.js';
+export { createTopicsAndWait, type TopicSpec } from './kafka-topics.js';
 export { copyMavenDependencies, type MavenDependenciesSpec } from './maven-dependencies.js';
 export { CommandError, type RunCommandOptions, runCommand } from './run-command.js';
 export { type RunState, readRunState, runPaths } from './run-state.js';

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { kafkaBrokers } from '../src/connection-info.js';
+import { createTopicsAndWait } from '../src/kafka-topics.js';
 
 describe('kafka service', () => {
   const kafka = new Kafka({
@@ -21,7 +22,7 @@ describe('kafka service', () => {
     const topic = `test-fixtures-roundtrip-${randomUUID()}`;
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    await createTopicsAndWait(admin, [{ topic }]);
     await admin.disconnect();
 
     await producer.connect();

@@ -37,6 +37,9 @@ import type {
   TopicPartition,
 } from './kafka-port.js';
 
+/** How long a newly created topic may go without partition leaders before creation fails. */
+const TOPIC_LEADER_TIMEOUT_MS = 30_000;
+
 function toBuffer(bytes: Uint8Array | null): Buffer | null {
   if (bytes === null) return null;
   return Buffer.isBuffer(bytes)
@@ -519,8 +522,10 @@ class KafkajsAdmin implements KafkaAdmin {
     for (const t of topics) {
       if (existing.has(t.topic)) continue;
       try {
+        // kafkajs' own waitForLeaders gives up on UNKNOWN_TOPIC_OR_PARTITION, which a KRaft
+        // broker answers for a moment after creating a topic: we wait for leaders ourselves.
         const ok = await this.admin.createTopics({
-          waitForLeaders: true,
+          waitForLeaders: false,
           topics: [
             {
               topic: t.topic,
@@ -534,6 +539,7 @@ class KafkajsAdmin implements KafkaAdmin {
           ],
         });
         if (ok) created.push(t.topic);
+        await this.awaitLeaders(t.topic);
       } catch (error) {
         const type = (error as { type?: string }).type;
         const nested = (error as { errors?: Array<{ type?: string }> }).errors?.[0]?.type;
@@ -542,6 +548,27 @@ class KafkajsAdmin implements KafkaAdmin {
       }
     }
     return created;
+  }
+
+  /** Waits until every partition of a new topic has a leader, so the first produce succeeds. */
+  private async awaitLeaders(topic: string): Promise<void> {
+    const deadline = Date.now() + TOPIC_LEADER_TIMEOUT_MS;
+    for (;;) {
+      try {
+        const meta = await this.admin.fetchTopicMetadata({ topics: [topic] });
+        const partitions = meta.topics[0]?.partitions ?? [];
+        if (partitions.length > 0 && partitions.every((p) => p.leader >= 0)) return;
+      } catch (error) {
+        const type = (error as { type?: string }).type;
+        if (type !== 'UNKNOWN_TOPIC_OR_PARTITION' && type !== 'LEADER_NOT_AVAILABLE') throw error;
+      }
+      if (Date.now() > deadline) {
+        throw new Error(
+          `topic ${topic} was created but its partitions have no leader after ${TOPIC_LEADER_TIMEOUT_MS} ms: check the broker's log`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 
   async partitionCount(topic: string): Promise<number> {
