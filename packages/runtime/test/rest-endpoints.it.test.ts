@@ -272,6 +272,14 @@ function sample(text: string, name: string, labels: Record<string, string>): num
   return null;
 }
 
+/** The worker's /metrics text. */
+async function scrape(): Promise<string> {
+  const res = await fetch(`${worker.url}/metrics`);
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+  return res.text();
+}
+
 describe('metrics', () => {
   it('serves Kafka Connect metrics in Prometheus form, and the counters move as records flow', async () => {
     const topic = uniqueName('rest-metrics');
@@ -294,12 +302,6 @@ describe('metrics', () => {
         })
       ).status,
     ).toBe(201);
-    const scrape = async () => {
-      const res = await fetch(`${worker.url}/metrics`);
-      expect(res.status).toBe(200);
-      expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
-      return res.text();
-    };
     const task = (connector: string) => ({ connector, task: '0' });
     const written = async () =>
       sample(await scrape(), 'kafka_connect_source_task_source_record_write_total', task(source)) ??
@@ -354,6 +356,97 @@ describe('metrics', () => {
     for (const name of [source, sinkName]) await api('DELETE', `/connectors/${name}`);
     const after = await scrape();
     expect(sample(after, 'kafka_connect_connector_status', { connector: source })).toBeNull();
+  });
+});
+
+describe('batch and latency metrics', () => {
+  it("measures batch sizes, poll and put time and offset commit latency per task, as Kafka's windowed avg and max", async () => {
+    const topic = uniqueName('rest-batch-metrics');
+    await createTopic(topic);
+    const source = uniqueName('batched-source');
+    const sinkName = uniqueName('batched-sink');
+    const created = await api('POST', '/connectors', {
+      name: source,
+      config: { 'connector.class': 'CountingSource', topic },
+      initial_state: 'PAUSED',
+    });
+    expect(created.status).toBe(201);
+    expect(
+      (
+        await api('POST', '/connectors', {
+          name: sinkName,
+          config: { 'connector.class': 'CollectingSink', topics: topic },
+        })
+      ).status,
+    ).toBe(201);
+    const src = { connector: source, task: '0' };
+    const snk = { connector: sinkName, task: '0' };
+    await waitFor('the paused source task and the running sink task', async () => {
+      const t = await scrape();
+      return (
+        sample(t, 'kafka_connect_connector_task_status', { ...src, status: 'paused' }) === 1 &&
+        sample(t, 'kafka_connect_connector_task_status', { ...snk, status: 'running' }) === 1
+      );
+    });
+    // Nothing polled or put yet: no value in the window (Kafka shows NaN), so no sample.
+    const before = await scrape();
+    for (const [name, labels] of [
+      ['kafka_connect_connector_task_batch_size_avg', src],
+      ['kafka_connect_connector_task_batch_size_max', src],
+      ['kafka_connect_source_task_poll_batch_avg_time_ms', src],
+      ['kafka_connect_source_task_poll_batch_max_time_ms', src],
+      ['kafka_connect_connector_task_offset_commit_avg_time_ms', src],
+      ['kafka_connect_connector_task_batch_size_avg', snk],
+      ['kafka_connect_sink_task_put_batch_avg_time_ms', snk],
+      ['kafka_connect_sink_task_put_batch_max_time_ms', snk],
+      ['kafka_connect_connector_task_offset_commit_avg_time_ms', snk],
+    ] as const)
+      expect(sample(before, name, labels), `${name} ${labels.connector}`).toBeNull();
+    expect(before).toContain('# TYPE kafka_connect_connector_task_batch_size_avg gauge');
+
+    expect((await api('PUT', `/connectors/${source}/resume`)).status).toBe(202);
+    let text = '';
+    await waitFor('batches and offset commits measured on both tasks', async () => {
+      text = await scrape();
+      return [
+        sample(text, 'kafka_connect_connector_task_batch_size_avg', src),
+        sample(text, 'kafka_connect_connector_task_offset_commit_avg_time_ms', src),
+        sample(text, 'kafka_connect_sink_task_put_batch_avg_time_ms', snk),
+        sample(text, 'kafka_connect_connector_task_offset_commit_avg_time_ms', snk),
+      ].every((v) => v !== null);
+    });
+    const value = (name: string, labels: Record<string, string>) =>
+      sample(text, name, labels) ?? Number.NaN;
+    // CountingSource returns 10 records per poll, after a 20 ms pause (a timer may fire a little
+    // early by the clock the runner reads, hence the margin on the slowest poll).
+    expect(value('kafka_connect_connector_task_batch_size_avg', src)).toBe(10);
+    expect(value('kafka_connect_connector_task_batch_size_max', src)).toBe(10);
+    const pollAvg = value('kafka_connect_source_task_poll_batch_avg_time_ms', src);
+    expect(pollAvg).toBeGreaterThan(0);
+    const pollMax = value('kafka_connect_source_task_poll_batch_max_time_ms', src);
+    expect(pollMax).toBeGreaterThanOrEqual(15);
+    expect(pollMax).toBeGreaterThanOrEqual(pollAvg);
+    const sinkBatch = value('kafka_connect_connector_task_batch_size_avg', snk);
+    expect(sinkBatch).toBeGreaterThan(0);
+    const sinkMax = value('kafka_connect_connector_task_batch_size_max', snk);
+    expect(sinkMax).toBeGreaterThanOrEqual(sinkBatch);
+    expect(sinkMax).toBeLessThanOrEqual(500); // consumer.max.poll.records
+    const putAvg = value('kafka_connect_sink_task_put_batch_avg_time_ms', snk);
+    expect(putAvg).toBeGreaterThan(0);
+    expect(value('kafka_connect_sink_task_put_batch_max_time_ms', snk)).toBeGreaterThanOrEqual(
+      putAvg,
+    );
+    for (const labels of [src, snk]) {
+      const commitAvg = value('kafka_connect_connector_task_offset_commit_avg_time_ms', labels);
+      expect(commitAvg).toBeGreaterThan(0);
+      expect(
+        value('kafka_connect_connector_task_offset_commit_max_time_ms', labels),
+      ).toBeGreaterThanOrEqual(commitAvg);
+    }
+    // Poll and put times belong to their own task type.
+    expect(sample(text, 'kafka_connect_source_task_poll_batch_avg_time_ms', snk)).toBeNull();
+    expect(sample(text, 'kafka_connect_sink_task_put_batch_avg_time_ms', src)).toBeNull();
+    for (const name of [source, sinkName]) await api('DELETE', `/connectors/${name}`);
   });
 });
 

@@ -69,6 +69,21 @@ export class ConnectMetrics {
         },
       });
 
+    const taskGauge = (
+      name: string,
+      help: string,
+      type: 'source' | 'sink' | null,
+      value: (c: NonNullable<TaskSample['counters']['counters']>) => number,
+    ) =>
+      gauge(name, help, ['connector', 'task'], (set) => {
+        for (const t of snapshot().tasks) {
+          if (type !== null && t.type !== type) continue;
+          const c = t.counters.counters;
+          const v = c ? value(c) : Number.NaN;
+          if (!Number.isNaN(v)) set({ connector: t.connector, task: t.task }, v);
+        }
+      });
+
     gauge('kafka_connect_worker_connector_count', 'Connectors on this worker.', [], (set) =>
       set({}, this.herder.connectorNames().length),
     );
@@ -169,6 +184,57 @@ export class ConnectMetrics {
       'Records written to the dead letter queue.',
       null,
       (t) => t.counters.errors?.dlqProduced ?? null,
+    );
+    // Kafka's windowed averages and maxima. Where Kafka shows NaN (nothing recorded in the
+    // window) the series is absent: prom-client would print `Nan`, which not every parser reads.
+    const WINDOW = "over the last 30 to 60 seconds (Kafka's metrics sample window)";
+    taskGauge(
+      'kafka_connect_connector_task_batch_size_avg',
+      `Records per batch (source: returned by poll(); sink: given to put()), average ${WINDOW}.`,
+      null,
+      (c) => c.batchSize.avg(),
+    );
+    taskGauge(
+      'kafka_connect_connector_task_batch_size_max',
+      `Records per batch, maximum ${WINDOW}.`,
+      null,
+      (c) => c.batchSize.max(),
+    );
+    taskGauge(
+      'kafka_connect_source_task_poll_batch_avg_time_ms',
+      `Milliseconds a poll() returning records took, average ${WINDOW}.`,
+      'source',
+      (c) => c.batchTimeMs.avg(),
+    );
+    taskGauge(
+      'kafka_connect_source_task_poll_batch_max_time_ms',
+      `Milliseconds a poll() returning records took, maximum ${WINDOW}.`,
+      'source',
+      (c) => c.batchTimeMs.max(),
+    );
+    taskGauge(
+      'kafka_connect_sink_task_put_batch_avg_time_ms',
+      `Milliseconds a successful put() took, average ${WINDOW}.`,
+      'sink',
+      (c) => c.batchTimeMs.avg(),
+    );
+    taskGauge(
+      'kafka_connect_sink_task_put_batch_max_time_ms',
+      `Milliseconds a successful put() took, maximum ${WINDOW}.`,
+      'sink',
+      (c) => c.batchTimeMs.max(),
+    );
+    taskGauge(
+      'kafka_connect_connector_task_offset_commit_avg_time_ms',
+      `Milliseconds a successful offset commit took, average ${WINDOW}.`,
+      null,
+      (c) => c.offsetCommitTimeMs.avg(),
+    );
+    taskGauge(
+      'kafka_connect_connector_task_offset_commit_max_time_ms',
+      `Milliseconds a successful offset commit took, maximum ${WINDOW}.`,
+      null,
+      (c) => c.offsetCommitTimeMs.max(),
     );
     gauge(
       'kafka_connect_sink_task_records_lag',

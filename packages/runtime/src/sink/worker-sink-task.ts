@@ -403,9 +403,13 @@ export class WorkerSinkTask {
     const maxDelay = this.o.retryBackoffMaxMs ?? 10_000;
     for (let attempt = 1; ; attempt++) {
       if (this.halted) return false;
+      const started = performance.now();
       try {
         await this.o.task.put(batch);
         if (this.failure) throw this.failure;
+        // As Kafka: a successful put() is a batch (its size and time); a failed one is not.
+        this.counters.batchTimeMs.record(performance.now() - started);
+        this.counters.batchSize.record(batch.length);
         return true;
       } catch (error) {
         if (this.failure) throw this.failure;
@@ -475,6 +479,8 @@ export class WorkerSinkTask {
    */
   private async commitOffsets(tps: TopicPartition[]): Promise<void> {
     if (tps.length === 0) return;
+    // Kafka times a commit from before preCommit() to the broker's answer.
+    const started = performance.now();
     await Promise.all(this.pendingReports);
     const current = new TopicPartitionMap<OffsetAndMetadata>();
     for (const tp of tps) {
@@ -527,6 +533,7 @@ export class WorkerSinkTask {
     try {
       await this.o.consumer.commit(toCommit);
       for (const c of toCommit) this.lastCommitted.set(c, Number(c.offset));
+      this.counters.offsetCommitTimeMs.record(performance.now() - started);
       this.counters.offsetCommits++;
       this.o.log.debug({ partitions: toCommit.length }, 'committed sink offsets');
     } catch (error) {

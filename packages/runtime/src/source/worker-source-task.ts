@@ -147,6 +147,7 @@ export class WorkerSourceTask {
         continue;
       }
       let records: SourceRecord[];
+      const pollStart = performance.now();
       try {
         records = (await task.poll()) ?? [];
       } catch (error) {
@@ -162,6 +163,10 @@ export class WorkerSourceTask {
         await new Promise((r) => setTimeout(r, 10));
         continue;
       }
+      // Per batch, as Kafka's recordPollReturned; an empty poll (`[]` means the same as `null`
+      // in Sluice's API) is not a batch, so idle polling does not drag the averages down.
+      this.counters.batchTimeMs.record(performance.now() - pollStart);
+      this.counters.batchSize.record(records.length);
       this.counters.recordsIn += records.length;
       for (const record of records) {
         if (this.failure) throw this.failure;
@@ -325,8 +330,10 @@ export class WorkerSourceTask {
         offset === null ? null : stringifyOffsetJson(offset),
       );
     }
+    const started = performance.now();
     try {
       await this.o.offsetStore.set(entries);
+      this.counters.offsetCommitTimeMs.record(performance.now() - started);
       this.counters.offsetCommits++;
       this.o.log.debug({ partitions: entries.size }, 'committed source offsets');
     } catch (error) {

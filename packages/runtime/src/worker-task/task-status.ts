@@ -1,3 +1,5 @@
+import { SampledStat } from './sampled-stat.js';
+
 /** Connector and task states, as Kafka Connect reports them. */
 export type ConnectState =
   | 'UNASSIGNED'
@@ -36,6 +38,12 @@ export interface TaskCounters {
   lag: number | null;
   /** Topics produced to (source, acknowledged) or consumed from (sink): KIP-558 active topics. */
   topics: Set<string>;
+  /** Records per batch: returned by poll() (source), given to a successful put() (sink). */
+  batchSize: SampledStat;
+  /** Milliseconds per batch: poll() (source), a successful put() (sink). */
+  batchTimeMs: SampledStat;
+  /** Milliseconds per successful offset commit. */
+  offsetCommitTimeMs: SampledStat;
 }
 
 export function newCounters(): TaskCounters {
@@ -47,6 +55,9 @@ export function newCounters(): TaskCounters {
     offsetCommitFailures: 0,
     lag: null,
     topics: new Set(),
+    batchSize: new SampledStat(),
+    batchTimeMs: new SampledStat(),
+    offsetCommitTimeMs: new SampledStat(),
   };
 }
 
