@@ -1,15 +1,16 @@
 /**
  * PostgresSinkTask write throughput (insert and upsert, batch.size rows per transaction) next to
  * raw `pg` writing the same rows in one transaction per batch, in the same run against the same
- * server: multi-row INSERT ... VALUES (the baseline), and INSERT ... SELECT FROM unnest of one
- * array per column (the statement shape the sink uses, hand-written: the ceiling of the
- * technique).
+ * server. Baselines: `COPY ... FROM STDIN` (pg-copy-streams, text format built from the rows'
+ * values) for inserts, and COPY into a temporary table followed by one INSERT ... SELECT ... ON
+ * CONFLICT for upserts. References: multi-row INSERT ... VALUES, INSERT ... SELECT FROM unnest
+ * of one array per column, and multi-row INSERT ... ON CONFLICT. Contenders run interleaved,
+ * round by round; each ratio is taken per round, then the median.
  *
  * Uses SLUICE_POSTGRES_URL, or starts (or reuses) the test PostgreSQL with `sluice-services up`.
- * ROWS (default 100000), BATCH (default 3000) and ROUNDS (default 3) tune it.
+ * ROWS (default 100000), BATCH (default 3000) and ROUNDS (default 5) tune it.
  */
 
-import { execFileSync } from 'node:child_process';
 import {
   Decimal,
   Schema,
@@ -20,11 +21,18 @@ import {
 } from '@sluice/api';
 import { PostgresSinkTask } from '@sluice/connector-postgres';
 import pg from 'pg';
-import { type Measurement, table } from './measure.js';
+import { from as copyFrom } from 'pg-copy-streams';
+import {
+  type Contender,
+  interleavedRounds,
+  postgresUrl,
+  provenance,
+  ratioTable,
+} from './postgres-rounds.js';
 
 const ROWS = Number(process.env.ROWS ?? 100_000);
 const BATCH = Number(process.env.BATCH ?? 3000);
-const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const SCHEMA = `bench_${process.pid}`;
 
 const valueSchema = SchemaBuilder.struct()
@@ -129,80 +137,130 @@ async function sluiceTask(url: string, name: string, mode: string): Promise<Post
   return task;
 }
 
-async function rounds(
-  name: string,
-  admin: pg.Client,
-  table: string,
-  write: () => Promise<void>,
-): Promise<Measurement> {
-  const rates: number[] = [];
-  for (let round = -1; round < ROUNDS; round++) {
-    await admin.query(`TRUNCATE ${SCHEMA}.${table}`);
-    const start = process.hrtime.bigint();
-    await write();
-    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    if (round >= 0) rates.push(ROWS / seconds);
-  }
-  rates.sort((a, b) => a - b);
-  return {
-    name,
-    opsPerSecond: rates[Math.floor(rates.length / 2)] ?? 0,
-    min: rates[0] ?? 0,
-    max: rates[rates.length - 1] ?? 0,
-  };
+const COPY_SPECIAL = /[\\\n\r\t]/g;
+const COPY_ESCAPES: Readonly<Record<string, string>> = {
+  '\\': '\\\\',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+};
+
+/** One raw row as a line of COPY's text format (tab-separated, \N for NULL, escaped). */
+function copyLine(row: readonly unknown[]): string {
+  return `${row
+    .map((v) =>
+      v === null ? '\\N' : String(v).replace(COPY_SPECIAL, (c) => COPY_ESCAPES[c] as string),
+    )
+    .join('\t')}\n`;
 }
 
-/** The test PostgreSQL's URL, from the services CLI (which prints VAR=value lines). */
-function startPostgres(): string {
-  const bin = new URL('node_modules/.bin/sluice-services', import.meta.url).pathname;
-  const out = execFileSync(bin, ['up', 'postgres'], { encoding: 'utf8' });
-  const line = out.split('\n').find((l) => l.startsWith('SLUICE_POSTGRES_URL='));
-  if (line === undefined) throw new Error('sluice-services did not print SLUICE_POSTGRES_URL');
-  return line.slice('SLUICE_POSTGRES_URL='.length).trim();
+/** COPY of `rows` into `target`; resolves when the server has taken them. */
+function copyInto(client: pg.Client, target: string, rows: readonly unknown[][]): Promise<void> {
+  const stream = client.query(
+    copyFrom(`COPY ${target} (id, customer, amount, created, note) FROM STDIN`),
+  );
+  return new Promise((resolve, reject) => {
+    stream.on('error', reject);
+    stream.on('finish', resolve);
+    stream.end(rows.map(copyLine).join(''));
+  });
+}
+
+/** The same rows through COPY, one transaction per batch: the insert baseline. */
+async function rawCopy(client: pg.Client, name: string, rows: unknown[][]): Promise<void> {
+  for (let i = 0; i < rows.length; i += BATCH) {
+    await client.query('BEGIN');
+    await copyInto(client, `${SCHEMA}.${name}`, rows.slice(i, i + BATCH));
+    await client.query('COMMIT');
+  }
+}
+
+const UPDATE_ALL =
+  ' ON CONFLICT (id) DO UPDATE SET customer = EXCLUDED.customer, amount = EXCLUDED.amount, created = EXCLUDED.created, note = EXCLUDED.note';
+
+/** COPY into a temporary table, then one INSERT ... SELECT ... ON CONFLICT: the upsert baseline. */
+async function rawCopyUpsert(client: pg.Client, name: string, rows: unknown[][]): Promise<void> {
+  await client.query(
+    `CREATE TEMPORARY TABLE IF NOT EXISTS stage (id bigint, customer text, amount numeric, created timestamp, note text) ON COMMIT DELETE ROWS`,
+  );
+  for (let i = 0; i < rows.length; i += BATCH) {
+    await client.query('BEGIN');
+    await copyInto(client, 'pg_temp.stage', rows.slice(i, i + BATCH));
+    await client.query(
+      `INSERT INTO ${SCHEMA}.${name} (id, customer, amount, created, note) SELECT id, customer, amount, created, note FROM pg_temp.stage${UPDATE_ALL}`,
+    );
+    await client.query('COMMIT');
+  }
 }
 
 async function main(): Promise<void> {
-  const url = process.env.SLUICE_POSTGRES_URL ?? startPostgres();
+  const url = postgresUrl();
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   await admin.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE; CREATE SCHEMA ${SCHEMA}`);
-  for (const name of ['raw', 'raw_unnest', 'raw_upsert', 'sluice_insert', 'sluice_upsert']) {
-    await admin.query(DDL(name));
-  }
+  const tables = [
+    'raw_copy',
+    'raw',
+    'raw_unnest',
+    'raw_copy_upsert',
+    'raw_upsert',
+    'sluice_insert',
+    'sluice_upsert',
+  ];
+  for (const name of tables) await admin.query(DDL(name));
   const sinkRecords = records();
   const raw = rawRows();
   const rawClient = new pg.Client({ connectionString: url });
   await rawClient.connect();
   const insertTask = await sluiceTask(url, 'sluice_insert', 'insert');
   const upsertTask = await sluiceTask(url, 'sluice_upsert', 'upsert');
+  const truncate = (name: string) => async () => {
+    await admin.query(`TRUNCATE ${SCHEMA}.${name}`);
+  };
+  const contender = (name: string, table: string, write: () => Promise<void>): Contender => ({
+    name,
+    before: truncate(table),
+    run: async () => {
+      await write();
+      return ROWS;
+    },
+  });
+  const startedAt = provenance();
   try {
-    const baseline = await rounds('raw pg multi-row INSERT (baseline)', admin, 'raw', () =>
-      rawInsert(rawClient, 'raw', raw),
+    const inserts = await interleavedRounds(
+      [
+        contender('raw pg COPY FROM STDIN (baseline)', 'raw_copy', () =>
+          rawCopy(rawClient, 'raw_copy', raw),
+        ),
+        contender('raw pg multi-row INSERT ... VALUES', 'raw', () =>
+          rawInsert(rawClient, 'raw', raw),
+        ),
+        contender('raw pg INSERT ... SELECT FROM unnest', 'raw_unnest', () =>
+          rawUnnest(rawClient, 'raw_unnest', raw),
+        ),
+        contender('PostgresSinkTask insert', 'sluice_insert', () => insertTask.put(sinkRecords)),
+      ],
+      ROUNDS,
+      ROWS,
     );
-    const unnest = await rounds('raw pg INSERT ... SELECT FROM unnest', admin, 'raw_unnest', () =>
-      rawUnnest(rawClient, 'raw_unnest', raw),
+    const upserts = await interleavedRounds(
+      [
+        contender('raw pg COPY + INSERT ... ON CONFLICT (baseline)', 'raw_copy_upsert', () =>
+          rawCopyUpsert(rawClient, 'raw_copy_upsert', raw),
+        ),
+        contender('raw pg multi-row INSERT ... ON CONFLICT', 'raw_upsert', () =>
+          rawInsert(rawClient, 'raw_upsert', raw, UPDATE_ALL),
+        ),
+        contender('PostgresSinkTask upsert', 'sluice_upsert', () => upsertTask.put(sinkRecords)),
+      ],
+      ROUNDS,
+      ROWS,
     );
-    const insert = await rounds('PostgresSinkTask insert', admin, 'sluice_insert', () =>
-      insertTask.put(sinkRecords),
-    );
-    const upsert = await rounds(
-      'PostgresSinkTask upsert (ON CONFLICT)',
-      admin,
-      'sluice_upsert',
-      () => upsertTask.put(sinkRecords),
-    );
-    const rawUpsert = await rounds('raw pg INSERT ... ON CONFLICT', admin, 'raw_upsert', () =>
-      rawInsert(
-        rawClient,
-        'raw_upsert',
-        raw,
-        ' ON CONFLICT (id) DO UPDATE SET customer = EXCLUDED.customer, amount = EXCLUDED.amount, created = EXCLUDED.created, note = EXCLUDED.note',
-      ),
-    );
+    console.log(`Started ${startedAt}; ended ${provenance()}.`);
     console.log(`\n${ROWS} rows, ${BATCH} rows per transaction, ${ROUNDS} rounds (rows/s)\n`);
-    console.log(table([baseline, unnest, insert], baseline));
+    console.log(ratioTable(inserts, 'raw pg COPY FROM STDIN (baseline)'));
     console.log('');
-    console.log(table([rawUpsert, upsert], rawUpsert));
+    console.log(ratioTable(upserts, 'raw pg COPY + INSERT ... ON CONFLICT (baseline)'));
   } finally {
     await insertTask.stop();
     await upsertTask.stop();

@@ -25,6 +25,7 @@ import {
 } from './pg-connection.js';
 import {
   addColumnsSql,
+  CopyWriter,
   createTableSql,
   deleteRows,
   loadTableColumns,
@@ -71,14 +72,17 @@ function keyOf(params: readonly unknown[], keyCount: number): string {
 
 /**
  * Writes records to PostgreSQL tables. Each group of at most `batch.size` records is written in
- * one transaction, with INSERT / INSERT ... ON CONFLICT / UPDATE statements over unnest of one
- * array per column (multi-row VALUES for tables with array columns) and DELETE ... USING
+ * one transaction: inserts with COPY, upserts and updates with COPY into a temporary staging
+ * table merged by one INSERT ... ON CONFLICT / UPDATE ... FROM, deletes with DELETE ... USING
  * (VALUES ...); `put` returns once that transaction committed, so every offset the runtime
- * commits afterwards is durable.
+ * commits afterwards is durable. When PostgreSQL refuses the data of a batch and an error
+ * reporter is configured, the batch is written again record by record (one statement each) so
+ * that only the refused records go to the reporter.
  */
 export class PostgresSinkTask extends SinkTask {
   private config: SinkConfig | null = null;
   private client: pg.Client | null = null;
+  private copyWriter: CopyWriter | null = null;
   private readonly tables = new Map<string, TableColumns>();
   private readonly topicTables = new Map<string, { table: TableId; tableKey: string }>();
 
@@ -225,15 +229,25 @@ export class PostgresSinkTask extends SinkTask {
     }
   }
 
+  /** The COPY writer of `client`, new when the connection is. */
+  private writerFor(client: pg.Client): CopyWriter {
+    if (this.copyWriter?.client !== client) this.copyWriter = new CopyWriter(client);
+    return this.copyWriter;
+  }
+
+  /** Writes rows of a run: through COPY (`copy`) or one statement per run (record by record). */
   private async execute(
     client: pg.Client,
     config: SinkConfig,
     run: Run,
     columns: TableColumns,
     rows: unknown[][],
+    copy: boolean,
   ) {
     if (run.isDelete) await deleteRows(client, run.table, columns, run.plan, rows);
-    else await writeRows(client, run.table, columns, run.plan, config.insertMode, rows);
+    else if (copy) {
+      await this.writerFor(client).write(run.table, columns, run.plan, config.insertMode, rows);
+    } else await writeRows(client, run.table, columns, run.plan, config.insertMode, rows);
   }
 
   private async writeBatch(config: SinkConfig, records: readonly SinkRecord[]): Promise<void> {
@@ -246,15 +260,17 @@ export class PostgresSinkTask extends SinkTask {
         const columns = [];
         for (const run of runs) columns.push(await this.ensureTable(config, client, run));
         await client.query('BEGIN');
+        this.writerFor(client).beginTransaction();
         for (const [i, run] of runs.entries()) {
           // A delete from a table that does not exist has nothing to delete.
           const cols = columns[i];
-          if (cols) await this.execute(client, config, run, cols, run.rows);
+          if (cols) await this.execute(client, config, run, cols, run.rows, true);
         }
         await client.query('COMMIT');
         return;
       } catch (error) {
         if (client !== null) await client.query('ROLLBACK').catch(() => {});
+        this.copyWriter?.rolledBack();
         this.tables.clear();
         if (isTransientPgError(error) && attempt < config.maxRetries) {
           await closeConnection(this.client);
@@ -299,7 +315,7 @@ export class PostgresSinkTask extends SinkTask {
           if (!cols) continue;
           await client.query('SAVEPOINT sluice_record');
           try {
-            await this.execute(client, config, run, cols, [row]);
+            await this.execute(client, config, run, cols, [row], false);
             await client.query('RELEASE SAVEPOINT sluice_record');
           } catch (error) {
             if (!isDataError(error)) throw error;
@@ -329,6 +345,7 @@ export class PostgresSinkTask extends SinkTask {
   async stop(): Promise<void> {
     const client = this.client;
     this.client = null;
+    this.copyWriter = null;
     this.tables.clear();
     await closeConnection(client);
   }

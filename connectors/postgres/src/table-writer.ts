@@ -1,7 +1,9 @@
 import { DataException } from '@sluice/api';
 import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { ColumnPlan, PlannedColumn } from './column-plan.js';
 import type { InsertMode } from './config.js';
+import { copyChunks } from './copy-text.js';
 import { quoteIdent, quoteTable, type TableId } from './pg-connection.js';
 import { sqlTypeOf } from './schema-mapping.js';
 
@@ -80,6 +82,115 @@ function columnType(table: TableId, columns: TableColumns, name: string): string
   return type;
 }
 
+function conflictClause(plan: ColumnPlan): string {
+  const keys = plan.keyColumns.map((c) => quoteIdent(c.name)).join(', ');
+  return plan.valueColumns.length === 0
+    ? ` ON CONFLICT (${keys}) DO NOTHING`
+    : ` ON CONFLICT (${keys}) DO UPDATE SET ${plan.valueColumns
+        .map((c) => `${quoteIdent(c.name)} = EXCLUDED.${quoteIdent(c.name)}`)
+        .join(', ')}`;
+}
+
+/** Runs `COPY ... FROM STDIN` (text format) with `rows` as its data; rejects with the server's error. */
+async function copyIn(client: pg.Client, sql: string, rows: readonly unknown[][]): Promise<void> {
+  const chunks = copyChunks(rows);
+  const stream = client.query(copyFrom(sql));
+  await new Promise<void>((resolve, reject) => {
+    stream.on('error', reject);
+    stream.on('finish', resolve);
+    // Written at once: the rows are in memory already, and pg's socket buffers what it cannot
+    // send yet; waiting for 'drain' could wait forever once the server refused the data.
+    for (const chunk of chunks) stream.write(chunk);
+    stream.end();
+  });
+}
+
+/**
+ * The COPY fast path of one connection: `insert` rows are copied straight into the table;
+ * `upsert` and `update` rows are copied into a temporary staging table (ON COMMIT DELETE ROWS,
+ * created once per connection and column list), then merged by one `INSERT ... SELECT ... ON
+ * CONFLICT` or `UPDATE ... FROM`. Values reach the columns through the same input functions and
+ * assignment casts as the statement path's parameters.
+ */
+export class CopyWriter {
+  private readonly staging = new Map<string, string>();
+  /** Never reused: a name forgotten after a rollback may still name a committed table. */
+  private stagingCount = 0;
+  private usedInTransaction = new Set<string>();
+
+  constructor(readonly client: pg.Client) {}
+
+  /** Call after BEGIN: staging tables start the transaction empty. */
+  beginTransaction(): void {
+    this.usedInTransaction = new Set();
+  }
+
+  /** Call after ROLLBACK: staging tables created in the transaction are gone. */
+  rolledBack(): void {
+    this.staging.clear();
+  }
+
+  /** Writes one run's rows inside the caller's transaction. */
+  async write(
+    table: TableId,
+    columns: TableColumns,
+    plan: ColumnPlan,
+    mode: InsertMode,
+    rows: readonly unknown[][],
+  ): Promise<void> {
+    const all = [...plan.keyColumns, ...plan.valueColumns];
+    if (all.length === 0 || rows.length === 0) return;
+    if (mode === 'update' && plan.valueColumns.length === 0) return;
+    const names = all.map((c) => quoteIdent(c.name)).join(', ');
+    const target = quoteTable(table);
+    if (mode === 'insert') {
+      await copyIn(this.client, `COPY ${target} (${names}) FROM STDIN`, rows);
+      return;
+    }
+    const types = all.map((c) => columnType(table, columns, c.name));
+    const stage = await this.stagingTable(target, all, types);
+    await copyIn(this.client, `COPY ${stage} (${names}) FROM STDIN`, rows);
+    if (mode === 'upsert') {
+      await this.client.query(
+        `INSERT INTO ${target} (${names}) SELECT ${names} FROM ${stage}${conflictClause(plan)}`,
+      );
+    } else {
+      const sets = plan.valueColumns
+        .map((c) => `${quoteIdent(c.name)} = v.${quoteIdent(c.name)}`)
+        .join(', ');
+      const match = plan.keyColumns
+        .map((c) => `t.${quoteIdent(c.name)} = v.${quoteIdent(c.name)}`)
+        .join(' AND ');
+      await this.client.query(
+        `UPDATE ${target} AS t SET ${sets} FROM ${stage} AS v WHERE ${match}`,
+      );
+    }
+  }
+
+  /** An empty staging table for these columns, created on first use. */
+  private async stagingTable(
+    target: string,
+    all: readonly PlannedColumn[],
+    types: readonly string[],
+  ): Promise<string> {
+    const key = `${target}(${all.map((c, i) => `${quoteIdent(c.name)} ${types[i]}`).join(', ')})`;
+    let stage = this.staging.get(key);
+    if (stage === undefined) {
+      stage = `pg_temp.${quoteIdent(`sluice_stage_${++this.stagingCount}`)}`;
+      // Types without modifiers, as the statement path casts: the assignment to the target
+      // column checks lengths and precision (refusing, never truncating, an over-long varchar).
+      await this.client.query(
+        `CREATE TEMPORARY TABLE ${stage} (${all.map((c, i) => `${quoteIdent(c.name)} ${types[i]}`).join(', ')}) ON COMMIT DELETE ROWS`,
+      );
+      this.staging.set(key, stage);
+    } else if (this.usedInTransaction.has(stage)) {
+      await this.client.query(`TRUNCATE ${stage}`);
+    }
+    this.usedInTransaction.add(stage);
+    return stage;
+  }
+}
+
 /**
  * Writes the rows of one run. Without array columns, one statement per run passes one array
  * parameter per column (`INSERT ... SELECT * FROM unnest($1::bigint[], $2::text[], ...)`): few
@@ -100,14 +211,7 @@ export async function writeRows(
   const names = all.map((c) => quoteIdent(c.name));
   const casts = all.map((c) => columnType(table, columns, c.name));
   const target = quoteTable(table);
-  const conflict =
-    mode !== 'upsert'
-      ? ''
-      : plan.valueColumns.length === 0
-        ? ` ON CONFLICT (${plan.keyColumns.map((c) => quoteIdent(c.name)).join(', ')}) DO NOTHING`
-        : ` ON CONFLICT (${plan.keyColumns.map((c) => quoteIdent(c.name)).join(', ')}) DO UPDATE SET ${plan.valueColumns
-            .map((c) => `${quoteIdent(c.name)} = EXCLUDED.${quoteIdent(c.name)}`)
-            .join(', ')}`;
+  const conflict = mode === 'upsert' ? conflictClause(plan) : '';
   const sets = plan.valueColumns
     .map((c) => `${quoteIdent(c.name)} = v.${quoteIdent(c.name)}`)
     .join(', ');

@@ -410,6 +410,115 @@ describe('PostgreSQL sink', () => {
     expect(reported[0]?.error.message).toMatch(/value too long.*SQLSTATE 22001/);
   });
 
+  it('writes text with tabs, newlines, backslashes, quotes and NUL-free control characters exactly, in every insert mode', async () => {
+    const NOTE = SchemaBuilder.struct()
+      .name('Note')
+      .field('id', Schema.INT64_SCHEMA)
+      .field('body', Schema.OPTIONAL_STRING_SCHEMA)
+      .field('tags', SchemaBuilder.array(Schema.OPTIONAL_STRING_SCHEMA).optional().build())
+      .field('blobs', SchemaBuilder.array(Schema.OPTIONAL_BYTES_SCHEMA).optional().build())
+      .field('raw', Schema.OPTIONAL_BYTES_SCHEMA)
+      .build();
+    const tricky = [
+      'tab\there',
+      'line\nbreak\r\nwindows',
+      'back\\slash \\N \\. \\x41',
+      '\\.',
+      'quote " and \' and {braces}, commas',
+      'NULL',
+      '',
+      ' padded ',
+      'unicode ✓ \u{1F600} \u0001\u001f',
+    ];
+    const note = (id: number, body: string | null, o: number) =>
+      new SinkRecord({
+        topic: 'notes',
+        kafkaPartition: 0,
+        kafkaOffset: o,
+        valueSchema: NOTE,
+        value: new Struct(NOTE)
+          .put('id', BigInt(id))
+          .put('body', body)
+          .put('tags', body === null ? null : [body, null, 'NULL', ''])
+          .put('blobs', [new Uint8Array([0, 92, 9, 10]), null])
+          .put('raw', new Uint8Array([92, 78, 0, 255])),
+      });
+    for (const mode of ['insert', 'upsert', 'update']) {
+      const table = `notes_${mode}`;
+      await admin.query(
+        `CREATE TABLE "${schema}".${table} (id bigint PRIMARY KEY, body text, tags text[], blobs bytea[], raw bytea)`,
+      );
+      if (mode === 'update') {
+        await admin.query(
+          `INSERT INTO "${schema}".${table} (id) SELECT g FROM generate_series(0, ${tricky.length}) g`,
+        );
+      }
+      const { task, reported } = await sink(
+        {
+          'table.name.format': `${schema}.${table}`,
+          'insert.mode': mode,
+          'pk.mode': 'record_value',
+          'pk.fields': 'id',
+        },
+        { dlq: true },
+      );
+      const batch = [...tricky.map((body, i) => note(i, body, i)), note(tricky.length, null, 99)];
+      await deliver(task, batch);
+      if (mode !== 'insert') await deliver(task, batch);
+      expect(reported).toEqual([]);
+      const written = await rows(table);
+      expect(written.map((r) => r.body)).toEqual([...tricky, null]);
+      expect(written.map((r) => r.tags)).toEqual([
+        ...tricky.map((body) => [body, null, 'NULL', '']),
+        null,
+      ]);
+      for (const row of written) {
+        expect(row.blobs).toEqual([Buffer.from([0, 92, 9, 10]), null]);
+        expect(row.raw).toEqual(Buffer.from([92, 78, 0, 255]));
+      }
+    }
+  });
+
+  it('in upsert mode, sends a record refused when merging to the error reporter, writes the rest, and goes on with the next batch', async () => {
+    await admin.query(
+      `CREATE TABLE "${schema}".strict_upserts (id bigint PRIMARY KEY, customer varchar(3) NOT NULL, amount numeric(10,2) CHECK (amount >= 0))`,
+    );
+    const { task, reported } = await sink(
+      {
+        'table.name.format': `${schema}.\${topic}`,
+        'insert.mode': 'upsert',
+        'pk.mode': 'record_key',
+      },
+      { dlq: true },
+    );
+    const tooLong = order('strict_upserts', 2n, 'far too long', '2.00');
+    const negative = order('strict_upserts', 4n, 'dan', '-4.00');
+    await deliver(task, [
+      order('strict_upserts', 1n, 'ada', '1.00'),
+      tooLong,
+      order('strict_upserts', 3n, 'cy', '3.00'),
+      negative,
+    ]);
+    expect(await rows('strict_upserts')).toEqual([
+      { id: '1', customer: 'ada', amount: '1.00' },
+      { id: '3', customer: 'cy', amount: '3.00' },
+    ]);
+    expect(reported.map((r) => r.record)).toEqual([tooLong, negative]);
+    expect(reported[0]?.error.message).toMatch(/value too long.*SQLSTATE 22001/);
+    expect(reported[1]?.error.message).toMatch(/check constraint.*SQLSTATE 23514/);
+    // The staging table created in the rolled-back transaction is made again.
+    await deliver(task, [
+      order('strict_upserts', 1n, 'ann', '1.10'),
+      order('strict_upserts', 2n, 'bo', '2.00'),
+    ]);
+    expect(await rows('strict_upserts')).toEqual([
+      { id: '1', customer: 'ann', amount: '1.10' },
+      { id: '2', customer: 'bo', amount: '2.00' },
+      { id: '3', customer: 'cy', amount: '3.00' },
+    ]);
+    expect(reported).toHaveLength(2);
+  });
+
   it('splits a batch larger than batch.size into several transactions and writes every record', async () => {
     const { task } = await sink({
       'table.name.format': `${schema}.\${topic}`,

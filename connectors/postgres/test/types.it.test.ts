@@ -145,62 +145,82 @@ describe('type mapping', () => {
     expect(three.get('ts')).toEqual(new Date('1900-01-01T00:00:00Z'));
 
     // Source records → sink, as they would come out of Kafka with a schema-keeping converter.
-    const { task: sink } = await startSink(new PostgresSinkTask(), {
-      'connection.url': postgresUrl(),
-      'table.name.format': `${schema}.all_types_copy`,
-      'insert.mode': 'upsert',
-      'pk.mode': 'record_value',
-      'pk.fields': 'id',
-    });
-    try {
-      const sinkRecords = records.map(
-        (r, i) =>
-          new SinkRecord({
-            topic: r.topic,
-            kafkaPartition: 0,
-            kafkaOffset: i,
-            valueSchema: r.valueSchema,
-            value: r.value,
-          }),
-      );
-      await deliver(sink, sinkRecords);
-    } finally {
-      await sink.stop();
-    }
+    const sinkRecords = records.map(
+      (r, i) =>
+        new SinkRecord({
+          topic: r.topic,
+          kafkaPartition: 0,
+          kafkaOffset: i,
+          valueSchema: r.valueSchema,
+          value: r.value,
+        }),
+    );
     const text = async (table: string) =>
       (await admin.query(`SELECT x::text AS row FROM "${schema}".${table} x ORDER BY id`)).rows;
+    const sinkInto = async (
+      table: string,
+      props: Record<string, string>,
+      batches: SinkRecord[][],
+    ) => {
+      const { task, reported } = await startSink(
+        new PostgresSinkTask(),
+        {
+          'connection.url': postgresUrl(),
+          'table.name.format': `${schema}.${table}`,
+          'pk.mode': 'record_value',
+          'pk.fields': 'id',
+          ...props,
+        },
+        { dlq: true },
+      );
+      try {
+        for (const batch of batches) await deliver(task, batch);
+      } finally {
+        await task.stop();
+      }
+      return reported;
+    };
+
+    // Upsert: COPY into a staging table, merged with INSERT ... ON CONFLICT; redelivered.
+    expect(
+      await sinkInto('all_types_copy', { 'insert.mode': 'upsert' }, [sinkRecords, sinkRecords]),
+    ).toEqual([]);
     expect(await text('all_types_copy')).toEqual(await text('all_types'));
 
-    // Without array columns the sink binds one array per column (unnest): every scalar type again.
+    // Insert: COPY straight into the table.
+    await admin.query(
+      `CREATE TABLE "${schema}".all_types_insert (LIKE "${schema}".all_types INCLUDING ALL)`,
+    );
+    expect(await sinkInto('all_types_insert', { 'insert.mode': 'insert' }, [sinkRecords])).toEqual(
+      [],
+    );
+    expect(await text('all_types_insert')).toEqual(await text('all_types'));
+
+    // A refused record (a duplicate key) sends the batch down the record-by-record path, one
+    // statement per record: multi-row VALUES with array columns, unnest without them.
+    const duplicate = new SinkRecord({
+      topic: 'dup',
+      kafkaPartition: 0,
+      kafkaOffset: 99,
+      valueSchema: sinkRecords[0]?.valueSchema ?? null,
+      value: sinkRecords[0]?.value ?? null,
+    });
+    await admin.query(
+      `CREATE TABLE "${schema}".all_types_one_by_one (LIKE "${schema}".all_types INCLUDING ALL)`,
+    );
+    const refused = await sinkInto('all_types_one_by_one', {}, [[...sinkRecords, duplicate]]);
+    expect(refused.map((r) => r.record)).toEqual([duplicate]);
+    expect(await text('all_types_one_by_one')).toEqual(await text('all_types'));
+
     const scalars = 'id, b, i2, i4, i8, f4, f8, n, n0, t, vc, c, u, j, jb, by, d, tm, ts, tstz, m';
     await admin.query(
       `CREATE TABLE "${schema}".scalars_copy AS SELECT ${scalars} FROM "${schema}".all_types WITH NO DATA`,
     );
     await admin.query(`ALTER TABLE "${schema}".scalars_copy ADD PRIMARY KEY (id)`);
-    const { task: scalarSink } = await startSink(new PostgresSinkTask(), {
-      'connection.url': postgresUrl(),
-      'table.name.format': `${schema}.scalars_copy`,
-      'insert.mode': 'upsert',
-      'pk.mode': 'record_value',
-      'pk.fields': 'id',
-      'fields.whitelist': scalars,
-    });
-    try {
-      const sinkRecords = records.map(
-        (r, i) =>
-          new SinkRecord({
-            topic: r.topic,
-            kafkaPartition: 0,
-            kafkaOffset: i,
-            valueSchema: r.valueSchema,
-            value: r.value,
-          }),
-      );
-      await deliver(scalarSink, sinkRecords);
-      await deliver(scalarSink, sinkRecords);
-    } finally {
-      await scalarSink.stop();
-    }
+    const refusedScalar = await sinkInto('scalars_copy', { 'fields.whitelist': scalars }, [
+      [...sinkRecords, duplicate],
+    ]);
+    expect(refusedScalar.map((r) => r.record)).toEqual([duplicate]);
     const projected = async (table: string) =>
       (await admin.query(`SELECT (${scalars})::text AS row FROM "${schema}".${table} ORDER BY id`))
         .rows;

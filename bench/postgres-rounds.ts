@@ -1,0 +1,103 @@
+/**
+ * What the PostgreSQL benches share: the test server's URL, rounds that interleave the
+ * contenders (so a burst of load on the shared machine hits all of them, not one), and a table
+ * with each contender's ratio to the baseline per round.
+ */
+import { execFileSync } from 'node:child_process';
+import { availableParallelism, loadavg } from 'node:os';
+
+/** The test PostgreSQL's URL: SLUICE_POSTGRES_URL, or the services CLI's (VAR=value lines). */
+export function postgresUrl(): string {
+  const fromEnv = process.env.SLUICE_POSTGRES_URL;
+  if (fromEnv) return fromEnv;
+  const bin = new URL('node_modules/.bin/sluice-services', import.meta.url).pathname;
+  const out = execFileSync(bin, ['up', 'postgres'], { encoding: 'utf8' });
+  const line = out.split('\n').find((l) => l.startsWith('SLUICE_POSTGRES_URL='));
+  if (line === undefined) throw new Error('sluice-services did not print SLUICE_POSTGRES_URL');
+  return line.slice('SLUICE_POSTGRES_URL='.length).trim();
+}
+
+/** One contender: `run` does the work once and returns how many rows it handled. */
+export interface Contender {
+  readonly name: string;
+  /** Untimed preparation before each run (e.g. TRUNCATE). */
+  readonly before?: () => Promise<void>;
+  readonly run: () => Promise<number>;
+}
+
+/** Rows/s of every round of every contender, in contender order. */
+export interface RoundResults {
+  readonly names: readonly string[];
+  readonly rates: readonly (readonly number[])[];
+}
+
+/**
+ * Runs one warm-up round and `rounds` timed rounds; in each round every contender runs once, the
+ * starting contender rotating from round to round. `expected` rows per run are checked.
+ */
+export async function interleavedRounds(
+  contenders: readonly Contender[],
+  rounds: number,
+  expected: number,
+): Promise<RoundResults> {
+  const rates: number[][] = contenders.map(() => []);
+  for (let round = -1; round < rounds; round++) {
+    for (let k = 0; k < contenders.length; k++) {
+      const index = (k + Math.max(round, 0)) % contenders.length;
+      const contender = contenders[index] as Contender;
+      await contender.before?.();
+      const start = process.hrtime.bigint();
+      const count = await contender.run();
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      if (count !== expected) {
+        throw new Error(`${contender.name} handled ${count} rows, expected ${expected}`);
+      }
+      if (round >= 0) (rates[index] as number[]).push(expected / seconds);
+    }
+    if (round >= 0) process.stderr.write(`round ${round + 1}/${rounds} done\n`);
+  }
+  return { names: contenders.map((c) => c.name), rates };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+const pct = (n: number): string => `${(n * 100).toFixed(0)}%`;
+
+/**
+ * A markdown table: median rows/s and spread per contender, and its ratio to `baseline` (a
+ * contender's name) taken round by round (the two ran back to back), median and min–max.
+ */
+export function ratioTable(results: RoundResults, baseline: string): string {
+  const b = results.names.indexOf(baseline);
+  if (b < 0) throw new Error(`no contender named ${baseline}`);
+  const base = results.rates[b] as readonly number[];
+  const lines = [
+    `| case | median rows/s | min–max rows/s | vs ${baseline}: median of rounds (min–max) |`,
+    '| --- | ---: | ---: | ---: |',
+  ];
+  results.names.forEach((name, i) => {
+    const rates = results.rates[i] as readonly number[];
+    const ratios = rates.map((r, round) => r / (base[round] as number));
+    lines.push(
+      `| ${name} | ${fmt(median(rates))} | ${fmt(Math.min(...rates))}–${fmt(Math.max(...rates))} | ${pct(median(ratios))} (${pct(Math.min(...ratios))}–${pct(Math.max(...ratios))}) |`,
+    );
+  });
+  return lines.join('\n');
+}
+
+/** A line saying where and when the figures were measured. */
+export function provenance(): string {
+  let commit = 'unknown';
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {}
+  const [one] = loadavg();
+  return `${new Date().toISOString()}, commit ${commit}, Node ${process.version}, ${availableParallelism()} CPUs, load average ${one?.toFixed(1)}`;
+}
