@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logging/logger.js';
 import { closeClients, createTopic, uniqueName, waitFor } from './harness.js';
 import { type Answer, call, type RestWorker, startRestWorker } from './rest-harness.js';
+import { sinkLog } from './test-plugins.js';
 
 /** Every log line the worker wrote, parsed. */
 const lines: Array<Record<string, unknown>> = [];
@@ -165,6 +166,81 @@ describe('connector config', () => {
     expect(refused.body.message).toMatch(/^Connector configuration is invalid/);
     expect((await api('GET', `/connectors/${name}/config`)).body['tasks.max']).toBe('2');
     expect((await api('DELETE', `/connectors/${name}`)).status).toBe(204);
+  });
+});
+
+describe('secrets', () => {
+  it('shows PASSWORD values as [hidden] in every response echoing a config, while tasks get the real value', async () => {
+    const topic = uniqueName('rest-secret');
+    await createTopic(topic);
+    const name = uniqueName('secret-sink');
+    const secret = 'hunter2';
+    const hidden = (answer: Answer) => {
+      expect(JSON.stringify(answer.body)).not.toContain(secret);
+      return answer.body;
+    };
+    const created = await api('POST', '/connectors', {
+      name,
+      config: { 'connector.class': 'SecretSink', topics: topic, secret },
+    });
+    expect(created.status).toBe(201);
+    expect(hidden(created).config).toEqual({
+      'connector.class': 'SecretSink',
+      topics: topic,
+      secret: '[hidden]',
+      name,
+    });
+    await waitFor('the task started with its config', () => sinkLog(name).props.name === name);
+    expect(sinkLog(name).props.secret).toBe(secret);
+
+    expect(hidden(await api('GET', `/connectors/${name}`)).config.secret).toBe('[hidden]');
+    const config = hidden(await api('GET', `/connectors/${name}/config`));
+    expect(config).toEqual({
+      'connector.class': 'SecretSink',
+      topics: topic,
+      secret: '[hidden]',
+      name,
+    });
+    const tasks = hidden(await api('GET', `/connectors/${name}/tasks`));
+    expect(tasks).toEqual([{ id: { connector: name, task: 0 }, config }]);
+    const expanded = hidden(await api('GET', '/connectors?expand=info&expand=status'));
+    expect(expanded[name].info.config.secret).toBe('[hidden]');
+    expect(expanded[name].info.config.topics).toBe(topic);
+
+    // The config read back and written again (another key changed) keeps the secret.
+    const replaced = await api('PUT', `/connectors/${name}/config`, { ...config, note: 'v2' });
+    expect(replaced.status).toBe(200);
+    expect(hidden(replaced).config).toEqual({ ...config, note: 'v2' });
+    await waitFor(
+      'the task restarted with the new config',
+      () => sinkLog(name).props.note === 'v2',
+    );
+    expect(sinkLog(name).props.secret).toBe(secret);
+
+    // A new secret through PATCH reaches the task and is hidden too.
+    const patched = await api('PATCH', `/connectors/${name}/config`, { secret: 'swordfish' });
+    expect(patched.status).toBe(200);
+    expect(patched.body.config.secret).toBe('[hidden]');
+    expect(JSON.stringify(patched.body)).not.toContain('swordfish');
+    await waitFor(
+      'the task restarted with the new secret',
+      () => sinkLog(name).props.secret === 'swordfish',
+    );
+    expect(JSON.stringify((await api('GET', `/connectors/${name}/tasks`)).body)).not.toContain(
+      'swordfish',
+    );
+
+    // PUT creating a connector answers with the secret hidden as well.
+    const other = uniqueName('secret-sink');
+    const put = await api('PUT', `/connectors/${other}/config`, {
+      'connector.class': 'SecretSink',
+      topics: topic,
+      secret,
+    });
+    expect(put.status).toBe(201);
+    expect(hidden(put).config.secret).toBe('[hidden]');
+    for (const n of [name, other])
+      expect((await api('DELETE', `/connectors/${n}`)).status).toBe(204);
   });
 });
 

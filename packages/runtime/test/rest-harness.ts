@@ -26,17 +26,23 @@ export interface RestWorker {
   stop(): Promise<void>;
 }
 
-/** A sink with a PASSWORD key, to see secrets redacted where Kafka redacts them. */
+/**
+ * A sink with a PASSWORD key, to see secrets redacted in REST responses; its tasks (collecting
+ * sink tasks, see `sinkLog`) get its config.
+ */
 export class SecretSinkConnector extends SinkConnector {
+  private props: ConnectorProps = {};
   version(): string {
     return '1.0.0';
   }
-  start(): void {}
+  start(props: ConnectorProps): void {
+    this.props = props;
+  }
   taskClass(): TaskClass<SinkTask> {
     return CollectingSinkTask;
   }
-  taskConfigs(): ConnectorProps[] {
-    return [];
+  taskConfigs(maxTasks: number): ConnectorProps[] {
+    return Array.from({ length: maxTasks }, () => ({ ...this.props }));
   }
   stop(): void {}
   config(): ConfigDef<object> {

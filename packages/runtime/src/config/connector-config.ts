@@ -212,6 +212,13 @@ export const SOURCE_CONNECTOR_CONFIG_DEF = new ConfigDef(CONNECTOR_CONFIG_DEF as
     orderInGroup: 10,
   });
 
+/** The framework's keys of a connector plugin kind (sink or source), null for other kinds. */
+export function baseDefOf(kind: string): ConfigDef<object> | null {
+  if (kind === 'sink') return SINK_CONNECTOR_CONFIG_DEF as unknown as ConfigDef<object>;
+  if (kind === 'source') return SOURCE_CONNECTOR_CONFIG_DEF as unknown as ConfigDef<object>;
+  return null;
+}
+
 /** The common connector settings, parsed. */
 export interface CommonConnectorConfig {
   name: string;

@@ -5,6 +5,7 @@ import {
   ConnectException,
   NotFoundException,
 } from '@sluice/api';
+import { restoreRedacted } from '../config/password-keys.js';
 import { stackTrace } from '../errors/processing-context.js';
 import { connectorLogger, type Logger } from '../logging/logger.js';
 import type { ConnectorContextLike } from '../plugins/contracts.js';
@@ -79,6 +80,8 @@ interface ConnectorEntry {
   reconfigurePending: boolean;
   /** Active topics (KIP-558) of tasks that have stopped since the last reset. */
   topics: Set<string>;
+  /** Keys the connector declares PASSWORD: hidden in what the REST API shows. */
+  passwordKeys: ReadonlySet<string>;
   log: Logger;
 }
 
@@ -150,7 +153,13 @@ export class StandaloneHerder {
     initialTarget: TargetState = 'STARTED',
   ): Promise<{ created: boolean; info: ConnectorInfo }> {
     if (this.stopping) throw new ConnectException('The worker is shutting down');
-    const props: Record<string, string> = { ...config, name };
+    const secrets = await this.worker.connectorPasswordKeys({ ...config, name });
+    // A secret sent back as the placeholder REST showed keeps its value (GET, edit, PUT).
+    const props: Record<string, string> = restoreRedacted(
+      { ...config, name },
+      allowReplace ? this.connectors.get(name)?.config : undefined,
+      secrets,
+    );
     const problems = await this.worker.validateConnectorConfig(props);
     if (problems.length > 0) throw ConfigException.fromProblems(problems);
     const existing = this.connectors.get(name);
@@ -161,6 +170,7 @@ export class StandaloneHerder {
       await this.enqueue(existing, async () => {
         await this.stopConnectorAndTasks(existing);
         existing.config = props;
+        existing.passwordKeys = secrets;
         await this.startConnector(existing);
       });
       return { created: false, info: this.connectorInfo(name) };
@@ -181,6 +191,7 @@ export class StandaloneHerder {
       queue: Promise.resolve(),
       reconfigurePending: false,
       topics: new Set(),
+      passwordKeys: secrets,
       log: connectorLogger(this.log, name),
     };
     this.connectors.set(name, entry);
@@ -479,7 +490,15 @@ export class StandaloneHerder {
     });
   }
 
-  /** The connector's config as given. */
+  /**
+   * The keys of the connector's config that it declares PASSWORD, whose values the REST API
+   * shows as `[hidden]` (see `redactConfig`).
+   */
+  connectorPasswordKeys(name: string): ReadonlySet<string> {
+    return this.entry(name).passwordKeys;
+  }
+
+  /** The connector's config as given (secrets included: for the REST layer to redact). */
   connectorConfig(name: string): Record<string, string> {
     return { ...this.entry(name).config };
   }

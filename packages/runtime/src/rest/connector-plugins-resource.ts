@@ -1,5 +1,4 @@
 import {
-  type ConfigDef,
   type ConfigInfo,
   type ConfigInfos,
   type ConfigKey,
@@ -7,10 +6,8 @@ import {
   ConfigDef as Def,
   type PluginKind,
 } from '@sluice/api';
-import {
-  SINK_CONNECTOR_CONFIG_DEF,
-  SOURCE_CONNECTOR_CONFIG_DEF,
-} from '../config/connector-config.js';
+import { baseDefOf } from '../config/connector-config.js';
+import { configDefOf } from '../config/password-keys.js';
 import type { StandaloneHerder } from '../herder/standalone-herder.js';
 import type { ConnectorLike } from '../plugins/contracts.js';
 import {
@@ -55,17 +52,6 @@ function findPlugin(plugins: PluginRegistry, name: string): PluginDescriptor {
     }
   }
   throw new RestException(404, `Unknown plugin ${name}.`);
-}
-
-function configDefOf(instance: unknown): ConfigDef<object> | null {
-  const config = (instance as { config?: () => unknown }).config?.();
-  return config instanceof Def ? (config as ConfigDef<object>) : null;
-}
-
-function baseDefOf(kind: PluginKind): ConfigDef<object> | null {
-  if (kind === 'sink') return SINK_CONNECTOR_CONFIG_DEF as unknown as ConfigDef<object>;
-  if (kind === 'source') return SOURCE_CONNECTOR_CONFIG_DEF as unknown as ConfigDef<object>;
-  return null;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { NotFoundException } from '@sluice/api';
-import type { StandaloneHerder } from '../herder/standalone-herder.js';
+import { redactConfig } from '../config/password-keys.js';
+import type { ConnectorInfo, StandaloneHerder } from '../herder/standalone-herder.js';
 import { alterOffsetsBody, type ConnectorOffsetsAdmin } from './connector-offsets.js';
 import {
   booleanParam,
@@ -15,6 +16,23 @@ function connector(request: RestRequest): string {
   return request.params.connector as string;
 }
 
+/**
+ * Every response showing a connector's config (or its tasks') goes through here: the values of
+ * keys the connector declares PASSWORD are `[hidden]`, as in validate responses. (Kafka Connect
+ * shows them as given; see the README.)
+ */
+function redactor(herder: StandaloneHerder) {
+  const config = (name: string, c: Record<string, string>) =>
+    redactConfig(c, herder.connectorPasswordKeys(name));
+  return {
+    config,
+    info: (info: ConnectorInfo): ConnectorInfo => ({
+      ...info,
+      config: config(info.name, info.config),
+    }),
+  };
+}
+
 /** `/connectors/...` (Kafka's ConnectorsResource). */
 export function connectorsRoutes(
   router: Router,
@@ -22,6 +40,7 @@ export function connectorsRoutes(
   offsets: ConnectorOffsetsAdmin,
   topicTracking: { enable: boolean; allowReset: boolean },
 ): void {
+  const shown = redactor(herder);
   router
     .add('GET', '/connectors', (r) => {
       const expand = r.query.getAll('expand');
@@ -32,7 +51,7 @@ export function connectorsRoutes(
           const expansions: Record<string, unknown> = {};
           for (const e of expand) {
             if (e === 'status') expansions.status = herder.connectorStatus(name);
-            else if (e === 'info') expansions.info = herder.connectorInfo(name);
+            else if (e === 'info') expansions.info = shown.info(herder.connectorInfo(name));
           }
           out[name] = expansions;
         } catch (error) {
@@ -48,22 +67,22 @@ export function connectorsRoutes(
       const { info } = await herder.putConnectorConfig(name, props, false, initialTarget);
       return {
         status: 201,
-        body: info,
+        body: shown.info(info),
         headers: { location: `/connectors/${encodeURIComponent(name)}` },
       };
     })
     .add('GET', '/connectors/{connector}', (r) => ({
       status: 200,
-      body: herder.connectorInfo(connector(r)),
+      body: shown.info(herder.connectorInfo(connector(r))),
     }))
     .add('DELETE', '/connectors/{connector}', async (r) => {
       await herder.deleteConnector(connector(r));
       return { status: 204 };
     })
-    .add('GET', '/connectors/{connector}/config', (r) => ({
-      status: 200,
-      body: herder.connectorConfig(connector(r)),
-    }))
+    .add('GET', '/connectors/{connector}/config', (r) => {
+      const name = connector(r);
+      return { status: 200, body: shown.config(name, herder.connectorConfig(name)) };
+    })
     .add('PUT', '/connectors/{connector}/config', async (r) => {
       const name = connector(r);
       const props = withConnectorName(name, configBody(await r.body()));
@@ -71,10 +90,10 @@ export function connectorsRoutes(
       return created
         ? {
             status: 201,
-            body: info,
+            body: shown.info(info),
             headers: { location: `/connectors/${encodeURIComponent(name)}` },
           }
-        : { status: 200, body: info };
+        : { status: 200, body: shown.info(info) };
     })
     .add('PATCH', '/connectors/{connector}/config', async (r) => {
       const name = connector(r);
@@ -91,7 +110,7 @@ export function connectorsRoutes(
       }
       Object.assign(next, configBody(sets, 'The config patch'));
       const { info } = await herder.putConnectorConfig(name, withConnectorName(name, next), true);
-      return { status: 200, body: info };
+      return { status: 200, body: shown.info(info) };
     })
     .add('GET', '/connectors/{connector}/status', (r) => ({
       status: 200,
@@ -99,7 +118,12 @@ export function connectorsRoutes(
     }))
     .add('GET', '/connectors/{connector}/tasks', (r) => {
       // The herder puts `${provider:...}` references back in place of resolved secrets.
-      return { status: 200, body: herder.taskConfigs(connector(r)) };
+      const name = connector(r);
+      const tasks = herder.taskConfigs(name);
+      return {
+        status: 200,
+        body: tasks.map((t) => ({ id: t.id, config: shown.config(name, t.config) })),
+      };
     })
     .add('GET', '/connectors/{connector}/tasks/{task}/status', (r) => ({
       status: 200,

@@ -7,7 +7,12 @@ import {
   type SourceRecord,
 } from '@sluice/api';
 import type { ConfigTransformer } from '../config/config-providers.js';
-import { type CommonConnectorConfig, parseConnectorConfig } from '../config/connector-config.js';
+import {
+  baseDefOf,
+  type CommonConnectorConfig,
+  parseConnectorConfig,
+} from '../config/connector-config.js';
+import { configDefOf, passwordKeys } from '../config/password-keys.js';
 import { commonClientProps, type WorkerConfig, withPrefix } from '../config/worker-config.js';
 import { DeadLetterQueueReporter } from '../errors/dead-letter-queue-reporter.js';
 import type { ErrorHandlingConfig } from '../errors/error-handling-config.js';
@@ -195,6 +200,25 @@ export class Worker {
       }
     }
     return problems;
+  }
+
+  /**
+   * The keys of a connector config that the connector's ConfigDef (or the framework's) declares
+   * PASSWORD: the values the REST API hides. Empty when the plugin cannot be loaded (such a config
+   * is refused anyway).
+   */
+  async connectorPasswordKeys(props: Record<string, string>): Promise<ReadonlySet<string>> {
+    try {
+      const plugin = this.plugins.resolve(
+        'connector',
+        props['connector.class'] ?? '',
+        'connector.class',
+      );
+      const cls = await plugin.load();
+      return passwordKeys(configDefOf(new cls()), baseDefOf(plugin.kind));
+    } catch {
+      return new Set();
+    }
   }
 
   /** Instantiates the connector of a (resolved) config; throws a ConfigException when invalid. */
