@@ -1,31 +1,22 @@
 /**
  * PostgresSourceTask read throughput (bulk and incrementing modes, records fully decoded to
  * Connect structs) next to raw `pg` reading the same rows through a cursor with its default
- * type parsing, in the same run against the same server.
+ * type parsing, in the same run against the same server. Contenders run interleaved, round by
+ * round; each ratio is taken per round, then the median.
  *
  * Uses SLUICE_POSTGRES_URL, or starts (or reuses) the test PostgreSQL with `sluice-services up`.
- * ROWS (default 200000), BATCH (batch.max.rows and cursor fetch size, default 10000) and ROUNDS
- * (default 3) tune it.
+ * ROWS (default 1000000), BATCH (batch.max.rows and cursor fetch size, default 10000) and ROUNDS
+ * (default 5) tune it.
  */
-import { execFileSync } from 'node:child_process';
 import type { OffsetStorageReader, SourcePartition } from '@sluice/api';
 import { PostgresSourceTask } from '@sluice/connector-postgres';
 import pg from 'pg';
-import { type Measurement, table } from './measure.js';
+import { interleavedRounds, postgresUrl, provenance, ratioTable } from './postgres-rounds.js';
 
-const ROWS = Number(process.env.ROWS ?? 200_000);
+const ROWS = Number(process.env.ROWS ?? 1_000_000);
 const BATCH = Number(process.env.BATCH ?? 10_000);
-const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const SCHEMA = `bench_source_${process.pid}`;
-
-/** The test PostgreSQL's URL, from the services CLI (which prints VAR=value lines). */
-function startPostgres(): string {
-  const bin = new URL('node_modules/.bin/sluice-services', import.meta.url).pathname;
-  const out = execFileSync(bin, ['up', 'postgres'], { encoding: 'utf8' });
-  const line = out.split('\n').find((l) => l.startsWith('SLUICE_POSTGRES_URL='));
-  if (line === undefined) throw new Error('sluice-services did not print SLUICE_POSTGRES_URL');
-  return line.slice('SLUICE_POSTGRES_URL='.length).trim();
-}
 
 const noOffsets: OffsetStorageReader = {
   offset: async () => null,
@@ -78,26 +69,8 @@ async function sluiceRead(url: string, mode: string): Promise<number> {
   return count;
 }
 
-async function rounds(name: string, read: () => Promise<number>): Promise<Measurement> {
-  const rates: number[] = [];
-  for (let round = -1; round < ROUNDS; round++) {
-    const start = process.hrtime.bigint();
-    const count = await read();
-    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    if (count !== ROWS) throw new Error(`${name} read ${count} rows, expected ${ROWS}`);
-    if (round >= 0) rates.push(ROWS / seconds);
-  }
-  rates.sort((a, b) => a - b);
-  return {
-    name,
-    opsPerSecond: rates[Math.floor(rates.length / 2)] ?? 0,
-    min: rates[0] ?? 0,
-    max: rates[rates.length - 1] ?? 0,
-  };
-}
-
 async function main(): Promise<void> {
-  const url = process.env.SLUICE_POSTGRES_URL ?? startPostgres();
+  const url = postgresUrl();
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   await admin.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE; CREATE SCHEMA ${SCHEMA}`);
@@ -108,14 +81,20 @@ async function main(): Promise<void> {
     `INSERT INTO ${SCHEMA}.orders SELECT g, 'customer ' || (g % 977), g * 0.37, timestamptz '2024-01-01' + g * interval '1 second', CASE WHEN g % 3 = 0 THEN NULL ELSE 'leave it with the neighbour' END FROM generate_series(1, ${ROWS}) g`,
   );
   await admin.query(`ANALYZE ${SCHEMA}.orders`);
+  const startedAt = provenance();
   try {
-    const baseline = await rounds('raw pg cursor read (baseline)', () => rawCursorRead(url));
-    const bulk = await rounds('PostgresSourceTask bulk', () => sluiceRead(url, 'bulk'));
-    const incrementing = await rounds('PostgresSourceTask incrementing', () =>
-      sluiceRead(url, 'incrementing'),
+    const results = await interleavedRounds(
+      [
+        { name: 'raw pg cursor read (baseline)', run: () => rawCursorRead(url) },
+        { name: 'PostgresSourceTask bulk', run: () => sluiceRead(url, 'bulk') },
+        { name: 'PostgresSourceTask incrementing', run: () => sluiceRead(url, 'incrementing') },
+      ],
+      ROUNDS,
+      ROWS,
     );
+    console.log(`Started ${startedAt}; ended ${provenance()}.`);
     console.log(`\n${ROWS} rows, ${BATCH} rows per fetch/poll, ${ROUNDS} rounds (rows/s)\n`);
-    console.log(table([baseline, bulk, incrementing], baseline));
+    console.log(ratioTable(results, 'raw pg cursor read (baseline)'));
   } finally {
     await admin.query(`DROP SCHEMA ${SCHEMA} CASCADE`);
     await admin.end();

@@ -51,6 +51,27 @@ interface TableColumn {
 
 const BULK_CURSOR = 'sluice_bulk_cursor';
 
+type TextRows = pg.QueryArrayResult<(string | null)[]>;
+
+/** The next batch, asked for while the current one is being converted. */
+interface Prefetch {
+  readonly client: pg.Client;
+  /** The incrementing value the query reads after (unused in bulk mode). */
+  readonly after: bigint;
+  readonly result: Promise<TextRows>;
+}
+
+/** Whether `text` is an optionally negative run of decimal digits. */
+function isIntegerText(text: string): boolean {
+  const start = text.charCodeAt(0) === 45 ? 1 : 0;
+  if (text.length <= start) return false;
+  for (let i = start; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 function instantsEqual(a: PgInstant, b: PgInstant): boolean {
   return a.epochSecond === b.epochSecond && a.micros === b.micros;
 }
@@ -78,6 +99,7 @@ export class PollingReader implements RecordReader {
   private notNull = new Set<string>();
   private incrementingColumn: string;
   private bulkOpen = false;
+  private prefetch: Prefetch | null = null;
 
   constructor(
     private readonly connection: ReaderConnection,
@@ -203,6 +225,7 @@ export class PollingReader implements RecordReader {
 
   reset(): void {
     this.bulkOpen = false;
+    this.prefetch = null;
   }
 
   async read(): Promise<ReadResult> {
@@ -228,8 +251,22 @@ export class PollingReader implements RecordReader {
     });
   }
 
+  private fetchBulk(client: pg.Client): Promise<TextRows> {
+    return client.query({
+      text: `FETCH ${this.spec.batchMaxRows} FROM ${BULK_CURSOR}`,
+      rowMode: 'array',
+    });
+  }
+
+  /**
+   * One FETCH from the cursor. When a batch comes back full, the next FETCH is sent at once, so
+   * the server reads on while this batch is converted and handed on.
+   */
   private async readBulk(): Promise<ReadResult> {
     const client = this.connection.client;
+    // A prefetched FETCH belongs to the cursor that is still open on this connection.
+    const pending = this.bulkOpen && this.prefetch?.client === client ? this.prefetch : null;
+    this.prefetch = null;
     if (!this.bulkOpen) {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       this.bulkOpen = true;
@@ -242,12 +279,9 @@ export class PollingReader implements RecordReader {
         throw error;
       }
     }
-    let result: pg.QueryArrayResult<(string | null)[]>;
+    let result: TextRows;
     try {
-      result = await client.query({
-        text: `FETCH ${this.spec.batchMaxRows} FROM ${BULK_CURSOR}`,
-        rowMode: 'array',
-      });
+      result = pending !== null ? await pending.result : await this.fetchBulk(client);
     } catch (error) {
       await this.closeBulk();
       throw error;
@@ -255,7 +289,18 @@ export class PollingReader implements RecordReader {
     const mapping = await this.remap(result.fields);
     const done = result.rows.length < this.spec.batchMaxRows;
     if (done) await this.closeBulk();
-    return { records: result.rows.map((row) => this.record(mapping, row, null)), more: !done };
+    else {
+      const result = this.fetchBulk(client);
+      // Awaited by the next read; a failure nobody reads (after a reset) is not unhandled.
+      result.catch(() => {});
+      this.prefetch = { client, after: -1n, result };
+    }
+    const rows = result.rows;
+    const records: SourceRecord[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      records[i] = this.record(mapping, rows[i] as (string | null)[], null);
+    }
+    return { records, more: !done };
   }
 
   private async closeBulk(): Promise<void> {
@@ -265,7 +310,7 @@ export class PollingReader implements RecordReader {
 
   private incrementingText(row: readonly (string | null)[], index: number): bigint {
     const text = row[index];
-    if (text === null || text === undefined || !/^-?\d+$/.test(text)) {
+    if (text === null || text === undefined || !isIntegerText(text)) {
       throw new DataException(
         `Incrementing column "${this.incrementingColumn}" of ${this.name} has a value that is not an integer: ${String(text)}`,
       );
@@ -302,21 +347,61 @@ export class PollingReader implements RecordReader {
     return '::timestamptz';
   }
 
-  private async readIncrementing(): Promise<ReadResult> {
+  private queryIncrementing(client: pg.Client, after: bigint): Promise<TextRows> {
     const inc = quoteIdent(this.incrementingColumn);
-    const last = this.position.incrementing ?? -1n;
-    const result = await this.connection.client.query({
+    return client.query({
       text: `SELECT * FROM ${this.source} WHERE ${inc} > $1 ORDER BY ${inc} ASC LIMIT ${this.spec.batchMaxRows}${this.suffix}`,
-      values: [last.toString()],
+      values: [after.toString()],
       rowMode: 'array',
     });
+  }
+
+  /**
+   * `WHERE inc > last ORDER BY inc LIMIT n`. When a batch comes back full, the query for the
+   * next one (the same query the next read would send) is sent at once, so the server runs it
+   * while this batch is converted and handed on.
+   */
+  private async readIncrementing(): Promise<ReadResult> {
+    const client = this.connection.client;
+    const last = this.position.incrementing ?? -1n;
+    const pending = this.prefetch;
+    this.prefetch = null;
+    const result =
+      pending !== null && pending.client === client && pending.after === last
+        ? await pending.result
+        : await this.queryIncrementing(client, last);
     const mapping = await this.remap(result.fields);
     const index = this.indexOf(result.fields, this.incrementingColumn);
-    const records = result.rows.map((row) => {
-      this.position = { ...this.position, incrementing: this.incrementingText(row, index) };
-      return this.record(mapping, row, offsetFromPosition(this.position));
-    });
-    return { records, more: result.rows.length === this.spec.batchMaxRows };
+    const rows = result.rows;
+    const more = rows.length === this.spec.batchMaxRows;
+    if (more) {
+      const next = this.incrementingText(rows[rows.length - 1] as (string | null)[], index);
+      const prefetch = { client, after: next, result: this.queryIncrementing(client, next) };
+      // Awaited by the next read; a failure nobody reads (after a reset) is not unhandled.
+      prefetch.result.catch(() => {});
+      this.prefetch = prefetch;
+    }
+    const records: SourceRecord[] = new Array(rows.length);
+    const timestamp = this.position.timestamp;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i] as (string | null)[];
+      const text = row[index];
+      let offset: SourceOffset;
+      if (timestamp === null && text != null && text.length < 16 && isIntegerText(text)) {
+        // Fewer than 16 characters: a safe integer, stored as a JSON number either way.
+        offset = { incrementing: Number(text) };
+      } else {
+        offset = offsetFromPosition({ timestamp, incrementing: this.incrementingText(row, index) });
+      }
+      records[i] = this.record(mapping, row, offset);
+    }
+    if (rows.length > 0) {
+      this.position = {
+        ...this.position,
+        incrementing: this.incrementingText(rows[rows.length - 1] as (string | null)[], index),
+      };
+    }
+    return { records, more };
   }
 
   private async readTimestampIncrementing(): Promise<ReadResult> {

@@ -282,7 +282,9 @@ export function mapRow(
     columns: mappings,
     toStruct(row) {
       const struct = new Struct(schema);
-      for (const [i, m] of mappings.entries()) {
+      // An indexed loop: this runs for every column of every row read.
+      for (let i = 0; i < mappings.length; i++) {
+        const m = mappings[i] as ColumnMapping;
         const text = row[i];
         if (text !== null && text !== undefined) struct.put(m.name, m.decode(text));
         else if (!m.schema.optional) {
