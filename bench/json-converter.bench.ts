@@ -1,10 +1,11 @@
 /**
  * JsonConverter throughput on a realistic ~1 KB record, with and without schemas, next to
- * JSON.stringify / JSON.parse of the same document (the raw baseline) in the same run.
+ * JSON.stringify / JSON.parse of the same document (the raw baseline) in the same run, round
+ * by round (see `compare`).
  */
 import { ConnectHeaders } from '@sluice/api';
 import { JsonConverter } from '@sluice/converter-json';
-import { measure, table } from './measure.js';
+import { compare, table } from './measure.js';
 import { order as orderRecord, orderSchema } from './order-record.js';
 
 const TOPIC = 'orders';
@@ -28,36 +29,43 @@ const decoder = new TextDecoder();
 const plainBytes = encoder.encode(JSON.stringify(plain));
 const enveloped = withSchemas.fromConnectData(TOPIC, headers, orderSchema, order);
 const bare = schemaless.fromConnectData(TOPIC, headers, orderSchema, order);
-const envelopedText = decoder.decode(enveloped ?? undefined);
+const envelopeSchema = (JSON.parse(decoder.decode(enveloped ?? undefined)) as { schema: unknown })
+  .schema;
 
 process.stderr.write(
   `record: ${bare?.length} bytes bare, ${enveloped?.length} bytes with the schema envelope\n`,
 );
 
-const serialize = [
-  measure('JSON.stringify + encode (baseline)', () => encoder.encode(JSON.stringify(plain))),
-  measure('JsonConverter schemas.enable=false', () =>
-    schemaless.fromConnectData(TOPIC, headers, orderSchema, order),
-  ),
-  measure('JsonConverter schemas.enable=true', () =>
-    withSchemas.fromConnectData(TOPIC, headers, orderSchema, order),
-  ),
-  measure('JSON.stringify + encode of the envelope', () =>
-    encoder.encode(JSON.stringify({ schema: JSON.parse(envelopedText).schema, payload: plain })),
-  ),
-];
-const deserialize = [
-  measure('decode + JSON.parse (baseline)', () => JSON.parse(decoder.decode(plainBytes))),
-  measure('JsonConverter schemas.enable=false', () =>
-    schemaless.toConnectData(TOPIC, headers, plainBytes),
-  ),
-  measure('JsonConverter schemas.enable=true', () =>
-    withSchemas.toConnectData(TOPIC, headers, enveloped),
-  ),
-  measure('decode + JSON.parse of the envelope', () =>
-    JSON.parse(decoder.decode(enveloped ?? undefined)),
-  ),
-];
+const serialize = compare([
+  { name: 'JSON.stringify + encode (baseline)', op: () => encoder.encode(JSON.stringify(plain)) },
+  {
+    name: 'JsonConverter schemas.enable=false',
+    op: () => schemaless.fromConnectData(TOPIC, headers, orderSchema, order),
+  },
+  {
+    name: 'JsonConverter schemas.enable=true',
+    op: () => withSchemas.fromConnectData(TOPIC, headers, orderSchema, order),
+  },
+  {
+    name: 'JSON.stringify + encode of the envelope',
+    op: () => encoder.encode(JSON.stringify({ schema: envelopeSchema, payload: plain })),
+  },
+]);
+const deserialize = compare([
+  { name: 'decode + JSON.parse (baseline)', op: () => JSON.parse(decoder.decode(plainBytes)) },
+  {
+    name: 'JsonConverter schemas.enable=false',
+    op: () => schemaless.toConnectData(TOPIC, headers, plainBytes),
+  },
+  {
+    name: 'JsonConverter schemas.enable=true',
+    op: () => withSchemas.toConnectData(TOPIC, headers, enveloped),
+  },
+  {
+    name: 'decode + JSON.parse of the envelope',
+    op: () => JSON.parse(decoder.decode(enveloped ?? undefined)),
+  },
+]);
 
 process.stdout.write(
   `\n### Serialize (Connect data → bytes)\n\n${table(serialize, serialize[0] as never)}\n`,
@@ -66,5 +74,6 @@ process.stdout.write(
   `\n### Deserialize (bytes → Connect data)\n\n${table(deserialize, deserialize[0] as never)}\n\n`,
 );
 process.stdout.write(
-  'Baselines do not validate against a schema, keep int64/decimal exact, or build Structs.\n',
+  'Ratios: median over the rounds of the case / the baseline in the same round.\n' +
+    'Baselines do not validate against a schema, keep int64/decimal exact, or build Structs.\n',
 );

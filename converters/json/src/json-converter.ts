@@ -10,9 +10,10 @@ import {
   type JsonConverterConfig,
   parseJsonConverterConfig,
 } from './config.js';
+import { compileDirectReader, type DirectReader } from './direct-reader.js';
 import {
   ExactNumber,
-  isDoubleSafe,
+  hasUnsafeInteger,
   type JsonValue,
   parseJson,
   parseJsonExact,
@@ -36,12 +37,24 @@ export interface RecordPosition {
 interface WriteEntry {
   /** `{"schema":<schema json>,"payload":` — the envelope head, built once per schema. */
   readonly head: string;
+  /** The head's UTF-8 bytes, encoded once per schema. */
+  readonly headBytes: Uint8Array;
   readonly write: ValueWriter;
 }
 
 interface ReadEntry {
   readonly schema: Schema | null;
   readonly read: ValueReader;
+  /** Reads a compact payload straight into Connect data; null for schemaless. */
+  readonly direct: DirectReader | null;
+}
+
+/** The schema last read, to recognise the next envelope of the same schema by its bytes. */
+interface LastRead {
+  readonly schemaText: string;
+  readonly entry: ReadEntry;
+  /** The UTF-8 bytes of `{"schema":<schemaText>,"payload":`. */
+  readonly head: Buffer;
 }
 
 const ENVELOPE_HEAD = '{"schema":';
@@ -60,7 +73,7 @@ export class JsonConverter {
   private parsed: JsonConverterConfig = parseJsonConverterConfig({});
   private writeCache = new LruCache<Schema, WriteEntry>(1000);
   private readCache = new LruCache<string, ReadEntry>(1000);
-  private lastRead: { readonly schemaText: string; readonly entry: ReadEntry } | undefined;
+  private lastRead: LastRead | undefined;
 
   /** Applies converter configs (`schemas.enable`, `decimal.format`, ...). */
   configure(configs: Readonly<Record<string, unknown>>, isKey = false): void {
@@ -94,7 +107,18 @@ export class JsonConverter {
   ): Uint8Array | null {
     if (schema === null && (value === null || value === undefined)) return null;
     try {
-      return encoder.encode(this.toJsonText(schema, value));
+      if (schema === null || !this.parsed.schemasEnable) {
+        return encoder.encode(this.toJsonText(schema, value));
+      }
+      // The schema's part of the envelope is encoded once per schema: only the payload here.
+      const entry = this.writeEntry(schema);
+      const payload = entry.write(value);
+      const head = entry.headBytes;
+      const out = new Uint8Array(head.length + Buffer.byteLength(payload, 'utf8') + 1);
+      out.set(head);
+      const { written } = encoder.encodeInto(payload, out.subarray(head.length));
+      out[head.length + written] = 0x7d; // }
+      return out;
     } catch (error) {
       throw wrap(error, 'Converting Kafka Connect data to byte[] failed', topic, position);
     }
@@ -108,6 +132,10 @@ export class JsonConverter {
     position?: RecordPosition,
   ): SchemaAndValue {
     if (bytes === null || bytes === undefined) return NULL_SCHEMA_AND_VALUE;
+    if (this.parsed.schemasEnable) {
+      const read = this.readEnvelopeBytes(bytes, topic, position);
+      if (read !== undefined) return read;
+    }
     let text: string;
     try {
       text = decoder.decode(bytes);
@@ -124,6 +152,54 @@ export class JsonConverter {
     } catch (error) {
       throw wrap(error, 'Converting byte[] to Kafka Connect data failed', topic, position);
     }
+  }
+
+  /**
+   * The envelope of the schema read last, recognised by its bytes: only the payload is decoded
+   * and read. Undefined when the bytes are not that schema's envelope, or the payload is not
+   * one JSON value (the general path then reads or reports the whole text).
+   */
+  private readEnvelopeBytes(
+    bytes: Uint8Array,
+    topic: string,
+    position: RecordPosition | undefined,
+  ): SchemaAndValue | undefined {
+    const last = this.lastRead;
+    if (last === undefined) return undefined;
+    const start = last.head.length;
+    const end = bytes.length - 1;
+    if (end < start || bytes[end] !== 0x7d) return undefined;
+    const buffer = Buffer.isBuffer(bytes)
+      ? bytes
+      : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (last.head.compare(buffer, 0, start) !== 0) return undefined;
+    let payloadText: string;
+    try {
+      payloadText = decoder.decode(bytes.subarray(start, end));
+    } catch (error) {
+      throw wrap(
+        error,
+        'Converting byte[] to Kafka Connect data failed: invalid UTF-8',
+        topic,
+        position,
+      );
+    }
+    const entry = last.entry;
+    try {
+      return this.readPayload(entry, payloadText);
+    } catch (error) {
+      throw wrap(error, 'Converting byte[] to Kafka Connect data failed', topic, position);
+    }
+  }
+
+  /** The payload of an envelope of `entry`'s schema; undefined when it is not one JSON value. */
+  private readPayload(entry: ReadEntry, payloadText: string): SchemaAndValue | undefined {
+    if (entry.direct !== null) {
+      const value = entry.direct(payloadText);
+      if (value !== undefined) return { schema: entry.schema, value };
+    }
+    const payload = parsePayload(payloadText);
+    return payload === undefined ? undefined : { schema: entry.schema, value: entry.read(payload) };
   }
 
   /** HeaderConverter: a header value → JSON bytes, as `fromConnectData`. */
@@ -161,7 +237,7 @@ export class JsonConverter {
       const head = this.parsed.schemasEnable
         ? `${ENVELOPE_HEAD}${schemaToJson(schema, this.parsed)}${PAYLOAD_SEPARATOR}`
         : '';
-      entry = { head, write };
+      entry = { head, headBytes: encoder.encode(head), write };
       this.writeCache.set(schema, entry);
     }
     return entry;
@@ -193,19 +269,21 @@ export class JsonConverter {
       text.startsWith(PAYLOAD_SEPARATOR, ENVELOPE_HEAD.length + last.schemaText.length)
     ) {
       const start = ENVELOPE_HEAD.length + last.schemaText.length + PAYLOAD_SEPARATOR.length;
-      const payload = parsePayload(text.slice(start, -1));
-      if (payload !== undefined)
-        return { schema: last.entry.schema, value: last.entry.read(payload) };
+      const read = this.readPayload(last.entry, text.slice(start, -1));
+      if (read !== undefined) return read;
     }
     let separator = text.indexOf(PAYLOAD_SEPARATOR, ENVELOPE_HEAD.length);
     while (separator !== -1) {
       const schemaText = text.slice(ENVELOPE_HEAD.length, separator);
       const entry = this.readCache.get(schemaText) ?? this.compileSchemaText(schemaText);
       if (entry !== undefined) {
-        const payload = parsePayload(text.slice(separator + PAYLOAD_SEPARATOR.length, -1));
-        if (payload === undefined) return undefined;
-        this.lastRead = { schemaText, entry };
-        return { schema: entry.schema, value: entry.read(payload) };
+        const read = this.readPayload(entry, text.slice(separator + PAYLOAD_SEPARATOR.length, -1));
+        if (read === undefined) return undefined;
+        if (this.lastRead?.schemaText !== schemaText) {
+          const head = Buffer.from(`${ENVELOPE_HEAD}${schemaText}${PAYLOAD_SEPARATOR}`, 'utf8');
+          this.lastRead = { schemaText, entry, head };
+        }
+        return read;
       }
       separator = text.indexOf(PAYLOAD_SEPARATOR, separator + 1);
     }
@@ -229,7 +307,12 @@ export class JsonConverter {
   private readEntry(schemaJson: JsonValue): ReadEntry {
     const options: ReadOptions = this.parsed;
     const schema = schemaFromJson(schemaJson, options);
-    return { schema, read: schema === null ? readSchemaless : compileReader(schema, options) };
+    if (schema === null) return { schema, read: readSchemaless, direct: null };
+    return {
+      schema,
+      read: compileReader(schema, options),
+      direct: compileDirectReader(schema, options),
+    };
   }
 
   private readEnvelope(json: JsonValue): SchemaAndValue {
@@ -271,16 +354,20 @@ function parsePayload(payloadText: string): JsonValue | undefined {
   }
 }
 
-/** Schemaless JSON → plain JS, losslessly; `JSON.parse` output needs no further walk. */
+/**
+ * Schemaless JSON → plain JS, losslessly: `JSON.parse`, whose output is the answer unless it
+ * holds an integer beyond 2^53 (then the exact parser reads the text again; it keeps such
+ * integers as bigints, and reads every other number as the same double `JSON.parse` gives).
+ */
 function parseSchemaless(text: string): unknown {
-  if (isDoubleSafe(text)) {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      // Leading zeros or malformed: the exact parser decides and reports.
-    }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    // Leading zeros or malformed: the exact parser decides and reports.
+    return readSchemaless(parseJsonExact(text));
   }
-  return readSchemaless(parseJsonExact(text));
+  return hasUnsafeInteger(value) ? readSchemaless(parseJsonExact(text)) : value;
 }
 
 function wrap(

@@ -47,6 +47,43 @@ export function isDoubleSafe(text: string): boolean {
   return !MAYBE_INEXACT.test(text);
 }
 
+/**
+ * True when a value from `JSON.parse` holds an integral number beyond ±(2^53 - 1): the only
+ * numbers whose schemaless reading (a double, or a bigint for an integer) can differ from the
+ * exact parser's, since a double above 2^53 may not be the integer written. Walks the value
+ * with a stack of its own, so any depth `JSON.parse` accepts is checked.
+ */
+export function hasUnsafeInteger(value: unknown): boolean {
+  if (typeof value === 'number') return isUnsafeInteger(value);
+  if (typeof value !== 'object' || value === null) return false;
+  const stack: object[] = [value];
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        const item: unknown = node[i];
+        if (typeof item === 'number') {
+          if (isUnsafeInteger(item)) return true;
+        } else if (typeof item === 'object' && item !== null) stack.push(item);
+      }
+      continue;
+    }
+    const record = node as Record<string, unknown>;
+    for (const key in record) {
+      const item = record[key];
+      if (typeof item === 'number') {
+        if (isUnsafeInteger(item)) return true;
+      } else if (typeof item === 'object' && item !== null) stack.push(item);
+    }
+  }
+  return false;
+}
+
+function isUnsafeInteger(value: number): boolean {
+  return (
+    (value > Number.MAX_SAFE_INTEGER || value < -Number.MAX_SAFE_INTEGER) && Number.isFinite(value)
+  );
+}
+
 /** Parses one JSON document losslessly; throws JsonSyntaxError when it is malformed. */
 export function parseJson(text: string): JsonValue {
   if (isDoubleSafe(text)) {

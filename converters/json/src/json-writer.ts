@@ -10,7 +10,7 @@ import {
   TIME_LOGICAL_NAME,
   TIMESTAMP_LOGICAL_NAME,
 } from '@sluice/api';
-import { toBase64 } from './base64.js';
+import { smallUnscaledToBase64, toBase64 } from './base64.js';
 import { quoteJsonString } from './json-string.js';
 import { formatBigDecimal, formatJavaDouble, formatJavaFloat } from './number-format.js';
 
@@ -29,19 +29,61 @@ export type ValueWriter = (value: unknown) => string;
  */
 export function compileWriter(schema: Schema, options: WriteOptions): ValueWriter {
   const write = compileNonNull(schema, options);
-  const { optional } = schema;
-  const useDefault = options.replaceNullWithDefault && schema.defaultValue !== null;
-  const defaultText = useDefault ? write(schema.defaultValue) : undefined;
+  const nullText = nullTextOf(schema, options, write);
   return (value) => {
-    if (value === null || value === undefined) {
-      if (defaultText !== undefined) return defaultText;
-      if (optional) return 'null';
-      throw new DataException(
-        'Conversion error: null value for field that is required and has no default value',
-      );
-    }
+    if (value === null || value === undefined) return nullText ?? refuseNull();
     return write(value);
   };
+}
+
+/** What a null is written as: the default's text, `null`, or undefined when it is refused. */
+function nullTextOf(schema: Schema, options: WriteOptions, write: ValueWriter): string | undefined {
+  if (options.replaceNullWithDefault && schema.defaultValue !== null) {
+    return write(schema.defaultValue);
+  }
+  return schema.optional ? 'null' : undefined;
+}
+
+function refuseNull(): never {
+  throw new DataException(
+    'Conversion error: null value for field that is required and has no default value',
+  );
+}
+
+/**
+ * Generated code: the writers of struct fields and array items are called from call sites of
+ * their own (not from one loop shared by every schema), so V8 can inline them.
+ */
+interface Generated {
+  readonly names: string[];
+  readonly values: unknown[];
+}
+
+function bind(generated: Generated, name: string, value: unknown): string {
+  generated.names.push(name);
+  generated.values.push(value);
+  return name;
+}
+
+/** An expression writing `value` (a variable of the generated code, null included) of `schema`. */
+function writeExpression(
+  generated: Generated,
+  schema: Schema,
+  options: WriteOptions,
+  id: string,
+  value: string,
+): string {
+  const compiled = compileNonNull(schema, options);
+  const nullText = nullTextOf(schema, options, compiled);
+  const write = bind(generated, `w${id}`, compiled);
+  const ifNull = nullText === undefined ? 'R()' : bind(generated, `z${id}`, nullText);
+  return `(${value} === null || ${value} === undefined ? ${ifNull} : ${write}(${value}))`;
+}
+
+function generate(generated: Generated, body: string): ValueWriter {
+  const names = ['R', ...generated.names];
+  const factory = new Function(...names, `return function (value) {\n${body}\n};`);
+  return factory(refuseNull, ...generated.values) as ValueWriter;
 }
 
 function typeError(schema: Schema, value: unknown): DataException {
@@ -159,19 +201,36 @@ function decimalWriter(schema: Schema, options: WriteOptions): ValueWriter {
   if (options.decimalFormat === 'NUMERIC') {
     return (value) => formatBigDecimal(check(value).unscaled, scale);
   }
-  return (value) => `"${toBase64(check(value).toBytes())}"`;
+  return (value) => {
+    const decimal = check(value);
+    return `"${smallUnscaledToBase64(decimal.unscaled) ?? toBase64(decimal.toBytes())}"`;
+  };
 }
 
 function arrayWriter(schema: Schema, options: WriteOptions): ValueWriter {
   const itemSchema = schema.valueSchema;
-  const writeItem = itemSchema === null ? writeSchemaless : compileWriter(itemSchema, options);
-  return (value) => {
-    if (!Array.isArray(value)) throw typeError(schema, value);
-    if (value.length === 0) return '[]';
-    let out = `[${writeItem(value[0])}`;
-    for (let i = 1; i < value.length; i++) out += `,${writeItem(value[i])}`;
-    return `${out}]`;
-  };
+  if (itemSchema === null) {
+    return (value) => {
+      if (!Array.isArray(value)) throw typeError(schema, value);
+      return writeSchemaless(value);
+    };
+  }
+  const generated: Generated = { names: [], values: [] };
+  bind(generated, 'T', (value: unknown) => typeError(schema, value));
+  const item = writeExpression(generated, itemSchema, options, 'item', 'v');
+  return generate(
+    generated,
+    `if (!Array.isArray(value)) throw T(value);
+const n = value.length;
+if (n === 0) return '[]';
+let v = value[0];
+let out = '[' + ${item};
+for (let i = 1; i < n; i++) {
+  v = value[i];
+  out += ',' + ${item};
+}
+return out + ']';`,
+  );
 }
 
 function mapWriter(schema: Schema, options: WriteOptions): ValueWriter {
@@ -210,26 +269,25 @@ function entriesOf(schema: Schema, value: unknown): Iterable<[unknown, unknown]>
 }
 
 function structWriter(schema: Schema, options: WriteOptions): ValueWriter {
-  const names = schema.fields.map((field) => field.name);
-  const prefixes = schema.fields.map(
-    (field, i) => `${i === 0 ? '{' : ','}${quoteJsonString(field.name)}:`,
+  const generated: Generated = { names: [], values: [] };
+  bind(generated, 'schema', schema);
+  bind(generated, 'S', Struct);
+  bind(generated, 'E', schemaEquals);
+  bind(generated, 'T', (value: unknown) => typeError(schema, value));
+  bind(generated, 'M', () => new DataException('Mismatching schema.'));
+  const parts = schema.fields.map((field, i) => {
+    // `{"first":`, `,"second":`, ...: each key with what precedes it.
+    const key = bind(generated, `k${i}`, `${i === 0 ? '{' : ','}${quoteJsonString(field.name)}:`);
+    const f = bind(generated, `f${i}`, field);
+    const write = writeExpression(generated, field.schema, options, String(i), 'v');
+    return `${key} + ((v = value.getWithoutDefault(${f})), ${write})`;
+  });
+  return generate(
+    generated,
+    `if (!(value instanceof S)) throw T(value);
+if (value.schema !== schema && !E(value.schema, schema)) throw M();
+${parts.length === 0 ? "return '{}';" : `let v;\nreturn ${parts.join(' + ')} + '}';`}`,
   );
-  let writers: ValueWriter[] | undefined;
-  const count = names.length;
-  return (value) => {
-    if (!(value instanceof Struct)) throw typeError(schema, value);
-    if (value.schema !== schema && !schemaEquals(value.schema, schema)) {
-      throw new DataException('Mismatching schema.');
-    }
-    // Compiled on first use so that recursive defaults do not recurse at compile time.
-    writers ??= schema.fields.map((field) => compileWriter(field.schema, options));
-    if (count === 0) return '{}';
-    let out = '';
-    for (let i = 0; i < count; i++) {
-      out += prefixes[i] + (writers[i] as ValueWriter)(value.getWithoutDefault(names[i] as string));
-    }
-    return `${out}}`;
-  };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

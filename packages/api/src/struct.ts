@@ -12,6 +12,9 @@ import {
 
 const BRAND = Symbol.for('@sluice/api:Struct');
 
+/** The values `Struct.fromTrustedValues` hands to the constructor it calls (then cleared). */
+let adopted: unknown[] | undefined;
+
 /**
  * A value of a STRUCT schema: one slot per field. `put` checks each value against its field's
  * schema as it is set; `validate()` checks that every required field is set.
@@ -25,7 +28,30 @@ export class Struct {
       throw new DataException(`Not a struct schema: ${String(schema)}`);
     }
     this.schema = schema;
-    this.values = new Array<unknown>(schema.fields.length).fill(null);
+    const values = adopted;
+    adopted = undefined;
+    this.values = values ?? new Array<unknown>(schema.fields.length).fill(null);
+  }
+
+  /**
+   * A Struct holding `values` (one per field, in field order; `null` or `undefined` for a field
+   * not set) without checking them against the schema. For code that has just produced every
+   * value from this very schema, such as a converter's compiled reader: `put` would check each
+   * value again, nested structs included. Only the shape is checked (a STRUCT schema, one value
+   * per field); the array is adopted, not copied, so the caller must not keep changing it.
+   * A value that does not match its field is not detected here: `validate()` still finds it.
+   */
+  static fromTrustedValues(schema: Schema, values: unknown[]): Struct {
+    if (values.length !== schema.fields.length) {
+      throw new DataException(
+        `${String(schema)} has ${schema.fields.length} fields, got ${values.length} values`,
+      );
+    }
+    if (schema.type !== 'STRUCT') {
+      throw new DataException(`Not a struct schema: ${String(schema)}`);
+    }
+    adopted = values;
+    return new Struct(schema);
   }
 
   private lookupField(fieldName: string): Field {
@@ -43,9 +69,14 @@ export class Struct {
     return value === null ? f.schema.defaultValue : value;
   }
 
-  /** The field's value as set, without falling back to its default (`null` when unset). */
-  getWithoutDefault(fieldName: string): unknown {
-    return this.values[this.lookupField(fieldName).index] ?? null;
+  /**
+   * The field's value as set, without falling back to its default (`null` when unset). A `Field`
+   * is read by its index, without a name look-up; it must be a field of this struct's schema
+   * (or of an equal schema), as for `get`.
+   */
+  getWithoutDefault(field: string | Field): unknown {
+    const index = typeof field === 'string' ? this.lookupField(field).index : field.index;
+    return this.values[index] ?? null;
   }
 
   /**

@@ -182,4 +182,20 @@ describe('Struct', () => {
     expect(lookalike instanceof Struct).toBe(true);
     expect({} instanceof Struct).toBe(false);
   });
+  it('builds a struct from trusted values without checking them, but checks the shape', () => {
+    const a = Struct.fromTrustedValues(address, ['Dam 1', '1012']);
+    expect(a.get('street')).toBe('Dam 1');
+    expect(a.equals(new Struct(address).put('street', 'Dam 1').put('zip', '1012'))).toBe(true);
+    const unset = Struct.fromTrustedValues(customer, [7n, 'Ada', undefined, null, a]);
+    expect(unset.getWithoutDefault('nickname')).toBeNull();
+    expect(unset.getWithoutDefault(customer.fields[4] as (typeof customer.fields)[number])).toBe(a);
+    // Not checked when built, still found by validate().
+    expect(() => Struct.fromTrustedValues(address, [1, '1012']).validate()).toThrow(DataException);
+    expect(() => Struct.fromTrustedValues(address, ['Dam 1'])).toThrow(
+      'has 2 fields, got 1 values',
+    );
+    expect(() => Struct.fromTrustedValues(Schema.STRING_SCHEMA, [])).toThrow(DataException);
+    // The next struct built the ordinary way starts empty.
+    expect(new Struct(address).getWithoutDefault('street')).toBeNull();
+  });
 });
