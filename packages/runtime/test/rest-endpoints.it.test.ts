@@ -242,6 +242,40 @@ describe('secrets', () => {
     for (const n of [name, other])
       expect((await api('DELETE', `/connectors/${n}`)).status).toBe(204);
   });
+
+  it("hides the PASSWORD settings of the connector's converters and Kafka clients as well", async () => {
+    const topic = uniqueName('rest-secret');
+    await createTopic(topic);
+    const name = uniqueName('secret-sink');
+    const jaas =
+      'org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="p4ss";';
+    const config = {
+      'connector.class': 'SecretSink',
+      topics: topic,
+      secret: 'hunter2',
+      'value.converter': 'SecretConverter',
+      'value.converter.token': 'tok-123',
+      // Used only with security.protocol=SASL_*: harmless against the test broker.
+      'consumer.override.sasl.jaas.config': jaas,
+    };
+    const created = await api('PUT', `/connectors/${name}/config`, config);
+    expect(created.status).toBe(201);
+    const expected = {
+      ...config,
+      secret: '[hidden]',
+      'value.converter.token': '[hidden]',
+      'consumer.override.sasl.jaas.config': '[hidden]',
+      name,
+    };
+    expect(created.body.config).toEqual(expected);
+    expect((await api('GET', `/connectors/${name}/config`)).body).toEqual(expected);
+    const tasks = (await api('GET', `/connectors/${name}/tasks`)).body;
+    expect(tasks[0].config).toEqual(expected);
+    await waitFor('the task started with its config', () => sinkLog(name).props.name === name);
+    expect(sinkLog(name).props['value.converter.token']).toBe('tok-123');
+    expect(sinkLog(name).props['consumer.override.sasl.jaas.config']).toBe(jaas);
+    expect((await api('DELETE', `/connectors/${name}`)).status).toBe(204);
+  });
 });
 
 describe('admin/loggers', () => {

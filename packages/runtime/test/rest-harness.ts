@@ -9,6 +9,7 @@ import {
   type TaskClass,
 } from '@sluice/api';
 import { kafkaBrokers } from '@sluice/test-fixtures';
+import { StringConverter } from '../src/converters/string-converter.js';
 import type { StandaloneHerder } from '../src/herder/standalone-herder.js';
 import { createStandalone } from '../src/herder/standalone-worker.js';
 import type { Logger } from '../src/logging/logger.js';
@@ -54,6 +55,18 @@ export class SecretSinkConnector extends SinkConnector {
   }
 }
 
+/** A string converter with a PASSWORD setting, to see converter secrets redacted too. */
+export class SecretConverter extends StringConverter {
+  override config(): ConfigDef<object> {
+    return new ConfigDef(super.config()).define('token', {
+      type: 'PASSWORD',
+      default: '',
+      importance: 'HIGH',
+      documentation: 'A secret.',
+    }) as ConfigDef<object>;
+  }
+}
+
 export async function startRestWorker(
   workerProps: Record<string, string> = {},
   log: Logger = testLog,
@@ -75,6 +88,7 @@ export async function startRestWorker(
       extraPlugins: [
         ...testPlugins(),
         builtinPlugin('sink', 'SecretSink', [], SecretSinkConnector, '1.0.0', 'test-plugins'),
+        builtinPlugin('converter', 'SecretConverter', [], SecretConverter, '1.0.0', 'test-plugins'),
       ],
     },
   );

@@ -6,12 +6,30 @@ export function configDefOf(instance: unknown): ConfigDef<object> | null {
   return config instanceof Def ? (config as ConfigDef<object>) : null;
 }
 
-/** The keys the given ConfigDefs declare as PASSWORD. */
-export function passwordKeys(...defs: Array<ConfigDef<object> | null>): Set<string> {
+/**
+ * The Kafka client keys Kafka declares PASSWORD (SaslConfigs, SslConfigs), secret also as
+ * `producer.override.*`, `consumer.override.*` and `admin.override.*` of a connector config.
+ */
+export const CLIENT_PASSWORD_KEYS: readonly string[] = [
+  'sasl.jaas.config',
+  'ssl.key.password',
+  'ssl.keystore.password',
+  'ssl.keystore.key',
+  'ssl.keystore.certificate.chain',
+  'ssl.truststore.password',
+  'ssl.truststore.certificates',
+];
+
+/** The keys the given ConfigDefs declare as PASSWORD, each after `prefix`. */
+export function passwordKeys(
+  defs: ReadonlyArray<ConfigDef<object> | null>,
+  prefix = '',
+): Set<string> {
   const keys = new Set<string>();
   for (const def of defs) {
     if (!def) continue;
-    for (const [name, key] of def.configKeys()) if (key.type === 'PASSWORD') keys.add(name);
+    for (const [name, key] of def.configKeys())
+      if (key.type === 'PASSWORD') keys.add(`${prefix}${name}`);
   }
   return keys;
 }

@@ -12,7 +12,7 @@ import {
   type CommonConnectorConfig,
   parseConnectorConfig,
 } from '../config/connector-config.js';
-import { configDefOf, passwordKeys } from '../config/password-keys.js';
+import { CLIENT_PASSWORD_KEYS, configDefOf, passwordKeys } from '../config/password-keys.js';
 import { commonClientProps, type WorkerConfig, withPrefix } from '../config/worker-config.js';
 import { DeadLetterQueueReporter } from '../errors/dead-letter-queue-reporter.js';
 import type { ErrorHandlingConfig } from '../errors/error-handling-config.js';
@@ -203,22 +203,46 @@ export class Worker {
   }
 
   /**
-   * The keys of a connector config that the connector's ConfigDef (or the framework's) declares
-   * PASSWORD: the values the REST API hides. Empty when the plugin cannot be loaded (such a config
-   * is refused anyway).
+   * The keys of a connector config whose values are secret, the values the REST API hides: those
+   * the connector's ConfigDef (or the framework's) declares PASSWORD, those its own converters,
+   * transforms and predicates declare PASSWORD (under their prefix), and Kafka's client password
+   * keys under `producer.override.` / `consumer.override.` / `admin.override.`. A plugin that
+   * cannot be loaded adds nothing (such a config is refused anyway).
    */
   async connectorPasswordKeys(props: Record<string, string>): Promise<ReadonlySet<string>> {
-    try {
-      const plugin = this.plugins.resolve(
-        'connector',
-        props['connector.class'] ?? '',
-        'connector.class',
-      );
-      const cls = await plugin.load();
-      return passwordKeys(configDefOf(new cls()), baseDefOf(plugin.kind));
-    } catch {
-      return new Set();
-    }
+    const keys = new Set<string>();
+    for (const kind of ['producer', 'consumer', 'admin'])
+      for (const k of CLIENT_PASSWORD_KEYS) keys.add(`${kind}.override.${k}`);
+    /** The PASSWORD keys of the plugin named by `key`, under `prefix`. */
+    const add = async (
+      role: Parameters<PluginRegistry['instantiate']>[0],
+      key: string,
+      prefix: string,
+    ) => {
+      const name = props[key];
+      if (!name) return;
+      try {
+        const { instance, plugin } = await this.plugins.instantiate(role, name, key);
+        const base = role === 'connector' ? baseDefOf(plugin.kind) : null;
+        for (const k of passwordKeys([configDefOf(instance), base], prefix)) keys.add(k);
+      } catch {
+        // Not loadable: the config is refused by validation.
+      }
+    };
+    await add('connector', 'connector.class', '');
+    await add('converter', 'key.converter', 'key.converter.');
+    await add('converter', 'value.converter', 'value.converter.');
+    await add('header-converter', 'header.converter', 'header.converter.');
+    const aliases = (list: string | undefined) =>
+      (list ?? '')
+        .split(',')
+        .map((a) => a.trim())
+        .filter(Boolean);
+    for (const alias of aliases(props.transforms))
+      await add('transform', `transforms.${alias}.type`, `transforms.${alias}.`);
+    for (const name of aliases(props.predicates))
+      await add('predicate', `predicates.${name}.type`, `predicates.${name}.`);
+    return keys;
   }
 
   /** Instantiates the connector of a (resolved) config; throws a ConfigException when invalid. */
