@@ -5,16 +5,23 @@ import { mongodb } from './services/mongodb.js';
 import { postgres } from './services/postgres.js';
 import { redis } from './services/redis.js';
 import { s3 } from './services/s3.js';
+import { schemaRegistry } from './services/schema-registry.js';
 
 /**
  * Every service the CLI and `services(...)` know, in `up` order.
  *
  * To add a launcher: write `src/services/<name>.ts` exporting a `ServiceDefinition`,
- * import it here and add it to the list. Reserved for a launcher still to come:
- * `schema-registry` (SLUICE_SCHEMA_REGISTRY_URL, dependsOn: ['kafka']); neither
- * Karapace nor Apicurio can be installed from the registries reachable here (README).
+ * import it here and add it to the list.
  */
-const builtIn: readonly ServiceDefinition[] = [kafka, postgres, redis, mongodb, s3, cassandra];
+const builtIn: readonly ServiceDefinition[] = [
+  kafka,
+  postgres,
+  redis,
+  mongodb,
+  s3,
+  cassandra,
+  schemaRegistry,
+];
 
 const registry = new Map<string, ServiceDefinition>(builtIn.map((d) => [d.name, d]));
 

@@ -1,4 +1,12 @@
 import { services } from '../src/vitest-setup.js';
 
 // The unit tests need nothing, but vitest runs one global setup for the whole project.
-export default services('kafka', 'postgres', 'redis', 'mongodb', 's3', 'cassandra');
+export default services(
+  'kafka',
+  'postgres',
+  'redis',
+  'mongodb',
+  's3',
+  'cassandra',
+  'schema-registry',
+);
