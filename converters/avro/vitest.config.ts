@@ -3,8 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // Integration tests start the Schema Registry (and Kafka) on their first run.
+    globalSetup: ['./test/services.ts'],
     testTimeout: 120_000,
+    // The first run on a machine builds the Schema Registry (minutes, see @sluice/test-fixtures).
     hookTimeout: 900_000,
   },
 });
