@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logging/logger.js';
-import { closeClients, createTopic, uniqueName, waitFor } from './harness.js';
+import { closeClients, createTopic, produce, uniqueName, waitFor } from './harness.js';
 import { type Answer, call, type RestWorker, startRestWorker } from './rest-harness.js';
 import { sinkLog } from './test-plugins.js';
 
@@ -525,6 +525,13 @@ describe('batch and latency metrics', () => {
         sample(text, 'kafka_connect_connector_task_offset_commit_avg_time_ms', snk),
       ].every((v) => v !== null);
     });
+    // The one partition of the topic is assigned (records were put), and the source's records
+    // in flight are counted.
+    expect(sample(text, 'kafka_connect_sink_task_partition_count', snk)).toBe(1);
+    expect(
+      sample(text, 'kafka_connect_source_task_source_record_active_count', src),
+    ).toBeGreaterThanOrEqual(0);
+    expect(sample(text, 'kafka_connect_source_task_source_record_active_count', snk)).toBeNull();
     const value = (name: string, labels: Record<string, string>) =>
       sample(text, name, labels) ?? Number.NaN;
     // CountingSource returns 10 records per poll, after a 20 ms pause (a timer may fire a little
@@ -557,6 +564,63 @@ describe('batch and latency metrics', () => {
     expect(sample(text, 'kafka_connect_source_task_poll_batch_avg_time_ms', snk)).toBeNull();
     expect(sample(text, 'kafka_connect_sink_task_put_batch_avg_time_ms', src)).toBeNull();
     for (const name of [source, sinkName]) await api('DELETE', `/connectors/${name}`);
+  });
+});
+
+describe('error metrics', () => {
+  it('counts record errors, logged errors and dead letter queue writes as failing records flow', async () => {
+    const topic = uniqueName('rest-error-metrics');
+    const dlq = uniqueName('rest-error-metrics-dlq');
+    await createTopic(topic);
+    const name = uniqueName('failing-sink');
+    const started = Date.now();
+    const created = await api('POST', '/connectors', {
+      name,
+      config: {
+        'connector.class': 'CollectingSink',
+        topics: topic,
+        'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
+        'value.converter.schemas.enable': 'false',
+        'errors.tolerance': 'all',
+        'errors.log.enable': 'true',
+        'errors.deadletterqueue.topic.name': dlq,
+        'errors.deadletterqueue.topic.replication.factor': '1',
+      },
+    });
+    expect(created.status).toBe(201);
+    const task = { connector: name, task: '0' };
+    const counters = [
+      'kafka_connect_task_error_record_failures_total',
+      'kafka_connect_task_error_record_errors_total',
+      'kafka_connect_task_error_errors_logged_total',
+      'kafka_connect_task_error_records_skipped_total',
+      'kafka_connect_task_error_deadletterqueue_produce_requests_total',
+      'kafka_connect_task_error_deadletterqueue_produce_failures_total',
+    ];
+    await waitFor('the sink task running', async () => {
+      const t = await scrape();
+      return sample(t, 'kafka_connect_connector_task_status', { ...task, status: 'running' }) === 1;
+    });
+    const before = await scrape();
+    for (const name of counters) expect(sample(before, name, task), name).toBe(0);
+    expect(sample(before, 'kafka_connect_task_error_last_error_timestamp', task)).toBe(0);
+
+    await produce(topic, ['not json', '{"ok": true}', 'nor this', 'nor that']);
+    let text = '';
+    await waitFor('three records in the dead letter queue', async () => {
+      text = await scrape();
+      return (
+        sample(text, 'kafka_connect_task_error_deadletterqueue_produce_requests_total', task) === 3
+      );
+    });
+    for (const name of counters.slice(0, 5)) expect(sample(text, name, task), name).toBe(3);
+    expect(
+      sample(text, 'kafka_connect_task_error_deadletterqueue_produce_failures_total', task),
+    ).toBe(0);
+    expect(
+      sample(text, 'kafka_connect_task_error_last_error_timestamp', task),
+    ).toBeGreaterThanOrEqual(started);
+    expect((await api('DELETE', `/connectors/${name}`)).status).toBe(204);
   });
 });
 

@@ -7,6 +7,7 @@ import {
   type ProcessingContext,
   stackTrace,
 } from './processing-context.js';
+import type { ErrorCounters } from './retry-with-tolerance-operator.js';
 
 export const ERROR_HEADER_PREFIX = '__connect.errors.';
 export const DLQ_HEADERS = {
@@ -46,7 +47,10 @@ export class DeadLetterQueueReporter implements ErrorReporter {
     private readonly taskId: number,
     private readonly contextHeaders: boolean,
     private readonly log: Logger,
-    private readonly onProduced: () => void = () => {},
+    private readonly counters: Pick<ErrorCounters, 'dlqRequests' | 'dlqFailures'> = {
+      dlqRequests: 0,
+      dlqFailures: 0,
+    },
   ) {}
 
   /** Creates the DLQ topic if missing (one partition, the configured replication factor). */
@@ -116,6 +120,7 @@ export class DeadLetterQueueReporter implements ErrorReporter {
       add(DLQ_HEADERS.exceptionMessage, context.error.message ?? '');
       add(DLQ_HEADERS.exceptionStacktrace, stackTrace(context.error));
     }
+    this.counters.dlqRequests++;
     try {
       await this.producer.send({
         topic: this.topic,
@@ -124,8 +129,8 @@ export class DeadLetterQueueReporter implements ErrorReporter {
         headers,
         ...(timestamp !== undefined ? { timestamp } : {}),
       });
-      this.onProduced();
     } catch (error) {
+      this.counters.dlqFailures++;
       this.log.error(
         { err: error },
         `Could not produce message to dead letter queue. topic=${this.topic}`,

@@ -1,6 +1,7 @@
 import type { Logger } from '../logging/logger.js';
 import { stringifyOffsetJson } from '../storage/offset-json.js';
 import type { ErrorReporter, ProcessingContext } from './processing-context.js';
+import type { ErrorCounters } from './retry-with-tolerance-operator.js';
 
 function bytesPreview(bytes: Uint8Array | null | undefined): string {
   if (bytes === null || bytes === undefined) return 'null';
@@ -16,6 +17,7 @@ export class LogReporter implements ErrorReporter {
     private readonly log: Logger,
     private readonly taskName: string,
     private readonly includeMessages: boolean,
+    private readonly counters: Pick<ErrorCounters, 'errorsLogged'> = { errorsLogged: 0 },
   ) {}
 
   async report(context: ProcessingContext): Promise<void> {
@@ -32,6 +34,7 @@ export class LogReporter implements ErrorReporter {
       if (this.includeMessages) where += `, record=${s.describe()}`;
       where += '}';
     }
+    this.counters.errorsLogged++;
     this.log.error(
       { err: context.error, stage: context.stage, attempts: context.attempts },
       `Error encountered in task ${this.taskName}. Executing stage '${context.stage}' with class '${context.executingClass}'${where}.`,

@@ -12,12 +12,36 @@ export type StageResult<T> = { ok: true; value: T } | { ok: false };
 /** Where the record being processed came from, for the reporters. */
 export type RecordOrigin = Pick<ProcessingContext, 'consumerRecord' | 'sourceRecord'>;
 
-/** Counters for status and metrics. */
+/** Counters for status and metrics (Kafka's task-error-metrics). */
 export interface ErrorCounters {
+  /** Failed attempts at an operation (total-record-failures). */
   failures: number;
+  /** Records whose processing ended in an error, tolerated or not (total-record-errors). */
+  recordErrors: number;
   retries: number;
   skipped: number;
-  dlqProduced: number;
+  /** Records the error log reporter wrote (total-errors-logged). */
+  errorsLogged: number;
+  /** Writes to the dead letter queue attempted (deadletterqueue-produce-requests). */
+  dlqRequests: number;
+  /** Writes to the dead letter queue that failed (deadletterqueue-produce-failures). */
+  dlqFailures: number;
+  /** When the last error happened, ms since the epoch; 0 before any (last-error-timestamp). */
+  lastErrorTimestamp: number;
+}
+
+/** Zeroed error counters. */
+export function newErrorCounters(): ErrorCounters {
+  return {
+    failures: 0,
+    recordErrors: 0,
+    retries: 0,
+    skipped: 0,
+    errorsLogged: 0,
+    dlqRequests: 0,
+    dlqFailures: 0,
+    lastErrorTimestamp: 0,
+  };
 }
 
 /**
@@ -28,14 +52,15 @@ export interface ErrorCounters {
  * transform stages) or fails the task with "Tolerance exceeded in error handler".
  */
 export class RetryWithToleranceOperator {
-  readonly counters: ErrorCounters = { failures: 0, retries: 0, skipped: 0, dlqProduced: 0 };
   private stopped = false;
   private wake: (() => void) | null = null;
 
+  /** `counters` may be shared with the reporters, which count what they log and write. */
   constructor(
     readonly config: ErrorHandlingConfig,
     private readonly reporters: ErrorReporter[],
     private readonly log: Logger,
+    readonly counters: ErrorCounters = newErrorCounters(),
   ) {}
 
   /** True when there is a DLQ reporter (records are written somewhere on failure). */
@@ -58,6 +83,7 @@ export class RetryWithToleranceOperator {
         return { ok: true, value };
       } catch (error) {
         this.counters.failures++;
+        this.counters.lastErrorTimestamp = Date.now();
         if (error instanceof RetriableException && !this.stopped && this.canRetry(start)) {
           this.counters.retries++;
           await this.backoff(attempt, start);
@@ -80,6 +106,7 @@ export class RetryWithToleranceOperator {
     tolerable = true,
   ): Promise<void> {
     this.counters.failures++;
+    this.counters.lastErrorTimestamp = Date.now();
     await this.handleFailure(stage, executingClass, origin, error, 1, tolerable);
   }
 
@@ -91,6 +118,7 @@ export class RetryWithToleranceOperator {
     attempts: number,
     tolerable = TOLERABLE_STAGES.has(stage),
   ): Promise<{ ok: false }> {
+    this.counters.recordErrors++;
     const err = error instanceof Error ? error : new Error(String(error));
     const context: ProcessingContext = { stage, executingClass, error: err, attempts, ...origin };
     if (!tolerable || this.config.tolerance === 'none') {

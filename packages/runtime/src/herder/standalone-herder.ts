@@ -610,12 +610,21 @@ export class StandaloneHerder {
     id: number;
     counters: TaskRunner['counters'] | null;
     errors: TaskRunner['errorCounters'] | null;
+    /** Source: records polled and not yet acknowledged. */
+    activeRecords: number | null;
+    /** Sink: partitions assigned. */
+    partitionCount: number | null;
   }> {
-    return this.entry(name).tasks.map((t) => ({
-      id: t.id,
-      counters: t.runner?.counters ?? null,
-      errors: t.runner?.errorCounters ?? null,
-    }));
+    return this.entry(name).tasks.map((t) => {
+      const r = t.runner;
+      return {
+        id: t.id,
+        counters: r?.counters ?? null,
+        errors: r?.errorCounters ?? null,
+        activeRecords: r && 'activeRecords' in r ? r.activeRecords : null,
+        partitionCount: r && 'partitionCount' in r ? r.partitionCount : null,
+      };
+    });
   }
 
   /**

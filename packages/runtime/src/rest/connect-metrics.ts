@@ -180,10 +180,39 @@ export class ConnectMetrics {
       (t) => t.counters.errors?.skipped ?? null,
     );
     taskCounter(
-      'kafka_connect_task_error_deadletterqueue_produce_requests_total',
-      'Records written to the dead letter queue.',
+      'kafka_connect_task_error_record_errors_total',
+      'Records whose processing ended in an error, tolerated or not (task-error-metrics total-record-errors).',
       null,
-      (t) => t.counters.errors?.dlqProduced ?? null,
+      (t) => t.counters.errors?.recordErrors ?? null,
+    );
+    taskCounter(
+      'kafka_connect_task_error_errors_logged_total',
+      'Errors written to the log by errors.log.enable (task-error-metrics total-errors-logged).',
+      null,
+      (t) => t.counters.errors?.errorsLogged ?? null,
+    );
+    taskCounter(
+      'kafka_connect_task_error_deadletterqueue_produce_requests_total',
+      'Writes of failed records to the dead letter queue attempted.',
+      null,
+      (t) => t.counters.errors?.dlqRequests ?? null,
+    );
+    taskCounter(
+      'kafka_connect_task_error_deadletterqueue_produce_failures_total',
+      'Writes of failed records to the dead letter queue that failed.',
+      null,
+      (t) => t.counters.errors?.dlqFailures ?? null,
+    );
+    gauge(
+      'kafka_connect_task_error_last_error_timestamp',
+      'When the last error happened, in ms since the epoch (0 before any): task-error-metrics last-error-timestamp.',
+      ['connector', 'task'],
+      (set) => {
+        for (const t of snapshot().tasks) {
+          const e = t.counters.errors;
+          if (e) set({ connector: t.connector, task: t.task }, e.lastErrorTimestamp);
+        }
+      },
     );
     // Kafka's windowed averages and maxima. Where Kafka shows NaN (nothing recorded in the
     // window) the series is absent: prom-client would print `Nan`, which not every parser reads.
@@ -235,6 +264,28 @@ export class ConnectMetrics {
       `Milliseconds a successful offset commit took, maximum ${WINDOW}.`,
       null,
       (c) => c.offsetCommitTimeMs.max(),
+    );
+    gauge(
+      'kafka_connect_source_task_source_record_active_count',
+      'Records polled by the source task and not yet acknowledged by Kafka.',
+      ['connector', 'task'],
+      (set) => {
+        for (const t of snapshot().tasks) {
+          const n = t.counters.activeRecords;
+          if (n !== null) set({ connector: t.connector, task: t.task }, n);
+        }
+      },
+    );
+    gauge(
+      'kafka_connect_sink_task_partition_count',
+      'Topic partitions assigned to the sink task.',
+      ['connector', 'task'],
+      (set) => {
+        for (const t of snapshot().tasks) {
+          const n = t.counters.partitionCount;
+          if (n !== null) set({ connector: t.connector, task: t.task }, n);
+        }
+      },
     );
     gauge(
       'kafka_connect_sink_task_records_lag',

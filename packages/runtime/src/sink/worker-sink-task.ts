@@ -108,6 +108,11 @@ export class WorkerSinkTask {
     return this.o.id;
   }
 
+  /** Topic partitions assigned to the task (partition-count). */
+  get partitionCount(): number {
+    return this.assigned.size;
+  }
+
   /** Starts the task in the background; `stop()` ends it. */
   start(initialPaused = false): void {
     this.paused = initialPaused;

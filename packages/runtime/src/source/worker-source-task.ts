@@ -78,6 +78,11 @@ export class WorkerSourceTask {
     return this.o.id;
   }
 
+  /** Records polled and not yet acknowledged by Kafka (source-record-active-count). */
+  get activeRecords(): number {
+    return this.submitted.inFlight;
+  }
+
   /** Starts the task loop in the background; `stop()` ends it. */
   start(initialPaused = false): void {
     this.paused = initialPaused;

@@ -18,7 +18,10 @@ import { DeadLetterQueueReporter } from '../errors/dead-letter-queue-reporter.js
 import type { ErrorHandlingConfig } from '../errors/error-handling-config.js';
 import { LogReporter } from '../errors/log-reporter.js';
 import type { ErrorReporter } from '../errors/processing-context.js';
-import { RetryWithToleranceOperator } from '../errors/retry-with-tolerance-operator.js';
+import {
+  newErrorCounters,
+  RetryWithToleranceOperator,
+} from '../errors/retry-with-tolerance-operator.js';
 import { waitForBrokers } from '../kafka/broker-probe.js';
 import { consumerSettings } from '../kafka/client-overrides.js';
 import type { KafkaAdmin, KafkaClientFactory } from '../kafka/kafka-port.js';
@@ -344,9 +347,11 @@ export class Worker {
     log: Logger,
   ): Promise<RetryWithToleranceOperator> {
     const reporters: ErrorReporter[] = [];
+    const counters = newErrorCounters();
     if (errors.logEnable)
-      reporters.push(new LogReporter(log, `${id.connector}-${id.task}`, errors.logIncludeMessages));
-    let operator: RetryWithToleranceOperator | null = null;
+      reporters.push(
+        new LogReporter(log, `${id.connector}-${id.task}`, errors.logIncludeMessages, counters),
+      );
     if (errors.dlqTopic) {
       const admin = await this.connectedAdmin();
       await DeadLetterQueueReporter.ensureTopic(
@@ -369,14 +374,11 @@ export class Worker {
           id.task,
           errors.dlqContextHeaders,
           log,
-          () => {
-            if (operator) operator.counters.dlqProduced++;
-          },
+          counters,
         ),
       );
     }
-    operator = new RetryWithToleranceOperator(errors, reporters, log);
-    return operator;
+    return new RetryWithToleranceOperator(errors, reporters, log, counters);
   }
 
   /** Checks what `taskClass()` returned against the task interface. */
