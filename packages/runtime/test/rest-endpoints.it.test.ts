@@ -394,6 +394,15 @@ describe('metrics', () => {
   it('serves Kafka Connect metrics in Prometheus form, and the counters move as records flow', async () => {
     const topic = uniqueName('rest-metrics');
     await createTopic(topic);
+    const startups = [
+      'connector_startup_attempts',
+      'connector_startup_success',
+      'connector_startup_failure',
+      'task_startup_attempts',
+      'task_startup_success',
+      'task_startup_failure',
+    ].map((n) => `kafka_connect_worker_${n}_total`);
+    const startupsBefore = await scrape();
     const source = uniqueName('metered-source');
     const sinkName = uniqueName('metered-sink');
     expect(
@@ -426,6 +435,11 @@ describe('metrics', () => {
     await waitFor('the sink counter moving', async () => (await sent()) > firstSent);
 
     const text = await scrape();
+    // Two connectors and their two tasks started, none failed.
+    const started = startups.map(
+      (n) => (sample(text, n, {}) ?? Number.NaN) - (sample(startupsBefore, n, {}) ?? Number.NaN),
+    );
+    expect(started).toEqual([2, 2, 0, 2, 2, 0]);
     expect(
       sample(text, 'kafka_connect_source_task_source_record_poll_total', task(source)),
     ).toBeGreaterThanOrEqual(firstWritten);

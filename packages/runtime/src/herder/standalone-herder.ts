@@ -85,6 +85,16 @@ interface ConnectorEntry {
   log: Logger;
 }
 
+/** Starts of connectors and tasks attempted, succeeded and failed since the worker started. */
+export interface StartupCounters {
+  connectorAttempts: number;
+  connectorSuccesses: number;
+  connectorFailures: number;
+  taskAttempts: number;
+  taskSuccesses: number;
+  taskFailures: number;
+}
+
 export interface StandaloneHerderOptions {
   worker: Worker;
   log: Logger;
@@ -101,6 +111,15 @@ function errorOf(error: unknown): Error {
  * connector run one at a time, in order.
  */
 export class StandaloneHerder {
+  /** Connector and task starts, as Kafka's connect-worker-metrics count them (for metrics). */
+  readonly startups: StartupCounters = {
+    connectorAttempts: 0,
+    connectorSuccesses: 0,
+    connectorFailures: 0,
+    taskAttempts: 0,
+    taskSuccesses: 0,
+    taskFailures: 0,
+  };
   private readonly connectors = new Map<string, ConnectorEntry>();
   private readonly worker: Worker;
   private readonly log: Logger;
@@ -220,6 +239,7 @@ export class StandaloneHerder {
       entry.state = 'STOPPED';
       return;
     }
+    this.startups.connectorAttempts++;
     try {
       entry.resolved = await this.worker.resolveConfig(entry.config);
       const instance = await this.worker.instantiateConnector(entry.resolved);
@@ -227,12 +247,14 @@ export class StandaloneHerder {
       entry.type = instance.type;
       instance.connector.initialize?.(this.context(entry));
       await instance.connector.start(entry.resolved);
+      this.startups.connectorSuccesses++;
       entry.state = entry.target === 'PAUSED' ? 'PAUSED' : 'RUNNING';
       entry.log.info(
         { plugin: instance.plugin.qualifiedName, version: instance.plugin.version },
         `connector started (${entry.state})`,
       );
     } catch (error) {
+      this.startups.connectorFailures++;
       this.connectorFailed(entry, error, 'connector failed to start');
       return;
     }
@@ -275,17 +297,31 @@ export class StandaloneHerder {
 
   private statusListener(entry: ConnectorEntry, task: TaskEntry): TaskStatusListener {
     const current = () => entry.tasks[task.id] === task;
+    // One start of the task: it succeeds when the task runs (or is paused), fails when the task
+    // fails before that.
+    let started = false;
+    const startedNow = () => {
+      if (started) return;
+      started = true;
+      this.startups.taskSuccesses++;
+    };
     return {
       onStartup: () => {
+        startedNow();
         if (current()) task.state = 'RUNNING';
       },
       onPause: () => {
+        startedNow();
         if (current()) task.state = 'PAUSED';
       },
       onResume: () => {
         if (current()) task.state = 'RUNNING';
       },
       onFailure: (_id, error) => {
+        if (!started) {
+          started = true;
+          this.startups.taskFailures++;
+        }
         if (!current()) return;
         task.state = 'FAILED';
         // The runner already logged the failure with its cause.
@@ -304,6 +340,7 @@ export class StandaloneHerder {
     const log = connectorLogger(this.log, entry.name, task.id);
     delete task.trace;
     task.state = 'UNASSIGNED';
+    this.startups.taskAttempts++;
     try {
       const runner = await this.worker.buildTask(
         id,
@@ -317,6 +354,7 @@ export class StandaloneHerder {
       runner.start(entry.target === 'PAUSED');
     } catch (error) {
       const err = errorOf(error);
+      this.startups.taskFailures++;
       log.error({ err }, 'task failed to start');
       task.state = 'FAILED';
       task.trace = stackTrace(err);
@@ -456,15 +494,18 @@ export class StandaloneHerder {
         const previousTasks = entry.tasks;
         entry.instance = null;
         // Restart the connector alone, keeping running tasks unless their configs change.
+        this.startups.connectorAttempts++;
         try {
           entry.resolved = await this.worker.resolveConfig(entry.config);
           const fresh = await this.worker.instantiateConnector(entry.resolved);
           entry.instance = fresh;
           fresh.connector.initialize?.(this.context(entry));
           await fresh.connector.start(entry.resolved);
+          this.startups.connectorSuccesses++;
           entry.state = entry.target === 'PAUSED' ? 'PAUSED' : 'RUNNING';
           delete entry.trace;
         } catch (error) {
+          this.startups.connectorFailures++;
           this.connectorFailed(entry, error, 'connector failed to restart');
         }
         entry.tasks = previousTasks;

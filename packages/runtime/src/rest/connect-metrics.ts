@@ -1,5 +1,5 @@
 import { Counter, Gauge, Registry } from 'prom-client';
-import type { StandaloneHerder } from '../herder/standalone-herder.js';
+import type { StandaloneHerder, StartupCounters } from '../herder/standalone-herder.js';
 import type { ConnectState } from '../worker-task/task-status.js';
 
 /** Task states Kafka's connect-worker-metrics count per connector. */
@@ -90,6 +90,26 @@ export class ConnectMetrics {
     gauge('kafka_connect_worker_task_count', 'Tasks on this worker.', [], (set) =>
       set({}, snapshot().tasks.length),
     );
+    const startups: Array<[string, keyof StartupCounters, string]> = [
+      ['connector_startup_attempts', 'connectorAttempts', 'Connector starts attempted.'],
+      ['connector_startup_success', 'connectorSuccesses', 'Connector starts that succeeded.'],
+      ['connector_startup_failure', 'connectorFailures', 'Connector starts that failed.'],
+      ['task_startup_attempts', 'taskAttempts', 'Task starts attempted.'],
+      ['task_startup_success', 'taskSuccesses', 'Task starts that succeeded.'],
+      ['task_startup_failure', 'taskFailures', 'Task starts that failed.'],
+    ];
+    for (const [name, field, help] of startups) {
+      const herder = this.herder;
+      new Counter({
+        name: `kafka_connect_worker_${name}_total`,
+        help,
+        registers: [r],
+        collect() {
+          this.reset();
+          this.inc(herder.startups[field]);
+        },
+      });
+    }
     for (const [state, word] of COUNTED_STATES) {
       gauge(
         `kafka_connect_worker_connector_${word}_task_count`,
