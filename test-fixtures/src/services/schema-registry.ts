@@ -137,14 +137,12 @@ async function runMaven(
     '-Dmaven.wagon.http.retryHandler.count=3',
     ...goals,
   ];
+  // A cold build takes ~2 min at load 9–12; a run still going after 12 min is stuck on the network.
+  const timeoutMs = 12 * 60_000;
   try {
-    await runCommand(mavenCommand(), args, { cwd: dir, logFile, timeoutMs: 30 * 60_000 });
+    await runCommand(mavenCommand(), args, { cwd: dir, logFile, timeoutMs });
   } catch {
-    await runCommand(mavenCommand(), ['-U', ...args], {
-      cwd: dir,
-      logFile,
-      timeoutMs: 30 * 60_000,
-    });
+    await runCommand(mavenCommand(), ['-U', ...args], { cwd: dir, logFile, timeoutMs });
   }
 }
 
