@@ -4,6 +4,7 @@
  *
  * The converter talks to the Schema Registry only for the first record of a schema (then it is
  * cached), so the run uses an in-memory registry: what is measured is the per-record path.
+ * Cases run round by round (see `compare`).
  */
 import { ConnectHeaders, type SchemaAndValue } from '@sluice/api';
 import {
@@ -15,7 +16,7 @@ import {
   type RegisteredSchema,
   type SchemaRegistry,
 } from '@sluice/converter-avro';
-import { measure, table } from './measure.js';
+import { compare, table } from './measure.js';
 import { order as orderRecord, orderSchema } from './order-record.js';
 
 const TOPIC = 'orders';
@@ -61,19 +62,20 @@ const body = type.toBuffer(avroValue);
 
 process.stderr.write(`record: ${body.length} bytes of Avro, ${framed.length} framed\n`);
 
-const serialize = [
-  measure('avsc toBuffer (baseline)', () => type.toBuffer(avroValue)),
-  measure('AvroConverter.fromConnectData', () =>
-    converter.fromConnectData(TOPIC, headers, orderSchema, order),
-  ),
-];
-const deserialize = [
-  measure('avsc fromBuffer (baseline)', () => type.fromBuffer(body)),
-  measure(
-    'AvroConverter.toConnectData',
-    () => converter.toConnectData(TOPIC, headers, framed) as SchemaAndValue,
-  ),
-];
+const serialize = compare([
+  { name: 'avsc toBuffer (baseline)', op: () => type.toBuffer(avroValue) },
+  {
+    name: 'AvroConverter.fromConnectData',
+    op: () => converter.fromConnectData(TOPIC, headers, orderSchema, order),
+  },
+]);
+const deserialize = compare([
+  { name: 'avsc fromBuffer (baseline)', op: () => type.fromBuffer(body) },
+  {
+    name: 'AvroConverter.toConnectData',
+    op: () => converter.toConnectData(TOPIC, headers, framed) as SchemaAndValue,
+  },
+]);
 
 process.stdout.write(
   `\n### Serialize (Connect data → bytes)\n\n${table(serialize, serialize[0] as never)}\n`,
@@ -82,5 +84,6 @@ process.stdout.write(
   `\n### Deserialize (bytes → Connect data)\n\n${table(deserialize, deserialize[0] as never)}\n\n`,
 );
 process.stdout.write(
-  'The baseline encodes and decodes plain avsc values: no Structs, Decimals or Dates, no framing.\n',
+  'Ratios: median over the rounds of the case / the baseline in the same round.\n' +
+    'The baseline encodes and decodes plain avsc values: no Structs, Decimals or Dates, no framing.\n',
 );

@@ -3,6 +3,7 @@ import { DataException, Decimal } from '@sluice/api';
 // Within ±2^47 the two's-complement bytes are computed with plain numbers (exact below 2^53),
 // which is several times faster than Decimal's bigint-to-hex path; larger values take that path.
 const FAST_LIMIT = 2n ** 47n;
+const NEGATIVE_FAST_LIMIT = -FAST_LIMIT;
 
 /**
  * The unscaled value of `value` as big-endian two's complement in the fewest bytes (Java's
@@ -16,8 +17,20 @@ export function decimalToBuffer(value: Decimal, scale: number): Buffer {
     );
   }
   const unscaled = value.unscaled;
-  if (unscaled >= FAST_LIMIT || unscaled < -FAST_LIMIT) return Buffer.from(value.toBytes());
+  if (unscaled >= FAST_LIMIT || unscaled < NEGATIVE_FAST_LIMIT) return Buffer.from(value.toBytes());
   let n = Number(unscaled);
+  if (n >= -32768 && n < 32768) {
+    // One or two bytes (most prices and amounts): two's complement with 32-bit integer ops.
+    if (n >= -128 && n < 128) {
+      const one = Buffer.allocUnsafe(1);
+      one[0] = n & 0xff;
+      return one;
+    }
+    const two = Buffer.allocUnsafe(2);
+    two[0] = (n >> 8) & 0xff;
+    two[1] = n & 0xff;
+    return two;
+  }
   let length = 1;
   // The fewest bytes whose signed range holds n.
   for (let limit = 128; n >= limit || n < -limit; limit *= 256) length++;

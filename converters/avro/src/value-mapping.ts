@@ -79,20 +79,56 @@ export function compileToAvro(
   options: AvroDataOptions,
   path = '',
 ): ToAvro {
+  const { write, ifNull } = compileToAvroParts(schema, type, options, path);
+  return (v) => (v === null || v === undefined ? ifNull() : write(v));
+}
+
+/** The conversion of a non-null value, and what a null becomes (or the error it is). */
+interface ToAvroParts {
+  readonly write: ToAvro;
+  readonly ifNull: () => null;
+}
+
+function compileToAvroParts(
+  schema: Schema,
+  type: avro.Type | AvscType,
+  options: AvroDataOptions,
+  path: string,
+): ToAvroParts {
   const t = avsc(type);
+  const ifNull = () => checkNull(schema, path);
   if (isUnionType(t) && schema.name !== AVRO_TYPE_UNION) {
     const branch = nonNullBranches(t)[0];
     if (branch === undefined) throw new DataException(`No non-null member in union at ${path}`);
-    const inner = compileToAvro(schema, branch, options, path);
+    const inner = compileToAvroParts(schema, branch, options, path).write;
     if (t.typeName === 'union:wrapped') {
       const name = branch.branchName ?? branch.typeName;
-      return (v) =>
-        v === null || v === undefined ? checkNull(schema, path) : { [name]: inner(v) };
+      return { write: (v) => ({ [name]: inner(v) }), ifNull };
     }
-    return (v) => (v === null || v === undefined ? checkNull(schema, path) : inner(v));
+    return { write: inner, ifNull };
   }
-  const base = compileBaseToAvro(schema, t, options, path);
-  return (v) => (v === null || v === undefined ? checkNull(schema, path) : base(v));
+  return { write: compileBaseToAvro(schema, t, options, path), ifNull };
+}
+
+/**
+ * Generated code: the conversions of struct fields and array items are called from call sites
+ * of their own (not from one closure shared by every schema), so V8 can inline them.
+ */
+function generated(params: Record<string, unknown>, body: string): unknown {
+  const names = Object.keys(params);
+  return new Function(...names, body)(...names.map((name) => params[name]));
+}
+
+/** The expression converting `value` (a variable of the generated code) with `parts` bound as `w<id>`, `n<id>`. */
+function convertExpression(
+  params: Record<string, unknown>,
+  parts: ToAvroParts,
+  id: string,
+  value: string,
+): string {
+  params[`w${id}`] = parts.write;
+  params[`n${id}`] = parts.ifNull;
+  return `(${value} === null || ${value} === undefined ? n${id}() : w${id}(${value}))`;
 }
 
 function checkNull(schema: Schema, path: string): null {
@@ -177,13 +213,19 @@ function compileBaseToAvro(
       return (v) => (v instanceof Uint8Array ? toBuffer(v) : fail(path, schema, v));
     case 'ARRAY': {
       const items = schema.valueSchema as Schema;
-      const item = compileToAvro(items, t.itemsType as AvscType, options, `${path}[]`);
-      return (v) => {
-        if (!Array.isArray(v)) fail(path, schema, v);
-        const out = new Array<unknown>(v.length);
-        for (let i = 0; i < v.length; i++) out[i] = item(v[i]);
-        return out;
-      };
+      const item = compileToAvroParts(items, t.itemsType as AvscType, options, `${path}[]`);
+      const params: Record<string, unknown> = { F: (v: unknown) => fail(path, schema, v) };
+      const convert = convertExpression(params, item, 'Item', 'x');
+      return generated(
+        params,
+        `return function (v) {
+  if (!Array.isArray(v)) F(v);
+  const count = v.length;
+  const out = new Array(count);
+  for (let i = 0; i < count; i++) { const x = v[i]; out[i] = ${convert}; }
+  return out;
+};`,
+      ) as ToAvro;
     }
     case 'MAP': {
       const keySchema = schema.keySchema as Schema;
@@ -243,7 +285,7 @@ function compileStructToAvro(
     throw new DataException(`Cannot write a struct as Avro ${t.typeName}`);
   }
   const avroFields = new Map((t.fields ?? []).map((f) => [f.name, f.type]));
-  const plan: { field: Field; name: string; write: ToAvro }[] = [];
+  const plan: { field: Field; name: string; parts: ToAvroParts }[] = [];
   for (const field of schema.fields) {
     const fieldType = avroFields.get(field.name);
     // A field the target schema lacks (an older latest version) is not written.
@@ -251,7 +293,7 @@ function compileStructToAvro(
     plan.push({
       field,
       name: field.name,
-      write: compileToAvro(field.schema, fieldType, options, child(path, field.name)),
+      parts: compileToAvroParts(field.schema, fieldType, options, child(path, field.name)),
     });
   }
   const build = recordBuilder(plan, options.ignoreDefaultForNullables);
@@ -264,21 +306,21 @@ function compileStructToAvro(
  * Avro names ([A-Za-z_][A-Za-z0-9_]*), written as JSON string keys.
  */
 function recordBuilder(
-  plan: readonly { field: Field; name: string; write: ToAvro }[],
+  plan: readonly { field: Field; name: string; parts: ToAvroParts }[],
   withoutDefault: boolean,
 ): (struct: Struct) => Record<string, unknown> {
-  const read = withoutDefault ? 'getWithoutDefault(f%.name)' : 'get(f%)';
-  const entries = plan.map(
-    (step, i) => `${JSON.stringify(step.name)}: w${i}(s.${read.replace('%', String(i))})`,
-  );
-  const params = [...plan.map((_, i) => `w${i}`), ...plan.map((_, i) => `f${i}`)];
-  const factory = new Function(
-    ...params,
-    `return function (s) { return {${entries.join(', ')}}; };`,
-  );
-  return factory(...plan.map((step) => step.write), ...plan.map((step) => step.field)) as (
-    struct: Struct,
-  ) => Record<string, unknown>;
+  const params: Record<string, unknown> = {};
+  const entries = plan.map((step, i) => {
+    params[`f${i}`] = step.field;
+    const read = withoutDefault ? `s.getWithoutDefault(f${i}.name)` : `s.get(f${i})`;
+    const convert = convertExpression(params, step.parts, String(i), `x${i}`);
+    return `${JSON.stringify(step.name)}: ((x${i} = ${read}), ${convert})`;
+  });
+  const locals = plan.length === 0 ? '' : `let ${plan.map((_, i) => `x${i}`).join(', ')};\n`;
+  return generated(
+    params,
+    `return function (s) {\n${locals}return {${entries.join(', ')}};\n};`,
+  ) as (struct: Struct) => Record<string, unknown>;
 }
 
 function compileUnionToAvro(
@@ -372,12 +414,19 @@ function compileBaseFromAvro(schema: Schema, t: AvscType, options: AvroDataOptio
       break;
   }
   switch (schema.type) {
+    // Structs are built from these values without checking them again (see
+    // compileStructFromAvro): what an Avro int can hold beyond INT8/INT16 is refused here.
     case 'INT8':
+      return (v) => inRange(v, -128, 127, schema);
     case 'INT16':
+      return (v) => inRange(v, -32768, 32767, schema);
     case 'INT32':
+      return (v) => inRange(v, -2147483648, 2147483647, schema);
     case 'INT64':
+      return (v) => (typeof v === 'bigint' ? v : fail('', schema, v));
     case 'FLOAT32':
     case 'FLOAT64':
+      return (v) => (typeof v === 'number' ? v : fail('', schema, v));
     case 'BOOLEAN':
     case 'STRING':
       return (v) => v;
@@ -427,21 +476,38 @@ function compileBaseFromAvro(schema: Schema, t: AvscType, options: AvroDataOptio
   throw new DataException(`Unknown schema type: ${String(schema.type)}`);
 }
 
+function inRange(value: unknown, min: number, max: number, schema: Schema): number {
+  if (typeof value !== 'number') fail('', schema, value);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new DataException(`Value ${value} is out of range for ${schema.type} field`);
+  }
+  return value;
+}
+
+/**
+ * Builds the struct with `Struct.fromTrustedValues`: each field's value comes from its compiled
+ * conversion, which gives exactly the values the field's schema allows (avsc has checked the
+ * Avro types; the conversions check the rest: INT8/INT16 ranges, logical types), so `put`'s
+ * check of every value again is left out. The function is generated, so that each field's
+ * conversion is called from a call site of its own and its record field read is monomorphic.
+ */
 function compileStructFromAvro(schema: Schema, t: AvscType, options: AvroDataOptions): FromAvro {
   const avroFields = new Map((t.fields ?? []).map((f) => [f.name, f.type]));
-  const plan = schema.fields.map((field) => {
+  const reads = schema.fields.map((field) => {
     const fieldType = avroFields.get(field.name);
     if (fieldType === undefined) {
       throw new DataException(`Avro record ${String(schema.name)} has no field ${field.name}`);
     }
-    return { field, read: compileFromAvro(field.schema, fieldType, options) };
+    return compileFromAvro(field.schema, fieldType, options);
   });
-  return (v) => {
-    const record = v as Record<string, unknown>;
-    const struct = new Struct(schema);
-    for (const step of plan) struct.put(step.field, step.read(record[step.field.name]));
-    return struct;
-  };
+  const values = schema.fields.map((field, i) => `r${i}(v[${JSON.stringify(field.name)}])`);
+  const factory = new Function(
+    'F',
+    'schema',
+    ...reads.map((_, i) => `r${i}`),
+    `return function (v) { return F(schema, [${values.join(', ')}]); };`,
+  );
+  return factory(Struct.fromTrustedValues, schema, ...reads) as FromAvro;
 }
 
 function compileUnionFromAvro(schema: Schema, t: AvscType, options: AvroDataOptions): FromAvro {
@@ -460,7 +526,9 @@ function compileUnionFromAvro(schema: Schema, t: AvscType, options: AvroDataOpti
     for (const name of Object.keys(wrapper)) {
       const member = byBranch.get(name);
       if (member === undefined) break;
-      return new Struct(schema).put(member.field, member.read(wrapper[name]));
+      const values = new Array<unknown>(schema.fields.length).fill(null);
+      values[member.field.index] = member.read(wrapper[name]);
+      return Struct.fromTrustedValues(schema, values);
     }
     throw new DataException('Did not find matching union field for data');
   };

@@ -9,10 +9,14 @@ const SMALL = 48;
 
 /** Encodes bytes as padded standard base64. */
 export function toBase64(bytes: Uint8Array): string {
-  const length = bytes.length;
-  if (length > SMALL) {
+  if (bytes.length > SMALL) {
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
   }
+  return encodeSmall(bytes, bytes.length);
+}
+
+/** The base64 of the first `length` bytes. */
+function encodeSmall(bytes: Uint8Array, length: number): string {
   let out = '';
   let i = 0;
   for (; i + 3 <= length; i += 3) {
@@ -58,7 +62,7 @@ export function smallUnscaledToBase64(unscaled: bigint): string | undefined {
     scratch[i] = rest % 256;
     rest = Math.floor(rest / 256);
   }
-  return toBase64(scratch.subarray(0, length));
+  return encodeSmall(scratch, length);
 }
 
 /** Decodes padded standard base64; returns undefined when `text` is not valid base64. */

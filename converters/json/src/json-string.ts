@@ -10,7 +10,7 @@ const NEEDS_UPPER_HEX = /[\u0000-\u0007\u000b\u000e-\u001f\ud800-\udfff]/;
 const HEX = '0123456789ABCDEF';
 
 /** Up to this length, one pass in JS beats the regular expression's call. */
-const SHORT = 64;
+const SHORT = 256;
 
 /** Quotes `value` as a JSON string literal, byte-compatible with Jackson. */
 export function quoteJsonString(value: string): string {

@@ -272,6 +272,7 @@ function structWriter(schema: Schema, options: WriteOptions): ValueWriter {
   const generated: Generated = { names: [], values: [] };
   bind(generated, 'schema', schema);
   bind(generated, 'S', Struct);
+  bind(generated, 'P', Struct.prototype);
   bind(generated, 'E', schemaEquals);
   bind(generated, 'T', (value: unknown) => typeError(schema, value));
   bind(generated, 'M', () => new DataException('Mismatching schema.'));
@@ -280,13 +281,16 @@ function structWriter(schema: Schema, options: WriteOptions): ValueWriter {
     const key = bind(generated, `k${i}`, `${i === 0 ? '{' : ','}${quoteJsonString(field.name)}:`);
     const f = bind(generated, `f${i}`, field);
     const write = writeExpression(generated, field.schema, options, String(i), 'v');
-    return `${key} + ((v = value.getWithoutDefault(${f})), ${write})`;
+    // By Field (an index) for our own Structs; by name for a Struct of another copy of
+    // @sluice/api, which may predate reading by Field.
+    const read = `(own ? value.getWithoutDefault(${f}) : value.getWithoutDefault(${f}.name))`;
+    return `${key} + ((v = ${read}), ${write})`;
   });
   return generate(
     generated,
     `if (!(value instanceof S)) throw T(value);
 if (value.schema !== schema && !E(value.schema, schema)) throw M();
-${parts.length === 0 ? "return '{}';" : `let v;\nreturn ${parts.join(' + ')} + '}';`}`,
+${parts.length === 0 ? "return '{}';" : `const own = Object.getPrototypeOf(value) === P;\nlet v;\nreturn ${parts.join(' + ')} + '}';`}`,
   );
 }
 

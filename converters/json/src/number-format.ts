@@ -8,6 +8,13 @@
 export function formatJavaDouble(value: number): string {
   if (value === 0) return Object.is(value, -0) ? '-0.0' : '0.0';
   const magnitude = Math.abs(value);
+  if (magnitude >= 1e-3 && magnitude < 1e7) {
+    // Here JavaScript, too, prints the shortest digits in plain notation, and Java's two-digit
+    // rule never applies (one digit that reads back is also the closest two-digit decimal):
+    // only a whole number needs Java's `.0`.
+    const text = String(value);
+    return text.indexOf('.') === -1 ? `${text}.0` : text;
+  }
   return formatJavaFloating(
     value,
     javaDigits(magnitude, magnitude.toExponential(), (x) => x),
