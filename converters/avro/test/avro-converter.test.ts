@@ -157,6 +157,24 @@ describe('AvroConverter data', () => {
     expect([...(again ?? new Uint8Array())]).toEqual([...message]);
   });
 
+  it('refuses an Avro int beyond the range of the INT8 field it is read into', async () => {
+    const registry = new MemoryRegistry();
+    registry.schemas[299] =
+      '{"type":"record","name":"Payment","namespace":"shop","fields":[{"name":"tries","type":{"type":"int","connect.type":"int8"}}],"connect.name":"shop.Payment"}';
+    const c = converter({}, false, registry);
+    // tries 1000 = zigzag 2000 = varint 0xd0 0x0f.
+    const message = new Uint8Array([0, 0, 0, 0x01, 0x2c, 0xd0, 0x0f]);
+    const error = await (async () => {
+      try {
+        await c.toConnectData(TOPIC, headers, message, { offset: 4 });
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(error).toBeInstanceOf(DataException);
+    expect(error?.message).toMatch(/offset 4.*Value 1000 is out of range for INT8 field/);
+  });
+
   it('reads a general Avro union as a Union struct and writes it back to the same member', async () => {
     const registry = new MemoryRegistry();
     registry.schemas.push('["null","int","string"]');
