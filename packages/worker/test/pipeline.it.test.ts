@@ -166,6 +166,12 @@ describe('sluice standalone end to end (real Kafka, the real bin)', () => {
     expect(inTopic).toBeGreaterThanOrEqual(linesCommitted);
 
     const second = p.start();
+    // Running (signal handlers installed, sink consuming) before anything is judged: when the
+    // first worker had moved every line before it was killed, the checks below hold at once.
+    await waitFor(
+      'the restarted worker to run its sink',
+      () => second.output().includes('partitions assigned') || second.child.exitCode !== null,
+    );
     // The source resends exactly the lines after its committed position.
     const expectedInTopic = inTopic + (p.lines.length - linesCommitted);
     await waitFor(
