@@ -1,5 +1,16 @@
-import { DataException, Schema, type SinkRecord, Struct } from '@sluice/api';
+import {
+  ConnectDate,
+  ConnectTime,
+  ConnectTimestamp,
+  DataException,
+  Decimal,
+  type Field,
+  Schema,
+  type SinkRecord,
+  Struct,
+} from '@sluice/api';
 import type { SinkConfig } from './config.js';
+import { copyField, escapeCopyText } from './copy-text.js';
 import { toPgParam } from './schema-mapping.js';
 
 /** Where a column's value comes from in a sink record. */
@@ -184,4 +195,87 @@ export function paramsOf(
       throw recordError(record, (error as Error).message, error);
     }
   });
+}
+
+/** The COPY text of one non-null value of a column: what `copyField(toPgParam(...))` gives. */
+type FieldEncoder = (value: unknown) => string;
+
+function fieldEncoder(column: PlannedColumn): FieldEncoder {
+  const schema = column.schema;
+  switch (schema.name) {
+    // Digits, signs, dashes, colons and dots only: nothing to escape.
+    case Decimal.LOGICAL_NAME:
+      return (value) => (value as Decimal).toString();
+    case ConnectTimestamp.LOGICAL_NAME:
+      return (value) => (value as Date).toISOString();
+    case ConnectDate.LOGICAL_NAME:
+    case ConnectTime.LOGICAL_NAME:
+      return (value) => toPgParam(column.name, schema, value) as string;
+  }
+  switch (schema.type) {
+    case 'INT8':
+    case 'INT16':
+    case 'INT32':
+    case 'INT64':
+    case 'FLOAT32':
+    case 'FLOAT64':
+    case 'BOOLEAN':
+      return (value) => String(value);
+    case 'STRING':
+      return (value) => escapeCopyText(String(value));
+    case 'BYTES':
+      return (value) => {
+        const bytes = value as Uint8Array;
+        // `\x...` is bytea's hex input; the backslash itself is escaped for COPY.
+        return `\\\\x${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex')}`;
+      };
+    default:
+      return (value) => copyField(toPgParam(column.name, schema, value));
+  }
+}
+
+/**
+ * A function turning a record into its COPY text line (without the newline) for `columns`,
+ * checking what `paramsOf` checks (primary key columns not null, values a column can hold) and
+ * throwing the same record errors. Every record must have `valueSchema` or an equal schema, as
+ * the records of a run do.
+ */
+export function copyLineEncoder(
+  columns: readonly PlannedColumn[],
+  keyCount: number,
+  valueSchema: Schema | null,
+): (record: SinkRecord) => string {
+  const encoders = columns.map(fieldEncoder);
+  const fields: (Field | undefined)[] = columns.map((c) =>
+    c.source.kind === 'valueField' && valueSchema?.type === 'STRUCT'
+      ? valueSchema.field(c.source.field)
+      : undefined,
+  );
+  return (record) => {
+    let line = '';
+    for (let i = 0; i < columns.length; i++) {
+      const column = columns[i] as PlannedColumn;
+      const field = fields[i];
+      // By position when the value is a Struct of the record's own value schema (equal to the
+      // run's, so its fields sit where `field` says); by name otherwise.
+      const value =
+        field !== undefined &&
+        record.value instanceof Struct &&
+        record.value.schema === record.valueSchema
+          ? record.value.get(field)
+          : columnValue(record, column);
+      if (i > 0) line += '\t';
+      if (value === null || value === undefined) {
+        if (i < keyCount) throw recordError(record, `Primary key column "${column.name}" is null`);
+        line += '\\N';
+        continue;
+      }
+      try {
+        line += (encoders[i] as FieldEncoder)(value);
+      } catch (error) {
+        throw recordError(record, (error as Error).message, error);
+      }
+    }
+    return line;
+  };
 }

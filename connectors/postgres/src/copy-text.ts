@@ -48,22 +48,18 @@ export function copyField(value: unknown): string {
 /** Chunks of roughly this many characters are handed to the connection one at a time. */
 const CHUNK_CHARS = 1 << 20;
 
-/** The COPY text of `rows`, in chunks that each end at a row boundary. */
-export function copyChunks(rows: readonly (readonly unknown[])[]): string[] {
+/** COPY text lines (without their newlines) joined into chunks that each end at a row boundary. */
+export function copyChunks(lines: readonly string[]): string[] {
   const chunks: string[] = [];
-  let chunk = '';
-  for (const row of rows) {
-    let line = '';
-    for (let c = 0; c < row.length; c++) {
-      if (c > 0) line += '\t';
-      line += copyField(row[c]);
-    }
-    chunk += `${line}\n`;
-    if (chunk.length >= CHUNK_CHARS) {
-      chunks.push(chunk);
-      chunk = '';
+  let start = 0;
+  let size = 0;
+  for (let i = 0; i < lines.length; i++) {
+    size += (lines[i] as string).length + 1;
+    if (size >= CHUNK_CHARS || i === lines.length - 1) {
+      chunks.push(`${lines.slice(start, i + 1).join('\n')}\n`);
+      start = i + 1;
+      size = 0;
     }
   }
-  if (chunk.length > 0) chunks.push(chunk);
   return chunks;
 }

@@ -9,6 +9,7 @@ import {
 import type pg from 'pg';
 import {
   type ColumnPlan,
+  copyLineEncoder,
   type PlannedColumn,
   paramsOf,
   planFor,
@@ -43,7 +44,36 @@ interface Run {
   /** The columns each row holds: key columns, then value columns unless it deletes. */
   readonly columns: readonly PlannedColumn[];
   readonly records: SinkRecord[];
-  readonly rows: unknown[][];
+  /**
+   * Writes: each record's COPY text line, made (and checked) when the batch is planned.
+   * Deletes: each record's key parameters.
+   */
+  readonly lines: string[];
+  readonly encode: ((record: SinkRecord) => string) | null;
+  /** Writes: the records' parameters, made only when the rows are written with statements. */
+  rows: unknown[][] | null;
+}
+
+/** A batch split into runs, and the records that cannot be written at all (for the reporter). */
+interface Planned {
+  readonly runs: Run[];
+  readonly refused: readonly { record: SinkRecord; error: DataException }[];
+}
+
+/** The parameters of a run's records, for statements (made once, after deduplication). */
+function rowsOf(run: Run): unknown[][] {
+  run.rows ??= run.records.map((r) => paramsOf(r, run.columns, run.plan.keyColumns.length));
+  return run.rows;
+}
+
+/** The first `keyCount` fields of a COPY text line: the row's key, escaped. */
+function lineKey(line: string, keyCount: number): string {
+  let end = -1;
+  for (let k = 0; k < keyCount; k++) {
+    end = line.indexOf('\t', end + 1);
+    if (end < 0) return line;
+  }
+  return line.slice(0, end);
 }
 
 /** SQLSTATE classes caused by the data of one record (bad value, constraint), not the database. */
@@ -95,11 +125,37 @@ export class PostgresSinkTask extends SinkTask {
     this.client = await openConnection(this.config.connection);
   }
 
+  /**
+   * Writes the records batch by batch. Each batch after the first is planned (records turned
+   * into COPY text) while the server works on the previous one: as soon as that batch's COPY
+   * data is sent.
+   */
   async put(records: SinkRecord[]): Promise<void> {
     const config = this.config;
     if (config === null) throw new ConnectException('PostgresSinkTask.put called before start');
+    const batches: SinkRecord[][] = [];
     for (let i = 0; i < records.length; i += config.batchSize) {
-      await this.writeBatch(config, records.slice(i, i + config.batchSize));
+      batches.push(records.slice(i, i + config.batchSize));
+    }
+    let planned: Planned | null = null;
+    for (const [b, batch] of batches.entries()) {
+      const current: Planned = planned ?? this.plan(config, batch);
+      planned = null;
+      const following = batches[b + 1];
+      let writing = true;
+      const planNext = () => {
+        if (!writing || planned !== null || following === undefined) return;
+        try {
+          planned = this.plan(config, following);
+        } catch {
+          // A record nobody can take: planned again, and thrown, once this batch is written.
+        }
+      };
+      try {
+        await this.writeBatch(config, batch, current, planNext);
+      } finally {
+        writing = false;
+      }
     }
   }
 
@@ -113,11 +169,14 @@ export class PostgresSinkTask extends SinkTask {
     return entry;
   }
 
-  /** Splits records into runs, reporting (or throwing for) records that cannot be written at all. */
-  private async plan(config: SinkConfig, records: readonly SinkRecord[]): Promise<Run[]> {
+  /**
+   * Splits records into runs, setting aside (or throwing for, without an error reporter) the
+   * records that cannot be written at all; they are reported when the batch is written.
+   */
+  private plan(config: SinkConfig, records: readonly SinkRecord[]): Planned {
     const runs: Run[] = [];
     const current = new Map<string, Run>();
-    const reports: Promise<void>[] = [];
+    const refused: { record: SinkRecord; error: DataException }[] = [];
     for (const record of records) {
       try {
         const isDelete = record.value === null;
@@ -136,44 +195,63 @@ export class PostgresSinkTask extends SinkTask {
           (isDelete || schemaEquals(run.plan.valueSchema, record.valueSchema));
         if (run === undefined || !sameShape) {
           const plan = planFor(config, record, isDelete);
+          const columns = isDelete ? plan.keyColumns : [...plan.keyColumns, ...plan.valueColumns];
           run = {
             table,
             tableKey,
             isDelete,
             plan,
-            columns: isDelete ? plan.keyColumns : [...plan.keyColumns, ...plan.valueColumns],
+            columns,
             records: [],
-            rows: [],
+            lines: [],
+            encode: isDelete
+              ? null
+              : copyLineEncoder(columns, plan.keyColumns.length, plan.valueSchema),
+            rows: isDelete ? [] : null,
           };
           current.set(tableKey, run);
           runs.push(run);
         }
-        run.rows.push(paramsOf(record, run.columns, run.plan.keyColumns.length));
+        if (run.encode === null) {
+          (run.rows as unknown[][]).push(paramsOf(record, run.columns, run.plan.keyColumns.length));
+        } else {
+          run.lines.push(run.encode(record));
+        }
         run.records.push(record);
       } catch (error) {
         const reporter = this.context.errantRecordReporter();
         if (reporter === null || !(error instanceof DataException)) throw error;
-        reports.push(reporter.report(record, error));
+        refused.push({ record, error });
       }
     }
-    await Promise.all(reports);
     // Upserts, updates and deletes by key: within a run only the last record of a key matters.
     for (const run of runs) {
       const dedupe =
         run.plan.keyColumns.length > 0 && (run.isDelete || config.insertMode !== 'insert');
       if (!dedupe) continue;
+      const keyCount = run.plan.keyColumns.length;
       const last = new Map<string, number>();
-      run.rows.forEach((row, i) => {
-        last.set(keyOf(row, run.plan.keyColumns.length), i);
-      });
-      if (last.size === run.rows.length) continue;
+      if (run.isDelete) {
+        (run.rows as unknown[][]).forEach((row, i) => {
+          last.set(keyOf(row, keyCount), i);
+        });
+      } else {
+        run.lines.forEach((line, i) => {
+          last.set(lineKey(line, keyCount), i);
+        });
+      }
+      if (last.size === run.records.length) continue;
       const keep = [...last.values()].sort((a, b) => a - b);
-      const rows = keep.map((i) => run.rows[i] as unknown[]);
       const kept = keep.map((i) => run.records[i] as SinkRecord);
-      run.rows.splice(0, run.rows.length, ...rows);
+      if (run.isDelete) {
+        const rows = run.rows as unknown[][];
+        rows.splice(0, rows.length, ...keep.map((i) => rows[i] as unknown[]));
+      } else {
+        run.lines.splice(0, run.lines.length, ...keep.map((i) => run.lines[i] as string));
+      }
       run.records.splice(0, run.records.length, ...kept);
     }
-    return runs.filter((run) => run.rows.length > 0);
+    return { runs: runs.filter((run) => run.records.length > 0), refused };
   }
 
   private async connection(config: SinkConfig): Promise<pg.Client> {
@@ -235,24 +313,55 @@ export class PostgresSinkTask extends SinkTask {
     return this.copyWriter;
   }
 
-  /** Writes rows of a run: through COPY (`copy`) or one statement per run (record by record). */
+  /** Writes a whole run: through COPY when the table takes it, else with statements. */
   private async execute(
     client: pg.Client,
     config: SinkConfig,
     run: Run,
     columns: TableColumns,
-    rows: unknown[][],
-    copy: boolean,
+    dataSent: () => void,
   ) {
-    if (run.isDelete) await deleteRows(client, run.table, columns, run.plan, rows);
-    else if (copy) {
-      await this.writerFor(client).write(run.table, columns, run.plan, config.insertMode, rows);
-    } else await writeRows(client, run.table, columns, run.plan, config.insertMode, rows);
+    if (run.isDelete) await deleteRows(client, run.table, columns, run.plan, rowsOf(run));
+    else if (columns.acceptsCopy) {
+      await this.writerFor(client).write(
+        run.table,
+        columns,
+        run.plan,
+        config.insertMode,
+        run.lines,
+        dataSent,
+      );
+    } else await writeRows(client, run.table, columns, run.plan, config.insertMode, rowsOf(run));
   }
 
-  private async writeBatch(config: SinkConfig, records: readonly SinkRecord[]): Promise<void> {
-    const runs = await this.plan(config, records);
-    if (runs.length === 0) return;
+  /** Writes one row of a run with one statement (record by record, after a refused batch). */
+  private async executeOne(
+    client: pg.Client,
+    config: SinkConfig,
+    run: Run,
+    columns: TableColumns,
+    row: unknown[],
+  ) {
+    if (run.isDelete) await deleteRows(client, run.table, columns, run.plan, [row]);
+    else await writeRows(client, run.table, columns, run.plan, config.insertMode, [row]);
+  }
+
+  /** Writes one planned batch in one transaction; `dataSent` is called once COPY data is on its way. */
+  private async writeBatch(
+    config: SinkConfig,
+    records: readonly SinkRecord[],
+    planned: Planned,
+    dataSent: () => void,
+  ): Promise<void> {
+    const { runs, refused } = planned;
+    const reporter = this.context.errantRecordReporter();
+    if (reporter !== null && refused.length > 0) {
+      await Promise.all(refused.map(({ record, error }) => reporter.report(record, error)));
+    }
+    if (runs.length === 0) {
+      dataSent();
+      return;
+    }
     for (let attempt = 0; ; attempt++) {
       let client: pg.Client | null = null;
       try {
@@ -264,7 +373,7 @@ export class PostgresSinkTask extends SinkTask {
         for (const [i, run] of runs.entries()) {
           // A delete from a table that does not exist has nothing to delete.
           const cols = columns[i];
-          if (cols) await this.execute(client, config, run, cols, run.rows, true);
+          if (cols) await this.execute(client, config, run, cols, dataSent);
         }
         await client.query('COMMIT');
         return;
@@ -310,12 +419,12 @@ export class PostgresSinkTask extends SinkTask {
     await client.query('BEGIN');
     try {
       for (const [i, run] of runs.entries()) {
-        for (const [j, row] of run.rows.entries()) {
+        for (const [j, row] of rowsOf(run).entries()) {
           const cols = columns[i];
           if (!cols) continue;
           await client.query('SAVEPOINT sluice_record');
           try {
-            await this.execute(client, config, run, cols, [row], false);
+            await this.executeOne(client, config, run, cols, row);
             await client.query('RELEASE SAVEPOINT sluice_record');
           } catch (error) {
             if (!isDataError(error)) throw error;

@@ -15,7 +15,13 @@ const MAX_PARAMS = 65535;
  * casting parameters: an explicit cast to `varchar(10)` would truncate silently, while the
  * assignment to the column refuses an over-long value.
  */
-export type TableColumns = ReadonlyMap<string, string>;
+export interface TableColumns extends ReadonlyMap<string, string> {
+  /**
+   * Whether rows may be written with COPY: plain and partitioned tables. A view (written
+   * through its rules or INSTEAD OF triggers) or a foreign table gets INSERT statements.
+   */
+  readonly acceptsCopy: boolean;
+}
 
 /** Loads a table's columns, or null when the table does not exist. */
 export async function loadTableColumns(
@@ -24,18 +30,22 @@ export async function loadTableColumns(
 ): Promise<TableColumns | null> {
   const { rows } = await client.query<{
     exists: string | null;
+    relkind: string | null;
     attname: string | null;
     type: string | null;
   }>(
-    `SELECT to_regclass($1)::text AS exists, a.attname, format_type(a.atttypid, -1) AS type
+    `SELECT to_regclass($1)::text AS exists, c.relkind::text AS relkind, a.attname, format_type(a.atttypid, -1) AS type
        FROM (SELECT 1) one
+       LEFT JOIN pg_class c ON c.oid = to_regclass($1)
        LEFT JOIN pg_attribute a ON a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped`,
     [quoteTable(table)],
   );
   if (rows.length === 0 || rows[0]?.exists === null) return null;
-  return new Map(
+  const relkind = rows[0]?.relkind;
+  const columns = new Map(
     rows.filter((r) => r.attname !== null).map((r) => [r.attname as string, r.type as string]),
   );
+  return Object.assign(columns, { acceptsCopy: relkind === 'r' || relkind === 'p' });
 }
 
 /** CREATE TABLE for a plan: key columns NOT NULL and the primary key; value columns as optional as their schemas. */
@@ -91,16 +101,30 @@ function conflictClause(plan: ColumnPlan): string {
         .join(', ')}`;
 }
 
-/** Runs `COPY ... FROM STDIN` (text format) with `rows` as its data; rejects with the server's error. */
-async function copyIn(client: pg.Client, sql: string, rows: readonly unknown[][]): Promise<void> {
-  const chunks = copyChunks(rows);
+/**
+ * Runs `COPY ... FROM STDIN` (text format) with `lines` as its data; rejects with the server's
+ * error. `dataSent` is called (from a later turn of the event loop) once the data has been
+ * handed to the connection, while the server is still working on it.
+ */
+async function copyIn(
+  client: pg.Client,
+  sql: string,
+  lines: readonly string[],
+  dataSent: () => void,
+): Promise<void> {
+  const chunks = copyChunks(lines);
   const stream = client.query(copyFrom(sql));
   await new Promise<void>((resolve, reject) => {
     stream.on('error', reject);
     stream.on('finish', resolve);
     // Written at once: the rows are in memory already, and pg's socket buffers what it cannot
     // send yet; waiting for 'drain' could wait forever once the server refused the data.
-    for (const chunk of chunks) stream.write(chunk);
+    // The callback of the last write runs once pg-copy-streams has written it to the socket;
+    // setImmediate lets the end-of-data message go first.
+    const sent = () => setImmediate(dataSent);
+    for (const [i, chunk] of chunks.entries()) {
+      stream.write(chunk, i === chunks.length - 1 ? sent : undefined);
+    }
     stream.end();
   });
 }
@@ -130,26 +154,27 @@ export class CopyWriter {
     this.staging.clear();
   }
 
-  /** Writes one run's rows inside the caller's transaction. */
+  /** Writes one run's rows, as COPY text lines (`copyLineEncoder`), inside the caller's transaction. */
   async write(
     table: TableId,
     columns: TableColumns,
     plan: ColumnPlan,
     mode: InsertMode,
-    rows: readonly unknown[][],
+    lines: readonly string[],
+    dataSent: () => void = () => {},
   ): Promise<void> {
     const all = [...plan.keyColumns, ...plan.valueColumns];
-    if (all.length === 0 || rows.length === 0) return;
+    if (all.length === 0 || lines.length === 0) return;
     if (mode === 'update' && plan.valueColumns.length === 0) return;
     const names = all.map((c) => quoteIdent(c.name)).join(', ');
     const target = quoteTable(table);
     if (mode === 'insert') {
-      await copyIn(this.client, `COPY ${target} (${names}) FROM STDIN`, rows);
+      await copyIn(this.client, `COPY ${target} (${names}) FROM STDIN`, lines, dataSent);
       return;
     }
     const types = all.map((c) => columnType(table, columns, c.name));
     const stage = await this.stagingTable(target, all, types);
-    await copyIn(this.client, `COPY ${stage} (${names}) FROM STDIN`, rows);
+    await copyIn(this.client, `COPY ${stage} (${names}) FROM STDIN`, lines, dataSent);
     if (mode === 'upsert') {
       await this.client.query(
         `INSERT INTO ${target} (${names}) SELECT ${names} FROM ${stage}${conflictClause(plan)}`,
