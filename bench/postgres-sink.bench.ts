@@ -4,8 +4,11 @@
  * server. Baselines: `COPY ... FROM STDIN` (pg-copy-streams, text format built from the rows'
  * values) for inserts, and COPY into a temporary table followed by one INSERT ... SELECT ... ON
  * CONFLICT for upserts. References: multi-row INSERT ... VALUES, INSERT ... SELECT FROM unnest
- * of one array per column, and multi-row INSERT ... ON CONFLICT. Contenders run interleaved,
- * round by round; each ratio is taken per round, then the median.
+ * of one array per column, and multi-row INSERT ... ON CONFLICT. The sink gets all rows in one
+ * put() (it encodes the next batch while the server copies the current one), and, for inserts,
+ * also one put() per batch, as a worker whose consumer hands it batch.size records at a time
+ * would call it (no overlap between batches then). Contenders run interleaved, round by round;
+ * each ratio is taken per round, then the median.
  *
  * Uses SLUICE_POSTGRES_URL, or starts (or reuses) the test PostgreSQL with `sluice-services up`.
  * ROWS (default 100000), BATCH (default 3000) and ROUNDS (default 5) tune it.
@@ -205,6 +208,7 @@ async function main(): Promise<void> {
     'raw_copy_upsert',
     'raw_upsert',
     'sluice_insert',
+    'sluice_insert_per_put',
     'sluice_upsert',
   ];
   for (const name of tables) await admin.query(DDL(name));
@@ -213,6 +217,11 @@ async function main(): Promise<void> {
   const rawClient = new pg.Client({ connectionString: url });
   await rawClient.connect();
   const insertTask = await sluiceTask(url, 'sluice_insert', 'insert');
+  const perPutTask = await sluiceTask(url, 'sluice_insert_per_put', 'insert');
+  // As a worker calls put: with at most max.poll.records records (raised here to batch.size).
+  const perPut = async () => {
+    for (let i = 0; i < ROWS; i += BATCH) await perPutTask.put(sinkRecords.slice(i, i + BATCH));
+  };
   const upsertTask = await sluiceTask(url, 'sluice_upsert', 'upsert');
   const truncate = (name: string) => async () => {
     await admin.query(`TRUNCATE ${SCHEMA}.${name}`);
@@ -239,6 +248,7 @@ async function main(): Promise<void> {
           rawUnnest(rawClient, 'raw_unnest', raw),
         ),
         contender('PostgresSinkTask insert', 'sluice_insert', () => insertTask.put(sinkRecords)),
+        contender('PostgresSinkTask insert, one put() per batch', 'sluice_insert_per_put', perPut),
       ],
       ROUNDS,
       ROWS,
@@ -263,6 +273,7 @@ async function main(): Promise<void> {
     console.log(ratioTable(upserts, 'raw pg COPY + INSERT ... ON CONFLICT (baseline)'));
   } finally {
     await insertTask.stop();
+    await perPutTask.stop();
     await upsertTask.stop();
     await rawClient.end();
     await admin.query(`DROP SCHEMA ${SCHEMA} CASCADE`);
