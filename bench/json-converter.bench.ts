@@ -37,7 +37,8 @@ process.stderr.write(
 );
 
 const serialize = compare([
-  { name: 'JSON.stringify + encode (baseline)', op: () => encoder.encode(JSON.stringify(plain)) },
+  // Buffer.from, the faster of Node's two ways to encode (and the one the converter uses).
+  { name: 'JSON.stringify + encode (baseline)', op: () => Buffer.from(JSON.stringify(plain)) },
   {
     name: 'JsonConverter schemas.enable=false',
     op: () => schemaless.fromConnectData(TOPIC, headers, orderSchema, order),
@@ -48,7 +49,7 @@ const serialize = compare([
   },
   {
     name: 'JSON.stringify + encode of the envelope',
-    op: () => encoder.encode(JSON.stringify({ schema: envelopeSchema, payload: plain })),
+    op: () => Buffer.from(JSON.stringify({ schema: envelopeSchema, payload: plain })),
   },
 ]);
 const deserialize = compare([

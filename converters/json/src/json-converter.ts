@@ -107,16 +107,17 @@ export class JsonConverter {
   ): Uint8Array | null {
     if (schema === null && (value === null || value === undefined)) return null;
     try {
+      // A Buffer (a Uint8Array), from Node's pool for small messages: no zero-filling.
       if (schema === null || !this.parsed.schemasEnable) {
-        return encoder.encode(this.toJsonText(schema, value));
+        return Buffer.from(this.toJsonText(schema, value), 'utf8');
       }
       // The schema's part of the envelope is encoded once per schema: only the payload here.
       const entry = this.writeEntry(schema);
       const payload = entry.write(value);
       const head = entry.headBytes;
-      const out = new Uint8Array(head.length + Buffer.byteLength(payload, 'utf8') + 1);
+      const out = Buffer.allocUnsafe(head.length + Buffer.byteLength(payload, 'utf8') + 1);
       out.set(head);
-      const { written } = encoder.encodeInto(payload, out.subarray(head.length));
+      const written = out.write(payload, head.length, 'utf8');
       out[head.length + written] = 0x7d; // }
       return out;
     } catch (error) {
