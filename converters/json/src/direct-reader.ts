@@ -9,6 +9,7 @@ import {
   TIMESTAMP_LOGICAL_NAME,
 } from '@sluice/api';
 import { fromBase64 } from './base64.js';
+import { GeneratedCode } from './generated-code.js';
 import type { ReadOptions } from './json-reader.js';
 import { quoteJsonString } from './json-string.js';
 import { parseDecimalText, rescaleExact } from './number-format.js';
@@ -81,39 +82,31 @@ function compileValue(schema: Schema, options: ReadOptions): Read {
   return () => (cursor.text.charCodeAt(cursor.pos) === 0x6e ? readNull(ifNull) : read());
 }
 
-/**
- * Generated code: the readers of struct fields and array items are called from call sites of
- * their own (not from one loop shared by every schema), so V8 can inline them.
- */
-interface Generated {
-  readonly names: string[];
-  readonly values: unknown[];
-}
-
-function bind(generated: Generated, name: string, value: unknown): string {
-  generated.names.push(name);
-  generated.values.push(value);
-  return name;
-}
-
 /** An expression reading a value of `schema` (null included) in generated code. */
 function valueExpression(
-  generated: Generated,
+  generated: GeneratedCode,
   schema: Schema,
   options: ReadOptions,
   id: string,
 ): string {
-  const read = bind(generated, `r${id}`, compileNonNull(schema, options));
+  const read = generated.bind(`r${id}`, compileNonNull(schema, options));
   const ifNull = nullValue(schema, options);
   if (ifNull === NO_NULL) return `${read}()`;
-  const fallback = bind(generated, `n${id}`, ifNull);
+  const fallback = generated.bind(`n${id}`, ifNull);
   return `(C.text.charCodeAt(C.pos) === 110 ? N(${fallback}) : ${read}())`;
 }
 
-function generate(generated: Generated, body: string): Read {
-  const names = ['C', 'G', 'N', ...generated.names];
-  const factory = new Function(...names, `return function () {\n${body}\n};`);
-  return factory(cursor, giveUp, readNull, ...generated.values) as Read;
+/** Generated code with this module's own helpers bound (C, G, N). */
+function newGeneratedCode(): GeneratedCode {
+  const generated = new GeneratedCode();
+  generated.bind('C', cursor);
+  generated.bind('G', giveUp);
+  generated.bind('N', readNull);
+  return generated;
+}
+
+function generate(generated: GeneratedCode, body: string): Read {
+  return generated.compile<Read>('', body);
 }
 
 function compileNonNull(schema: Schema, options: ReadOptions): Read {
@@ -360,7 +353,7 @@ function decimalReader(scale: number): Read {
 function arrayReader(schema: Schema, options: ReadOptions): Read {
   const itemSchema = schema.valueSchema;
   if (itemSchema === null) return giveUp;
-  const generated: Generated = { names: [], values: [] };
+  const generated = newGeneratedCode();
   const item = valueExpression(generated, itemSchema, options, 'item');
   return generate(
     generated,
@@ -437,15 +430,15 @@ function mapReader(schema: Schema, options: ReadOptions): Read {
 
 function structReader(schema: Schema, options: ReadOptions): Read {
   const fields = schema.fields;
-  const generated: Generated = { names: [], values: [] };
-  bind(generated, 'schema', schema);
-  bind(generated, 'F', Struct.fromTrustedValues);
+  const generated = newGeneratedCode();
+  generated.bind('schema', schema);
+  generated.bind('F', Struct.fromTrustedValues);
   const lines = ['const t = C.text;'];
   if (fields.length === 0) lines.push("if (!t.startsWith('{', C.pos)) G();", 'C.pos++;');
   fields.forEach((field, i) => {
     // `{"first":`, `,"second":`, ...: each key with what precedes it, as written.
     const key = `${i === 0 ? '{' : ','}${quoteJsonString(field.name)}:`;
-    const k = bind(generated, `k${i}`, key);
+    const k = generated.bind(`k${i}`, key);
     lines.push(
       `if (!t.startsWith(${k}, C.pos)) G();`,
       `C.pos += ${key.length};`,

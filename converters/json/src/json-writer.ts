@@ -11,6 +11,7 @@ import {
   TIMESTAMP_LOGICAL_NAME,
 } from '@sluice/api';
 import { smallUnscaledToBase64, toBase64 } from './base64.js';
+import { GeneratedCode } from './generated-code.js';
 import { quoteJsonString } from './json-string.js';
 import { formatBigDecimal, formatJavaDouble, formatJavaFloat } from './number-format.js';
 
@@ -50,24 +51,9 @@ function refuseNull(): never {
   );
 }
 
-/**
- * Generated code: the writers of struct fields and array items are called from call sites of
- * their own (not from one loop shared by every schema), so V8 can inline them.
- */
-interface Generated {
-  readonly names: string[];
-  readonly values: unknown[];
-}
-
-function bind(generated: Generated, name: string, value: unknown): string {
-  generated.names.push(name);
-  generated.values.push(value);
-  return name;
-}
-
 /** An expression writing `value` (a variable of the generated code, null included) of `schema`. */
 function writeExpression(
-  generated: Generated,
+  generated: GeneratedCode,
   schema: Schema,
   options: WriteOptions,
   id: string,
@@ -75,15 +61,20 @@ function writeExpression(
 ): string {
   const compiled = compileNonNull(schema, options);
   const nullText = nullTextOf(schema, options, compiled);
-  const write = bind(generated, `w${id}`, compiled);
-  const ifNull = nullText === undefined ? 'R()' : bind(generated, `z${id}`, nullText);
+  const write = generated.bind(`w${id}`, compiled);
+  const ifNull = nullText === undefined ? 'R()' : generated.bind(`z${id}`, nullText);
   return `(${value} === null || ${value} === undefined ? ${ifNull} : ${write}(${value}))`;
 }
 
-function generate(generated: Generated, body: string): ValueWriter {
-  const names = ['R', ...generated.names];
-  const factory = new Function(...names, `return function (value) {\n${body}\n};`);
-  return factory(refuseNull, ...generated.values) as ValueWriter;
+/** Generated code with this module's own helpers bound (R). */
+function newGeneratedCode(): GeneratedCode {
+  const generated = new GeneratedCode();
+  generated.bind('R', refuseNull);
+  return generated;
+}
+
+function generate(generated: GeneratedCode, body: string): ValueWriter {
+  return generated.compile<ValueWriter>('value', body);
 }
 
 function typeError(schema: Schema, value: unknown): DataException {
@@ -215,8 +206,8 @@ function arrayWriter(schema: Schema, options: WriteOptions): ValueWriter {
       return writeSchemaless(value);
     };
   }
-  const generated: Generated = { names: [], values: [] };
-  bind(generated, 'T', (value: unknown) => typeError(schema, value));
+  const generated = newGeneratedCode();
+  generated.bind('T', (value: unknown) => typeError(schema, value));
   const item = writeExpression(generated, itemSchema, options, 'item', 'v');
   return generate(
     generated,
@@ -269,17 +260,17 @@ function entriesOf(schema: Schema, value: unknown): Iterable<[unknown, unknown]>
 }
 
 function structWriter(schema: Schema, options: WriteOptions): ValueWriter {
-  const generated: Generated = { names: [], values: [] };
-  bind(generated, 'schema', schema);
-  bind(generated, 'S', Struct);
-  bind(generated, 'P', Struct.prototype);
-  bind(generated, 'E', schemaEquals);
-  bind(generated, 'T', (value: unknown) => typeError(schema, value));
-  bind(generated, 'M', () => new DataException('Mismatching schema.'));
+  const generated = newGeneratedCode();
+  generated.bind('schema', schema);
+  generated.bind('S', Struct);
+  generated.bind('P', Struct.prototype);
+  generated.bind('E', schemaEquals);
+  generated.bind('T', (value: unknown) => typeError(schema, value));
+  generated.bind('M', () => new DataException('Mismatching schema.'));
   const parts = schema.fields.map((field, i) => {
     // `{"first":`, `,"second":`, ...: each key with what precedes it.
-    const key = bind(generated, `k${i}`, `${i === 0 ? '{' : ','}${quoteJsonString(field.name)}:`);
-    const f = bind(generated, `f${i}`, field);
+    const key = generated.bind(`k${i}`, `${i === 0 ? '{' : ','}${quoteJsonString(field.name)}:`);
+    const f = generated.bind(`f${i}`, field);
     const write = writeExpression(generated, field.schema, options, String(i), 'v');
     // By Field (an index) for our own Structs; by name for a Struct of another copy of
     // @sluice/api, which may predate reading by Field.
