@@ -236,7 +236,7 @@ export class AvroConverter implements Converter {
     if (written === undefined) {
       let type: avro.Type;
       try {
-        type = avroType(json);
+        type = avroType(json, { decimals: true });
       } catch (error) {
         throw new DataException(
           `The Avro schema of ${String(schema)} is invalid: ${(error as Error).message}`,
@@ -480,7 +480,7 @@ export class AvroConverter implements Converter {
 function parseRegistered(text: string, id: number): { json: AvroSchemaJson; type: avro.Type } {
   try {
     const json = JSON.parse(text) as AvroSchemaJson;
-    return { json, type: avroType(json) };
+    return { json, type: avroType(json, { decimals: true }) };
   } catch (error) {
     throw new DataException(
       `Schema ${id} from the registry is not a usable Avro schema: ${(error as Error).message}`,

@@ -1,4 +1,5 @@
 import avro from 'avsc';
+import { DecimalLogicalType } from './decimal-type.js';
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
@@ -37,14 +38,24 @@ function isNullableUnion(schema: unknown): boolean {
   return Array.isArray(schema) && schema.length === 2 && schema.includes('null');
 }
 
+/** How `avroType` builds a type. */
+export interface AvroTypeOptions {
+  /**
+   * Read and write `bytes` decimals as Connect Decimals (the converter's own types) rather than
+   * as Buffers of their two's complement (plain avsc values).
+   */
+  readonly decimals?: boolean;
+}
+
 /**
  * The avsc type of an Avro schema (parsed JSON), with longs as bigints. A two-member union with
  * `null` is unwrapped (its value is null or the member's value); every other union is wrapped
  * (`{<branch name>: value}`), so the member a value belongs to is never guessed.
  */
-export function avroType(schema: unknown): avro.Type {
+export function avroType(schema: unknown, options: AvroTypeOptions = {}): avro.Type {
   return avro.Type.forSchema(schema as avro.Schema, {
     registry: { long: BIGINT_LONG_TYPE },
+    ...(options.decimals === true ? { logicalTypes: { decimal: DecimalLogicalType } } : {}),
     typeHook: (s, opts) => {
       // `{"type": "long", ...properties}` would otherwise get avsc's own long type.
       if (s === 'long' || (typeof s === 'object' && (s as { type?: unknown }).type === 'long')) {

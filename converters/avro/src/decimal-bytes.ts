@@ -11,11 +11,7 @@ const NEGATIVE_FAST_LIMIT = -FAST_LIMIT;
  * not the schema's.
  */
 export function decimalToBuffer(value: Decimal, scale: number): Buffer {
-  if (value.scale !== scale) {
-    throw new DataException(
-      `Decimal value has mismatching scale for given Decimal schema. Schema has scale ${scale}, value has scale ${value.scale}.`,
-    );
-  }
+  if (value.scale !== scale) mismatchingScale(scale, value);
   const unscaled = value.unscaled;
   if (unscaled >= FAST_LIMIT || unscaled < NEGATIVE_FAST_LIMIT) return Buffer.from(value.toBytes());
   let n = Number(unscaled);
@@ -40,6 +36,13 @@ export function decimalToBuffer(value: Decimal, scale: number): Buffer {
     n = Math.floor(n / 256);
   }
   return out;
+}
+
+/** Throws the DataException for a Decimal whose scale is not its schema's. */
+export function mismatchingScale(scale: number, value: Decimal): never {
+  throw new DataException(
+    `Decimal value has mismatching scale for given Decimal schema. Schema has scale ${scale}, value has scale ${value.scale}.`,
+  );
 }
 
 /** The Decimal of big-endian two's-complement `bytes` with `scale`. */

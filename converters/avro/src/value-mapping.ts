@@ -15,7 +15,8 @@ import {
 } from '@sluice/api';
 import type avro from 'avsc';
 import type { AvroDataOptions } from './config.js';
-import { decimalFromBytes, decimalToBuffer } from './decimal-bytes.js';
+import { decimalFromBytes, decimalToBuffer, mismatchingScale } from './decimal-bytes.js';
+import { DECIMAL_AVRO_TYPE_NAME } from './decimal-type.js';
 import { AVRO_TYPE_UNION, isAvroMap, KEY_FIELD, VALUE_FIELD } from './schema-mapping.js';
 
 /** Connect value → the value avsc writes. */
@@ -151,6 +152,14 @@ function compileBaseToAvro(
       if (schema.type === 'BYTES') {
         const size = t.typeName === 'fixed' ? (t.size ?? 0) : -1;
         const scale = Decimal.scaleOf(schema);
+        if (t.typeName === DECIMAL_AVRO_TYPE_NAME) {
+          // avsc writes the Decimal itself (see DecimalLogicalType).
+          return (v) => {
+            if (!(v instanceof Decimal)) fail(path, schema, v);
+            if (v.scale !== scale) mismatchingScale(scale, v);
+            return v;
+          };
+        }
         return (v) => {
           if (!(v instanceof Decimal)) fail(path, schema, v);
           const bytes = decimalToBuffer(v, scale);
@@ -400,7 +409,14 @@ function compileBaseFromAvro(schema: Schema, t: AvscType, options: AvroDataOptio
     case DECIMAL_LOGICAL_NAME:
       if (schema.type === 'BYTES') {
         const scale = Decimal.scaleOf(schema);
-        return (v) => decimalFromBytes(v as Uint8Array, scale);
+        // A DecimalLogicalType reads Decimals of the Avro schema's scale; the Connect schema's is
+        // the one a value gets, as for the bytes of a plain `bytes` or `fixed` type.
+        return (v) =>
+          v instanceof Decimal
+            ? v.scale === scale
+              ? v
+              : new Decimal(v.unscaled, scale)
+            : decimalFromBytes(v as Uint8Array, scale);
       }
       break;
     case DATE_LOGICAL_NAME:

@@ -495,6 +495,24 @@ describe('AvroConverter bad input', () => {
     expect(() => c.toConnectData(TOPIC, headers, longer)).toThrow(/Trailing data/);
   });
 
+  it('refuses a message cut short inside a decimal, naming where it ends', async () => {
+    const c = converter();
+    const bytes = (await c.fromConnectData(
+      TOPIC,
+      headers,
+      line,
+      new Struct(line)
+        .put('sku', 'A')
+        .put('quantity', 1)
+        .put('price', Decimal.fromString('-1234.56')),
+    )) as Uint8Array;
+    await c.toConnectData(TOPIC, headers, bytes);
+    // Header (5), sku (2), quantity (1), the decimal's length (1), then 1 of its 3 bytes.
+    expect(() => c.toConnectData(TOPIC, headers, bytes.subarray(0, 10), { offset: 42 })).toThrow(
+      /offset 42.*Truncated Avro value for schema id 1: the message ends at byte offset 10/,
+    );
+  });
+
   it('gives a DataException naming the topic for an unknown schema id', async () => {
     const c = converter();
     await expect(
