@@ -31,20 +31,8 @@ export function measure(
   const rounds = options.rounds ?? 5;
   const roundMs = options.roundMs ?? 1000;
   const rates: number[] = [];
-  let sink: unknown;
-  for (let round = -1; round < rounds; round++) {
-    let count = 0;
-    const start = process.hrtime.bigint();
-    const end = start + BigInt(roundMs) * 1_000_000n;
-    let now = start;
-    while (now < end) {
-      for (let i = 0; i < 100; i++) sink = op();
-      count += 100;
-      now = process.hrtime.bigint();
-    }
-    if (round >= 0) rates.push((count * 1e9) / Number(now - start));
-  }
-  if (sink === Symbol.for('never')) process.stdout.write('');
+  round(op, roundMs); // warm-up
+  for (let i = 0; i < rounds; i++) rates.push(round(op, roundMs));
   rates.sort((a, b) => a - b);
   return {
     name,

@@ -180,14 +180,8 @@ export class CopyWriter {
         `INSERT INTO ${target} (${names}) SELECT ${names} FROM ${stage}${conflictClause(plan)}`,
       );
     } else {
-      const sets = plan.valueColumns
-        .map((c) => `${quoteIdent(c.name)} = v.${quoteIdent(c.name)}`)
-        .join(', ');
-      const match = plan.keyColumns
-        .map((c) => `t.${quoteIdent(c.name)} = v.${quoteIdent(c.name)}`)
-        .join(' AND ');
       await this.client.query(
-        `UPDATE ${target} AS t SET ${sets} FROM ${stage} AS v WHERE ${match}`,
+        `UPDATE ${target} AS t SET ${updateSets(plan)} FROM ${stage} AS v WHERE ${keyMatch(plan)}`,
       );
     }
   }
@@ -216,6 +210,18 @@ export class CopyWriter {
   }
 }
 
+/** `SET` of an update mode statement: each value column from the row source `v`. */
+function updateSets(plan: ColumnPlan): string {
+  return plan.valueColumns.map((c) => `${quoteIdent(c.name)} = v.${quoteIdent(c.name)}`).join(', ');
+}
+
+/** `WHERE` of an update mode statement: target `t` and row source `v` agree on every key. */
+function keyMatch(plan: ColumnPlan): string {
+  return plan.keyColumns
+    .map((c) => `t.${quoteIdent(c.name)} = v.${quoteIdent(c.name)}`)
+    .join(' AND ');
+}
+
 /**
  * Writes the rows of one run. Without array columns, one statement per run passes one array
  * parameter per column (`INSERT ... SELECT * FROM unnest($1::bigint[], $2::text[], ...)`): few
@@ -237,12 +243,8 @@ export async function writeRows(
   const casts = all.map((c) => columnType(table, columns, c.name));
   const target = quoteTable(table);
   const conflict = mode === 'upsert' ? conflictClause(plan) : '';
-  const sets = plan.valueColumns
-    .map((c) => `${quoteIdent(c.name)} = v.${quoteIdent(c.name)}`)
-    .join(', ');
-  const match = plan.keyColumns
-    .map((c) => `t.${quoteIdent(c.name)} = v.${quoteIdent(c.name)}`)
-    .join(' AND ');
+  const sets = updateSets(plan);
+  const match = keyMatch(plan);
   if (!casts.some((t) => t.endsWith(']'))) {
     const columnArrays = all.map((_, c) => rows.map((row) => row[c]));
     const unnest = `unnest(${casts.map((t, i) => `$${i + 1}::${t}[]`).join(', ')})`;
