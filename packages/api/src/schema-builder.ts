@@ -34,6 +34,8 @@ export class SchemaBuilder {
   private readonly fieldList: Field[] | null;
   private keySchemaValue: Schema | null = null;
   private valueSchemaValue: Schema | null = null;
+  /** Properties copied by `from`: each may be set once more, replacing the copied value. */
+  private readonly inherited = new Set<string>();
 
   constructor(type: SchemaType) {
     if (!type) throw new SchemaBuilderException('type cannot be null');
@@ -41,7 +43,8 @@ export class SchemaBuilder {
     this.fieldList = type === 'STRUCT' ? [] : null;
   }
 
-  private static checkCanSet(property: string, current: unknown, next: unknown): void {
+  private checkCanSet(property: string, current: unknown, next: unknown): void {
+    if (this.inherited.delete(property)) return;
     if (current !== null && current !== next) {
       throw new SchemaBuilderException(
         `Invalid SchemaBuilder call: ${property} has already been set.`,
@@ -117,6 +120,8 @@ export class SchemaBuilder {
       builder.defaultValueSet = true;
       builder.defaultVal = schema.defaultValue;
     }
+    for (const property of ['optional', 'name', 'version', 'doc', 'default'])
+      builder.inherited.add(property);
     return builder;
   }
 
@@ -127,21 +132,21 @@ export class SchemaBuilder {
 
   /** Makes the schema optional: `null` becomes a valid value. */
   optional(): this {
-    SchemaBuilder.checkCanSet('optional', this.optionalValue, true);
+    this.checkCanSet('optional', this.optionalValue, true);
     this.optionalValue = true;
     return this;
   }
 
   /** Makes the schema required (the default). */
   required(): this {
-    SchemaBuilder.checkCanSet('optional', this.optionalValue, false);
+    this.checkCanSet('optional', this.optionalValue, false);
     this.optionalValue = false;
     return this;
   }
 
   /** Sets the default value, after checking it against the schema built so far. */
   defaultValue(value: unknown): this {
-    if (this.defaultValueSet && this.defaultVal !== value) {
+    if (!this.inherited.delete('default') && this.defaultValueSet && this.defaultVal !== value) {
       throw new SchemaBuilderException('Invalid SchemaBuilder call: default has already been set.');
     }
     try {
@@ -160,13 +165,13 @@ export class SchemaBuilder {
   }
 
   name(name: string): this {
-    SchemaBuilder.checkCanSet('name', this.nameValue, name);
+    this.checkCanSet('name', this.nameValue, name);
     this.nameValue = name;
     return this;
   }
 
   version(version: number): this {
-    SchemaBuilder.checkCanSet('version', this.versionValue, version);
+    this.checkCanSet('version', this.versionValue, version);
     if (!Number.isInteger(version)) {
       throw new SchemaBuilderException(`Schema version must be an integer, got ${version}`);
     }
@@ -175,7 +180,7 @@ export class SchemaBuilder {
   }
 
   doc(doc: string): this {
-    SchemaBuilder.checkCanSet('doc', this.docValue, doc);
+    this.checkCanSet('doc', this.docValue, doc);
     this.docValue = doc;
     return this;
   }

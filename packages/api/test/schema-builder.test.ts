@@ -191,6 +191,28 @@ describe('SchemaBuilder', () => {
     expect(SchemaBuilder.from(withDefault).build().defaultValue).toBe(7);
   });
 
+  it('lets a copy made by from() replace the copied metadata once, then guards it again', () => {
+    const original = SchemaBuilder.int32().name('old').version(1).doc('d').defaultValue(7).build();
+    const changed = SchemaBuilder.from(original)
+      .name('new')
+      .version(2)
+      .doc('e')
+      .optional()
+      .defaultValue(8)
+      .build();
+    expect([changed.name, changed.version, changed.doc, changed.optional]).toEqual([
+      'new',
+      2,
+      'e',
+      true,
+    ]);
+    expect(changed.defaultValue).toBe(8);
+    expect(original.name).toBe('old');
+    expect(() => SchemaBuilder.from(original).name('a').name('b')).toThrow(
+      'name has already been set',
+    );
+  });
+
   it('reports whether it is optional so far', () => {
     const builder = SchemaBuilder.string();
     expect(builder.isOptional).toBe(false);
