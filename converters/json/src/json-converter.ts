@@ -64,6 +64,24 @@ const NULL_SCHEMA_HEAD = '{"schema":null,"payload":';
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
+/** `bytes` as text; invalid UTF-8 is a DataException naming the record. */
+function decodeUtf8(
+  bytes: Uint8Array,
+  topic: string,
+  position: RecordPosition | undefined,
+): string {
+  try {
+    return decoder.decode(bytes);
+  } catch (error) {
+    throw wrap(
+      error,
+      'Converting byte[] to Kafka Connect data failed: invalid UTF-8',
+      topic,
+      position,
+    );
+  }
+}
+
 /**
  * Kafka Connect's JsonConverter (`org.apache.kafka.connect.json.JsonConverter`): the same
  * bytes in both directions, with and without the schema envelope. Synchronous.
@@ -137,17 +155,7 @@ export class JsonConverter {
       const read = this.readEnvelopeBytes(bytes, topic, position);
       if (read !== undefined) return read;
     }
-    let text: string;
-    try {
-      text = decoder.decode(bytes);
-    } catch (error) {
-      throw wrap(
-        error,
-        'Converting byte[] to Kafka Connect data failed: invalid UTF-8',
-        topic,
-        position,
-      );
-    }
+    const text = decodeUtf8(bytes, topic, position);
     try {
       return this.fromJsonText(text);
     } catch (error) {
@@ -174,17 +182,7 @@ export class JsonConverter {
       ? bytes
       : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     if (last.head.compare(buffer, 0, start) !== 0) return undefined;
-    let payloadText: string;
-    try {
-      payloadText = decoder.decode(bytes.subarray(start, end));
-    } catch (error) {
-      throw wrap(
-        error,
-        'Converting byte[] to Kafka Connect data failed: invalid UTF-8',
-        topic,
-        position,
-      );
-    }
+    const payloadText = decodeUtf8(bytes.subarray(start, end), topic, position);
     const entry = last.entry;
     try {
       return this.readPayload(entry, payloadText);
