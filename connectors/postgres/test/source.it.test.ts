@@ -52,6 +52,46 @@ function ids(records: readonly SourceRecord[]): unknown[] {
   return records.map((r) => field(r, 'id'));
 }
 
+/** A connection URL whose sessions carry `app` as application_name, so a test can end them. */
+function urlNamed(app: string): string {
+  const url = new URL(postgresUrl());
+  url.searchParams.set('application_name', app);
+  return url.toString();
+}
+
+/** Ends every server session of `app`, as a lost connection would. */
+async function breakConnections(app: string): Promise<void> {
+  await admin.query(
+    'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1',
+    [app],
+  );
+}
+
+/**
+ * Polls until `done(ids seen)` or a minute passes, committing through `offsets` when given;
+ * each failed poll must be a RetriableException. Returns the ids seen and the failed polls.
+ */
+async function pollThroughBreak(
+  task: PostgresSourceTask,
+  done: (seen: readonly unknown[]) => boolean,
+  offsets?: MemoryOffsets,
+): Promise<{ seen: unknown[]; retriable: number }> {
+  const seen: unknown[] = [];
+  let retriable = 0;
+  const deadline = Date.now() + 60_000;
+  while (!done(seen) && Date.now() < deadline) {
+    try {
+      const records = (await task.poll()) ?? [];
+      offsets?.commit(records);
+      seen.push(...ids(records));
+    } catch (error) {
+      expect(error).toBeInstanceOf(RetriableException);
+      retriable++;
+    }
+  }
+  return { seen, retriable };
+}
+
 describe('PostgreSQL polling source', () => {
   it('bulk: copies the whole table every poll interval, batch.max.rows at a time, without offsets', async () => {
     await admin.query(`CREATE TABLE "${schema}".bulk_t (id int PRIMARY KEY, name text)`);
@@ -347,12 +387,10 @@ describe('PostgreSQL polling source', () => {
     await admin.query(`CREATE TABLE ${table} (id int PRIMARY KEY)`);
     await admin.query(`INSERT INTO ${table} VALUES (1)`);
     const app = `sluice_source_retry_${process.pid}`;
-    const url = new URL(postgresUrl());
-    url.searchParams.set('application_name', app);
     const offsets = new MemoryOffsets();
     const task = await source(
       {
-        'connection.url': url.toString(),
+        'connection.url': urlNamed(app),
         mode: 'incrementing',
         'incrementing.column.name': 'id',
         tables: table,
@@ -360,24 +398,9 @@ describe('PostgreSQL polling source', () => {
       offsets,
     );
     expect(ids(await pollRecords(task, offsets, 1))).toEqual([1]);
-    await admin.query(
-      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1',
-      [app],
-    );
+    await breakConnections(app);
     await admin.query(`INSERT INTO ${table} VALUES (2)`);
-    const seen: unknown[] = [];
-    let retriable = 0;
-    const deadline = Date.now() + 60_000;
-    while (!seen.includes(2) && Date.now() < deadline) {
-      try {
-        const records = (await task.poll()) ?? [];
-        offsets.commit(records);
-        seen.push(...ids(records));
-      } catch (error) {
-        expect(error).toBeInstanceOf(RetriableException);
-        retriable++;
-      }
-    }
+    const { seen, retriable } = await pollThroughBreak(task, (ids) => ids.includes(2), offsets);
     expect(retriable).toBe(1);
     expect(seen).toEqual([2]);
   });
@@ -387,12 +410,10 @@ describe('PostgreSQL polling source', () => {
     await admin.query(`CREATE TABLE ${table} (id int PRIMARY KEY)`);
     await admin.query(`INSERT INTO ${table} SELECT generate_series(1, 5)`);
     const app = `sluice_source_ahead_${process.pid}`;
-    const url = new URL(postgresUrl());
-    url.searchParams.set('application_name', app);
     const offsets = new MemoryOffsets();
     const task = await source(
       {
-        'connection.url': url.toString(),
+        'connection.url': urlNamed(app),
         mode: 'incrementing',
         'incrementing.column.name': 'id',
         tables: table,
@@ -404,26 +425,11 @@ describe('PostgreSQL polling source', () => {
     const first = (await task.poll()) ?? [];
     offsets.commit(first);
     expect(ids(first)).toEqual([1, 2]);
-    await admin.query(
-      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1',
-      [app],
-    );
+    await breakConnections(app);
     await admin.query(`INSERT INTO ${table} VALUES (6), (7)`);
-    const seen = ids(first);
-    let retriable = 0;
-    const deadline = Date.now() + 60_000;
-    while (!seen.includes(7) && Date.now() < deadline) {
-      try {
-        const records = (await task.poll()) ?? [];
-        offsets.commit(records);
-        seen.push(...ids(records));
-      } catch (error) {
-        expect(error).toBeInstanceOf(RetriableException);
-        retriable++;
-      }
-    }
+    const { seen, retriable } = await pollThroughBreak(task, (ids) => ids.includes(7), offsets);
     expect(retriable).toBe(1);
-    expect(seen).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect([...ids(first), ...seen]).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(offsets.get({ protocol: '1', table })).toEqual({ incrementing: 7 });
   });
 
@@ -432,28 +438,13 @@ describe('PostgreSQL polling source', () => {
     await admin.query(`CREATE TABLE ${table} (id int PRIMARY KEY)`);
     await admin.query(`INSERT INTO ${table} SELECT generate_series(1, 5)`);
     const app = `sluice_source_bulk_ahead_${process.pid}`;
-    const url = new URL(postgresUrl());
-    url.searchParams.set('application_name', app);
     const task = await source(
-      { 'connection.url': url.toString(), mode: 'bulk', tables: table, 'batch.max.rows': '2' },
+      { 'connection.url': urlNamed(app), mode: 'bulk', tables: table, 'batch.max.rows': '2' },
       new MemoryOffsets(),
     );
     expect(ids((await task.poll()) ?? [])).toEqual([1, 2]);
-    await admin.query(
-      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1',
-      [app],
-    );
-    const after: unknown[] = [];
-    let retriable = 0;
-    const deadline = Date.now() + 60_000;
-    while (after.filter((id) => id === 5).length < 1 && Date.now() < deadline) {
-      try {
-        after.push(...ids((await task.poll()) ?? []));
-      } catch (error) {
-        expect(error).toBeInstanceOf(RetriableException);
-        retriable++;
-      }
-    }
+    await breakConnections(app);
+    const { seen: after, retriable } = await pollThroughBreak(task, (ids) => ids.includes(5));
     expect(retriable).toBe(1);
     // The batch read ahead before the break may still be handed out; then a new cursor starts over.
     expect([

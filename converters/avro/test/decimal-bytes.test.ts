@@ -1,29 +1,7 @@
 import { Decimal } from '@sluice/api';
 import { describe, expect, it } from 'vitest';
 import { decimalFromBytes, decimalToBuffer } from '../src/decimal-bytes.js';
-
-const edges = [
-  0n,
-  1n,
-  -1n,
-  127n,
-  128n,
-  -128n,
-  -129n,
-  255n,
-  256n,
-  32767n,
-  -32768n,
-  2n ** 31n,
-  -(2n ** 31n) - 1n,
-  2n ** 40n + 5n,
-  2n ** 47n - 1n,
-  -(2n ** 47n),
-  2n ** 47n,
-  -(2n ** 47n) - 1n,
-  2n ** 63n,
-  -(10n ** 40n) + 7n,
-];
+import { DECIMAL_EDGES as edges } from './decimal-edges.js';
 
 describe('decimal bytes', () => {
   it("writes the same two's-complement bytes as Decimal.toBytes (Java's BigInteger.toByteArray)", () => {

@@ -1,31 +1,7 @@
 import { Decimal } from '@sluice/api';
 import { describe, expect, it } from 'vitest';
 import { avroType } from '../src/avro-type.js';
-
-const edges = [
-  0n,
-  1n,
-  -1n,
-  127n,
-  128n,
-  -128n,
-  -129n,
-  255n,
-  256n,
-  32767n,
-  -32768n,
-  32768n,
-  -32769n,
-  2n ** 31n,
-  -(2n ** 31n) - 1n,
-  2n ** 40n + 5n,
-  2n ** 47n - 1n,
-  -(2n ** 47n),
-  2n ** 47n,
-  -(2n ** 47n) - 1n,
-  2n ** 63n,
-  -(10n ** 40n) + 7n,
-];
+import { DECIMAL_EDGES as edges } from './decimal-edges.js';
 
 const decimalSchema = { type: 'bytes', logicalType: 'decimal', precision: 64, scale: 3 };
 const record = (field: unknown) => ({
