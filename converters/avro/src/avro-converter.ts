@@ -24,7 +24,7 @@ import {
   toConnectSchema,
 } from './schema-mapping.js';
 import { type SchemaRegistry, SchemaRegistryClient } from './schema-registry-client.js';
-import { schemaText } from './schema-text.js';
+import { parseSchemaText, schemaText } from './schema-text.js';
 import {
   ANYTHING_SCHEMA,
   ANYTHING_SCHEMA_NAME,
@@ -506,7 +506,7 @@ function plainBytesType(): avro.Type {
 /** A registered schema's text, parsed and compiled; a DataException when it is not valid Avro. */
 function parseRegistered(text: string, id: number): { json: AvroSchemaJson; type: avro.Type } {
   try {
-    const json = JSON.parse(text) as AvroSchemaJson;
+    const json = parseSchemaText(text) as AvroSchemaJson;
     return { json, type: avroType(json, { decimals: true }) };
   } catch (error) {
     throw new DataException(

@@ -19,7 +19,13 @@ import {
   schemaRegistryUrl,
 } from '@sluice/test-fixtures';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AvroConverter, readSchemaId } from '../src/index.js';
+import { AvroConverter, HEADER_SIZE, readSchemaId } from '../src/index.js';
+import {
+  configLabel,
+  type Difference,
+  KNOWN_DIFFERENCES,
+  type KnownDifference,
+} from './apicurio-differences.js';
 import { AVRO_DATA_CONFIGS, CASES, type DifferentialCase } from './differential-cases.js';
 
 const APICURIO_VERSION = '2.4.2.Final';
@@ -145,12 +151,9 @@ async function registeredSchema(id: number): Promise<string> {
 }
 
 function comparable(answer: DecodeAnswer): unknown {
-  if (answer.error !== undefined) return { error: true };
   const schemaless = answer.schema === null;
   return { schema: canonical(answer.schema), value: canonical(answer.value, schemaless) };
 }
-
-const hex = (b64: string) => Buffer.from(b64, 'base64').toString('hex');
 
 interface Job {
   readonly c: DifferentialCase;
@@ -167,16 +170,22 @@ describe(`AvroConverter matches Apicurio Registry ${APICURIO_VERSION}'s AvroConv
         // One subject per side and config: each case adds a version (Apicurio checks no
         // compatibility unless asked), and a run leaves a dozen subjects in the registry.
         const topic = `avro-diff-${run}-${configIndex}`;
-        const config = Object.entries(avroData).map(([k, v]) => `${k}=${v}`);
         return {
           c,
           avroData,
-          label: `${c.name}${config.length > 0 ? ` [${config.join(',')}]` : ''}`,
+          label: `${c.name}${configLabel(avroData)}`,
           javaTopic: `${topic}-java`,
           ourTopic: `${topic}-ours`,
         };
       }),
     );
+    const differences: Difference[] = [];
+    const differ = (
+      key: string,
+      java: string,
+      ours: string,
+      failed: [boolean, boolean] = [false, false],
+    ) => differences.push({ key, java, ours, javaFailed: failed[0], oursFailed: failed[1] });
 
     const javaEncoded = (await runJavaHarness(
       harness,
@@ -192,60 +201,53 @@ describe(`AvroConverter matches Apicurio Registry ${APICURIO_VERSION}'s AvroConv
     const ourEncoded: EncodeAnswer[] = [];
     for (const job of jobs) ourEncoded.push(await ourEncode(job.c, job.avroData, job.ourTopic));
 
-    const differences: string[] = [];
+    let sameBytes = 0;
     for (const [i, { label }] of jobs.entries()) {
       const theirs = javaEncoded[i] as EncodeAnswer;
       const ours = ourEncoded[i] as EncodeAnswer;
-      if ((theirs.error === undefined) !== (ours.error === undefined)) {
-        differences.push(
-          `encode ${label}: java ${theirs.error ?? 'ok'} / ours ${ours.error ?? 'ok'}`,
-        );
-        continue;
-      }
       if (typeof theirs.bytes !== 'string' || typeof ours.bytes !== 'string') {
-        if (theirs.bytes !== ours.bytes) {
-          differences.push(`encode ${label}: java ${theirs.bytes} / ours ${ours.bytes}`);
+        // Both failing is agreement (the messages are each runtime's own), as are two nulls.
+        const javaFailed = theirs.error !== undefined;
+        const oursFailed = ours.error !== undefined;
+        if (javaFailed !== oursFailed || (!javaFailed && theirs.bytes !== ours.bytes)) {
+          const show = (a: EncodeAnswer) => a.error ?? (a.bytes === null ? 'null' : 'bytes');
+          differ(`encode ${label}`, show(theirs), show(ours), [javaFailed, oursFailed]);
         }
         continue;
       }
       const javaBytes = Buffer.from(theirs.bytes, 'base64');
       const ourBytes = Buffer.from(ours.bytes, 'base64');
-      const javaSchema = await registeredSchema(readSchemaId(javaBytes));
-      const ourSchema = await registeredSchema(readSchemaId(ourBytes));
-      if (javaSchema !== ourSchema) {
-        differences.push(`schema ${label}:\n  java ${javaSchema}\n  ours ${ourSchema}`);
-      }
-      // Equal schemas have one content id, so the whole messages compare; else the Avro values.
-      const [a, b] =
-        javaSchema === ourSchema
-          ? [javaBytes, ourBytes]
-          : [javaBytes.subarray(5), ourBytes.subarray(5)];
-      if (!a.equals(b)) {
-        differences.push(
-          `bytes ${label}:\n  java ${a.toString('hex')}\n  ours ${b.toString('hex')}`,
-        );
-      }
+      const javaId = readSchemaId(javaBytes);
+      const ourId = readSchemaId(ourBytes);
+      const javaSchema = await registeredSchema(javaId);
+      const ourSchema = await registeredSchema(ourId);
+      if (javaSchema !== ourSchema) differ(`schema ${label}`, javaSchema, ourSchema);
+      else if (javaId !== ourId) differ(`id ${label}`, String(javaId), String(ourId));
+      const javaBody = javaBytes.subarray(HEADER_SIZE).toString('hex');
+      const ourBody = ourBytes.subarray(HEADER_SIZE).toString('hex');
+      if (javaBody !== ourBody) differ(`bytes ${label}`, javaBody, ourBody);
+      else sameBytes++;
     }
 
     // Both directions: each side reads Java's bytes and ours, on the topic that wrote them.
     const decodeJobs = jobs.flatMap((job, i) => {
-      const out: { job: Job; label: string; topic: string; bytes: string | null }[] = [];
-      const theirs = javaEncoded[i] as EncodeAnswer;
-      const ours = ourEncoded[i] as EncodeAnswer;
-      if (theirs.bytes !== undefined) {
+      const out: { job: Job; key: string; topic: string; bytes: string | null }[] = [];
+      const theirs = (javaEncoded[i] as EncodeAnswer).bytes;
+      const ours = (ourEncoded[i] as EncodeAnswer).bytes;
+      if (theirs !== undefined) {
         out.push({
           job,
-          label: `java bytes of ${job.label}`,
+          key: `decode java bytes of ${job.label}`,
           topic: job.javaTopic,
-          bytes: theirs.bytes,
+          bytes: theirs,
         });
       }
-      if (ours.bytes !== undefined) {
+      if (ours !== undefined) {
         out.push({
           job,
-          label: `our bytes of ${job.label}`,
+          key: `decode our bytes of ${job.label}`,
           topic: job.ourTopic,
-          bytes: ours.bytes,
+          bytes: ours,
         });
       }
       return out;
@@ -260,21 +262,33 @@ describe(`AvroConverter matches Apicurio Registry ${APICURIO_VERSION}'s AvroConv
         bytes,
       })),
     )) as DecodeAnswer[];
-    for (const [i, { job, label, topic, bytes }] of decodeJobs.entries()) {
-      const theirAnswer = javaDecoded[i] as DecodeAnswer;
-      const ourAnswer = await ourDecode(job.c, job.avroData, topic, bytes);
-      const theirs = JSON.stringify(comparable(theirAnswer));
-      const ours = JSON.stringify(comparable(ourAnswer));
-      if (theirs !== ours) {
-        differences.push(
-          `decode ${label}:\n  java ${theirAnswer.error ?? theirs}\n  ours ${ourAnswer.error ?? ours}`,
-        );
-      }
+    let sameData = 0;
+    for (const [i, { job, key, topic, bytes }] of decodeJobs.entries()) {
+      const theirs = javaDecoded[i] as DecodeAnswer;
+      const ours = await ourDecode(job.c, job.avroData, topic, bytes);
+      const java = theirs.error ?? JSON.stringify(comparable(theirs));
+      const our = ours.error ?? JSON.stringify(comparable(ours));
+      if (theirs.error !== undefined && ours.error !== undefined) continue;
+      if (java !== our)
+        differ(key, java, our, [theirs.error !== undefined, ours.error !== undefined]);
+      else sameData++;
     }
 
-    (await import('node:fs')).writeFileSync('/tmp/avro-diff.txt', differences.join('\n'));
-    expect(differences.join('\n')).toBe('');
-    expect(jobs.length).toBeGreaterThan(150);
-    void hex;
+    const unexpected: string[] = [];
+    const explained = new Map<KnownDifference, string[]>(KNOWN_DIFFERENCES.map((k) => [k, []]));
+    for (const d of differences) {
+      const known = KNOWN_DIFFERENCES.find((k) => k.where.includes(d.key));
+      if (known?.matches(d)) explained.get(known)?.push(d.key);
+      else unexpected.push(`${d.key}:\n  java ${d.java}\n  ours ${d.ours}`);
+    }
+    expect(unexpected.join('\n')).toBe('');
+    // A known difference that is gone (fixed, or no longer covered) must leave the list too.
+    for (const [known, keys] of explained) {
+      expect(keys.sort(), known.why).toEqual([...known.where].sort());
+    }
+    // What agreed, so that a harness answering nothing cannot pass.
+    expect(jobs.length).toBeGreaterThanOrEqual(150);
+    expect(sameBytes).toBeGreaterThanOrEqual(120);
+    expect(sameData).toBeGreaterThanOrEqual(245);
   });
 });
