@@ -107,7 +107,7 @@ describe('AvroConverter against the real Schema Registry', () => {
       'value.subject.name.strategy':
         'io.confluent.kafka.serializers.subject.TopicRecordNameStrategy',
     }).fromConnectData(topic, headers, record, value);
-    const expected = [`${topic}-key`, record.name, `${topic}-${record.name}`];
+    const expected = [`${topic}-key`, `${record.name}`, `${topic}-${record.name}`];
     expect(await registeredSubjects(expected)).toEqual(expected);
   });
 

@@ -31,6 +31,8 @@ describe('parseSchemaText', () => {
       '{"a":01234567890123456}',
       '12345678901234567 x',
       "{'a':12345678901234567}",
+      '["a raw\ttab 12345678901234567"]',
+      '["\\x 12345678901234567"]',
     ]) {
       expect(() => parseSchemaText(text), text).toThrow(SyntaxError);
     }
