@@ -334,7 +334,7 @@ export class AvroConverter implements Converter {
       id,
       type,
       rawBytes,
-      toAvro: written.compile(rawBytes ? plainBytesType() : type),
+      toAvro: written.compile(rawBytes ? PLAIN_BYTES_TYPE : type),
       expiresAt,
     };
   }
@@ -408,7 +408,7 @@ export class AvroConverter implements Converter {
           fromAvro:
             schema === null
               ? schemalessFromAvro
-              : compileFromAvro(schema, rawBytes ? plainBytesType() : reader.type, options),
+              : compileFromAvro(schema, rawBytes ? PLAIN_BYTES_TYPE : reader.type, options),
           expiresAt:
             options.latestCacheTtlMs < 0
               ? Number.POSITIVE_INFINITY
@@ -441,7 +441,7 @@ export class AvroConverter implements Converter {
           resolver: undefined,
           rawBytes,
           schema,
-          fromAvro: compileFromAvro(schema, rawBytes ? plainBytesType() : writer.type, options),
+          fromAvro: compileFromAvro(schema, rawBytes ? PLAIN_BYTES_TYPE : writer.type, options),
           expiresAt: Number.POSITIVE_INFINITY,
         };
       }
@@ -496,12 +496,8 @@ function isBytesType(type: avro.Type): boolean {
   return type.typeName === 'bytes' || type.typeName === DECIMAL_AVRO_TYPE_NAME;
 }
 
-let plainBytes: avro.Type | null = null;
 /** Plain Avro `bytes`: what the value conversions of a raw top-level value compile against. */
-function plainBytesType(): avro.Type {
-  plainBytes ??= avroType('bytes');
-  return plainBytes;
-}
+const PLAIN_BYTES_TYPE = avroType('bytes');
 
 /** A registered schema's text, parsed and compiled; a DataException when it is not valid Avro. */
 function parseRegistered(text: string, id: number): { json: AvroSchemaJson; type: avro.Type } {

@@ -50,20 +50,19 @@ function sameAfter(d: Difference, edit: (value: unknown) => unknown): boolean {
   return java === ours;
 }
 
-/** A copy of `value` without the object keys `drop` selects. */
-function without(value: unknown, drop: (key: string, parent: Record<string, unknown>) => boolean) {
-  const walk = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(walk);
-    if (v === null || typeof v !== 'object') return v;
-    const o = v as Record<string, unknown>;
-    return Object.fromEntries(
-      Object.entries(o)
-        .filter(([k]) => !drop(k, o))
-        .map(([k, x]) => [k, walk(x)]),
-    );
-  };
-  return walk(value);
+/** A copy of `value` with `edit` applied to every object in it, innermost first. */
+function mapObjects(
+  value: unknown,
+  edit: (o: Record<string, unknown>) => Record<string, unknown>,
+): unknown {
+  if (Array.isArray(value)) return value.map((v) => mapObjects(v, edit));
+  if (value === null || typeof value !== 'object') return value;
+  return edit(Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapObjects(v, edit)])));
 }
+
+/** A copy of `value` without the object keys `drop` selects. */
+const without = (value: unknown, drop: (key: string, parent: Record<string, unknown>) => boolean) =>
+  mapObjects(value, (o) => Object.fromEntries(Object.entries(o).filter(([k]) => !drop(k, o))));
 
 const FIELD_DOC_PARAMETER = 'io.confluent.connect.avro.field.doc.';
 
@@ -98,16 +97,17 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     where: configs('schema defaults', 0, 2),
     matches: (d) => {
       if (d.javaFailed) return false;
-      const latin1 = (v: unknown): unknown => {
-        if (Array.isArray(v)) return v.map(latin1);
-        if (v === null || typeof v !== 'object') return v;
-        const o = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, latin1(x)]));
-        if (o.type === 'bytes' && typeof o['connect.default'] === 'string') {
-          o['connect.default'] = Buffer.from(o['connect.default'], 'base64').toString('latin1');
-        }
-        return o;
-      };
-      return JSON.stringify(latin1(JSON.parse(d.java))) === JSON.stringify(JSON.parse(d.ours));
+      const latin1 = (o: Record<string, unknown>) =>
+        o.type === 'bytes' && typeof o['connect.default'] === 'string'
+          ? {
+              ...o,
+              'connect.default': Buffer.from(o['connect.default'], 'base64').toString('latin1'),
+            }
+          : o;
+      return (
+        JSON.stringify(mapObjects(JSON.parse(d.java), latin1)) ===
+        JSON.stringify(JSON.parse(d.ours))
+      );
     },
   },
   {

@@ -40,7 +40,6 @@ import org.apache.kafka.connect.data.SchemaAndValue;
  *
  * Request: {"op":"encode"|"decode", "config":{...}, "isKey":bool, "topic":"t",
  *           "schema": S|null, "value": V}  (encode)   or  "bytes": base64|null (decode)
- *          {"op":"info"}
  * Answer:  {"bytes": base64|null}  |  {"schema": S|null, "value": V}  |  {"error": "..."}
  *
  * Encoding is the converter's fromConnectData. Decoding is Confluent's
@@ -120,12 +119,6 @@ public final class AvroConverterHarness {
 
     private static ObjectNode handle(JsonNode request) throws Exception {
         String op = request.get("op").asText();
-        if (op.equals("info")) {
-            ObjectNode info = NODES.objectNode();
-            info.put("java", System.getProperty("java.specification.version"));
-            info.put("avro", org.apache.avro.Schema.class.getPackage().getImplementationVersion());
-            return info;
-        }
         Map<String, Object> config = new HashMap<>();
         Iterator<Map.Entry<String, JsonNode>> it = request.path("config").fields();
         while (it.hasNext()) {
@@ -155,10 +148,9 @@ public final class AvroConverterHarness {
             } else {
                 int id = ByteBuffer.wrap(bytes, 1, 4).getInt();
                 String writerText = schemaById(converters.ccompatUrl, id);
-                org.apache.avro.Schema writer;
+                org.apache.avro.Schema writer = new org.apache.avro.Schema.Parser().parse(writerText);
                 Object avroValue;
-                if (new org.apache.avro.Schema.Parser().parse(writerText).getType() == org.apache.avro.Schema.Type.BYTES) {
-                    writer = new org.apache.avro.Schema.Parser().parse(writerText);
+                if (writer.getType() == org.apache.avro.Schema.Type.BYTES) {
                     avroValue = java.util.Arrays.copyOfRange(bytes, 5, bytes.length);
                 } else {
                     converters.deserializer.deserialize(topic, bytes);
