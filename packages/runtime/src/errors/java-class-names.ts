@@ -1,22 +1,31 @@
+import {
+  AlreadyExistsException,
+  ConfigException,
+  ConnectException,
+  DataException,
+  IllegalWorkerStateException,
+  NotFoundException,
+  RetriableException,
+  SchemaBuilderException,
+  SchemaProjectorException,
+} from '@sluice/api';
 import { KafkaClientException } from '../kafka/kafka-port.js';
 import type { PluginDescriptor } from '../plugins/plugin-registry.js';
 
 const CONNECT_ERRORS = 'org.apache.kafka.connect.errors.';
 
-/** Kafka's class for each @sluice/api error class (their names are the brands the API gives them). */
-const API_ERRORS: Record<string, string> = {
-  ConnectException: `${CONNECT_ERRORS}ConnectException`,
-  RetriableException: `${CONNECT_ERRORS}RetriableException`,
-  DataException: `${CONNECT_ERRORS}DataException`,
-  SchemaBuilderException: `${CONNECT_ERRORS}SchemaBuilderException`,
-  SchemaProjectorException: `${CONNECT_ERRORS}SchemaProjectorException`,
-  NotFoundException: `${CONNECT_ERRORS}NotFoundException`,
-  AlreadyExistsException: `${CONNECT_ERRORS}AlreadyExistsException`,
-  IllegalWorkerStateException: `${CONNECT_ERRORS}IllegalWorkerStateException`,
-  ConfigException: 'org.apache.kafka.common.config.ConfigException',
-};
-
-const BRANDS = Symbol.for('@sluice/api:error-brands');
+/** Kafka's class for each @sluice/api error class. */
+const API_ERRORS: ReadonlyArray<{ cls: typeof ConnectException; java: string }> = [
+  { cls: ConnectException, java: `${CONNECT_ERRORS}ConnectException` },
+  { cls: RetriableException, java: `${CONNECT_ERRORS}RetriableException` },
+  { cls: DataException, java: `${CONNECT_ERRORS}DataException` },
+  { cls: SchemaBuilderException, java: `${CONNECT_ERRORS}SchemaBuilderException` },
+  { cls: SchemaProjectorException, java: `${CONNECT_ERRORS}SchemaProjectorException` },
+  { cls: NotFoundException, java: `${CONNECT_ERRORS}NotFoundException` },
+  { cls: AlreadyExistsException, java: `${CONNECT_ERRORS}AlreadyExistsException` },
+  { cls: IllegalWorkerStateException, java: `${CONNECT_ERRORS}IllegalWorkerStateException` },
+  { cls: ConfigException, java: 'org.apache.kafka.common.config.ConfigException' },
+];
 
 /**
  * The class name of an error as Kafka Connect writes it (`__connect.errors.exception.class.name`,
@@ -30,11 +39,10 @@ export function exceptionClassName(error: unknown): string {
   if (error instanceof KafkaClientException) return error.javaClass;
   if (!(error instanceof Error)) return typeof error;
   const name = error.name && error.name !== 'Error' ? error.name : error.constructor?.name;
-  // A subclass outside the API that keeps the inherited name is still named as the API class
-  // only when it really is one (branded, so this also holds across copies of @sluice/api).
-  const brands = (error as { [BRANDS]?: unknown })[BRANDS];
-  const java = name ? API_ERRORS[name] : undefined;
-  if (java && Array.isArray(brands) && brands.includes(name)) return java;
+  // By name, so a subclass with a name of its own keeps it; `instanceof` (which also holds across
+  // copies of @sluice/api) so an unrelated error named like an API class is not passed off as one.
+  const api = API_ERRORS.find((e) => e.cls.brand === name);
+  if (api && error instanceof api.cls) return api.java;
   return name || 'Error';
 }
 

@@ -173,10 +173,17 @@ export function toKafkaClientException(error: unknown): KafkaClientException {
   });
 }
 
-/** True when the error says the broker has no metadata for a topic (yet). */
-function topicMissing(error: unknown): boolean {
-  const e = unwrap(error) as { type?: string; name?: string } | null | undefined;
+/**
+ * True when a metadata look-up may succeed later: the broker has no metadata for the topic (yet),
+ * or another retriable client error (a lost connection). Kafka's producer waits through both.
+ */
+function metadataMayCome(error: unknown): boolean {
+  const e = unwrap(error) as
+    | { type?: string; name?: string; retriable?: boolean }
+    | null
+    | undefined;
   return (
+    e?.retriable === true ||
     e?.type === 'UNKNOWN_TOPIC_OR_PARTITION' ||
     e?.type === 'LEADER_NOT_AVAILABLE' ||
     e?.name === 'KafkaJSMetadataNotLoaded' ||
@@ -201,6 +208,7 @@ class KafkajsProducer implements KafkaProducer {
   private readonly admin: Admin;
   /** Asks for topic metadata with auto-creation allowed, as Kafka's producer does (made on first need). */
   private metadataProbe: Producer | null = null;
+  private probeConnected = false;
   private readonly partitioner = Partitioners.DefaultPartitioner();
   private readonly partitionCounts = new Map<string, number>();
   /** Keyless records stick to one partition per topic until batch.size bytes went to it (Kafka's built-in partitioner). */
@@ -345,8 +353,9 @@ class KafkajsProducer implements KafkaProducer {
   }
 
   private async partitionOf(record: ProducerRecord): Promise<number> {
-    if (record.partition !== undefined) return record.partition;
+    // Also for an explicit partition: its topic may need creating (and waiting for) first.
     const count = await this.partitionCount(record.topic);
+    if (record.partition !== undefined) return record.partition;
     if (record.key === null) {
       let s = this.sticky.get(record.topic);
       if (!s) {
@@ -391,7 +400,7 @@ class KafkajsProducer implements KafkaProducer {
           return count;
         }
       } catch (error) {
-        if (!topicMissing(error)) throw error;
+        if (!metadataMayCome(error)) throw error;
         cause = error;
       }
       try {
@@ -402,7 +411,7 @@ class KafkajsProducer implements KafkaProducer {
           continue;
         }
       } catch (error) {
-        if (!topicMissing(error)) throw error;
+        if (!metadataMayCome(error)) throw error;
         cause = error;
       }
       const waited = Date.now() - started;
@@ -430,15 +439,15 @@ class KafkajsProducer implements KafkaProducer {
 
   /** One metadata request for `topic` that allows the broker to create it. */
   private async requestTopic(topic: string): Promise<void> {
-    if (!this.metadataProbe) {
-      // No retries of its own: the wait (max.block.ms) is paced by partitionCount.
-      const probe = this.kafka.producer({
-        allowAutoTopicCreation: true,
-        retry: { retries: 0 },
-        createPartitioner: Partitioners.DefaultPartitioner,
-      });
-      await probe.connect();
-      this.metadataProbe = probe;
+    // No retries of its own: the wait (max.block.ms) is paced by partitionCount.
+    this.metadataProbe ??= this.kafka.producer({
+      allowAutoTopicCreation: true,
+      retry: { retries: 0 },
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    if (!this.probeConnected) {
+      await this.metadataProbe.connect();
+      this.probeConnected = true;
     }
     // An empty batch sends nothing: kafkajs only refreshes the topic's metadata for it.
     await this.metadataProbe.sendBatch({ acks: -1, topicMessages: [{ topic, messages: [] }] });
@@ -522,7 +531,7 @@ class KafkajsProducer implements KafkaProducer {
     this.closed = true;
     await this.producer.disconnect();
     await this.admin.disconnect();
-    await this.metadataProbe?.disconnect();
+    if (this.probeConnected) await this.metadataProbe?.disconnect();
   }
 }
 
