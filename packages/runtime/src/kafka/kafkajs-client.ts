@@ -320,7 +320,10 @@ class KafkajsProducer implements KafkaProducer {
       const { record } = item;
       let partition: number;
       try {
-        partition = await this.partitionOf(record);
+        // Awaited only for a topic seen for the first time (its metadata may have to be waited for).
+        const count =
+          this.partitionCounts.get(record.topic) ?? (await this.partitionCount(record.topic));
+        partition = this.partitionOf(record, count);
       } catch (error) {
         this.take().reject(toKafkaClientException(error));
         continue;
@@ -352,9 +355,8 @@ class KafkajsProducer implements KafkaProducer {
       this.sticky.delete(topic);
   }
 
-  private async partitionOf(record: ProducerRecord): Promise<number> {
-    // Also for an explicit partition: its topic may need creating (and waiting for) first.
-    const count = await this.partitionCount(record.topic);
+  /** The record's partition: its own, else by key hash, else the topic's sticky partition. */
+  private partitionOf(record: ProducerRecord, count: number): number {
     if (record.partition !== undefined) return record.partition;
     if (record.key === null) {
       let s = this.sticky.get(record.topic);
