@@ -36,6 +36,7 @@ import type {
   TopicOffsets,
   TopicPartition,
 } from './kafka-port.js';
+import { kafkaLogCreator } from './kafkajs-log.js';
 
 /** How long a newly created topic may go without partition leaders before creation fails. */
 const TOPIC_LEADER_TIMEOUT_MS = 30_000;
@@ -72,20 +73,6 @@ function fromIHeaders(headers: IHeaders | undefined): KafkaHeader[] {
     }
   }
   return out;
-}
-
-function kafkaLogCreator(log: Logger) {
-  return () =>
-    ({ level, log: entry }: { level: number; log: { message: string; [k: string]: unknown } }) => {
-      const { message, timestamp: _t, logger: _l, ...rest } = entry;
-      const fields = { kafkajs: rest };
-      // Said for every idempotent producer with bounded retries, which is what we want.
-      if (message.startsWith('Limiting retries for the idempotent producer')) return;
-      if (level === logLevel.ERROR) log.error(fields, message);
-      else if (level === logLevel.WARN) log.warn(fields, message);
-      else if (level === logLevel.INFO) log.debug(fields, message);
-      else log.trace(fields, message);
-    };
 }
 
 /** Calls `connect` until it succeeds, logging each failure clearly; gives up only when `stopped()` says so. */
