@@ -21,11 +21,19 @@ afterAll(async () => {
 });
 
 /** The worker's JSON log lines. */
-function logLines(output: string): Array<{ level: number; msg: string; urls?: string[] }> {
+interface LogLine {
+  level: number;
+  msg: string;
+  connector?: string;
+  task?: number;
+  urls?: string[];
+}
+
+function logLines(output: string): LogLine[] {
   return output
     .split('\n')
     .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as { level: number; msg: string });
+    .map((l) => JSON.parse(l) as LogLine);
 }
 
 async function post(url: string, name: string, config: Record<string, string>): Promise<number> {
@@ -38,7 +46,7 @@ async function post(url: string, name: string, config: Record<string, string>): 
 }
 
 describe('sluice standalone', () => {
-  it('starts with a worker config and no connector file; connectors created over REST run, and start-up retries are no errors', async () => {
+  it('starts with a worker config and no connector file; connectors created over REST run and log on their own lines; start-up retries are no errors', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sluice-empty-'));
     dirs.push(dir);
     const id = randomUUID().slice(0, 8);
@@ -70,8 +78,8 @@ describe('sluice standalone', () => {
     await waitFor('the sink waiting for its topic', () =>
       p.output().includes(`waiting for topic(s) ${topic} to be created`),
     );
+    // The source starts before its file exists: it says so on a line of its own (connector, task).
     const input = join(dir, 'in.txt');
-    await writeFile(input, 'one\ntwo\nthree\n');
     expect(
       await post(url, `empty-source-${id}`, {
         'connector.class': 'FileStreamSource',
@@ -81,6 +89,16 @@ describe('sluice standalone', () => {
         'topic.creation.default.partitions': '1',
       }),
     ).toBe(201);
+    await waitFor('the source saying it waits for its file', () =>
+      logLines(p.output()).some(
+        (l) =>
+          l.level === 40 &&
+          l.connector === `empty-source-${id}` &&
+          l.task === 0 &&
+          l.msg === `Couldn't find file ${input}, waiting for it to be created`,
+      ),
+    );
+    await writeFile(input, 'one\ntwo\nthree\n');
     await waitFor('the lines copied', async () => {
       if (p.child.exitCode !== null) throw new Error(`the worker exited:\n${p.output()}`);
       return (await readFile(output, 'utf8').catch(() => '')) === 'one\ntwo\nthree\n';
