@@ -229,6 +229,7 @@ export class StandaloneHerder {
         entry.trace = stackTrace(error);
       },
       offsetStorageReader: () => new OffsetStorageReaderImpl(this.worker.offsetStore, entry.name),
+      log: entry.log,
     };
   }
 

@@ -1,18 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigException } from '@sluice/api';
 import {
-  connectorLogger,
+  checkConnectorConfigs,
   createLogger,
-  createStandalone,
-  type Logger,
+  prepareStandalone,
   RestServer,
   RUNTIME_VERSION,
-  readConfigFile,
-  type StandaloneHerder,
-  validateConnectorConfigs,
 } from '@sluice/runtime';
+import {
+  type FileProblem,
+  fileProblems,
+  formatConfigReport,
+  readConfigFiles,
+} from './config-report.js';
+import { runWorker } from './worker-run.js';
 
 /** The worker package's folder: its dependencies are the bundled plugins. */
 const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -21,12 +23,14 @@ const VERSION = (
   JSON.parse(readFileSync(resolve(PACKAGE_DIR, 'package.json'), 'utf8')) as { version: string }
 ).version;
 
-export const USAGE = `Usage: sluice standalone [options] <worker.properties> <connector.properties> [<connector.properties> ...]
+export const USAGE = `Usage: sluice standalone [options] <worker.properties> [<connector.properties> ...]
 
 Runs connectors in one process, as Kafka's connect-standalone: the worker config holds
 bootstrap.servers, key.converter, value.converter and offset.storage.file.filename;
-each connector config holds name, connector.class and the connector's own keys.
+each connector config holds name, connector.class and the connector's own keys. Without
+connector configs the worker starts empty: create connectors through the REST API.
 Config files are Java .properties files, or JSON (flat, or {"name": ..., "config": {...}}).
+Every problem of every file is reported at once, before anything starts.
 
 Options:
   --progress-interval <seconds>  how often to log records moved per task (default 10, 0 = never)
@@ -38,7 +42,8 @@ The REST API (Kafka Connect's paths and bodies) listens on the worker's listener
 
 Plugins: the worker's bundled packages, packages with a "sluice" manifest among the
 dependencies of the current folder's package.json, and the worker's plugin.path folders.
-Logs are JSON lines (pino) on stderr; set SLUICE_LOG_LEVEL=debug for more.
+Logs go to stderr: lines for people on a terminal, JSON lines otherwise; log.format=text|json
+in the worker config (or SLUICE_LOG_FORMAT) forces one. SLUICE_LOG_LEVEL=debug shows more.
 Stop with Ctrl-C (SIGINT) or SIGTERM: tasks drain, flush and commit their offsets.`;
 
 interface StandaloneArgs {
@@ -65,161 +70,57 @@ function parseArgs(args: string[]): StandaloneArgs {
   }
   const [workerFile, ...connectorFiles] = files;
   if (!workerFile) throw new UsageError('Missing the worker config file');
-  if (connectorFiles.length === 0) throw new UsageError('Missing connector config files');
   return { workerFile, connectorFiles, progressSeconds };
 }
 
-/** Prints a ConfigException with one line per problem. */
-function printConfigError(what: string, error: ConfigException): void {
-  console.error(`${what} is invalid:`);
-  if (error.problems.length === 0) console.error(`  - ${error.message}`);
-  for (const p of error.problems) console.error(`  - ${p.message}`);
-}
-
-function logProgress(herder: StandaloneHerder, log: Logger): void {
-  for (const name of herder.connectorNames()) {
-    const failed = new Set(
-      herder
-        .connectorStatus(name)
-        .tasks.filter((t) => t.state === 'FAILED')
-        .map((t) => t.id),
-    );
-    for (const { id, counters } of herder.taskCounters(name)) {
-      // A failed task moves nothing until it is restarted; its failure was logged with its trace.
-      if (!counters || failed.has(id)) continue;
-      connectorLogger(log, name, id).info(
-        {
-          recordsIn: counters.recordsIn,
-          recordsOut: counters.recordsOut,
-          recordsSkipped: counters.recordsSkipped,
-          offsetCommits: counters.offsetCommits,
-          lag: counters.lag,
-        },
-        `progress: ${counters.recordsOut} records moved${counters.lag === null ? '' : `, lag ${counters.lag}`}`,
-      );
-    }
-  }
-}
-
-/**
- * Starts the REST API. A listener set in the worker config that cannot be bound stops the worker
- * (as Kafka Connect); when the default (port 8083) is taken the connectors still run, without REST,
- * and the error says how to choose another listener.
- */
-async function startRest(rest: RestServer, explicit: boolean, log: Logger): Promise<void> {
-  try {
-    await rest.start();
-  } catch (error) {
-    if (explicit) throw error;
-    await rest.stop();
-    log.error(
-      { err: error },
-      'the REST API could not listen on the default listener http://0.0.0.0:8083; running without it (set listeners=http://host:port in the worker config)',
-    );
-  }
+/** Prints the report of every config problem; returns the exit code for invalid configs. */
+function reportProblems(problems: readonly FileProblem[]): number {
+  console.error(formatConfigReport(problems));
+  return 1;
 }
 
 async function standalone(args: StandaloneArgs): Promise<number> {
-  const log = createLogger();
-  let workerProps: Record<string, string>;
-  const connectorConfigs: Array<{ source: string; props: Record<string, string> }> = [];
-  try {
-    workerProps = await readConfigFile(args.workerFile);
-    for (const file of args.connectorFiles) {
-      connectorConfigs.push({ source: file, props: await readConfigFile(file) });
-    }
-  } catch (error) {
-    console.error(`Cannot read a config file: ${(error as Error).message}`);
-    return 1;
+  const read = await readConfigFiles([args.workerFile, ...args.connectorFiles]);
+  const [workerFile, ...connectorFiles] = read.files;
+  // Without every file, the others cannot be checked against the worker config.
+  if (read.problems.length > 0 || !workerFile) {
+    return reportProblems([...read.problems, ...read.files.flatMap((f) => fileProblems(f, []))]);
   }
-  let herder: StandaloneHerder;
-  let rest: RestServer;
-  try {
-    const standalone = await createStandalone(workerProps, {
-      dependencyRoots: [PACKAGE_DIR, process.cwd()],
-      log,
-    });
-    herder = standalone.herder;
-    rest = new RestServer({
-      herder,
+  const log = createLogger({ format: workerFile.props['log.format'] ?? null });
+  const { standalone, problems } = await prepareStandalone(workerFile.props, {
+    dependencyRoots: [PACKAGE_DIR, process.cwd()],
+    log,
+  });
+  const connectorProblems = await checkConnectorConfigs(
+    standalone.herder,
+    connectorFiles.map((f) => ({ source: f.path, props: f.props })),
+  );
+  const report = [
+    ...fileProblems(workerFile, problems),
+    ...connectorFiles.flatMap((f) =>
+      fileProblems(
+        f,
+        connectorProblems.filter((p) => p.source === f.path),
+        f.props.name,
+      ),
+    ),
+  ];
+  if (report.length > 0) return reportProblems(report);
+  return runWorker({
+    log,
+    herder: standalone.herder,
+    rest: new RestServer({
+      herder: standalone.herder,
       worker: standalone.worker,
       listeners: standalone.config.listeners,
       log,
-    });
-  } catch (error) {
-    if (error instanceof ConfigException) {
-      printConfigError(`The worker config ${args.workerFile}`, error);
-      return 1;
-    }
-    throw error;
-  }
-  try {
-    await validateConnectorConfigs(herder, connectorConfigs);
-  } catch (error) {
-    if (error instanceof ConfigException) {
-      printConfigError('The connector configuration', error);
-      return 1;
-    }
-    throw error;
-  }
-
-  let stopping: Promise<void> | null = null;
-  const stop = (signal: string) => {
-    if (stopping) {
-      log.warn(`${signal} again: exiting without waiting for tasks`);
-      process.exit(1);
-    }
-    log.info(`${signal} received: stopping (tasks drain, flush and commit their offsets)`);
-    // No new REST requests while the connectors stop.
-    stopping = rest
-      .stop()
-      .catch((e: unknown) => log.warn({ err: e }, 'stopping the REST API failed'))
-      .then(() => herder.stop());
-  };
-  const stopped = new Promise<void>((resolveStopped) => {
-    const onSignal = (signal: NodeJS.Signals) => {
-      stop(signal);
-      stopping?.then(resolveStopped, (e: unknown) => {
-        log.error({ err: e }, 'shutdown failed');
-        resolveStopped();
-      });
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    }),
+    listenersSet: workerFile.props.listeners !== undefined,
+    connectors: connectorFiles.map((f) => f.props),
+    progressSeconds: args.progressSeconds,
+    banner: 'Sluice standalone worker starting',
+    versions: { version: VERSION, runtime: RUNTIME_VERSION },
   });
-
-  log.info({ version: VERSION, runtime: RUNTIME_VERSION }, 'Sluice standalone worker starting');
-  try {
-    await herder.start();
-    await startRest(rest, workerProps.listeners !== undefined, log);
-    for (const { props } of connectorConfigs) {
-      if (stopping) break;
-      const name = props.name ?? '';
-      await herder.putConnectorConfig(name, props, false);
-      const status = herder.connectorStatus(name);
-      connectorLogger(log, name).info(
-        { state: status.connector.state, tasks: status.tasks.length },
-        `connector ${name} created`,
-      );
-    }
-  } catch (error) {
-    if (!stopping) {
-      log.error({ err: error }, 'the worker could not start');
-      await rest.stop();
-      await herder.stop();
-      return 1;
-    }
-  }
-  const progress =
-    args.progressSeconds > 0
-      ? setInterval(() => logProgress(herder, log), args.progressSeconds * 1000)
-      : null;
-  progress?.unref();
-  await stopped;
-  if (progress) clearInterval(progress);
-  logProgress(herder, log);
-  log.info('Sluice worker stopped');
-  return 0;
 }
 
 /** Runs the `sluice` command; resolves with the process exit code. */
