@@ -2,12 +2,15 @@ import {
   type ConfigInfo,
   type ConfigInfos,
   type ConfigKey,
+  type ConfigKeyOptions,
   type ConfigValue,
   ConfigDef as Def,
   type PluginKind,
 } from '@sluice/api';
-import { baseDefOf } from '../config/connector-config.js';
+import { ConnectorClassException, connectorPluginOf } from '../config/connector-class.js';
+import { baseDefOf, COMMON_CONNECTOR_CONFIG_DEF } from '../config/connector-config.js';
 import { configDefOf } from '../config/password-keys.js';
+import { type VersionRange, versionRange } from '../config/plugin-versions.js';
 import type { StandaloneHerder } from '../herder/standalone-herder.js';
 import type { ConnectorLike } from '../plugins/contracts.js';
 import {
@@ -41,6 +44,30 @@ function pluginInfo(p: PluginDescriptor, type: string): PluginInfo {
   return { class: p.qualifiedName, type, version: p.version };
 }
 
+/** Kafka's ALIAS_SUFFIX rule: `FooConnector` and `Foo` name the same connector. */
+function withoutConnectorSuffix(name: string): string {
+  return name.endsWith('Connector') && name.length > 'Connector'.length
+    ? name.slice(0, -'Connector'.length)
+    : name;
+}
+
+/**
+ * Whether the `connector.class` of a validate body matches the plugin in its path: by Kafka's
+ * rule (the body's name ends with the path's, a `Connector` suffix ignored) or because both
+ * resolve to the same installed plugin (a Java alias against a package-qualified name).
+ */
+function sameConnector(plugins: PluginRegistry, included: string, path: string): boolean {
+  if (withoutConnectorSuffix(included).endsWith(withoutConnectorSuffix(path))) return true;
+  try {
+    return (
+      plugins.resolve('connector', included, 'connector.class') ===
+      plugins.resolve('connector', path, 'connector.class')
+    );
+  } catch {
+    return false;
+  }
+}
+
 /** The plugin a path names, of any kind the REST API knows, or Kafka's 404. */
 function findPlugin(plugins: PluginRegistry, name: string): PluginDescriptor {
   for (const [kind] of PLUGIN_TYPES) {
@@ -54,16 +81,189 @@ function findPlugin(plugins: PluginRegistry, name: string): PluginDescriptor {
   throw new RestException(404, `Unknown plugin ${name}.`);
 }
 
+/** The worker's converters, which a connector config without its own uses. */
+export type WorkerConverters = Readonly<Record<'key' | 'value' | 'header', string>>;
+
+/**
+ * A recommender offering a fixed list (Kafka's plugin recommenders, for installed plugins);
+ * `visible` false hides the key, as Kafka hides the version of a plugin it cannot load.
+ */
+function offering(values: readonly string[], visible = true) {
+  return { validValues: () => [...values], visible: () => visible };
+}
+
+/** The aliases a `transforms` or `predicates` value lists, once each. */
+function aliasesOf(list: string | undefined): string[] {
+  return [
+    ...new Set(
+      (list ?? '')
+        .split(',')
+        .map((a) => a.trim())
+        .filter(Boolean),
+    ),
+  ];
+}
+
+/**
+ * Kafka's ConnectorConfig.enrich for the transforms (or predicates) of a config: per alias, its
+ * `type` and `plugin.version` keys in group `Transforms: <alias>`, then (when its plugin loads)
+ * the plugin's own keys under the alias's prefix, a transform's with `predicate` and `negate`.
+ */
+async function enrichAliases(
+  def: Def<object>,
+  plugins: PluginRegistry,
+  props: Readonly<Record<string, string>>,
+  kind: 'transform' | 'predicate',
+): Promise<void> {
+  const [list, title, typeName] =
+    kind === 'transform'
+      ? (['transforms', 'Transforms', 'Transformation'] as const)
+      : (['predicates', 'Predicates', 'Predicate'] as const);
+  const installed = plugins
+    .list(kind)
+    .map((p) => p.qualifiedName)
+    .sort();
+  for (const alias of aliasesOf(props[list])) {
+    const prefix = `${list}.${alias}.`;
+    const group = `${title}: ${alias}`;
+    let plugin: PluginDescriptor | null = null;
+    try {
+      plugin = plugins.resolve(kind, props[`${prefix}type`] ?? '', `${prefix}type`);
+    } catch {
+      // Reported on the type key.
+    }
+    def.define(`${prefix}type`, {
+      type: 'CLASS',
+      importance: 'HIGH',
+      documentation: `The ${typeName.toLowerCase()} plugin of '${alias}'.`,
+      group,
+      orderInGroup: 0,
+      width: 'LONG',
+      displayName: `${typeName} type for ${alias}`,
+      recommender: offering(installed),
+    });
+    def.define(`${prefix}plugin.version`, {
+      type: 'STRING',
+      default: plugin?.version ?? null,
+      importance: 'HIGH',
+      documentation: `Version of the '${alias}' ${typeName.toLowerCase()}; when set, it must be the installed version.`,
+      group,
+      orderInGroup: 1,
+      width: 'LONG',
+      displayName: `${typeName} version for ${alias}`,
+      recommender: offering(plugin ? [plugin.version] : []),
+    });
+    if (!plugin) continue;
+    const own = configDefOf(new (await plugin.load())());
+    const child = new Def();
+    if (kind === 'transform')
+      child
+        .define('predicate', {
+          type: 'STRING',
+          default: null,
+          importance: 'MEDIUM',
+          documentation: 'The alias of the predicate deciding whether the transformation applies.',
+        })
+        .define('negate', {
+          type: 'BOOLEAN',
+          default: false,
+          importance: 'MEDIUM',
+          documentation: 'Apply the transformation where the predicate does not match.',
+        });
+    for (const key of own?.configKeys().values() ?? [])
+      if (!child.configKeys().has(key.name)) child.define(key.name, optionsOf(key));
+    def.embed(prefix, group, 2, child as Def<object>);
+  }
+}
+
+/** The definition options of an existing key, to define it again with some of them changed. */
+function optionsOf(key: ConfigKey): ConfigKeyOptions {
+  return {
+    type: key.type,
+    ...(key.hasDefault
+      ? { default: key.defaultValue as NonNullable<ConfigKeyOptions['default']> | null }
+      : {}),
+    importance: key.importance,
+    documentation: key.documentation,
+    ...(key.validator === null ? {} : { validator: key.validator }),
+    ...(key.group === null ? {} : { group: key.group }),
+    orderInGroup: key.orderInGroup,
+    width: key.width,
+    displayName: key.displayName,
+    dependents: key.dependents,
+    ...(key.recommender === null ? {} : { recommender: key.recommender }),
+    internal: key.internal,
+  };
+}
+
+/**
+ * Kafka's ConnectorConfig.enrichedConfigDef: the framework's keys of a connector plugin with
+ * `connector.plugin.version` defaulting to the installed version and, when validating a config
+ * (`validating`), the converter keys defaulting to the worker's converters and their versions,
+ * recommending the installed converters, and the keys of its transforms and predicates.
+ */
+async function enrichedBaseDef(
+  plugins: PluginRegistry,
+  plugin: PluginDescriptor,
+  validating: { props: Readonly<Record<string, string>>; converters: WorkerConverters } | null,
+): Promise<Def<object>> {
+  const base = baseDefOf(plugin.kind);
+  if (!base) throw badRequest(`${plugin.qualifiedName} is not a connector plugin`);
+  const changes = new Map<string, Partial<ConfigKeyOptions>>([
+    [
+      'connector.plugin.version',
+      { default: plugin.version, recommender: offering([plugin.version]) },
+    ],
+  ]);
+  if (validating) {
+    for (const role of ['key', 'value', 'header'] as const) {
+      const kind: PluginKind = role === 'header' ? 'header-converter' : 'converter';
+      const installed = plugins
+        .list(kind)
+        .map((p) => p.qualifiedName)
+        .sort();
+      changes.set(`${role}.converter`, {
+        default: validating.converters[role],
+        recommender: offering(installed),
+      });
+      let version: string | null = null;
+      try {
+        const name = validating.props[`${role}.converter`] ?? validating.converters[role];
+        version = plugins.resolve(kind, name, `${role}.converter`).version;
+      } catch {
+        // An unknown converter is reported on its own key.
+      }
+      changes.set(`${role}.converter.plugin.version`, {
+        default: version,
+        recommender: offering(version === null ? [] : [version], version !== null),
+      });
+    }
+  }
+  const def = new Def();
+  for (const key of base.configKeys().values())
+    def.define(key.name, { ...optionsOf(key), ...changes.get(key.name) } as ConfigKeyOptions);
+  if (validating) {
+    await enrichAliases(def as Def<object>, plugins, validating.props, 'transform');
+    await enrichAliases(def as Def<object>, plugins, validating.props, 'predicate');
+  }
+  return def as Def<object>;
+}
+
 /**
  * Kafka's connectorPluginConfig: the plugin's own keys, then (connectors) the framework's keys it
  * does not redefine.
  */
-async function pluginConfigKeys(plugin: PluginDescriptor): Promise<ConfigKey[]> {
+async function pluginConfigKeys(
+  plugins: PluginRegistry,
+  plugin: PluginDescriptor,
+): Promise<ConfigKey[]> {
   const cls = await plugin.load();
   const own = configDefOf(new cls());
   const keys = new Map<string, ConfigKey>(own ? own.configKeys() : []);
-  const base = baseDefOf(plugin.kind);
-  if (base) for (const [name, key] of base.configKeys()) if (!keys.has(name)) keys.set(name, key);
+  if (baseDefOf(plugin.kind)) {
+    const base = await enrichedBaseDef(plugins, plugin, null);
+    for (const [name, key] of base.configKeys()) if (!keys.has(name)) keys.set(name, key);
+  }
   return [...keys.values()];
 }
 
@@ -74,11 +274,12 @@ async function pluginConfigKeys(plugin: PluginDescriptor): Promise<ConfigKey[]> 
  */
 export async function validateConnector(
   herder: StandaloneHerder,
+  plugins: PluginRegistry,
+  converters: WorkerConverters,
   plugin: PluginDescriptor,
   props: Record<string, string>,
 ): Promise<ConfigInfos> {
-  const base = baseDefOf(plugin.kind);
-  if (!base) throw badRequest(`${plugin.qualifiedName} is not a connector plugin`);
+  const base = await enrichedBaseDef(plugins, plugin, { props, converters });
   const keys = new Map<string, ConfigKey>(base.configKeys());
   const groups = [...base.groups()];
   const values = new Map<string, ConfigValue>(base.validateAll(props));
@@ -102,6 +303,8 @@ export async function validateConnector(
     } else if (!value.errorMessages.includes(problem.message)) {
       value.errorMessages.push(problem.message);
     }
+    // A class key naming a plugin that does not load has no value, as in Kafka.
+    if (value && keys.get(problem.key)?.type === 'CLASS') value.value = null;
   }
   // The connector's own verdict on its keys (already counted above where the worker reported it).
   const result = (await connector.validate?.(props)) as
@@ -133,7 +336,37 @@ export async function validateConnector(
       value: value ? Def.configValueInfo(value, key.type) : null,
     });
   }
-  return { name: plugin.qualifiedName, error_count: errorCount, groups, configs };
+  // Named as the config names it, as Kafka answers.
+  const name = props['connector.class'] ?? plugin.qualifiedName;
+  return { name, error_count: errorCount, groups, configs };
+}
+
+/**
+ * Kafka's answer to validating a config whose `connector.plugin.version` the installed connector
+ * does not satisfy: the keys every connector has (no converter defaults), with the message on
+ * `connector.class` and `connector.plugin.version`, and the installed version recommended.
+ */
+function versionNotInstalled(
+  plugin: PluginDescriptor,
+  props: Record<string, string>,
+  range: VersionRange,
+): ConfigInfos {
+  const message = `Plugin ${props['connector.class']} not found that matches the version range ${range.text}, available versions: [${plugin.version}]`;
+  const def = new Def();
+  for (const key of COMMON_CONNECTOR_CONFIG_DEF.configKeys().values()) {
+    const options = optionsOf(key);
+    if (key.name === 'connector.plugin.version') options.default = plugin.version;
+    // Without a loadable connector Kafka offers no converter versions.
+    if (/^(key|value|header)\.converter\.plugin\.version$/.test(key.name))
+      options.recommender = offering([], false);
+    def.define(key.name, options);
+  }
+  const values = def.validateAll(props);
+  for (const name of ['connector.class', 'connector.plugin.version'])
+    values.get(name)?.errorMessages.push(message);
+  const version = values.get('connector.plugin.version');
+  if (version) version.recommendedValues = [plugin.version];
+  return (def as Def<object>).toConfigInfos(props['connector.class'] ?? '', [...values.values()]);
 }
 
 /** `/connector-plugins/...` (Kafka's ConnectorPluginsResource). */
@@ -141,6 +374,7 @@ export function connectorPluginsRoutes(
   router: Router,
   herder: StandaloneHerder,
   plugins: PluginRegistry,
+  converters: WorkerConverters,
 ): void {
   router
     .add('GET', '/connector-plugins', (r) => {
@@ -159,28 +393,38 @@ export function connectorPluginsRoutes(
     })
     .add('GET', '/connector-plugins/{plugin}/config', async (r) => {
       const plugin = findPlugin(plugins, r.params.plugin as string);
-      const keys = await pluginConfigKeys(plugin);
+      const keys = await pluginConfigKeys(plugins, plugin);
       return { status: 200, body: keys.map((k) => Def.configKeyInfo(k)) };
     })
     .add('PUT', '/connector-plugins/{plugin}/config/validate', async (r) => {
       const name = r.params.plugin as string;
       const props = configBody(await r.body());
-      const plugin = findPlugin(plugins, name);
       const included = props['connector.class'];
-      if (included !== undefined) {
-        let same = false;
-        try {
-          same = plugins.resolve('connector', included, 'connector.class') === plugin;
-        } catch {
-          same = false;
-        }
-        if (!same)
-          throw badRequest(
-            `Included connector type ${included} does not match request type ${name}`,
+      if (included !== undefined && !sameConnector(plugins, included, name))
+        throw badRequest(`Included connector type ${included} does not match request type ${name}`);
+      let plugin: PluginDescriptor;
+      try {
+        plugin = connectorPluginOf(plugins, props);
+      } catch (error) {
+        // Kafka's validate wraps the herder's refusal: a 500 quoting the Java exception.
+        if (error instanceof ConnectorClassException)
+          throw new RestException(
+            500,
+            `org.apache.kafka.connect.runtime.rest.errors.BadRequestException: ${error.message}`,
           );
+        throw error;
       }
-      // Kafka requires connector.class in the body; the path already names the plugin.
-      const withClass = { ...props, 'connector.class': included ?? plugin.qualifiedName };
-      return { status: 200, body: await validateConnector(herder, plugin, withClass) };
+      let range: VersionRange | null = null;
+      try {
+        range = versionRange(props['connector.plugin.version']);
+      } catch {
+        // A malformed range is reported on its key by the full validation.
+      }
+      if (range && !range.contains(plugin.version))
+        return { status: 200, body: versionNotInstalled(plugin, props, range) };
+      return {
+        status: 200,
+        body: await validateConnector(herder, plugins, converters, plugin, props),
+      };
     });
 }
