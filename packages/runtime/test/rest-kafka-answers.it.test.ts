@@ -270,6 +270,54 @@ describe('admin/loggers', () => {
   });
 });
 
+describe('connector states', () => {
+  it('creates a PAUSED connector without tasks until resumed, and keeps a failed task FAILED through pause and resume', async () => {
+    const topic = uniqueName('states');
+    await createTopic(topic);
+    const paused = uniqueName('paused');
+    expect(
+      (
+        await api('POST', '/connectors', {
+          name: paused,
+          config: { 'connector.class': 'CountingSource', topic },
+          initial_state: 'PAUSED',
+        })
+      ).status,
+    ).toBe(201);
+    const status = async (name: string) => {
+      const s = (await api('GET', `/connectors/${name}/status`)).body;
+      return [s.connector.state, ...s.tasks.map((t: { state: string }) => t.state)].join(',');
+    };
+    expect(await status(paused)).toBe('PAUSED');
+    expect((await api('PUT', `/connectors/${paused}/resume`)).status).toBe(202);
+    await waitFor(
+      'the task created on resume',
+      async () => (await status(paused)) === 'RUNNING,RUNNING',
+    );
+
+    // A sink writing into a directory fails its task at start.
+    const failing = uniqueName('failing');
+    expect(
+      (
+        await api('POST', '/connectors', {
+          name: failing,
+          config: { 'connector.class': 'FileStreamSink', topics: topic, file: worker.dir },
+        })
+      ).status,
+    ).toBe(201);
+    await waitFor('the task failed', async () => (await status(failing)) === 'RUNNING,FAILED');
+    expect((await api('PUT', `/connectors/${failing}/pause`)).status).toBe(202);
+    await waitFor('the connector paused', async () => (await status(failing)).startsWith('PAUSED'));
+    expect(await status(failing)).toBe('PAUSED,FAILED');
+    expect((await api('PUT', `/connectors/${failing}/resume`)).status).toBe(202);
+    await waitFor('the connector resumed', async () =>
+      (await status(failing)).startsWith('RUNNING'),
+    );
+    expect(await status(failing)).toBe('RUNNING,FAILED');
+    for (const name of [paused, failing]) await api('DELETE', `/connectors/${name}`);
+  });
+});
+
 describe('file connector offsets', () => {
   it("answers altering and resetting a stopped file source's offsets with Kafka's messages", async () => {
     const name = uniqueName('file-offsets');

@@ -323,12 +323,13 @@ export class StandaloneHerder {
         startedNow();
         if (current()) task.state = 'RUNNING';
       },
+      // A failed task stays FAILED when its connector is paused or resumed (as in Kafka).
       onPause: () => {
         startedNow();
-        if (current()) task.state = 'PAUSED';
+        if (current() && task.state !== 'FAILED') task.state = 'PAUSED';
       },
       onResume: () => {
-        if (current()) task.state = 'RUNNING';
+        if (current() && task.state !== 'FAILED') task.state = 'RUNNING';
       },
       onFailure: (_id, error) => {
         if (!started) {

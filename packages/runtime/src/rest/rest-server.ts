@@ -147,7 +147,7 @@ export class RestServer {
   ): Promise<void> {
     const started = Date.now();
     let response: RestResponse;
-    let typed = true;
+    let withContentType = true;
     try {
       auth?.check(req);
       const url = new URL(req.url ?? '/', 'http://localhost');
@@ -170,7 +170,7 @@ export class RestServer {
         this.o.log.error({ err: error, url: req.url }, 'REST request failed');
       response = { status: mapped.status, body: mapped.body };
       if (mapped.status === 401) response.headers = { 'www-authenticate': 'Basic realm="Sluice"' };
-      typed = !(error instanceof RoutingException);
+      withContentType = !(error instanceof RoutingException);
     }
     // Drain an unread body so the connection can be reused.
     req.resume();
@@ -186,7 +186,7 @@ export class RestServer {
       headers['content-length'] = String(Buffer.byteLength(payload));
     } else if (response.status !== 204 && response.body !== undefined) {
       payload = JSON.stringify(response.body);
-      if (typed) headers['content-type'] = 'application/json';
+      if (withContentType) headers['content-type'] = 'application/json';
       headers['content-length'] = String(Buffer.byteLength(payload));
     } else if (response.status !== 204) {
       headers['content-length'] = '0';
