@@ -695,6 +695,21 @@ function invalid(key: string, value: unknown, reason: string): ConfigProblem {
   };
 }
 
+/** `def` with every key under `prefix`, validators seeing the full key name (unlike `embed`). */
+function prefixed(def: ConfigDef<object>, prefix: string): ConfigDef<object> {
+  const out = new ConfigDef();
+  for (const key of def.sortedKeys()) {
+    out.define(`${prefix}${key.name}`, {
+      type: key.type,
+      ...(key.hasDefault ? { default: key.defaultValue as string | null } : {}),
+      ...(key.validator === null ? {} : { validator: key.validator }),
+      importance: key.importance,
+      documentation: key.documentation,
+    });
+  }
+  return out;
+}
+
 const unquoteName = (name: string) => (name.startsWith('"') ? name.slice(1, -1) : name);
 
 /** Problems of keys the ConfigDef cannot see: per-topic keys, Java driver settings, cross-key rules. */
@@ -822,7 +837,7 @@ function topicSettings(
   const topics = new Map<string, TopicSettings>();
   const tablesOf = new Map<string, TableSettings[]>();
   for (const { topic, keyspace, table, prefix } of tableProps.values()) {
-    const def = new ConfigDef().embed(prefix, prefix, 0, TABLE_CONFIG_DEF as ConfigDef<object>);
+    const def = prefixed(TABLE_CONFIG_DEF as ConfigDef<object>, prefix);
     const values = def.validateAll(props);
     const before = problems.length;
     for (const v of values.values()) {
@@ -879,7 +894,7 @@ function topicSettings(
   }
   for (const [topic, tables] of tablesOf) {
     const prefix = `topic.${topic}.`;
-    const def = new ConfigDef().embed(prefix, prefix, 0, CODEC_CONFIG_DEF as ConfigDef<object>);
+    const def = prefixed(CODEC_CONFIG_DEF as ConfigDef<object>, prefix);
     const values = def.validateAll(props);
     let bad = false;
     for (const v of values.values()) {

@@ -297,12 +297,17 @@ export class TableWriter {
       .filter((c, i) => c.partitionKey && values[i] !== undefined)
       .map((c) => routingPart(values[this.columns.indexOf(c)]))
       .join('\u0000');
+    // As the DataStax connector: `__timestamp` when mapped and set, else the record timestamp
+    // (except for custom queries, which set their own).
+    const mappedMicros =
+      this.timestamp === null
+        ? null
+        : this.timeField(view, this.timestamp, this.settings.timestampTimeUnit, 'MICROSECONDS');
     const micros =
-      this.timestamp !== null
-        ? this.timeField(view, this.timestamp, this.settings.timestampTimeUnit, 'MICROSECONDS')
-        : record.timestamp !== null && this.settings.query === null
-          ? BigInt(record.timestamp) * 1000n
-          : null;
+      mappedMicros ??
+      (record.timestamp !== null && this.settings.query === null
+        ? BigInt(record.timestamp) * 1000n
+        : null);
     const isDelete =
       this.deleteQuery !== null && (record.value === null || (allNull && !this.keyOnly));
     if (isDelete) {
