@@ -1,4 +1,5 @@
 import {
+  ConnectException,
   type ConnectorProps,
   RetriableException,
   type SourceRecord,
@@ -84,7 +85,8 @@ export class CassandraSourceTask extends SourceTask {
     } catch (error) {
       if (this.stopping) return null;
       next.reader.reset();
-      if (classifyFailure(error) === 'retriable' || !(error instanceof Error && 'code' in error)) {
+      // Cassandra unreachable or busy: try again later. A row that cannot be converted fails the task.
+      if (!(error instanceof ConnectException) && classifyFailure(error) === 'retriable') {
         next.dueAt = Date.now() + Math.min(config.pollIntervalMs, 5_000);
         throw new RetriableException(
           `Reading ${next.reader.name} failed: ${describeFailure(error)}`,

@@ -1,4 +1,11 @@
-import { ConfigException, type Schema, SchemaBuilder, SourceRecord, Struct } from '@sluice/api';
+import {
+  ConfigException,
+  DataException,
+  type Schema,
+  SchemaBuilder,
+  SourceRecord,
+  Struct,
+} from '@sluice/api';
 import cassandra from 'cassandra-driver';
 import { consistencyOf } from './cassandra-session.js';
 import type { SourceConfig } from './config.js';
@@ -230,7 +237,17 @@ export class TableReader {
 
   private record(row: cassandra.types.Row, position: ReadPosition): SourceRecord {
     const value = new Struct(this.value);
-    for (const c of this.columns) value.put(c.name, c.reader.read(row.get(c.name)));
+    for (const c of this.columns) {
+      try {
+        value.put(c.name, c.reader.read(row.get(c.name)));
+      } catch (error) {
+        const key = this.keyColumns.map((k) => `${k.name}=${String(row.get(k.name))}`).join(', ');
+        throw new DataException(
+          `Column ${c.name} of ${this.name} (row ${key}) cannot be read: ${(error as Error).message}`,
+          { cause: error },
+        );
+      }
+    }
     let key: unknown;
     if (this.statement.keyColumns.length > 0) {
       key = this.keyColumns.map((c) => String(row.get(c.name))).join(this.statement.keyDelimiter);
