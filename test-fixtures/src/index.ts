@@ -42,6 +42,7 @@ export {
 export { javaCommand, mavenCommand } from './java-toolchain.js';
 export { createTopicsAndWait, type TopicSpec } from './kafka-topics.js';
 export { copyMavenDependencies, type MavenDependenciesSpec } from './maven-dependencies.js';
+export { PrivateCassandra } from './private-cassandra.js';
 export {
   type LogEntry,
   type LogLevel,
