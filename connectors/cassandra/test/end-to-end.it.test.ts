@@ -173,16 +173,12 @@ describe('Kafka → Cassandra → Kafka', () => {
     for (const record of copied) {
       const copy = data(record.value as Uint8Array);
       const source = original.get(idOf(copy.value));
-      expect(schemaEquals(copy.schema, source?.schema ?? null)).toBe(true);
-      const differing = (copy.schema?.fields ?? [])
-        .filter(
-          (f) =>
-            !valuesEqual((copy.value as Struct).get(f.name), (source?.value as Struct).get(f.name)),
-        )
-        .map(
-          (f) =>
-            `${f.name}: ${String((copy.value as Struct).get(f.name))} != ${String((source?.value as Struct).get(f.name))}`,
-        );
+      if (source === undefined) throw new Error(`row ${idOf(copy.value)} was not in the input`);
+      expect(schemaEquals(copy.schema, source.schema)).toBe(true);
+      const [a, b] = [copy.value as Struct, source.value as Struct];
+      const differing = a.schema.fields
+        .filter((f) => !valuesEqual(a.get(f.name), b.get(f.name)))
+        .map((f) => `${f.name}: ${String(a.get(f.name))} != ${String(b.get(f.name))}`);
       expect(differing).toEqual([]);
     }
     expect(new Set(copied.map((r) => idOf(data(r.value as Uint8Array).value))).size).toBe(200);
