@@ -51,12 +51,18 @@ export class PrivateCassandra {
       cassandraYaml({ port: this.port, storagePort: this.storagePort, dataDir }),
     );
     const logFile = join(this.dir, 'cassandra.log');
-    const args = await cassandraServerArgs({
-      installDir: installDir(cassandra.name, cassandra.version),
-      yaml,
-      dataDir,
-      logDir: this.dir,
-    });
+    const args = (
+      await cassandraServerArgs({
+        installDir: installDir(cassandra.name, cassandra.version),
+        yaml,
+        dataDir,
+        logDir: this.dir,
+      })
+    ).filter(
+      // The shared node keeps system tables in memory only; this one must find its keyspaces
+      // again after a kill.
+      (arg) => arg !== '-Dcassandra.unsafesystem=true',
+    );
     const daemon = spawnDaemon(javaCommand(), args, logFile);
     this.pid = daemon.pid;
     const deadline = Date.now() + timeoutMs;
