@@ -696,7 +696,7 @@ function invalid(key: string, value: unknown, reason: string): ConfigProblem {
 }
 
 /** `def` with every key under `prefix`, validators seeing the full key name (unlike `embed`). */
-function prefixed(def: ConfigDef<object>, prefix: string): ConfigDef<object> {
+export function prefixed(def: ConfigDef<object>, prefix: string): ConfigDef<object> {
   const out = new ConfigDef();
   for (const key of def.sortedKeys()) {
     out.define(`${prefix}${key.name}`, {

@@ -11,6 +11,7 @@ export {
   CODEC_CONFIG_DEF,
   parseSinkConfig,
   parseSourceConfig,
+  prefixed,
   SINK_CONFIG_DEF,
   SOURCE_CONFIG_DEF,
   TABLE_CONFIG_DEF,
