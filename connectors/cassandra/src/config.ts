@@ -298,8 +298,11 @@ function defineConnection<C extends object>(def: ConfigDef<C>) {
     });
 }
 
-/** The sink's global keys (per-topic keys are documented by TABLE_CONFIG_DEF and CODEC_CONFIG_DEF). */
-export const SINK_CONFIG_DEF = defineConnection(new ConfigDef())
+/** The connection keys of the DataStax connector, shared by sink and source. */
+export const CONNECTION_CONFIG_DEF = defineConnection(new ConfigDef());
+
+/** The sink's own global keys (per-topic keys: TABLE_CONFIG_DEF and CODEC_CONFIG_DEF). */
+export const SINK_WRITES_CONFIG_DEF = new ConfigDef()
   .define('maxNumberOfRecordsInBatch', {
     type: 'INT',
     default: 32,
@@ -307,8 +310,6 @@ export const SINK_CONFIG_DEF = defineConnection(new ConfigDef())
     importance: 'HIGH',
     documentation:
       'Most records of one partition (same table and partition key) written in one unlogged batch.',
-    group: WRITES_GROUP,
-    orderInGroup: 1,
   })
   .define('ignoreErrors', {
     type: 'STRING',
@@ -317,12 +318,18 @@ export const SINK_CONFIG_DEF = defineConnection(new ConfigDef())
     importance: 'HIGH',
     documentation:
       '`None`: a record that cannot be written goes to the error reporter (dead letter queue) when one is configured, else fails the task. `Driver`: records Cassandra refuses are logged and skipped. `All`: every record that cannot be mapped or written is logged and skipped. (`true`/`false`: older names of All/None.)',
-    group: WRITES_GROUP,
-    orderInGroup: 2,
   })
   .defineUnsupported('auth.gssapi.keyTab', 'GSSAPI (Kerberos) authentication is not supported.')
   .defineUnsupported('auth.gssapi.principal', 'GSSAPI (Kerberos) authentication is not supported.')
   .defineUnsupported('auth.gssapi.service', 'GSSAPI (Kerberos) authentication is not supported.');
+
+/** Every global key of the sink. */
+export const SINK_CONFIG_DEF = new ConfigDef(CONNECTION_CONFIG_DEF as ConfigDef<object>).embed(
+  '',
+  WRITES_GROUP,
+  1,
+  SINK_WRITES_CONFIG_DEF as ConfigDef<object>,
+);
 
 /** Settings of one topic → table mapping, documented with the key prefix `topic.<topic>.<keyspace>.<table>.`. */
 export const TABLE_CONFIG_DEF = new ConfigDef()
@@ -427,22 +434,18 @@ export const CODEC_CONFIG_DEF = new ConfigDef()
       'Unit of timestamps given as numbers (or digits-only text): the amount of this unit since the epoch.',
   });
 
-/** The source's keys: the connection keys plus stream-reactor's `connect.cassandra.*` source keys. */
-export const SOURCE_CONFIG_DEF = defineConnection(new ConfigDef())
+/** The source's own keys: stream-reactor's `connect.cassandra.*` source keys. */
+export const SOURCE_READS_CONFIG_DEF = new ConfigDef()
   .define('connect.cassandra.key.space', {
     type: 'STRING',
     importance: 'HIGH',
     documentation: 'The keyspace of the tables to read.',
-    group: SOURCE_GROUP,
-    orderInGroup: 1,
   })
   .define('connect.cassandra.kcql', {
     type: 'STRING',
     importance: 'HIGH',
     documentation:
       "What to read, as stream-reactor KCQL, statements separated by `;`: `INSERT INTO <topic> SELECT *|<col>,... FROM <table> [PK <column>] [INCREMENTALMODE=TIMESTAMP|TIMEUUID|TOKEN] [WITHKEY(<col>,...)] [KEYDELIMITER='<text>']`. With PK and TIMESTAMP (the default) or TIMEUUID: rows whose column is newer than the last read. Without PK, or TOKEN: the whole table each poll interval.",
-    group: SOURCE_GROUP,
-    orderInGroup: 2,
   })
   .define('connect.cassandra.import.poll.interval', {
     type: 'LONG',
@@ -451,8 +454,6 @@ export const SOURCE_CONFIG_DEF = defineConnection(new ConfigDef())
     importance: 'MEDIUM',
     documentation:
       'Milliseconds between two reads of a table once it is caught up (incremental) or after a full pass (bulk).',
-    group: SOURCE_GROUP,
-    orderInGroup: 3,
   })
   .define('connect.cassandra.batch.size', {
     type: 'INT',
@@ -460,8 +461,6 @@ export const SOURCE_CONFIG_DEF = defineConnection(new ConfigDef())
     validator: Range.atLeast(1),
     importance: 'MEDIUM',
     documentation: 'Most records one poll returns.',
-    group: SOURCE_GROUP,
-    orderInGroup: 4,
   })
   .define('connect.cassandra.fetch.size', {
     type: 'INT',
@@ -469,8 +468,6 @@ export const SOURCE_CONFIG_DEF = defineConnection(new ConfigDef())
     validator: Range.atLeast(1),
     importance: 'MEDIUM',
     documentation: 'Rows per page read from Cassandra.',
-    group: SOURCE_GROUP,
-    orderInGroup: 5,
   })
   .define('connect.cassandra.slice.delay.ms', {
     type: 'LONG',
@@ -479,8 +476,6 @@ export const SOURCE_CONFIG_DEF = defineConnection(new ConfigDef())
     importance: 'HIGH',
     documentation:
       'Incremental reads stop this many milliseconds before now: rows written later with an older timestamp (clock skew between writers, slow replication) are still read.',
-    group: SOURCE_GROUP,
-    orderInGroup: 6,
   })
   .define('connect.cassandra.time.slice.ms', {
     type: 'LONG',
@@ -489,8 +484,6 @@ export const SOURCE_CONFIG_DEF = defineConnection(new ConfigDef())
     importance: 'MEDIUM',
     documentation:
       'Widest time range one incremental query covers, in milliseconds; 0: up to `slice.delay.ms` before now (a full scan costs the same for any range).',
-    group: SOURCE_GROUP,
-    orderInGroup: 7,
   })
   .define('connect.cassandra.initial.offset', {
     type: 'STRING',
@@ -498,8 +491,6 @@ export const SOURCE_CONFIG_DEF = defineConnection(new ConfigDef())
     importance: 'MEDIUM',
     documentation:
       'Where incremental reads start when no offset is stored: rows newer than this timestamp (`yyyy-MM-dd HH:mm:ss[.fraction]Z`).',
-    group: SOURCE_GROUP,
-    orderInGroup: 8,
   })
   .define('connect.cassandra.import.allow.filtering', {
     type: 'BOOLEAN',
@@ -507,8 +498,6 @@ export const SOURCE_CONFIG_DEF = defineConnection(new ConfigDef())
     importance: 'LOW',
     documentation:
       'Add ALLOW FILTERING to incremental queries (needed unless the column is indexed, e.g. by an SAI index).',
-    group: SOURCE_GROUP,
-    orderInGroup: 9,
   })
   .define('connect.cassandra.consistency.level', {
     type: 'STRING',
@@ -516,8 +505,6 @@ export const SOURCE_CONFIG_DEF = defineConnection(new ConfigDef())
     validator: ValidString.caseInsensitive('', ...CONSISTENCY_LEVELS),
     importance: 'MEDIUM',
     documentation: 'Consistency level of the reads. Empty: LOCAL_ONE.',
-    group: SOURCE_GROUP,
-    orderInGroup: 10,
   })
   .define('connect.cassandra.mapping.collection.to.json', {
     type: 'BOOLEAN',
@@ -528,16 +515,12 @@ export const SOURCE_CONFIG_DEF = defineConnection(new ConfigDef())
         : undefined,
     importance: 'LOW',
     documentation: 'Only `false`: lists, sets and maps become Connect arrays and maps.',
-    group: SOURCE_GROUP,
-    orderInGroup: 11,
   })
   .define('connect.cassandra.contact.points', {
     type: 'LIST',
     default: null,
     importance: 'LOW',
     documentation: 'Stream-reactor name of `contactPoints` (used when that is empty).',
-    group: SOURCE_GROUP,
-    orderInGroup: 12,
   })
   .define('connect.cassandra.port', {
     type: 'INT',
@@ -545,32 +528,24 @@ export const SOURCE_CONFIG_DEF = defineConnection(new ConfigDef())
     validator: Range.between(1, 65535),
     importance: 'LOW',
     documentation: 'Stream-reactor name of `port`.',
-    group: SOURCE_GROUP,
-    orderInGroup: 13,
   })
   .define('connect.cassandra.username', {
     type: 'STRING',
     default: null,
     importance: 'LOW',
     documentation: 'Stream-reactor name of `auth.username`.',
-    group: SOURCE_GROUP,
-    orderInGroup: 14,
   })
   .define('connect.cassandra.password', {
     type: 'PASSWORD',
     default: null,
     importance: 'LOW',
     documentation: 'Stream-reactor name of `auth.password`.',
-    group: SOURCE_GROUP,
-    orderInGroup: 15,
   })
   .define('connect.cassandra.task.buffer.size', {
     type: 'INT',
     default: 10000,
     importance: 'LOW',
     documentation: 'Accepted for stream-reactor configs; rows are read page by page (no effect).',
-    group: SOURCE_GROUP,
-    orderInGroup: 16,
   })
   .define('connect.cassandra.assigned.tables', {
     type: 'STRING',
@@ -591,6 +566,14 @@ export const SOURCE_CONFIG_DEF = defineConnection(new ConfigDef())
     'connect.cassandra.load.balancing.policy',
     'requests go to the data center named by loadBalancing.localDc, token-aware.',
   );
+
+/** Every key of the source: the connection keys and its own. */
+export const SOURCE_CONFIG_DEF = new ConfigDef(CONNECTION_CONFIG_DEF as ConfigDef<object>).embed(
+  '',
+  SOURCE_GROUP,
+  1,
+  SOURCE_READS_CONFIG_DEF as ConfigDef<object>,
+);
 
 /** TLS settings, as files on disk. */
 export interface SslSettings {

@@ -9,11 +9,14 @@ export type {
 } from './config.js';
 export {
   CODEC_CONFIG_DEF,
+  CONNECTION_CONFIG_DEF,
   parseSinkConfig,
   parseSourceConfig,
   prefixed,
   SINK_CONFIG_DEF,
+  SINK_WRITES_CONFIG_DEF,
   SOURCE_CONFIG_DEF,
+  SOURCE_READS_CONFIG_DEF,
   TABLE_CONFIG_DEF,
 } from './config.js';
 export type { CqlType } from './cql-type.js';
