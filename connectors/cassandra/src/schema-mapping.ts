@@ -34,7 +34,10 @@ const variableScaleDecimalSchema = (optional: boolean) => {
   return (optional ? b.optional() : b).build();
 };
 
-/** Converts a CQL value read by the driver to the Connect value of its schema. */
+/**
+ * Converts a CQL value read by the driver to the Connect value of its schema. Values are built
+ * from the schema they are read with, so structs are made without checking each value again.
+ */
 export interface ColumnReader {
   readonly schema: Schema;
   read(value: unknown): unknown;
@@ -97,9 +100,10 @@ export function columnReader(type: CqlType, optional: boolean): ColumnReader {
         read: (v) => {
           if (v === null || v === undefined) return null;
           const buffer = types.BigDecimal.toBuffer(v as cassandra.types.BigDecimal);
-          return new Struct(schema)
-            .put('scale', buffer.readInt32BE(0))
-            .put('value', new Uint8Array(buffer.subarray(4)));
+          return Struct.fromTrustedValues(schema, [
+            buffer.readInt32BE(0),
+            new Uint8Array(buffer.subarray(4)),
+          ]);
         },
       };
     }
@@ -135,10 +139,7 @@ export function columnReader(type: CqlType, optional: boolean): ColumnReader {
             days: number;
             nanoseconds: { toString(): string };
           };
-          return new Struct(schema)
-            .put('months', d.months)
-            .put('days', d.days)
-            .put('nanoseconds', longToBigInt(d.nanoseconds));
+          return Struct.fromTrustedValues(schema, [d.months, d.days, longToBigInt(d.nanoseconds)]);
         },
       };
     }
@@ -171,11 +172,10 @@ export function columnReader(type: CqlType, optional: boolean): ColumnReader {
         read: (v) => {
           if (v === null || v === undefined) return null;
           const tuple = v as cassandra.types.Tuple;
-          const s = new Struct(schema);
-          elements.forEach((e, i) => {
-            s.put(`field${i + 1}`, e.read(tuple.get(i)));
-          });
-          return s;
+          return Struct.fromTrustedValues(
+            schema,
+            elements.map((e, i) => e.read(tuple.get(i))),
+          );
         },
       };
     }
@@ -189,9 +189,10 @@ export function columnReader(type: CqlType, optional: boolean): ColumnReader {
         read: (v) => {
           if (v === null || v === undefined) return null;
           const object = v as Record<string, unknown>;
-          const s = new Struct(schema);
-          for (const f of fields) s.put(f.name, f.reader.read(object[f.name]));
-          return s;
+          return Struct.fromTrustedValues(
+            schema,
+            fields.map((f) => f.reader.read(object[f.name])),
+          );
         },
       };
     }

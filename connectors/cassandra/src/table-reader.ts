@@ -51,6 +51,11 @@ export class TableReader {
   private readonly keyColumns: SelectedColumn[];
   private readonly partition;
   private buffer: SourceRecord[] = [];
+  /** The next page, requested while the rows of the current one are converted and sent. */
+  private prefetched: {
+    readonly page: string;
+    readonly result: Promise<cassandra.types.ResultSet>;
+  } | null = null;
 
   private constructor(
     private readonly client: cassandra.Client,
@@ -162,6 +167,16 @@ export class TableReader {
   /** Forgets rows read but not sent (after a failure, the next read starts from the position). */
   reset(): void {
     this.buffer = [];
+    this.prefetched = null;
+  }
+
+  private execute(params: unknown[], page: string | null): Promise<cassandra.types.ResultSet> {
+    return this.client.execute(this.query, params, {
+      prepare: true,
+      fetchSize: this.config.fetchSize,
+      consistency: consistencyOf(this.config.consistency),
+      ...(page === null ? {} : { pageState: page }),
+    });
   }
 
   /** The page to read next and the query parameters, or null when there is nothing to read now. */
@@ -186,13 +201,12 @@ export class TableReader {
 
   private async fetch(at: PagePosition, params: unknown[]): Promise<void> {
     let result: cassandra.types.ResultSet;
+    const prefetched = this.prefetched;
+    this.prefetched = null;
     try {
-      result = await this.client.execute(this.query, params, {
-        prepare: true,
-        fetchSize: this.config.fetchSize,
-        consistency: consistencyOf(this.config.consistency),
-        ...(at.page === null ? {} : { pageState: at.page }),
-      });
+      result = await (prefetched !== null && prefetched.page === at.page
+        ? prefetched.result
+        : this.execute(params, at.page));
     } catch (error) {
       if (
         at.page !== null &&
@@ -208,8 +222,14 @@ export class TableReader {
       }
       throw error;
     }
-    const rows = result.rows.slice(at.skip);
     const nextPage: string | null = result.pageState ?? null;
+    if (nextPage !== null) {
+      // The server reads the next page while these rows are converted and sent.
+      const next = this.execute(params, nextPage);
+      next.catch(() => {}); // Seen (and thrown) when that page is read; never unhandled.
+      this.prefetched = { page: nextPage, result: next };
+    }
+    const rows = result.rows.slice(at.skip);
     const done = nextPage === null;
     rows.forEach((row, j) => {
       const last = j === rows.length - 1;
@@ -236,10 +256,10 @@ export class TableReader {
   }
 
   private record(row: cassandra.types.Row, position: ReadPosition): SourceRecord {
-    const value = new Struct(this.value);
-    for (const c of this.columns) {
+    const values = new Array<unknown>(this.columns.length);
+    this.columns.forEach((c, i) => {
       try {
-        value.put(c.name, c.reader.read(row.get(c.name)));
+        values[i] = c.reader.read(row.get(c.name));
       } catch (error) {
         const key = this.keyColumns.map((k) => `${k.name}=${String(row.get(k.name))}`).join(', ');
         throw new DataException(
@@ -247,15 +267,15 @@ export class TableReader {
           { cause: error },
         );
       }
-    }
-    let key: unknown;
-    if (this.statement.keyColumns.length > 0) {
-      key = this.keyColumns.map((c) => String(row.get(c.name))).join(this.statement.keyDelimiter);
-    } else {
-      const struct = new Struct(this.keySchema as Schema);
-      for (const c of this.keyColumns) struct.put(c.name, c.reader.read(row.get(c.name)));
-      key = struct;
-    }
+    });
+    const value = Struct.fromTrustedValues(this.value, values);
+    const key =
+      this.statement.keyColumns.length > 0
+        ? this.keyColumns.map((c) => String(row.get(c.name))).join(this.statement.keyDelimiter)
+        : Struct.fromTrustedValues(
+            this.keySchema as Schema,
+            this.keyColumns.map((c) => c.reader.read(row.get(c.name))),
+          );
     const tracked =
       this.statement.incrementalColumn === null ? null : row.get(this.statement.incrementalColumn);
     const timestamp =
