@@ -95,8 +95,6 @@ export function clientOptions(
     },
     // Lossless values: bigint for bigint/counter/varint, Map and Set for maps and sets.
     encoding: { useBigIntAsLong: true, useBigIntAsVarint: true, map: Map, set: Set },
-    // Schema changes are rare for a connector; its table metadata is read when it starts.
-    isMetadataSyncEnabled: true,
   };
 }
 

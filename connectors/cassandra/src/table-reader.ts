@@ -161,6 +161,7 @@ export class TableReader {
       await this.fetch(page.position, page.params);
     }
     const records = this.buffer.splice(0, this.config.batchSize);
+    // nextPage opens the next window (or pass) when one is due: it is read at the next poll.
     return { records, more: this.buffer.length > 0 || this.nextPage(now) !== null };
   }
 

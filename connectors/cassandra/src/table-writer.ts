@@ -2,7 +2,7 @@ import { ConfigException, DataException, type SinkRecord, Struct } from '@sluice
 import cassandra from 'cassandra-driver';
 import { consistencyOf } from './cassandra-session.js';
 import type { TableSettings } from './config.js';
-import { type CqlType, cqlTypeName, cqlTypeOf, quoteIdentifier } from './cql-type.js';
+import { type CqlType, cqlTypeOf, quoteIdentifier } from './cql-type.js';
 import { parseJsonText } from './json-text.js';
 import { type FieldSource, type MappedColumn, TIMESTAMP_COLUMN, TTL_COLUMN } from './mapping.js';
 import { type ColumnWriter, columnWriter, isRefusal } from './schema-mapping.js';
@@ -294,8 +294,8 @@ export class TableWriter {
       values.push(value);
     }
     const routingKey = this.columns
-      .filter((c, i) => c.partitionKey && values[i] !== undefined)
-      .map((c) => routingPart(values[this.columns.indexOf(c)]))
+      .map((c, i) => (c.partitionKey ? routingPart(values[i]) : ''))
+      .filter((part) => part !== '')
       .join('\u0000');
     // As the DataStax connector: `__timestamp` when mapped and set, else the record timestamp
     // (except for custom queries, which set their own).
@@ -342,12 +342,6 @@ export class TableWriter {
     values.push(micros ?? types.unset);
     if (this.ttl !== null) values.push(ttl === null ? types.unset : Number(ttl));
     return { writer: this, record, query: this.upsertQuery, params: values, routingKey };
-  }
-
-  /** The type of a mapped column (for messages). */
-  columnType(column: string): string | null {
-    const c = this.columns.find((x) => x.column === column);
-    return c === undefined ? null : cqlTypeName(c.type);
   }
 }
 

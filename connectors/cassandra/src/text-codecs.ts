@@ -246,9 +246,9 @@ export class TextCodecs {
     let result: { ms: number; nanos: number } | null = null;
     if (/^-?\d+$/.test(t)) {
       // Digits only: an amount of codec.unit since the epoch (also when a pattern is set).
-      const micros = convertTime(BigInt(t), this.settings.unit, 'NANOSECONDS');
-      const ms = micros / 1_000_000n;
-      result = { ms: Number(ms), nanos: Number(micros - ms * 1_000_000n) };
+      const nanos = convertTime(BigInt(t), this.settings.unit, 'NANOSECONDS');
+      const ms = nanos / 1_000_000n;
+      result = { ms: Number(ms), nanos: Number(nanos - ms * 1_000_000n) };
     } else if (this.timestampPattern !== null) {
       result = this.instant(this.match(this.timestampPattern, t, 'timestamp'), t);
     } else {
