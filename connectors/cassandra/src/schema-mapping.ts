@@ -356,10 +356,14 @@ export function columnWriter(type: CqlType, codecs: TextCodecs): ColumnWriter {
       });
     case 'decimal':
       return nullable((v) => {
+        // Already in CQL's decimal encoding (int32 scale, then the unscaled two's complement
+        // bytes): the driver sends a Buffer as is, without building its own BigDecimal.
         const d = decimalOf(type, v, codecs);
-        const scale = Buffer.alloc(4);
-        scale.writeInt32BE(d.scale, 0);
-        return types.BigDecimal.fromBuffer(Buffer.concat([scale, Buffer.from(d.toBytes())]));
+        const unscaled = d.toBytes();
+        const bytes = Buffer.allocUnsafe(4 + unscaled.length);
+        bytes.writeInt32BE(d.scale, 0);
+        bytes.set(unscaled, 4);
+        return bytes;
       });
     case 'boolean':
       return nullable((v) => {

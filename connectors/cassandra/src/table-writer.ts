@@ -293,10 +293,11 @@ export class TableWriter {
       } else if (!c.primaryKey && c.mapped.source.kind !== 'now') allNull = false;
       values.push(value);
     }
-    const routingKey = this.columns
-      .map((c, i) => (c.partitionKey ? routingPart(values[i]) : ''))
-      .filter((part) => part !== '')
-      .join('\u0000');
+    let routingKey = '';
+    for (let i = 0; i < this.columns.length; i++) {
+      if ((this.columns[i] as BoundColumn).partitionKey)
+        routingKey += `${routingPart(values[i])}\u0000`;
+    }
     // As the DataStax connector: `__timestamp` when mapped and set, else the record timestamp
     // (except for custom queries, which set their own).
     const mappedMicros =
