@@ -192,18 +192,13 @@ export class CassandraSinkTask extends SinkTask {
   /** Sends writes as one statement or one unlogged batch; the error, or null once acknowledged. */
   private async write(client: cassandra.Client, writes: BoundWrite[]): Promise<unknown> {
     const first = writes[0] as BoundWrite;
-    const options = {
-      prepare: true,
-      consistency: first.writer.consistency,
-      // Writes carry explicit timestamps (counters aside): sending one again changes nothing.
-      isIdempotent: !first.writer.counter,
-    };
     try {
-      if (writes.length === 1) await client.execute(first.query, first.params, options);
-      else {
+      if (writes.length === 1) {
+        await client.execute(first.query, first.params, first.writer.statementOptions);
+      } else {
         await client.batch(
           writes.map((w) => ({ query: w.query, params: w.params })),
-          { ...options, logged: false, counter: first.writer.counter },
+          first.writer.batchOptions,
         );
       }
       return null;

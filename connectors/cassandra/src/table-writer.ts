@@ -127,8 +127,10 @@ async function tableMetadata(client: cassandra.Client, settings: TableSettings) 
  */
 export class TableWriter {
   readonly name: string;
-  readonly consistency: number;
   readonly counter: boolean;
+  /** Driver options of this table's statements and unlogged batches (made once). */
+  readonly statementOptions: cassandra.QueryOptions;
+  readonly batchOptions: cassandra.QueryOptions;
   private readonly columns: BoundColumn[];
   private readonly ttl: MappedColumn | null;
   private readonly timestamp: MappedColumn | null;
@@ -143,7 +145,6 @@ export class TableWriter {
   ) {
     const { keyspace, mapping, keyPrefix } = settings;
     this.name = `${keyspace}.${settings.table}`;
-    this.consistency = consistencyOf(settings.consistency);
     const partition = new Set(table.partitionKeys.map((c) => c.name));
     const primary = new Set([...partition, ...table.clusteringKeys.map((c) => c.name)]);
     const byName = new Map(table.columns.map((c) => [c.name, c]));
@@ -210,6 +211,13 @@ export class TableWriter {
       settings.deletesEnabled && settings.query === null && allMapped
         ? `DELETE FROM ${target} USING TIMESTAMP ? WHERE ${where}`
         : null;
+    this.statementOptions = {
+      prepare: true,
+      consistency: consistencyOf(settings.consistency),
+      // Writes carry explicit timestamps (counters aside): sending one again changes nothing.
+      isIdempotent: !this.counter,
+    };
+    this.batchOptions = { ...this.statementOptions, logged: false, counter: this.counter };
     if (this.counter) this.columns.sort((a, b) => Number(a.primaryKey) - Number(b.primaryKey));
   }
 
