@@ -3,6 +3,7 @@ import {
   DataException,
   type Schema,
   SchemaBuilder,
+  type SourceOffset,
   SourceRecord,
   Struct,
 } from '@sluice/api';
@@ -232,14 +233,14 @@ export class TableReader {
     }
     const rows = result.rows.slice(at.skip);
     const done = nextPage === null;
+    const after = done ? this.finished() : this.withPage({ page: nextPage, skip: 0 });
+    // Each row's offset is the position right after it: inside this page, or `after`.
+    const inPage = (skip: number) => offsetOf(this.withPage({ page: at.page, skip }));
+    const last = rows.length - 1;
     rows.forEach((row, j) => {
-      const last = j === rows.length - 1;
-      const after: PagePosition = last
-        ? { page: nextPage, skip: 0 }
-        : { page: at.page, skip: at.skip + j + 1 };
-      this.buffer.push(this.record(row, last && done ? this.finished() : this.withPage(after)));
+      this.buffer.push(this.record(row, j === last ? offsetOf(after) : inPage(at.skip + j + 1)));
     });
-    this.position = done ? this.finished() : this.withPage({ page: nextPage, skip: 0 });
+    this.position = after;
   }
 
   /** The position with the current window (or pass) at `page`. */
@@ -256,7 +257,7 @@ export class TableReader {
     return { kind: 'incremental', from: p.window?.to ?? p.from, window: null };
   }
 
-  private record(row: cassandra.types.Row, position: ReadPosition): SourceRecord {
+  private record(row: cassandra.types.Row, offset: SourceOffset): SourceRecord {
     const values = new Array<unknown>(this.columns.length);
     this.columns.forEach((c, i) => {
       try {
@@ -287,7 +288,7 @@ export class TableReader {
           : null;
     return new SourceRecord({
       sourcePartition: this.partition,
-      sourceOffset: offsetOf(position),
+      sourceOffset: offset,
       topic: this.statement.topic,
       keySchema: this.keySchema,
       key,
