@@ -235,7 +235,12 @@ export class TableReader {
     const done = nextPage === null;
     const after = done ? this.finished() : this.withPage({ page: nextPage, skip: 0 });
     // Each row's offset is the position right after it: inside this page, or `after`.
-    const inPage = (skip: number) => offsetOf(this.withPage({ page: at.page, skip }));
+    const p = this.position;
+    // offsetOf(this.withPage({ page: at.page, skip })), without the intermediate objects.
+    const inPage = (skip: number): SourceOffset =>
+      p.kind === 'bulk'
+        ? { page: at.page, skip, 'pass.end': p.passEnd }
+        : { timestamp: p.from, 'window.end': p.window?.to ?? p.from, page: at.page, skip };
     const last = rows.length - 1;
     rows.forEach((row, j) => {
       this.buffer.push(this.record(row, j === last ? offsetOf(after) : inPage(at.skip + j + 1)));
