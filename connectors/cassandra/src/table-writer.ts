@@ -355,6 +355,8 @@ export class TableWriter {
 }
 
 function routingPart(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'bigint' || typeof value === 'number') return String(value);
   if (Buffer.isBuffer(value)) return value.toString('hex');
   if (
     typeof value === 'object' &&
