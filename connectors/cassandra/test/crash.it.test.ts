@@ -12,6 +12,7 @@ import {
   log,
   produce,
   readTopic,
+  topicSize,
   unique,
   waitFor,
   workerProps,
@@ -88,7 +89,7 @@ describe('crashes', () => {
     await createTopics(input, output);
     await produce(
       input,
-      Array.from({ length: 3000 }, (_, i) => record(i)),
+      Array.from({ length: 10_000 }, (_, i) => record(i)),
     );
     // Consumers of a killed worker leave the group after the session timeout: keep it short.
     const worker = await workerProps({
@@ -110,32 +111,33 @@ describe('crashes', () => {
         ...connectionProps(),
         'connect.cassandra.key.space': ks,
         'connect.cassandra.kcql': `INSERT INTO ${output} SELECT * FROM crash PK made INCREMENTALMODE=TIMEUUID`,
-        'connect.cassandra.slice.delay.ms': '3000',
+        // A row's timeuuid is made when its record is mapped; one put() of 500 is written one
+        // statement at a time: the delay must cover that.
+        'connect.cassandra.slice.delay.ms': '5000',
         'connect.cassandra.import.poll.interval': '200',
       },
     };
     const first = await spawnWorker(worker, connectors);
     try {
+      // Both are under way: rows written, and the source (5 s behind the writes) sent some.
       await waitFor(
         'some rows and records',
-        async () => (await count(client, `${ks}.crash`)) >= 300,
+        async () => (await count(client, `${ks}.crash`)) >= 300 && (await topicSize(output)) > 0,
       );
-      // Let the source send a first slice too (3 s behind the writes).
-      await new Promise((r) => setTimeout(r, 3500));
     } finally {
       await kill(first);
     }
     const atKill = await count(client, `${ks}.crash`);
-    expect(atKill).toBeLessThan(3000);
+    expect(atKill).toBeLessThan(10_000);
     await produce(
       input,
-      Array.from({ length: 1000 }, (_, i) => record(3000 + i)),
+      Array.from({ length: 1000 }, (_, i) => record(10_000 + i)),
     );
     const second = await spawnWorker(worker, connectors);
     try {
       await waitFor(
-        '4000 rows',
-        async () => (await count(client, `${ks}.crash`)) === 4000,
+        '11000 rows',
+        async () => (await count(client, `${ks}.crash`)) === 11_000,
         300_000,
       );
       const ids = (records: readonly { value: Uint8Array | null }[]) =>
@@ -149,8 +151,8 @@ describe('crashes', () => {
               ).payload.id,
           ),
         );
-      const copied = await readTopic(output, (records) => ids(records).size >= 4000, 300_000);
-      expect(ids(copied).size).toBe(4000);
+      const copied = await readTopic(output, (records) => ids(records).size >= 11_000, 300_000);
+      expect(ids(copied).size).toBe(11_000);
       const rows = (await client.execute(`SELECT id, n FROM ${ks}.crash`)).rows;
       expect(rows.every((r) => r.get('n') === `row ${r.get('id')}`)).toBe(true);
     } finally {

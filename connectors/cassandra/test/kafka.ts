@@ -99,6 +99,17 @@ export async function readTopic(
   return seen;
 }
 
+/** The number of records in a topic (sum of its partitions' high watermarks). */
+export async function topicSize(topic: string): Promise<number> {
+  const admin = clients.admin({ clientId: 'cassandra-test-size', overrides: {} });
+  await admin.connect();
+  try {
+    return (await admin.topicOffsets(topic)).reduce((n, o) => n + Number(o.high - o.low), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /** Polls `check` until true, failing with `what` after `timeoutMs`. */
 export async function waitFor(
   what: string,
