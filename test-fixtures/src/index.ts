@@ -51,6 +51,7 @@ export { javaCommand, mavenCommand } from './java-toolchain.js';
 export { installKafkaConnect, type KafkaConnectInstall } from './kafka-connect-install.js';
 export { createTopicsAndWait, type TopicSpec } from './kafka-topics.js';
 export { copyMavenDependencies, type MavenDependenciesSpec } from './maven-dependencies.js';
+export { PrivateCassandra } from './private-cassandra.js';
 export {
   type LogEntry,
   type LogLevel,
