@@ -47,10 +47,16 @@ export class RedisKeysSourceTask extends SourceTask {
     this.stopped = false;
     this.connection = await RedisConnection.open(config.connection, this.log, 'sluice-redis-keys');
     this.listener = new KeyspaceListener(this.connection, this.log);
-    // Subscribe before scanning: a key changed during the scan is then read (again) afterwards.
-    await this.listener.start(config.connection.uri.database, config.pattern, (key) =>
-      this.onChange(key),
-    );
+    try {
+      // Subscribe before scanning: a key changed during the scan is then read (again) after it.
+      await this.listener.start(config.connection.uri.database, config.pattern, (key) =>
+        this.onChange(key),
+      );
+    } catch (error) {
+      // The runtime does not call stop() after a failed start: close what was opened.
+      await this.stop();
+      throw error;
+    }
     this.scanner = config.scan ? new KeyScanner(this.connection, config.pattern) : null;
     this.lastActivity = Date.now();
     this.log.info(

@@ -66,6 +66,8 @@ export class RedisConnection {
       // the runtime redelivers the batch; an unbounded queue would only hide the outage.
       maxRetriesPerRequest: 1,
       lazyConnect: true,
+      // RESP2: the reply shapes every command here parses (RESP3 maps would need other code).
+      protocol: 2 as const,
     };
     const retryStrategy = (times: number) => Math.min(100 * 2 ** times, 5_000);
     const client = settings.cluster

@@ -43,7 +43,11 @@ export class RedisSinkTask extends SinkTask {
     this.config = config;
     this.commands = new RecordCommands(config);
     this.connection = await RedisConnection.open(config.connection, this.log, 'sluice-redis-sink');
-    await this.checkModule(config, this.connection);
+    // The runtime does not call stop() after a failed start: close what was opened.
+    await this.checkModule(config, this.connection).catch(async (error: unknown) => {
+      await this.stop();
+      throw error;
+    });
     this.log.info(
       { command: config.command, keyspace: config.keyspace },
       `Writing ${config.command} commands to ${this.connection.description}`,

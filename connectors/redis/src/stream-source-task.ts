@@ -59,6 +59,22 @@ export class RedisStreamSourceTask extends SourceTask {
     const config = parseStreamSourceConfig(props);
     this.config = config;
     this.stopped = false;
+    try {
+      await this.open(config);
+    } catch (error) {
+      // The runtime does not call stop() after a failed start: close what was opened.
+      this.reader?.client.disconnect();
+      await this.commands?.close();
+      this.reader = null;
+      this.commands = null;
+      throw error;
+    }
+    // At least once: first whatever this consumer was given and never acknowledged.
+    this.cursor = config.atMostOnce ? '>' : '0';
+    this.pendingReread = 0;
+  }
+
+  private async open(config: StreamSourceConfig): Promise<void> {
     this.commands = await RedisConnection.open(config.connection, this.log, 'sluice-redis-stream');
     this.reader = await RedisConnection.open(
       config.connection,
@@ -76,9 +92,6 @@ export class RedisStreamSourceTask extends SourceTask {
         ? `Created consumer group ${config.group} of stream ${config.stream} at ${startId}${typeof committedId === 'string' ? ' (the committed offset)' : ''}; reading as ${config.consumer} from ${this.commands.description}`
         : `Reading stream ${config.stream} as ${config.consumer} of the existing group ${config.group} from ${this.commands.description} (the group's position counts, not redis.stream.offset)`,
     );
-    // At least once: first whatever this consumer was given and never acknowledged.
-    this.cursor = config.atMostOnce ? '>' : '0';
-    this.pendingReread = 0;
   }
 
   /** Creates the group (and the stream) unless it exists; true when it was created. */
