@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import {
-  type ConnectorProps,
-  type ErrantRecordReporter,
-  type OffsetStorageReader,
-  type SinkRecord,
-  type SinkTask,
-  type SinkTaskContext,
-  type SourceOffset,
-  type SourcePartition,
-  type SourceRecord,
-  type SourceTask,
+import type {
+  ConnectorProps,
+  ErrantRecordReporter,
+  OffsetStorageReader,
+  SinkRecord,
+  SinkTask,
+  SinkTaskContext,
+  SourceOffset,
+  SourcePartition,
+  SourceRecord,
+  SourceTask,
 } from '@sluice/api';
 import { RecordingLogger, redisClusterUrl, redisUrl } from '@sluice/test-fixtures';
 import { Cluster, Redis } from 'ioredis';

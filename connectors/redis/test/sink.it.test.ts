@@ -10,7 +10,7 @@ import {
   Struct,
 } from '@sluice/api';
 import { redisUrl } from '@sluice/test-fixtures';
-import { Cluster, Redis } from 'ioredis';
+import { type Cluster, Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { keySlot } from '../src/key-slot.js';
 import { RedisSinkTask } from '../src/sink-task.js';
