@@ -56,7 +56,9 @@ export async function runPipelined(
   for (let attempt = 0; pending.length > 0; attempt++) {
     const groups = groupByMaster(connection, commands, pending);
     await Promise.all(
-      [...groups].map(([node, indexes]) => runOnNode(node, commands, indexes, options, results)),
+      [...groups].map(([node, indexes]) =>
+        runOnNode(connection, node, commands, indexes, options, results),
+      ),
     );
     pending = pending.filter((i) => {
       const error = results[i]?.error;
@@ -104,6 +106,7 @@ function groupByMaster(
 type Reply = [Error | null, unknown];
 
 async function runOnNode(
+  connection: RedisConnection,
   node: Redis,
   commands: readonly RedisCommand[],
   indexes: readonly number[],
@@ -123,9 +126,11 @@ async function runOnNode(
   }
   let replies: Reply[];
   try {
-    replies = ((await pipeline.exec()) ?? []) as Reply[];
+    replies = ((await connection.withTimeout(pipeline.exec(), `${indexes.length} commands`)) ??
+      []) as Reply[];
   } catch (error) {
-    // The pipeline as a whole failed (connection lost): every command shares the error.
+    // The pipeline as a whole failed (connection lost, no answer in time): every command
+    // shares the error.
     for (const i of indexes) results[i] = { error: error as Error, value: undefined };
     return;
   }
@@ -153,7 +158,9 @@ async function runOnNode(
       }
     });
   }
-  if ((options.waitReplicas ?? 0) > 0) await waitForReplicas(node, indexes, options, results);
+  if ((options.waitReplicas ?? 0) > 0) {
+    await waitForReplicas(connection, node, indexes, options, results);
+  }
 }
 
 function resultOf(reply: Reply | undefined): CommandResult {
@@ -177,6 +184,7 @@ function bySlot(commands: readonly RedisCommand[], indexes: readonly number[]): 
 
 /** WAIT on `node`; too few replicas fail its successful commands as retriable. */
 async function waitForReplicas(
+  connection: RedisConnection,
   node: Redis,
   indexes: readonly number[],
   options: PipelineOptions,
@@ -185,7 +193,10 @@ async function waitForReplicas(
   const wanted = options.waitReplicas ?? 0;
   let error: Error | null = null;
   try {
-    const acknowledged = Number(await node.call('WAIT', wanted, options.waitTimeoutMs ?? 0));
+    const waitMs = options.waitTimeoutMs ?? 0;
+    const acknowledged = Number(
+      await connection.withTimeout(node.call('WAIT', wanted, waitMs), 'WAIT', waitMs),
+    );
     if (acknowledged < wanted) {
       error = new Error(
         `only ${acknowledged} of the ${wanted} replicas asked for (redis.wait.replicas) acknowledged the writes within ${options.waitTimeoutMs} ms`,

@@ -51,7 +51,6 @@ export class RedisConnection {
     settings: ConnectionSettings,
     log: ConnectorLogger,
     name: string,
-    extraCommandTimeoutMs = 0,
   ): Promise<RedisConnection> {
     const { uri } = settings;
     const description = `${settings.cluster ? 'Redis Cluster at ' : ''}${displayUri(uri)}`;
@@ -61,10 +60,10 @@ export class RedisConnection {
       ...(settings.tls === null ? {} : { tls: tlsOptions(settings.tls, uri.host) }),
       connectionName: uri.clientName ?? name,
       connectTimeout: Math.min(settings.timeoutMs, uri.timeoutMs ?? settings.timeoutMs),
-      commandTimeout: settings.timeoutMs + extraCommandTimeoutMs,
       // A command is tried on one more connection after a reconnect, then fails (retriable):
       // the runtime redelivers the batch; an unbounded queue would only hide the outage.
       maxRetriesPerRequest: 1,
+      // No commandTimeout: it costs a timer per command; `withTimeout` bounds whole pipelines.
       lazyConnect: true,
       // RESP2: the reply shapes every command here parses (RESP3 maps would need other code).
       protocol: 2 as const,
@@ -108,6 +107,23 @@ export class RedisConnection {
       );
     }
     return new RedisConnection(client, description, settings.timeoutMs);
+  }
+
+  /**
+   * `promise` (the replies of a pipeline or command), or a rejection once `redis.timeout`
+   * (plus `extraMs`, e.g. a read's BLOCK) has passed without them. The rejection is not a server
+   * reply, so it counts as retriable.
+   */
+  withTimeout<T>(promise: Promise<T>, what: string, extraMs = 0): Promise<T> {
+    const ms = this.timeoutMs + extraMs;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`${this.description} did not answer ${what} within ${ms} ms`)),
+        ms,
+      );
+    });
+    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
   }
 
   get isCluster(): boolean {

@@ -58,7 +58,10 @@ export class RedisSinkTask extends SinkTask {
   private async checkModule(config: SinkConfig, connection: RedisConnection): Promise<void> {
     const needed = MODULE_COMMANDS[config.command];
     if (needed === undefined) return;
-    const [info] = (await connection.client.call('COMMAND', 'INFO', needed.command)) as unknown[];
+    const [info] = (await connection.withTimeout(
+      connection.client.call('COMMAND', 'INFO', needed.command),
+      'COMMAND INFO',
+    )) as unknown[];
     if (info === null || info === undefined) {
       throw new ConnectException(
         `redis.command=${config.command} writes with ${needed.command}, which ${connection.description} does not know: it needs the ${needed.module} module`,

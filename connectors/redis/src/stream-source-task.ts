@@ -1,6 +1,7 @@
 import {
   ConnectException,
   type ConnectorProps,
+  type RecordMetadata,
   RetriableException,
   SourceRecord,
   SourceTask,
@@ -21,6 +22,10 @@ const UNLIMITED_BLOCK_MS = 1_000;
 const ACK_GRACE_MS = 10_000;
 /** Most ids in one XACK. */
 const ACK_CHUNK = 10_000;
+
+/** The BLOCK of a read: `redis.stream.block`, 0 meaning a second (see UNLIMITED_BLOCK_MS). */
+const blockMs = (config: StreamSourceConfig) =>
+  config.blockMs === 0 ? UNLIMITED_BLOCK_MS : config.blockMs;
 
 type StreamEntry = [id: string, fields: string[] | null];
 type StreamReply = [stream: string, entries: StreamEntry[]][] | null;
@@ -80,7 +85,6 @@ export class RedisStreamSourceTask extends SourceTask {
       config.connection,
       this.log,
       'sluice-redis-stream-reader',
-      config.blockMs === 0 ? UNLIMITED_BLOCK_MS : config.blockMs,
     );
     const committed = await this.context.offsetStorageReader().offset(SOURCE_PARTITION);
     const committedId = committed?.[OFFSET_FIELD];
@@ -97,13 +101,10 @@ export class RedisStreamSourceTask extends SourceTask {
   /** Creates the group (and the stream) unless it exists; true when it was created. */
   private async ensureGroup(config: StreamSourceConfig, startId: string): Promise<boolean> {
     try {
-      await this.commands?.client.call(
-        'XGROUP',
-        'CREATE',
-        config.stream,
-        config.group,
-        startId,
-        'MKSTREAM',
+      const commands = this.commands as RedisConnection;
+      await commands.withTimeout(
+        commands.client.call('XGROUP', 'CREATE', config.stream, config.group, startId, 'MKSTREAM'),
+        'XGROUP CREATE',
       );
       return true;
     } catch (error) {
@@ -123,13 +124,17 @@ export class RedisStreamSourceTask extends SourceTask {
     const args: (string | number)[] = ['GROUP', config.group, config.consumer];
     args.push('COUNT', config.batchSize);
     if (!rereading) {
-      args.push('BLOCK', config.blockMs === 0 ? UNLIMITED_BLOCK_MS : config.blockMs);
+      args.push('BLOCK', blockMs(config));
     }
     if (config.atMostOnce) args.push('NOACK');
     args.push('STREAMS', config.stream, this.cursor);
     let reply: StreamReply;
     try {
-      reply = (await reader.client.call('XREADGROUP', ...args)) as StreamReply;
+      reply = (await reader.withTimeout(
+        reader.client.call('XREADGROUP', ...args),
+        'XREADGROUP',
+        rereading ? 0 : blockMs(config),
+      )) as StreamReply;
     } catch (error) {
       if (this.stopped) return null;
       const message = (error as Error).message;
@@ -195,7 +200,8 @@ export class RedisStreamSourceTask extends SourceTask {
     return records;
   }
 
-  override commitRecord(record: SourceRecord): void {
+  /** Kafka has the record (or a transform dropped it): acknowledge its entry (batched). */
+  override commitRecord(record: SourceRecord, _metadata?: RecordMetadata | null): void {
     this.unacked--;
     const id = record.sourceOffset?.[OFFSET_FIELD];
     if (this.config?.atMostOnce === false && typeof id === 'string') this.acknowledge([id]);
@@ -228,7 +234,10 @@ export class RedisStreamSourceTask extends SourceTask {
       for (let i = 0; i < ids.length; i += ACK_CHUNK) {
         const chunk = ids.slice(i, i + ACK_CHUNK);
         try {
-          await commands.client.call('XACK', config.stream, config.group, ...chunk);
+          await commands.withTimeout(
+            commands.client.call('XACK', config.stream, config.group, ...chunk),
+            'XACK',
+          );
         } catch (error) {
           this.log.warn(
             { err: error, entries: chunk.length },

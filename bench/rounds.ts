@@ -1,23 +1,31 @@
 /**
- * What the PostgreSQL benches share: the test server's URL, rounds that interleave the
- * contenders (so a burst of load on the shared machine hits all of them, not one), and a table
- * with each contender's ratio to the baseline per round.
+ * What the benches against a test server share (PostgreSQL, Redis): the server's connection,
+ * rounds that interleave the contenders (so a burst of load on the shared machine hits all of
+ * them, not one), and a table with each contender's ratio to the baseline per round.
  */
 import { execFileSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 
-/** The test PostgreSQL's URL: SLUICE_POSTGRES_URL, or the services CLI's (VAR=value lines). */
-export function postgresUrl(): string {
-  const fromEnv = process.env.SLUICE_POSTGRES_URL;
+/**
+ * The connection of a test service: its variable (`SLUICE_POSTGRES_URL`, ...), or what the
+ * services CLI prints for it (VAR=value lines) after starting or reusing it.
+ */
+export function serviceUrl(service: string, envVar: string): string {
+  const fromEnv = process.env[envVar];
   if (fromEnv) return fromEnv;
   const bin = new URL('node_modules/.bin/sluice-services', import.meta.url).pathname;
-  const out = execFileSync(bin, ['up', 'postgres'], { encoding: 'utf8' });
-  const line = out.split('\n').find((l) => l.startsWith('SLUICE_POSTGRES_URL='));
-  if (line === undefined) throw new Error('sluice-services did not print SLUICE_POSTGRES_URL');
-  return line.slice('SLUICE_POSTGRES_URL='.length).trim();
+  const out = execFileSync(bin, ['up', service], { encoding: 'utf8' });
+  const line = out.split('\n').find((l) => l.startsWith(`${envVar}=`));
+  if (line === undefined) throw new Error(`sluice-services did not print ${envVar}`);
+  return line.slice(envVar.length + 1).trim();
 }
 
-/** One contender: `run` does the work once and returns how many rows it handled. */
+/** The test PostgreSQL's URL. */
+export function postgresUrl(): string {
+  return serviceUrl('postgres', 'SLUICE_POSTGRES_URL');
+}
+
+/** One contender: `run` does the work once and returns how many rows (records, commands) it handled. */
 export interface Contender {
   readonly name: string;
   /** Untimed preparation before each run (e.g. TRUNCATE). */
@@ -74,12 +82,12 @@ const pct = (n: number): string => `${(n * 100).toFixed(0)}%`;
  * A markdown table: median rows/s and spread per contender, and its ratio to `baseline` (a
  * contender's name) taken round by round (the two ran back to back), median and min–max.
  */
-export function ratioTable(results: RoundResults, baseline: string): string {
+export function ratioTable(results: RoundResults, baseline: string, unit = 'rows'): string {
   const b = results.names.indexOf(baseline);
   if (b < 0) throw new Error(`no contender named ${baseline}`);
   const base = results.rates[b] as readonly number[];
   const lines = [
-    `| case | median rows/s | min–max rows/s | vs ${baseline}: median of rounds (min–max) |`,
+    `| case | median ${unit}/s | min–max ${unit}/s | vs ${baseline}: median of rounds (min–max) |`,
     '| --- | ---: | ---: | ---: |',
   ];
   results.names.forEach((name, i) => {
