@@ -2,7 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConnectException, SinkRecord } from '@sluice/api';
+import { ConnectException, RetriableException, SinkRecord } from '@sluice/api';
 import { ephemeralPort, redisUrl } from '@sluice/test-fixtures';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -86,6 +86,61 @@ describe('authentication and databases', () => {
     expect((error as Error).message).toMatch(
       new RegExp(`^Cannot connect to redis://127.0.0.1:${port}: connect ECONNREFUSED`),
     );
+  });
+});
+
+describe('a server that stops answering', () => {
+  let server: ChildProcess;
+  let port: number;
+
+  beforeAll(async () => {
+    port = await ephemeralPort();
+    server = spawn('/usr/bin/redis-server', [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+    ]);
+    await waitFor('the private redis-server', async () => {
+      const task = await writeOne({ 'redis.uri': `redis://127.0.0.1:${port}` }, 'probe').catch(
+        () => null,
+      );
+      await task?.stop();
+      return task !== null;
+    });
+  });
+
+  afterAll(() => {
+    server?.kill('SIGKILL');
+  });
+
+  it('makes the batch retriable after redis.timeout without replies, and when the server is gone', async () => {
+    const { task } = await startSink(new RedisSinkTask(), {
+      'redis.uri': `redis://127.0.0.1:${port}`,
+      'redis.command': 'SET',
+      'redis.timeout': '1',
+    });
+    try {
+      const admin = new Redis(port);
+      // Writes wait while clients are paused: no reply within the second redis.timeout allows.
+      await admin.call('CLIENT', 'PAUSE', '3000', 'WRITE');
+      const slow = await task.put([record('a', 'v')]).catch((e: unknown) => e);
+      expect(slow).toBeInstanceOf(RetriableException);
+      expect((slow as Error).message).toBe(
+        `Writing 1 records to redis://127.0.0.1:${port} failed (SET: redis://127.0.0.1:${port} did not answer 1 commands within 1000 ms); the batch will be written again`,
+      );
+      admin.disconnect();
+      server.kill('SIGKILL');
+      await new Promise((resolve) => server.once('exit', resolve));
+      const gone = await task.put([record('b', 'v')]).catch((e: unknown) => e);
+      expect(gone).toBeInstanceOf(RetriableException);
+    } finally {
+      await task.stop();
+    }
   });
 });
 
