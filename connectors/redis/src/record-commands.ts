@@ -1,7 +1,7 @@
 import { DataException, Decimal, type SinkRecord } from '@sluice/api';
 import type { RedisArg, RedisCommand } from './command-pipeline.js';
 import { type SinkCommand, type SinkConfig, TOPIC_TOKEN } from './config.js';
-import { fieldPairs, jsonText, type RedisText, redisText } from './schema-mapping.js';
+import { appendFieldPairs, jsonText, type RedisText, redisText } from './schema-mapping.js';
 
 /** The record header that sets one record's time to live (seconds), as in redis-kafka-connect. */
 export const TTL_HEADER = 'redis.key.ttl';
@@ -102,21 +102,21 @@ export class RecordCommands {
     switch (this.config.command) {
       case 'HSET':
       case 'XADD': {
-        const pairs = fieldPairs(valueSchema, value);
-        if (pairs === null) {
+        const args: RedisArg[] = this.config.command === 'HSET' ? [key] : [key, '*'];
+        const before = args.length;
+        if (!appendFieldPairs(args as RedisText[], valueSchema, value, this.encode)) {
           throw recordError(
             record,
             `${this.config.command} needs a Struct or map value (one field per struct field or map entry), not ${describe(value)}; use a converter with schemas or schemaless JSON`,
           );
         }
-        if (pairs.length === 0) {
+        if (args.length === before) {
           throw recordError(
             record,
             `${this.config.command} got a value without any non-null field to write`,
           );
         }
-        const encoded = pairs.map((p) => (typeof p === 'string' ? this.encode(p) : p));
-        return this.config.command === 'HSET' ? [key, ...encoded] : [key, '*', ...encoded];
+        return args;
       }
       case 'SET': {
         if (isStructured(value)) {

@@ -97,8 +97,44 @@ export function jsonText(schema: Schema | null, value: unknown): Buffer {
   return Buffer.from(json.fromConnectData('', null, schema, value) ?? 'null');
 }
 
+const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+/** Year 10000: from there on `toISOString` writes six-digit years. */
+const YEAR_10000_MS = 253_402_300_800_000;
+
+/**
+ * `date.toISOString()`, computed with integer arithmetic (days to a civil date, as in Howard
+ * Hinnant's `civil_from_days`): the native method was a quarter of the time spent turning a
+ * typical record into HSET arguments.
+ */
+export function isoText(date: Date): string {
+  const ms = date.getTime();
+  if (!(ms >= 0 && ms < YEAR_10000_MS)) return date.toISOString();
+  const days = Math.floor(ms / 86_400_000);
+  let rest = ms - days * 86_400_000;
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const hours = Math.floor(rest / 3_600_000);
+  rest -= hours * 3_600_000;
+  const minutes = Math.floor(rest / 60_000);
+  rest -= minutes * 60_000;
+  const seconds = Math.floor(rest / 1000);
+  const millis = rest - seconds * 1000;
+  const y = TWO_DIGITS[Math.floor(year / 100)] as string;
+  const msText = millis < 10 ? `00${millis}` : millis < 100 ? `0${millis}` : String(millis);
+  return `${y}${TWO_DIGITS[year % 100]}-${TWO_DIGITS[month]}-${TWO_DIGITS[day]}T${TWO_DIGITS[hours]}:${TWO_DIGITS[minutes]}:${TWO_DIGITS[seconds]}.${msText}Z`;
+}
+
 function dateText(schema: Schema | null, date: Date): string {
-  const iso = date.toISOString();
+  const iso = isoText(date);
   if (schema?.name === DATE_LOGICAL_NAME) return iso.slice(0, 10);
   if (schema?.name === TIME_LOGICAL_NAME) return iso.slice(11, 23);
   return iso;
@@ -131,38 +167,44 @@ export function redisText(schema: Schema | null, value: unknown): RedisText | nu
 }
 
 /**
- * The field/value pairs of a Struct or map value, flattened into the argument list of HSET or
- * XADD: one pair per struct field or map entry, values as {@link redisText}. Null values are
- * left out (a hash field cannot hold null). Returns null for a value that is neither.
+ * Appends the field/value pairs of a Struct or map value to `out`, flattened into the argument
+ * list of HSET or XADD: one pair per struct field or map entry, values as {@link redisText},
+ * text through `encode`. Null values are left out (a hash field cannot hold null). Returns
+ * false (appending nothing) for a value that is neither.
  */
-export function fieldPairs(schema: Schema | null, value: unknown): RedisText[] | null {
-  const pairs: RedisText[] = [];
+export function appendFieldPairs(
+  out: (string | Buffer)[],
+  schema: Schema | null,
+  value: unknown,
+  encode: (text: string) => RedisText,
+): boolean {
+  const push = (name: RedisText | null, text: RedisText | null) => {
+    if (name === null || text === null) return;
+    out.push(typeof name === 'string' ? encode(name) : name);
+    out.push(typeof text === 'string' ? encode(text) : text);
+  };
   if (value instanceof Struct) {
-    for (const field of value.schema.fields) {
-      const text = redisText(field.schema, value.get(field));
-      if (text !== null) pairs.push(field.name, text);
-    }
-    return pairs;
+    for (const field of value.schema.fields)
+      push(field.name, redisText(field.schema, value.get(field)));
+    return true;
   }
   if (value instanceof Map) {
     const keySchema = schema?.keySchema ?? null;
     const valueSchema = schema?.valueSchema ?? null;
-    for (const [k, v] of value) {
-      const text = redisText(valueSchema, v);
-      const name = redisText(keySchema, k);
-      if (text !== null && name !== null) pairs.push(name, text);
-    }
-    return pairs;
+    for (const [k, v] of value) push(redisText(keySchema, k), redisText(valueSchema, v));
+    return true;
   }
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-    // Schemaless JSON objects arrive as plain objects.
-    if (value instanceof Uint8Array || value instanceof Date || value instanceof Decimal)
-      return null;
-    for (const [k, v] of Object.entries(value)) {
-      const text = redisText(null, v);
-      if (text !== null) pairs.push(k, text);
-    }
-    return pairs;
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    Array.isArray(value) ||
+    value instanceof Uint8Array ||
+    value instanceof Date ||
+    value instanceof Decimal
+  ) {
+    return false;
   }
-  return null;
+  // Schemaless JSON objects arrive as plain objects.
+  for (const [k, v] of Object.entries(value)) push(k, redisText(null, v));
+  return true;
 }

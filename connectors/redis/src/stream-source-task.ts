@@ -194,7 +194,7 @@ export class RedisStreamSourceTask extends SourceTask {
         { entries: vanished.length, first: vanished[0] },
         `${vanished.length} pending entries of stream ${config.stream} were deleted from the stream before they could be sent (first: ${vanished[0]}); acknowledging them`,
       );
-      this.acknowledge(vanished);
+      this.acknowledge(...vanished);
     }
     this.unacked += records.length;
     return records;
@@ -204,7 +204,7 @@ export class RedisStreamSourceTask extends SourceTask {
   override commitRecord(record: SourceRecord, _metadata?: RecordMetadata | null): void {
     this.unacked--;
     const id = record.sourceOffset?.[OFFSET_FIELD];
-    if (this.config?.atMostOnce === false && typeof id === 'string') this.acknowledge([id]);
+    if (this.config?.atMostOnce === false && typeof id === 'string') this.acknowledge(id);
     if (this.stopped && this.unacked <= 0) this.closeSoon(0);
   }
 
@@ -213,8 +213,8 @@ export class RedisStreamSourceTask extends SourceTask {
   }
 
   /** Queues ids for XACK, sent together once the current burst of acknowledgements is over. */
-  private acknowledge(ids: readonly string[]): void {
-    for (const id of ids) this.acks.push(id);
+  private acknowledge(...ids: string[]): void {
+    this.acks.push(...ids);
     if (this.flushScheduled) return;
     this.flushScheduled = true;
     setImmediate(() => {

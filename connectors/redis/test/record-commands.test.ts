@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import type { RedisCommand } from '../src/command-pipeline.js';
 import { parseSinkConfig } from '../src/config.js';
 import { RecordCommands } from '../src/record-commands.js';
+import { isoText } from '../src/schema-mapping.js';
 
 let offset = 0;
 function record(fields: Partial<ConstructorParameters<typeof SinkRecord>[0]>): SinkRecord {
@@ -264,5 +265,24 @@ describe('RecordCommands', () => {
         record({ key: 'é', value: 'ü' }),
       ),
     ).toEqual([['SET', '<6f72646572733ae9>', '<fc>']]);
+  });
+});
+
+describe('isoText', () => {
+  it('writes what Date.toISOString writes, across centuries, leap days and the range ends', () => {
+    const samples = [
+      0,
+      -1,
+      951_782_400_000, // 2000-02-29
+      4_107_542_399_999, // 2100-02-28T23:59:59.999
+      253_402_300_799_999, // 9999-12-31T23:59:59.999
+      253_402_300_800_000,
+      -62_135_596_800_000, // 0001-01-01
+      1_714_571_100_250,
+    ];
+    for (let i = 0; i < 2000; i++)
+      samples.push(Math.floor((i * 7_919_999_993_337) % 253_402_300_800_000));
+    for (const ms of samples)
+      expect(isoText(new Date(ms)), String(ms)).toBe(new Date(ms).toISOString());
   });
 });
