@@ -114,6 +114,55 @@ describe('sink through Kafka', () => {
   });
 });
 
+describe('keys source through Kafka', () => {
+  it('sends each key with its value as redis-kafka-connect’s keys Value, by its class name', async () => {
+    const topic = name('keys');
+    await createTopics(topic);
+    const redis = STANDALONE.client();
+    const prefix = unique('kafka-keys');
+    try {
+      await redis.config('SET', 'notify-keyspace-events', 'KEA');
+      await redis.hset(`${prefix}:h`, 'a', '1');
+      await redis.zadd(`${prefix}:z`, 1.5, 'm', 1.5, 'n');
+      await herder.putConnectorConfig(
+        'redis-keys',
+        {
+          'connector.class': 'com.redis.kafka.connect.RedisKeysSourceConnector',
+          'redis.uri': redisUrl(),
+          'redis.keys.pattern': `${prefix}:*`,
+          topic,
+        },
+        false,
+      );
+      await redis.rpush(`${prefix}:l`, 'x', 'y');
+      const records = await readTopic(topic, (r) => {
+        const failed = failures(herder, ['redis-keys']);
+        if (failed.length > 0) throw new Error(failed.join('\n'));
+        return new Set(r.map((x) => text(x.key))).size >= 3;
+      });
+      const values = new Map(
+        records.map((r) => [text(r.key), JSON.parse(text(r.value) ?? 'null').payload]),
+      );
+      expect(values.get(`${prefix}:h`)).toEqual({
+        key: `${prefix}:h`,
+        ttl: null,
+        type: 'hash',
+        hash: { a: '1' },
+        string: null,
+        json: null,
+        list: null,
+        set: null,
+        zset: null,
+      });
+      expect(values.get(`${prefix}:z`)?.zset).toEqual({ m: 1.5, n: 1.5 });
+      expect(values.get(`${prefix}:l`)?.list).toEqual(['x', 'y']);
+    } finally {
+      await herder.deleteConnector('redis-keys');
+      redis.disconnect();
+    }
+  });
+});
+
 /** Starts a worker process running one connector; resolves once it is up. */
 async function spawnWorker(
   worker: Record<string, string>,
