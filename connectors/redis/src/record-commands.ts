@@ -67,18 +67,29 @@ const isStructured = (value: unknown) =>
  * SREM / ZREM of the member); an EXPIRE follows each write when a TTL applies.
  */
 export class RecordCommands {
+  /** By topic: `keyspace` (collections) or `keyspace + separator` (keyed commands). */
   private readonly keyspaces = new Map<string, string>();
   private readonly encode: (text: string) => RedisText;
+  private readonly keyed: boolean;
+  /** The name of the write command sent to the server. */
+  private readonly commandName: string;
 
   constructor(private readonly config: SinkConfig) {
     this.encode =
       config.charset === 'utf8' ? (text) => text : (text) => Buffer.from(text, 'latin1');
+    this.keyed = KEYED.has(config.command);
+    this.commandName =
+      config.command === 'JSONSET'
+        ? 'JSON.SET'
+        : config.command === 'TSADD'
+          ? 'TS.ADD'
+          : config.command;
   }
 
   /** Appends the commands of `record` to `out`; throws a DataException when it cannot be written. */
   plan(record: SinkRecord, out: RedisCommand[]): void {
     const { command } = this.config;
-    const key = KEYED.has(command) ? this.recordKey(record) : this.collectionKey(record);
+    const key = this.keyed ? this.recordKey(record) : this.collectionKey(record);
     const value = record.value;
     if (command === 'DEL') {
       out.push({ name: 'DEL', key, args: [key] });
@@ -88,11 +99,7 @@ export class RecordCommands {
       out.push(this.removal(record, key));
       return;
     }
-    out.push({
-      name: command === 'JSONSET' ? 'JSON.SET' : command === 'TSADD' ? 'TS.ADD' : command,
-      key,
-      args: this.writeArgs(record, key),
-    });
+    out.push({ name: this.commandName, key, args: this.writeArgs(record, key) });
     const ttl = this.ttl(record);
     if (ttl > 0) out.push({ name: 'EXPIRE', key, args: [key, ttl] });
   }
@@ -220,17 +227,18 @@ export class RecordCommands {
       );
     }
     const keyText = redisText(record.keySchema, key) as RedisText;
-    const keyspace = this.keyspace(record.topic);
-    if (keyspace === '') return this.text(keyText);
-    const prefix = `${keyspace}${this.config.separator}`;
+    const prefix = this.keyspace(record.topic);
+    if (prefix === '') return this.text(keyText);
     if (typeof keyText === 'string') return this.encode(prefix + keyText);
     return Buffer.concat([Buffer.from(prefix, this.config.charset), keyText]);
   }
 
+  /** The keyspace of `topic`, followed by the separator for keyed commands (unless empty). */
   private keyspace(topic: string): string {
     let keyspace = this.keyspaces.get(topic);
     if (keyspace === undefined) {
       keyspace = this.config.keyspace.replaceAll(TOPIC_TOKEN, topic);
+      if (this.keyed && keyspace !== '') keyspace += this.config.separator;
       this.keyspaces.set(topic, keyspace);
     }
     return keyspace;

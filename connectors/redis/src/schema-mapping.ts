@@ -173,25 +173,24 @@ export function redisText(schema: Schema | null, value: unknown): RedisText | nu
  * false (appending nothing) for a value that is neither.
  */
 export function appendFieldPairs(
-  out: (string | Buffer)[],
+  out: RedisText[],
   schema: Schema | null,
   value: unknown,
   encode: (text: string) => RedisText,
 ): boolean {
-  const push = (name: RedisText | null, text: RedisText | null) => {
-    if (name === null || text === null) return;
-    out.push(typeof name === 'string' ? encode(name) : name);
-    out.push(typeof text === 'string' ? encode(text) : text);
-  };
   if (value instanceof Struct) {
-    for (const field of value.schema.fields)
-      push(field.name, redisText(field.schema, value.get(field)));
+    for (const field of value.schema.fields) {
+      const text = redisText(field.schema, value.get(field));
+      if (text !== null)
+        out.push(encode(field.name), typeof text === 'string' ? encode(text) : text);
+    }
     return true;
   }
   if (value instanceof Map) {
     const keySchema = schema?.keySchema ?? null;
     const valueSchema = schema?.valueSchema ?? null;
-    for (const [k, v] of value) push(redisText(keySchema, k), redisText(valueSchema, v));
+    for (const [k, v] of value)
+      appendPair(out, redisText(keySchema, k), redisText(valueSchema, v), encode);
     return true;
   }
   if (
@@ -205,6 +204,21 @@ export function appendFieldPairs(
     return false;
   }
   // Schemaless JSON objects arrive as plain objects.
-  for (const [k, v] of Object.entries(value)) push(k, redisText(null, v));
+  for (const k of Object.keys(value)) {
+    appendPair(out, k, redisText(null, (value as Record<string, unknown>)[k]), encode);
+  }
   return true;
+}
+
+function appendPair(
+  out: RedisText[],
+  name: RedisText | null,
+  text: RedisText | null,
+  encode: (text: string) => RedisText,
+): void {
+  if (name === null || text === null) return;
+  out.push(
+    typeof name === 'string' ? encode(name) : name,
+    typeof text === 'string' ? encode(text) : text,
+  );
 }
