@@ -8,7 +8,8 @@
  *   cluster: an ioredis Cluster with auto-pipelining, which groups commands per master).
  * - Stream source: RedisStreamSourceTask.poll() until every entry was read, each record then
  *   committed (XACK), against a raw loop of XREADGROUP COUNT BATCH + XACK of the ids read. Each
- *   round reads the whole stream through a new consumer group.
+ *   run reads the whole stream through a new consumer group, created (with the task and its
+ *   connections) before the clock starts.
  *
  * Contenders run interleaved, round by round; each ratio is taken per round, then the median.
  * Uses SLUICE_REDIS_URL / SLUICE_REDIS_CLUSTER_URL, or starts (or reuses) the test services.
@@ -197,7 +198,6 @@ async function sinkBench(
 
 /** Reads the whole stream as the raw loop would: XREADGROUP COUNT BATCH, XACK what was read. */
 async function rawStreamRead(redis: Redis, stream: string, group: string): Promise<number> {
-  await redis.xgroup('CREATE', stream, group, '0');
   let read = 0;
   for (;;) {
     const reply = (await redis.call(
@@ -218,10 +218,8 @@ async function rawStreamRead(redis: Redis, stream: string, group: string): Promi
   }
 }
 
-const NO_METADATA: RecordMetadata | null = null;
-
-/** Reads the whole stream through the source task, committing each record as the runtime does. */
-async function sluiceStreamRead(url: string, stream: string, group: string): Promise<number> {
+/** A started source task reading `stream` through a new consumer group. */
+async function streamTask(url: string, stream: string, group: string) {
   const task = new RedisStreamSourceTask();
   task.initialize({
     configs: () => ({}),
@@ -239,6 +237,13 @@ async function sluiceStreamRead(url: string, stream: string, group: string): Pro
     'batch.size': String(BATCH),
     'redis.stream.block': '1',
   });
+  return task;
+}
+
+const NO_METADATA: RecordMetadata | null = null;
+
+/** Reads the whole stream through the task, committing each record as the runtime does. */
+async function sluiceStreamRead(task: RedisStreamSourceTask): Promise<number> {
   let read = 0;
   try {
     for (;;) {
@@ -274,16 +279,26 @@ async function streamBench(url: string): Promise<string> {
       }
       await pipeline.exec();
     }
+    // Each run reads through a group of its own, made (connections too) before the clock starts.
     let round = 0;
+    let rawGroup = '';
+    let task: RedisStreamSourceTask | null = null;
     const results = await interleavedRounds(
       [
         {
           name: 'raw ioredis XREADGROUP + XACK loop (baseline)',
-          run: () => rawStreamRead(redis, stream, `raw-${round++}`),
+          before: async () => {
+            rawGroup = `raw-${round++}`;
+            await redis.xgroup('CREATE', stream, rawGroup, '0');
+          },
+          run: () => rawStreamRead(redis, stream, rawGroup),
         },
         {
           name: 'RedisStreamSourceTask poll + commitRecord',
-          run: () => sluiceStreamRead(url, stream, `sluice-${round++}`),
+          before: async () => {
+            task = await streamTask(url, stream, `sluice-${round++}`);
+          },
+          run: () => sluiceStreamRead(task as RedisStreamSourceTask),
         },
       ],
       ROUNDS,
