@@ -37,7 +37,8 @@ type StreamReply = [stream: string, entries: StreamEntry[]][] | null;
  * At-least-once (the default): entries stay pending in the group until Kafka acknowledged their
  * records (`commitRecord`), then are acknowledged with XACK (batched). At start the task first
  * reads its consumer's pending entries again (delivered before a crash, never acknowledged), then
- * new ones, so a crash can repeat records but not lose them. At-most-once reads with NOACK.
+ * new ones, so a crash can repeat records but not lose them. After a full batch the next read is
+ * sent at once (read-ahead). At-most-once reads with NOACK.
  */
 export class RedisStreamSourceTask extends SourceTask {
   private config: StreamSourceConfig | null = null;
@@ -45,6 +46,8 @@ export class RedisStreamSourceTask extends SourceTask {
   private commands: RedisConnection | null = null;
   /** Blocking reads only, so a read waiting for entries never delays an XACK. */
   private reader: RedisConnection | null = null;
+  /** The read sent ahead of the poll that will take its entries (after a full batch). */
+  private ahead: Promise<StreamReply> | null = null;
   /** `0`-based ids while re-reading this consumer's pending entries, then `>` (new entries). */
   private cursor = '>';
   private pendingReread = 0;
@@ -116,25 +119,31 @@ export class RedisStreamSourceTask extends SourceTask {
     }
   }
 
+  /** XREADGROUP from the cursor: without BLOCK while re-reading pending entries. */
+  private read(config: StreamSourceConfig, reader: RedisConnection): Promise<StreamReply> {
+    const rereading = this.cursor !== '>';
+    const args: (string | number)[] = ['GROUP', config.group, config.consumer];
+    args.push('COUNT', config.batchSize);
+    if (!rereading) args.push('BLOCK', blockMs(config));
+    if (config.atMostOnce) args.push('NOACK');
+    args.push('STREAMS', config.stream, this.cursor);
+    return reader.withTimeout(
+      reader.client.call('XREADGROUP', ...args) as Promise<StreamReply>,
+      'XREADGROUP',
+      rereading ? 0 : blockMs(config),
+    );
+  }
+
   async poll(): Promise<SourceRecord[] | null> {
     const config = this.config;
     const reader = this.reader;
     if (this.stopped || config === null || reader === null) return null;
     const rereading = this.cursor !== '>';
-    const args: (string | number)[] = ['GROUP', config.group, config.consumer];
-    args.push('COUNT', config.batchSize);
-    if (!rereading) {
-      args.push('BLOCK', blockMs(config));
-    }
-    if (config.atMostOnce) args.push('NOACK');
-    args.push('STREAMS', config.stream, this.cursor);
     let reply: StreamReply;
     try {
-      reply = (await reader.withTimeout(
-        reader.client.call('XREADGROUP', ...args),
-        'XREADGROUP',
-        rereading ? 0 : blockMs(config),
-      )) as StreamReply;
+      const reading = this.ahead ?? this.read(config, reader);
+      this.ahead = null;
+      reply = await reading;
     } catch (error) {
       if (this.stopped) return null;
       const message = (error as Error).message;
@@ -163,6 +172,15 @@ export class RedisStreamSourceTask extends SourceTask {
       }
       this.cursor = (entries[entries.length - 1] as StreamEntry)[0];
       this.pendingReread += entries.length;
+    }
+    // A full batch says more is waiting: ask for the next one now, so the server and the network
+    // work while the worker converts and sends this one. At least once only: entries read ahead
+    // stay pending (read again after a restart) until their records are in Kafka, where with
+    // NOACK a stop would lose them.
+    if (!config.atMostOnce && entries.length === config.batchSize) {
+      const next = this.read(config, reader);
+      next.catch(() => {}); // the next poll awaits it; after stop() nobody does
+      this.ahead = next;
     }
     const timestamp = Date.now();
     const records: SourceRecord[] = [];
@@ -272,6 +290,7 @@ export class RedisStreamSourceTask extends SourceTask {
    */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.ahead = null;
     const reader = this.reader;
     this.reader = null;
     reader?.client.disconnect();

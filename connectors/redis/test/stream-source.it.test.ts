@@ -9,6 +9,7 @@ import {
   TARGETS,
   type Target,
   unique,
+  waitFor,
 } from './harness.js';
 
 /** The XPENDING summary count of a group. */
@@ -98,6 +99,22 @@ describe.each(TARGETS)('stream source on $name Redis', (target: Target) => {
     expect(ids(again)).toEqual([...added.slice(4), ...more]);
     await commit(second, again);
     expect(await pendingCount(redis, stream, group)).toBe(0);
+  });
+
+  it('reads the next batch ahead after a full one; entries read ahead survive a stop before their poll', async () => {
+    const stream = unique('ahead');
+    const group = 'kafka-consumer-group';
+    const added = await addEntries(stream, 12);
+    const props = { 'redis.stream.name': stream, 'batch.size': '5' };
+    const first = (await source(props)).task;
+    // The pending re-read finds nothing; then a full batch of 5, and 5 more asked for at once.
+    const polled = await pollRecords(first, 5);
+    await commit(first, polled);
+    await waitFor('the read-ahead', async () => (await pendingCount(redis, stream, group)) === 5);
+    await first.stop();
+    const second = (await source(props)).task;
+    const rest = await pollRecords(second, 7);
+    expect(ids([...polled, ...rest])).toEqual(added);
   });
 
   it('with at-most-once reads with NOACK: nothing stays pending', async () => {
