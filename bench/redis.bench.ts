@@ -12,6 +12,8 @@
  *   connections) before the clock starts.
  *
  * Contenders run interleaved, round by round; each ratio is taken per round, then the median.
+ * The tables also give this process's CPU time per command or entry (the client's cost, which
+ * the load of a shared machine disturbs less than wall-clock rates).
  * Uses SLUICE_REDIS_URL / SLUICE_REDIS_CLUSTER_URL, or starts (or reuses) the test services.
  * RECORDS (default 100000), BATCH (default 500) and ROUNDS (default 5) tune it.
  */
@@ -177,17 +179,22 @@ async function sinkBench(
     const pick = (keep: (name: string) => boolean) => ({
       names: names.filter(keep),
       rates: results.rates.filter((_, i) => keep(names[i] as string)),
+      cpuMicros: results.cpuMicros.filter((_, i) => keep(names[i] as string)),
     });
     return [
       ratioTable(
         pick((n) => n.includes('HSET')),
         `raw ioredis HSET (baseline, ${deployment})`,
         'commands',
+        { cpu: true },
       ),
       ratioTable(
         pick((n) => n.includes(' SET')),
         `raw ioredis SET (${deployment})`,
         'commands',
+        {
+          cpu: true,
+        },
       ),
     ].join('\n\n');
   } finally {
@@ -304,7 +311,9 @@ async function streamBench(url: string): Promise<string> {
       ROUNDS,
       RECORDS,
     );
-    return ratioTable(results, 'raw ioredis XREADGROUP + XACK loop (baseline)', 'entries');
+    return ratioTable(results, 'raw ioredis XREADGROUP + XACK loop (baseline)', 'entries', {
+      cpu: true,
+    });
   } finally {
     await redis.del(stream);
     redis.disconnect();
