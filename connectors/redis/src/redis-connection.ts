@@ -93,11 +93,17 @@ export class RedisConnection {
       lastLogged = { message: error.message, at: now };
       log.warn({ err: error }, `Redis connection problem (${description}): ${error.message}`);
     });
+    const connection = new RedisConnection(client, description, settings.timeoutMs);
     try {
-      await client.connect();
-      // A cluster client is "ready" once it knows the slots; make sure each master answers.
-      if (client instanceof Cluster) await Promise.all(client.nodes('master').map((n) => n.ping()));
-      else await client.ping();
+      await connection.withTimeout(
+        (async () => {
+          await client.connect();
+          // A cluster client is "ready" once it knows the slots: make sure each master answers.
+          const nodes = client instanceof Cluster ? client.nodes('master') : [client];
+          await Promise.all(nodes.map((node) => node.ping()));
+        })(),
+        'while connecting',
+      );
     } catch (error) {
       client.disconnect();
       const cause = firstError ?? error;
@@ -106,7 +112,7 @@ export class RedisConnection {
         { cause },
       );
     }
-    return new RedisConnection(client, description, settings.timeoutMs);
+    return connection;
   }
 
   /**
