@@ -23,7 +23,7 @@ import {
 import { CassandraSinkTask } from '@sluice/connector-cassandra';
 import cassandra from 'cassandra-driver';
 import { cassandraContactPoint, cassandraOptions } from './cassandra-bench.js';
-import { type Contender, interleavedRounds, provenance, ratioTable } from './postgres-rounds.js';
+import { type Contender, interleavedRounds, provenance, ratioTable } from './rounds.js';
 
 const ROWS = Number(process.env.ROWS ?? 50_000);
 const ROUNDS = Number(process.env.ROUNDS ?? 5);

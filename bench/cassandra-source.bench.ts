@@ -17,7 +17,7 @@ import {
 import { CassandraSourceTask } from '@sluice/connector-cassandra';
 import cassandra from 'cassandra-driver';
 import { cassandraContactPoint, cassandraOptions } from './cassandra-bench.js';
-import { interleavedRounds, provenance, ratioTable } from './postgres-rounds.js';
+import { interleavedRounds, provenance, ratioTable } from './rounds.js';
 
 const ROWS = Number(process.env.ROWS ?? 200_000);
 const FETCH = Number(process.env.FETCH ?? 5000);

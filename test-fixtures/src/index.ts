@@ -23,6 +23,7 @@ export {
   kafkaBrokers,
   mongodbUrl,
   postgresUrl,
+  redisClusterUrl,
   redisUrl,
   SERVICE_ENV_VARS,
   s3Credentials,
