@@ -27,15 +27,16 @@ export {
 } from './converters/string-converter.js';
 export { DLQ_HEADERS, ERROR_HEADER_PREFIX } from './errors/dead-letter-queue-reporter.js';
 export type { Stage } from './errors/stage.js';
-export {
-  type ConnectorInfo,
-  type ConnectorOffsets,
-  type ConnectorStateInfo,
-  type RestartRequest,
-  StandaloneHerder,
-  type StateInfo,
-  type TargetState,
-} from './herder/standalone-herder.js';
+export type {
+  ConnectorInfo,
+  ConnectorOffsets,
+  ConnectorStateInfo,
+  Herder,
+  RestartRequest,
+  StateInfo,
+  TargetState,
+} from './herder/herder.js';
+export { StandaloneHerder } from './herder/standalone-herder.js';
 export {
   createStandalone,
   type Standalone,

@@ -18,42 +18,17 @@ import type {
   ConnectState,
   TaskStatusListener,
 } from '../worker-task/task-status.js';
-
-/** What the user asked a connector to be (Kafka's TargetState). */
-export type TargetState = 'STARTED' | 'PAUSED' | 'STOPPED';
-
-/** One connector or task state as the REST API shows it. */
-export interface StateInfo {
-  state: ConnectState;
-  worker_id: string;
-  trace?: string;
-}
-
-/** `GET /connectors/{name}/status`. */
-export interface ConnectorStateInfo {
-  name: string;
-  connector: StateInfo;
-  tasks: Array<StateInfo & { id: number }>;
-  type: ConnectorType;
-}
-
-/** `GET /connectors/{name}`. */
-export interface ConnectorInfo {
-  name: string;
-  config: Record<string, string>;
-  tasks: ConnectorTaskId[];
-  type: ConnectorType;
-}
-
-/** `GET /connectors/{name}/offsets`: source partitions/offsets or sink topic-partition offsets. */
-export interface ConnectorOffsets {
-  offsets: Array<{ partition: Record<string, unknown>; offset: Record<string, unknown> | null }>;
-}
-
-export interface RestartRequest {
-  includeTasks?: boolean;
-  onlyFailed?: boolean;
-}
+import type {
+  ConnectorInfo,
+  ConnectorOffsets,
+  ConnectorStateInfo,
+  Herder,
+  RestartRequest,
+  StartupCounters,
+  StateInfo,
+  TargetState,
+  TaskCountersView,
+} from './herder.js';
 
 interface TaskEntry {
   id: number;
@@ -85,16 +60,6 @@ interface ConnectorEntry {
   log: Logger;
 }
 
-/** Starts of connectors and tasks attempted, succeeded and failed since the worker started. */
-export interface StartupCounters {
-  connectorAttempts: number;
-  connectorSuccesses: number;
-  connectorFailures: number;
-  taskAttempts: number;
-  taskSuccesses: number;
-  taskFailures: number;
-}
-
 export interface StandaloneHerderOptions {
   worker: Worker;
   log: Logger;
@@ -110,7 +75,7 @@ function errorOf(error: unknown): Error {
  * with stack traces, offsets. Every method a REST layer needs is here; operations on one
  * connector run one at a time, in order.
  */
-export class StandaloneHerder {
+export class StandaloneHerder implements Herder {
   /** Connector and task starts, as Kafka's connect-worker-metrics count them (for metrics). */
   readonly startups: StartupCounters = {
     connectorAttempts: 0,
@@ -647,15 +612,7 @@ export class StandaloneHerder {
   }
 
   /** Running tasks' counters, for progress lines and metrics. */
-  taskCounters(name: string): Array<{
-    id: number;
-    counters: TaskRunner['counters'] | null;
-    errors: TaskRunner['errorCounters'] | null;
-    /** Source: records polled and not yet acknowledged. */
-    activeRecords: number | null;
-    /** Sink: partitions assigned. */
-    partitionCount: number | null;
-  }> {
+  taskCounters(name: string): TaskCountersView[] {
     return this.entry(name).tasks.map((t) => {
       const r = t.runner;
       return {

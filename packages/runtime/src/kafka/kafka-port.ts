@@ -138,6 +138,108 @@ export interface KafkaAdmin {
     offsets: Array<{ partition: number; offset: bigint }>,
   ): Promise<void>;
   deleteGroups(groupIds: string[]): Promise<void>;
+  /** The named configs of a topic as the broker reports them (e.g. `cleanup.policy`). */
+  topicConfigs(topic: string, names: string[]): Promise<Record<string, string>>;
+  disconnect(): Promise<void>;
+}
+
+/** One partition's answer to a fetch: its records from the asked offset on, in offset order. */
+export interface FetchedPartition extends TopicPartition {
+  records: ConsumerRecord[];
+  /** Where the next fetch of this partition starts. */
+  nextOffset: bigint;
+  highWatermark: bigint;
+}
+
+/**
+ * Reads partitions by position, without a consumer group (Kafka's `assign()`): what the internal
+ * topics of distributed mode are read with, from the beginning to the end.
+ */
+export interface KafkaLogReader {
+  connect(): Promise<void>;
+  /**
+   * Fetches every given partition from its offset; waits up to `maxWaitMs` when none has data.
+   * Partitions without new records come back with none.
+   */
+  fetch(
+    positions: ReadonlyArray<TopicPartition & { offset: bigint }>,
+    maxWaitMs: number,
+  ): Promise<FetchedPartition[]>;
+  disconnect(): Promise<void>;
+}
+
+/** What JoinGroup answers a member: its generation, and (for the leader) every member's metadata. */
+export interface JoinGroupResult {
+  generationId: number;
+  memberId: string;
+  leaderId: string;
+  /** The protocol the coordinator chose among those every member supports. */
+  protocol: string;
+  /** Every member with the metadata it joined with; empty for followers. */
+  members: Array<{ memberId: string; metadata: Uint8Array }>;
+}
+
+export interface JoinGroupRequest {
+  groupId: string;
+  /** Empty on the first join. */
+  memberId: string;
+  sessionTimeoutMs: number;
+  rebalanceTimeoutMs: number;
+  protocolType: string;
+  protocols: Array<{ name: string; metadata: Uint8Array }>;
+}
+
+/** A group as DescribeGroups shows it. */
+export interface GroupDescription {
+  state: string;
+  protocolType: string;
+  protocol: string;
+  members: Array<{ memberId: string; clientId: string; clientHost: string }>;
+}
+
+/**
+ * Why a group request failed, as the member has to react to it: `rejoin` (the generation moved
+ * on: join again with the same member id), `unknown-member` (join again as a new member),
+ * `coordinator` (the coordinator moved or cannot be reached: find it again and retry),
+ * `inconsistent-protocol` (the group runs another protocol), `fatal` (anything else).
+ */
+export type GroupErrorKind =
+  | 'rejoin'
+  | 'unknown-member'
+  | 'coordinator'
+  | 'inconsistent-protocol'
+  | 'fatal';
+
+/** A failed group request, classified for the member's state machine. */
+export class GroupRequestError extends Error {
+  constructor(
+    readonly kind: GroupErrorKind,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'GroupRequestError';
+  }
+}
+
+/**
+ * Kafka's group coordinator protocol (JoinGroup, SyncGroup, Heartbeat, LeaveGroup) for a group
+ * with its own protocol type: distributed workers coordinate through it. Every failure is a
+ * GroupRequestError.
+ */
+export interface GroupCoordinatorClient {
+  connect(): Promise<void>;
+  joinGroup(request: JoinGroupRequest): Promise<JoinGroupResult>;
+  /** Sends the leader's assignments (followers send none); resolves with this member's. */
+  syncGroup(request: {
+    groupId: string;
+    generationId: number;
+    memberId: string;
+    assignments: Array<{ memberId: string; assignment: Uint8Array }>;
+  }): Promise<Uint8Array>;
+  heartbeat(request: { groupId: string; generationId: number; memberId: string }): Promise<void>;
+  leaveGroup(request: { groupId: string; memberId: string }): Promise<void>;
+  describeGroup(groupId: string): Promise<GroupDescription>;
   disconnect(): Promise<void>;
 }
 
@@ -169,4 +271,6 @@ export interface KafkaClientFactory {
   producer(options: ProducerOptions): KafkaProducer;
   consumer(options: ConsumerOptions): KafkaConsumer;
   admin(options: AdminOptions): KafkaAdmin;
+  logReader(options: AdminOptions): KafkaLogReader;
+  groupCoordinator(options: AdminOptions): GroupCoordinatorClient;
 }

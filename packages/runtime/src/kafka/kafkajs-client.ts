@@ -1,5 +1,6 @@
 import {
   type Admin,
+  ConfigResourceTypes,
   type Consumer,
   type IHeaders,
   Kafka,
@@ -23,10 +24,12 @@ import type {
   ConsumerListener,
   ConsumerOptions,
   ConsumerRecord,
+  GroupCoordinatorClient,
   KafkaAdmin,
   KafkaClientFactory,
   KafkaConsumer,
   KafkaHeader,
+  KafkaLogReader,
   KafkaProducer,
   NewTopic,
   ProducerOptions,
@@ -36,43 +39,12 @@ import type {
   TopicOffsets,
   TopicPartition,
 } from './kafka-port.js';
+import { KafkajsGroupCoordinator } from './kafkajs-group-coordinator.js';
+import { fromIHeaders, toBuffer, toIHeaders } from './kafkajs-headers.js';
+import { KafkajsLogReader } from './kafkajs-log-reader.js';
 
 /** How long a newly created topic may go without partition leaders before creation fails. */
 const TOPIC_LEADER_TIMEOUT_MS = 30_000;
-
-function toBuffer(bytes: Uint8Array | null): Buffer | null {
-  if (bytes === null) return null;
-  return Buffer.isBuffer(bytes)
-    ? bytes
-    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
-function toIHeaders(headers: KafkaHeader[] | undefined): IHeaders | undefined {
-  if (!headers || headers.length === 0) return undefined;
-  const out: IHeaders = {};
-  for (const h of headers) {
-    // kafkajs cannot send a null header value; an empty one is the closest we have.
-    const value = toBuffer(h.value) ?? Buffer.alloc(0);
-    const prev = out[h.key];
-    if (prev === undefined) out[h.key] = value;
-    else if (Array.isArray(prev)) prev.push(value);
-    else out[h.key] = [prev, value];
-  }
-  return out;
-}
-
-function fromIHeaders(headers: IHeaders | undefined): KafkaHeader[] {
-  const out: KafkaHeader[] = [];
-  if (!headers) return out;
-  for (const [key, value] of Object.entries(headers)) {
-    const values = Array.isArray(value) ? value : [value];
-    for (const v of values) {
-      if (v === undefined) continue;
-      out.push({ key, value: typeof v === 'string' ? Buffer.from(v) : v });
-    }
-  }
-  return out;
-}
 
 function kafkaLogCreator(log: Logger) {
   return () =>
@@ -615,6 +587,17 @@ class KafkajsAdmin implements KafkaAdmin {
     await this.admin.deleteGroups(groupIds);
   }
 
+  async topicConfigs(topic: string, names: string[]): Promise<Record<string, string>> {
+    const { resources } = await this.admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: names }],
+    });
+    const out: Record<string, string> = {};
+    for (const entry of resources[0]?.configEntries ?? [])
+      out[entry.configName] = entry.configValue;
+    return out;
+  }
+
   async clusterId(): Promise<string> {
     return (await this.admin.describeCluster()).clusterId;
   }
@@ -703,5 +686,17 @@ export class KafkajsClientFactory implements KafkaClientFactory {
     const log = options.log ?? this.log;
     const { kafka, brokers } = this.kafka(options.clientId, options.overrides, log);
     return new KafkajsAdmin(kafka.admin(), brokers, log.child({ client: options.clientId }));
+  }
+
+  logReader(options: AdminOptions): KafkaLogReader {
+    const log = options.log ?? this.log;
+    const { kafka } = this.kafka(options.clientId, options.overrides, log);
+    return new KafkajsLogReader(kafka, log.child({ client: options.clientId }));
+  }
+
+  groupCoordinator(options: AdminOptions): GroupCoordinatorClient {
+    const log = options.log ?? this.log;
+    const { kafka } = this.kafka(options.clientId, options.overrides, log);
+    return new KafkajsGroupCoordinator(kafka, kafka.admin());
   }
 }

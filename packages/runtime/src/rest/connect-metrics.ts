@@ -1,5 +1,6 @@
 import { Counter, Gauge, Registry } from 'prom-client';
-import type { StandaloneHerder, StartupCounters } from '../herder/standalone-herder.js';
+import type { StartupCounters } from '../herder/herder.js';
+import type { StandaloneHerder } from '../herder/standalone-herder.js';
 import type { ConnectState } from '../worker-task/task-status.js';
 
 /** Task states Kafka's connect-worker-metrics count per connector. */

@@ -1,6 +1,7 @@
 import { NotFoundException } from '@sluice/api';
 import { redactConfig } from '../config/password-keys.js';
-import type { ConnectorInfo, StandaloneHerder } from '../herder/standalone-herder.js';
+import type { ConnectorInfo } from '../herder/herder.js';
+import type { StandaloneHerder } from '../herder/standalone-herder.js';
 import { alterOffsetsBody, type ConnectorOffsetsAdmin } from './connector-offsets.js';
 import {
   booleanParam,
