@@ -13,6 +13,11 @@ export {
   SINK_CONNECTOR_CONFIG_DEF,
   SOURCE_CONNECTOR_CONFIG_DEF,
 } from './config/connector-config.js';
+export {
+  DISTRIBUTED_CONFIG_DEF,
+  type DistributedConfig,
+  parseDistributedConfig,
+} from './config/distributed-config.js';
 export { parseProperties, readConfigFile } from './config/properties-file.js';
 export { parseWorkerConfig, WORKER_CONFIG_DEF, type WorkerConfig } from './config/worker-config.js';
 export { SimpleHeaderConverter } from './converters/simple-header-converter.js';
@@ -25,6 +30,12 @@ export {
   ShortConverter,
   StringConverter,
 } from './converters/string-converter.js';
+export { DistributedHerder } from './distributed/distributed-herder.js';
+export {
+  createDistributed,
+  type Distributed,
+  type DistributedOptions,
+} from './distributed/distributed-worker.js';
 export { DLQ_HEADERS, ERROR_HEADER_PREFIX } from './errors/dead-letter-queue-reporter.js';
 export type { Stage } from './errors/stage.js';
 export type {
@@ -60,6 +71,7 @@ export {
   PluginRegistry,
   type PluginRole,
 } from './plugins/plugin-registry.js';
+export { advertisedUrl } from './rest/advertised-url.js';
 export { type LoggerLevel, LoggerLevels, loggerName } from './rest/logger-levels.js';
 export { RestException } from './rest/rest-exception.js';
 export { parseListener, RestServer, type RestServerOptions } from './rest/rest-server.js';

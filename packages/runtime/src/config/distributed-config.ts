@@ -161,14 +161,6 @@ export const DISTRIBUTED_CONFIG_DEF = new ConfigDef(WORKER_CONFIG_DEF)
     documentation:
       'The algorithms accepted when checking the signature of a request from another worker; must include inter.worker.signature.algorithm.',
   })
-  .define('rest.advertised.listener', {
-    type: 'STRING',
-    default: null,
-    validator: (value: unknown) =>
-      value === null || value === 'http' || value === 'https' ? undefined : 'use http or https',
-    importance: 'LOW',
-    documentation: 'The listener protocol (http or https) given to other workers.',
-  })
   .defineUnsupported(
     'exactly.once.source.support',
     'exactly-once source delivery is not built yet; remove the key (disabled is the default)',
@@ -198,7 +190,6 @@ export interface DistributedConfig extends WorkerConfig {
   keyTtlMs: number;
   signatureAlgorithm: string;
   verificationAlgorithms: string[];
-  advertisedListener: 'http' | 'https' | null;
 }
 
 /**
@@ -284,7 +275,6 @@ export function parseDistributedConfig(props: Record<string, string>): Distribut
     keyTtlMs: parsed['inter.worker.key.ttl.ms'] as number,
     signatureAlgorithm: signature as string,
     verificationAlgorithms: verification as string[],
-    advertisedListener: parsed['rest.advertised.listener'] as 'http' | 'https' | null,
   };
 }
 

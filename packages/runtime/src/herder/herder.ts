@@ -95,4 +95,6 @@ export interface Herder {
   resetConnectorActiveTopics(name: string): Awaitable<void>;
   /** Counters of the connector's tasks running in this worker. */
   taskCounters(name: string): TaskCountersView[];
+  /** Throws a RequestTargetException when offsets must be changed through another worker. */
+  requireOffsetsWriter?(): void;
 }

@@ -5,19 +5,19 @@ import {
   ConnectException,
   NotFoundException,
 } from '@sluice/api';
+import { restoreReferences } from '../config/config-providers.js';
 import { restoreRedacted } from '../config/password-keys.js';
 import { stackTrace } from '../errors/processing-context.js';
 import { connectorLogger, type Logger } from '../logging/logger.js';
 import type { ConnectorContextLike } from '../plugins/contracts.js';
-import { parseOffsetJson } from '../storage/offset-json.js';
 import { OffsetStorageReaderImpl } from '../storage/offset-storage-reader.js';
-import { parseOffsetKey } from '../storage/offset-store.js';
 import type { ConnectorInstance, ConnectorType, TaskRunner, Worker } from '../worker/worker.js';
 import type {
   ConnectorTaskId,
   ConnectState,
   TaskStatusListener,
 } from '../worker-task/task-status.js';
+import { readConnectorOffsets } from './connector-offsets-reader.js';
 import type {
   ConnectorInfo,
   ConnectorOffsets,
@@ -63,6 +63,8 @@ interface ConnectorEntry {
 export interface StandaloneHerderOptions {
   worker: Worker;
   log: Logger;
+  /** Shown in status as `worker_id` (Kafka: the advertised REST host:port). */
+  workerId: string;
 }
 
 function errorOf(error: unknown): Error {
@@ -90,15 +92,19 @@ export class StandaloneHerder implements Herder {
   private readonly log: Logger;
   private stopping = false;
 
+  /** `worker_id` in statuses; the worker sets it to its advertised REST host:port once known. */
+  workerId: string;
+
   constructor(o: StandaloneHerderOptions) {
     this.worker = o.worker;
     this.log = o.log;
+    this.workerId = o.workerId;
   }
 
   /** Opens the offset store and connects to Kafka (retried with a log line while it is down). */
   async start(): Promise<void> {
     await this.worker.start();
-    this.log.info({ workerId: this.worker.workerId }, 'standalone herder started');
+    this.log.info({ workerId: this.workerId }, 'standalone herder started');
   }
 
   /** Validates a config without starting anything; every problem by key. */
@@ -522,22 +528,16 @@ export class StandaloneHerder implements Herder {
   /** Task configs as the connector generated them (`GET /connectors/{name}/tasks`). */
   taskConfigs(name: string): Array<{ id: ConnectorTaskId; config: Record<string, string> }> {
     const e = this.entry(name);
-    // Tasks run with resolved values; show the `${provider:...}` reference instead wherever a
-    // value is the resolved form of one in the connector config (Kafka's reverse transform),
-    // so secrets do not leak through the task configs.
-    const references = Object.entries(e.config).filter(
-      ([k, v]) => v.includes('${') && e.resolved[k] !== undefined && e.resolved[k] !== v,
-    );
-    return e.tasks.map((t) => {
-      const config = { ...t.config };
-      for (const [k, raw] of references) if (config[k] === e.resolved[k]) config[k] = raw;
-      return { id: { connector: name, task: t.id }, config };
-    });
+    // Tasks run with resolved values: secrets do not leak through the task configs.
+    return e.tasks.map((t) => ({
+      id: { connector: name, task: t.id },
+      config: restoreReferences(t.config, e.config, e.resolved),
+    }));
   }
 
   connectorStatus(name: string): ConnectorStateInfo {
     const e = this.entry(name);
-    const workerId = this.worker.workerId;
+    const workerId = this.workerId;
     const info = (state: ConnectState, trace?: string): StateInfo =>
       trace ? { state, worker_id: workerId, trace } : { state, worker_id: workerId };
     return {
@@ -558,39 +558,7 @@ export class StandaloneHerder implements Herder {
   /** Committed offsets: source partitions from the offset store, sink partitions from the group. */
   async connectorOffsets(name: string): Promise<ConnectorOffsets> {
     const e = this.entry(name);
-    if (e.type === 'source') {
-      const keys = await this.worker.offsetStore.keys();
-      const mine = keys.filter((k) => parseOffsetKey(k)?.connector === name);
-      const values = await this.worker.offsetStore.get(mine);
-      return {
-        offsets: mine.map((k) => {
-          const raw = values.get(k);
-          return {
-            partition: parseOffsetKey(k)?.partition ?? {},
-            offset: raw === undefined ? null : (parseOffsetJson(raw) as Record<string, unknown>),
-          };
-        }),
-      };
-    }
-    const admin = await this.worker.kafkaAdmin();
-    const topics = (e.config.topics ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
-    const regex = e.config['topics.regex'];
-    if (regex) {
-      const re = new RegExp(`^(?:${regex})$`);
-      topics.push(...(await admin.listTopics()).filter((t) => re.test(t)));
-    }
-    const offsets = topics.length > 0 ? await admin.groupOffsets(`connect-${name}`, topics) : [];
-    return {
-      offsets: offsets
-        .filter((o) => o.offset >= 0n)
-        .map((o) => ({
-          partition: { kafka_topic: o.topic, kafka_partition: o.partition },
-          offset: { kafka_offset: Number(o.offset) },
-        })),
-    };
+    return readConnectorOffsets(this.worker, name, e.type, e.config);
   }
 
   /**

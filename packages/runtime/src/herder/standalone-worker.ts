@@ -94,10 +94,13 @@ export async function createStandalone(
     offsetStore: options.offsetStore ?? new FileOffsetStore(config.offsetStorageFile),
     configTransformer: transformer,
     log: options.log,
-    workerId: options.workerId ?? `${hostname()}:${process.pid}`,
   });
   return {
-    herder: new StandaloneHerder({ worker, log: options.log }),
+    herder: new StandaloneHerder({
+      worker,
+      log: options.log,
+      workerId: options.workerId ?? `${hostname()}:${process.pid}`,
+    }),
     config,
     worker,
   };

@@ -1,6 +1,5 @@
 import {
   type Admin,
-  ConfigResourceTypes,
   type Consumer,
   type IHeaders,
   Kafka,
@@ -42,6 +41,9 @@ import type {
 import { KafkajsGroupCoordinator } from './kafkajs-group-coordinator.js';
 import { fromIHeaders, toBuffer, toIHeaders } from './kafkajs-headers.js';
 import { KafkajsLogReader } from './kafkajs-log-reader.js';
+
+/** kafkajs' ConfigResourceTypes.TOPIC (not a named export Node's ESM loader can see). */
+const TOPIC_RESOURCE = 2;
 
 /** How long a newly created topic may go without partition leaders before creation fails. */
 const TOPIC_LEADER_TIMEOUT_MS = 30_000;
@@ -590,7 +592,7 @@ class KafkajsAdmin implements KafkaAdmin {
   async topicConfigs(topic: string, names: string[]): Promise<Record<string, string>> {
     const { resources } = await this.admin.describeConfigs({
       includeSynonyms: false,
-      resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: names }],
+      resources: [{ type: TOPIC_RESOURCE, name: topic, configNames: names }],
     });
     const out: Record<string, string> = {};
     for (const entry of resources[0]?.configEntries ?? [])

@@ -1,5 +1,5 @@
 import { ConnectException, TopicPartitionMap } from '@sluice/api';
-import type { StandaloneHerder } from '../herder/standalone-herder.js';
+import type { Herder } from '../herder/herder.js';
 import { stringifyOffsetJson } from '../storage/offset-json.js';
 import { offsetKey, parseOffsetKey } from '../storage/offset-store.js';
 import type { Worker } from '../worker/worker.js';
@@ -87,13 +87,13 @@ function done(confirmed: boolean, reset: boolean): Message {
  */
 export class ConnectorOffsetsAdmin {
   constructor(
-    private readonly herder: StandaloneHerder,
+    private readonly herder: Herder,
     private readonly worker: Worker,
   ) {}
 
   /** Kafka's check: only a STOPPED connector (no tasks) may have its offsets changed. */
-  private checkStopped(name: string): void {
-    const status = this.herder.connectorStatus(name);
+  private async checkStopped(name: string): Promise<void> {
+    const status = await this.herder.connectorStatus(name);
     if (status.connector.state !== 'STOPPED' || status.tasks.length > 0) {
       throw badRequest(
         `Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/${name}/stop' endpoint`,
@@ -102,7 +102,7 @@ export class ConnectorOffsetsAdmin {
   }
 
   private async connectorFor(name: string) {
-    const props = await this.worker.resolveConfig(this.herder.connectorConfig(name));
+    const props = await this.worker.resolveConfig(await this.herder.connectorConfig(name));
     return { props, instance: await this.worker.instantiateConnector(props) };
   }
 
@@ -119,7 +119,7 @@ export class ConnectorOffsetsAdmin {
 
   /** `PATCH /connectors/{name}/offsets`. */
   async alter(name: string, alterations: Alteration[]): Promise<Message> {
-    this.checkStopped(name);
+    await this.checkStopped(name);
     const { props, instance } = await this.connectorFor(name);
     const connector = instance.connector as {
       alterOffsets?: (props: Record<string, string>, offsets: unknown) => unknown;
@@ -172,7 +172,7 @@ export class ConnectorOffsetsAdmin {
 
   /** `DELETE /connectors/{name}/offsets`: every offset of the connector removed. */
   async reset(name: string): Promise<Message> {
-    this.checkStopped(name);
+    await this.checkStopped(name);
     const { props, instance } = await this.connectorFor(name);
     const connector = instance.connector as {
       alterOffsets?: (props: Record<string, string>, offsets: unknown) => unknown;

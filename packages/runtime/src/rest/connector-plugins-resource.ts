@@ -8,7 +8,7 @@ import {
 } from '@sluice/api';
 import { baseDefOf } from '../config/connector-config.js';
 import { configDefOf } from '../config/password-keys.js';
-import type { StandaloneHerder } from '../herder/standalone-herder.js';
+import type { Herder } from '../herder/herder.js';
 import type { ConnectorLike } from '../plugins/contracts.js';
 import {
   type PluginDescriptor,
@@ -73,7 +73,7 @@ async function pluginConfigKeys(plugin: PluginDescriptor): Promise<ConfigKey[]> 
  * transforms, predicates, config providers) under the key at fault.
  */
 export async function validateConnector(
-  herder: StandaloneHerder,
+  herder: Pick<Herder, 'validateConnectorConfig'>,
   plugin: PluginDescriptor,
   props: Record<string, string>,
 ): Promise<ConfigInfos> {
@@ -139,7 +139,7 @@ export async function validateConnector(
 /** `/connector-plugins/...` (Kafka's ConnectorPluginsResource). */
 export function connectorPluginsRoutes(
   router: Router,
-  herder: StandaloneHerder,
+  herder: Pick<Herder, 'validateConnectorConfig'>,
   plugins: PluginRegistry,
 ): void {
   router

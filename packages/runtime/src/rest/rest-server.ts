@@ -2,14 +2,16 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ConfigException } from '@sluice/api';
-import type { StandaloneHerder } from '../herder/standalone-herder.js';
+import type { Herder } from '../herder/herder.js';
+import { RequestTargetException } from '../herder/request-target.js';
 import type { Logger } from '../logging/logger.js';
 import type { Worker } from '../worker/worker.js';
-import { ConnectMetrics } from './connect-metrics.js';
+import { ConnectMetrics, type MetricsSource } from './connect-metrics.js';
 import { ConnectorOffsetsAdmin } from './connector-offsets.js';
 import { connectorPluginsRoutes } from './connector-plugins-resource.js';
 import { connectorsRoutes } from './connectors-resource.js';
 import { loggersRoutes } from './loggers-resource.js';
+import { restRequest } from './rest-client.js';
 import { errorResponse, RestException } from './rest-exception.js';
 import { BasicAuthenticator, listenerTlsOptions } from './rest-security.js';
 import { rootRoutes } from './root-resource.js';
@@ -18,8 +20,21 @@ import { type RestResponse, Router } from './router.js';
 /** Largest request body accepted (Kafka has no limit of its own; configs are small). */
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
+/** Requests only other workers of a distributed cluster send (signed when `sessioned`). */
+export interface InternalRequests {
+  /** Why a signed request is refused (400/403), or null when it may go on. */
+  verify(
+    headers: Readonly<Record<string, string | string[] | undefined>>,
+    body: string,
+  ): { status: number; message: string } | null;
+  /** `POST /connectors/{name}/tasks`: task configs from the connector's owner, for the leader. */
+  writeTaskConfigs(name: string, configs: Array<Record<string, string>>): Promise<void>;
+}
+
 export interface RestServerOptions {
-  herder: StandaloneHerder;
+  herder: Herder & MetricsSource;
+  /** Distributed mode: the requests between workers. */
+  internal?: InternalRequests;
   /** The worker under the herder: its plugins, offset store and Kafka admin. */
   worker: Worker;
   /** The worker's `listeners`: `http://host:port` URLs (port 0 picks a free port). */
@@ -81,6 +96,7 @@ export class RestServer {
       allowReset: o.worker.config.topicTrackingAllowReset,
     });
     connectorPluginsRoutes(this.router, o.herder, o.worker.plugins);
+    if (o.internal) internalRoutes(this.router, o.internal);
     loggersRoutes(this.router, o.rootLogger ?? o.log);
     const metrics = new ConnectMetrics(o.herder);
     this.router.add('GET', '/metrics', async () => {
@@ -140,26 +156,46 @@ export class RestServer {
     auth: BasicAuthenticator | null,
   ): Promise<void> {
     const started = Date.now();
-    let response: RestResponse;
+    let textRead: Promise<string> | null = null;
+    const text = () => {
+      textRead ??= this.readText(req);
+      return textRead;
+    };
+    let response: RestResponse | null = null;
+    let failure: unknown;
     try {
       auth?.check(req);
       const url = new URL(req.url ?? '/', 'http://localhost');
       const method = req.method ?? 'GET';
       const { handler, params } = this.router.match(method, url.pathname);
-      let bodyRead: Promise<unknown> | null = null;
       response = await handler({
         method,
         params,
         query: url.searchParams,
-        body: () => {
-          bodyRead ??= this.readBody(req);
-          return bodyRead;
-        },
+        headers: req.headers,
+        text,
+        body: async () => parseJson(await text()),
       });
     } catch (error) {
-      const mapped = errorResponse(error);
+      failure = error;
+      // Kafka's HerderRequestHandler: a request for the leader (or the owner of a connector or
+      // task) goes to it, at most two hops from the client.
+      const forward = new URL(req.url ?? '/', 'http://localhost').searchParams.get('forward');
+      if (error instanceof RequestTargetException && error.forwardUrl && forward !== 'false') {
+        try {
+          response = await this.forward(req, error.forwardUrl, await text(), forward === null);
+        } catch (forwardError) {
+          this.o.log.warn(
+            { err: (forwardError as Error).message, target: error.forwardUrl },
+            'forwarding a request to another worker failed',
+          );
+        }
+      }
+    }
+    if (response === null) {
+      const mapped = errorResponse(failure);
       if (mapped.status >= 500)
-        this.o.log.error({ err: error, url: req.url }, 'REST request failed');
+        this.o.log.error({ err: failure, url: req.url }, 'REST request failed');
       response = { status: mapped.status, body: mapped.body };
       if (mapped.status === 401) response.headers = { 'www-authenticate': 'Basic realm="Sluice"' };
     }
@@ -186,7 +222,35 @@ export class RestServer {
     );
   }
 
-  private readBody(req: IncomingMessage): Promise<unknown> {
+  /**
+   * Sends a request on to another worker (`?forward=true` from the first worker, `false` from the
+   * second, so it is not passed on again) and answers with its response as it is.
+   */
+  private async forward(
+    req: IncomingMessage,
+    target: string,
+    body: string,
+    again: boolean,
+  ): Promise<RestResponse> {
+    const url = new URL(req.url ?? '/', target);
+    url.searchParams.set('forward', String(again));
+    const headers: Record<string, string> = {};
+    if (req.headers.authorization) headers.authorization = req.headers.authorization;
+    const res = await restRequest(
+      url.toString(),
+      req.method ?? 'GET',
+      body === '' ? null : body,
+      headers,
+    );
+    if (res.status === 204 || res.text === '') return { status: res.status };
+    return {
+      status: res.status,
+      text: { body: res.text, contentType: res.headers['content-type'] ?? 'application/json' },
+      ...(res.headers.location ? { headers: { location: res.headers.location } } : {}),
+    };
+  }
+
+  private readText(req: IncomingMessage): Promise<string> {
     return new Promise((resolve, reject) => {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -208,20 +272,38 @@ export class RestServer {
       });
       req.on('error', reject);
       req.on('end', () => {
-        if (failed) return;
-        const text = Buffer.concat(chunks).toString('utf8');
-        if (text.trim() === '') {
-          resolve(undefined);
-          return;
-        }
-        try {
-          resolve(JSON.parse(text));
-        } catch (error) {
-          reject(
-            new RestException(400, `Invalid JSON in the request body: ${(error as Error).message}`),
-          );
-        }
+        if (!failed) resolve(Buffer.concat(chunks).toString('utf8'));
       });
     });
   }
+}
+
+/** A JSON body; undefined when empty, a 400 when it is not JSON. */
+function parseJson(text: string): unknown {
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new RestException(400, `Invalid JSON in the request body: ${(error as Error).message}`);
+  }
+}
+
+/** The requests only other workers send (Kafka's internal ConnectorsResource endpoints). */
+function internalRoutes(router: Router, internal: InternalRequests): void {
+  router.add('POST', '/connectors/{connector}/tasks', async (r) => {
+    const body = await r.text();
+    const refused = internal.verify(r.headers, body);
+    if (refused) throw new RestException(refused.status, refused.message);
+    const configs = parseJson(body);
+    if (
+      !Array.isArray(configs) ||
+      !configs.every((c) => c !== null && typeof c === 'object' && !Array.isArray(c))
+    )
+      throw new RestException(400, 'The task configs must be a JSON array of objects');
+    await internal.writeTaskConfigs(
+      r.params.connector as string,
+      configs as Array<Record<string, string>>,
+    );
+    return { status: 204 };
+  });
 }

@@ -3,7 +3,9 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigException } from '@sluice/api';
 import {
+  advertisedUrl,
   connectorLogger,
+  createDistributed,
   createLogger,
   createStandalone,
   type Logger,
@@ -13,6 +15,20 @@ import {
   type StandaloneHerder,
   validateConnectorConfigs,
 } from '@sluice/runtime';
+
+export const DISTRIBUTED_USAGE = `Usage: sluice distributed [options] <worker.properties>
+
+Runs a worker of a Connect cluster, as Kafka's connect-distributed: workers started with the same
+group.id share the connectors and tasks and keep their configs, offsets and statuses in the
+config.storage.topic, offset.storage.topic and status.storage.topic topics. Connectors are
+created through the REST API of any worker.
+
+Options:
+  --progress-interval <seconds>  how often to log records moved per task (default 10, 0 = never)
+  -h, --help                     show this help
+
+Stop with Ctrl-C (SIGINT) or SIGTERM: the worker's tasks flush their offsets and move to the
+other workers at once.`;
 
 /** The worker package's folder: its dependencies are the bundled plugins. */
 const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -49,7 +65,7 @@ interface StandaloneArgs {
 
 class UsageError extends Error {}
 
-function parseArgs(args: string[]): StandaloneArgs {
+function parseArgs(args: string[], mode: 'standalone' | 'distributed'): StandaloneArgs {
   const files: string[] = [];
   let progressSeconds = 10;
   for (let i = 0; i < args.length; i++) {
@@ -65,7 +81,12 @@ function parseArgs(args: string[]): StandaloneArgs {
   }
   const [workerFile, ...connectorFiles] = files;
   if (!workerFile) throw new UsageError('Missing the worker config file');
-  if (connectorFiles.length === 0) throw new UsageError('Missing connector config files');
+  if (mode === 'distributed' && connectorFiles.length > 0)
+    throw new UsageError(
+      'sluice distributed takes one worker config file; create connectors through the REST API',
+    );
+  if (mode === 'standalone' && connectorFiles.length === 0)
+    throw new UsageError('Missing connector config files');
   return { workerFile, connectorFiles, progressSeconds };
 }
 
@@ -76,7 +97,10 @@ function printConfigError(what: string, error: ConfigException): void {
   for (const p of error.problems) console.error(`  - ${p.message}`);
 }
 
-function logProgress(herder: StandaloneHerder, log: Logger): void {
+function logProgress(
+  herder: Pick<StandaloneHerder, 'connectorNames' | 'taskCounters'>,
+  log: Logger,
+): void {
   for (const name of herder.connectorNames()) {
     for (const { id, counters } of herder.taskCounters(name)) {
       if (!counters) continue;
@@ -99,9 +123,9 @@ function logProgress(herder: StandaloneHerder, log: Logger): void {
  * (as Kafka Connect); when the default (port 8083) is taken the connectors still run, without REST,
  * and the error says how to choose another listener.
  */
-async function startRest(rest: RestServer, explicit: boolean, log: Logger): Promise<void> {
+async function startRest(rest: RestServer, explicit: boolean, log: Logger): Promise<string[]> {
   try {
-    await rest.start();
+    return await rest.start();
   } catch (error) {
     if (explicit) throw error;
     await rest.stop();
@@ -109,6 +133,7 @@ async function startRest(rest: RestServer, explicit: boolean, log: Logger): Prom
       { err: error },
       'the REST API could not listen on the default listener http://0.0.0.0:8083; running without it (set listeners=http://host:port in the worker config)',
     );
+    return [];
   }
 }
 
@@ -184,7 +209,9 @@ async function standalone(args: StandaloneArgs): Promise<number> {
   log.info({ version: VERSION, runtime: RUNTIME_VERSION }, 'Sluice standalone worker starting');
   try {
     await herder.start();
-    await startRest(rest, workerProps.listeners !== undefined, log);
+    const urls = await startRest(rest, workerProps.listeners !== undefined, log);
+    // Statuses name the worker by its advertised REST host:port, as Kafka's do.
+    if (urls.length > 0) herder.workerId = new URL(advertisedUrl(workerProps, urls)).host;
     for (const { props } of connectorConfigs) {
       if (stopping) break;
       const name = props.name ?? '';
@@ -215,6 +242,87 @@ async function standalone(args: StandaloneArgs): Promise<number> {
   return 0;
 }
 
+/** Stops on SIGINT/SIGTERM (a second signal exits at once); resolves once `stop` finished. */
+function stopOnSignal(log: Logger, stop: () => Promise<void>): Promise<void> {
+  let stopping = false;
+  return new Promise<void>((resolveStopped) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        log.warn(`${signal} again: exiting without waiting for tasks`);
+        process.exit(1);
+      }
+      stopping = true;
+      log.info(`${signal} received: stopping`);
+      stop().then(resolveStopped, (e: unknown) => {
+        log.error({ err: e }, 'shutdown failed');
+        resolveStopped();
+      });
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
+async function distributed(args: StandaloneArgs): Promise<number> {
+  const log = createLogger();
+  let workerProps: Record<string, string>;
+  try {
+    workerProps = await readConfigFile(args.workerFile);
+  } catch (error) {
+    console.error(`Cannot read a config file: ${(error as Error).message}`);
+    return 1;
+  }
+  let fatal: Error | null = null;
+  let wake: () => void = () => {};
+  const failed = new Promise<void>((resolve) => {
+    wake = resolve;
+  });
+  let worker: Awaited<ReturnType<typeof createDistributed>>;
+  try {
+    worker = await createDistributed(workerProps, {
+      dependencyRoots: [PACKAGE_DIR, process.cwd()],
+      log,
+      onFatal: (error) => {
+        fatal = error;
+        wake();
+      },
+    });
+  } catch (error) {
+    if (error instanceof ConfigException) {
+      printConfigError(`The worker config ${args.workerFile}`, error);
+      return 1;
+    }
+    throw error;
+  }
+  log.info({ version: VERSION, runtime: RUNTIME_VERSION }, 'Sluice distributed worker starting');
+  const stopped = stopOnSignal(log, () => worker.stop());
+  try {
+    const url = await worker.start();
+    log.info(
+      { url, groupId: worker.config.groupId },
+      `worker ${url} started; it joins the Connect cluster ${worker.config.groupId}`,
+    );
+  } catch (error) {
+    log.error({ err: error }, 'the worker could not start');
+    await worker.stop().catch(() => {});
+    return 1;
+  }
+  const progress =
+    args.progressSeconds > 0
+      ? setInterval(() => logProgress(worker.herder, log), args.progressSeconds * 1000)
+      : null;
+  progress?.unref();
+  await Promise.race([stopped, failed]);
+  if (progress) clearInterval(progress);
+  if (fatal) {
+    console.error(`The worker stopped: ${(fatal as Error).message}`);
+    await worker.stop().catch(() => {});
+    return 1;
+  }
+  log.info('Sluice worker stopped');
+  return 0;
+}
+
 /** Runs the `sluice` command; resolves with the process exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -226,22 +334,23 @@ export async function main(argv: string[]): Promise<number> {
     console.log(`sluice ${VERSION} (@sluice/runtime ${RUNTIME_VERSION})`);
     return 0;
   }
-  if (command !== 'standalone') {
+  if (command !== 'standalone' && command !== 'distributed') {
     console.error(command ? `Unknown command ${command}\n` : '');
-    console.error(USAGE);
+    console.error(`${USAGE}\n\n${DISTRIBUTED_USAGE}`);
     return 2;
   }
+  const usage = command === 'standalone' ? USAGE : DISTRIBUTED_USAGE;
   if (rest.includes('-h') || rest.includes('--help')) {
-    console.log(USAGE);
+    console.log(usage);
     return 0;
   }
   let args: StandaloneArgs;
   try {
-    args = parseArgs(rest);
+    args = parseArgs(rest, command);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    console.error(`${error.message}\n\n${USAGE}`);
+    console.error(`${error.message}\n\n${usage}`);
     return 2;
   }
-  return standalone(args);
+  return command === 'standalone' ? standalone(args) : distributed(args);
 }
