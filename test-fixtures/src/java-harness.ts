@@ -15,6 +15,8 @@ export interface JavaHarnessSpec {
   readonly name: string;
   /** Maven coordinates `group:artifact:version`, resolved with their runtime dependencies. */
   readonly artifacts: readonly string[];
+  /** `group:artifact` of transitive dependencies to leave out (see MavenDependenciesSpec). */
+  readonly exclusions?: readonly string[];
   /**
    * Folders holding the harness's `.java` sources (each searched recursively), e.g. the
    * test's own `java` folder and `CONNECT_VALUES_JAVA_DIR`.
@@ -50,7 +52,7 @@ export async function buildJavaHarness(
   root: string = cacheDir(),
 ): Promise<JavaHarness> {
   const hash = createHash('sha256');
-  hash.update(JSON.stringify([spec.artifacts, spec.mainClass]));
+  hash.update(JSON.stringify([spec.artifacts, spec.mainClass, ...(spec.exclusions ?? [])]));
   const sources: string[] = [];
   for (const sourceDir of spec.sourceDirs) {
     for (const file of await listJavaSources(sourceDir)) {
@@ -81,6 +83,7 @@ export async function buildJavaHarness(
     await copyMavenDependencies({
       name: spec.name,
       artifacts: spec.artifacts,
+      ...(spec.exclusions === undefined ? {} : { exclusions: spec.exclusions }),
       dir,
       outputDir: join(dir, 'lib'),
       logFile: harness.logFile,

@@ -11,6 +11,11 @@ export interface MavenDependenciesSpec {
   readonly name: string;
   /** Maven coordinates `group:artifact:version`, resolved with their runtime dependencies. */
   readonly artifacts: readonly string[];
+  /**
+   * `group:artifact` of transitive dependencies to leave out (excluded from every artifact),
+   * e.g. one that is not on Maven Central and not needed by the classes used.
+   */
+  readonly exclusions?: readonly string[];
   /** Where the generated `pom.xml` goes; mvn runs here. */
   readonly dir: string;
   /** Where the jars are copied; replaced only once mvn has succeeded. */
@@ -56,13 +61,21 @@ export async function copyMavenDependencies(spec: MavenDependenciesSpec): Promis
 }
 
 function dependencyPom(spec: MavenDependenciesSpec): string {
+  const exclusions = (spec.exclusions ?? []).map((coordinates) => {
+    const [groupId, artifactId, ...rest] = coordinates.split(':');
+    if (groupId === undefined || artifactId === undefined || rest.length > 0) {
+      throw new Error(`exclusion "${coordinates}" is not group:artifact`);
+    }
+    return `<exclusion><groupId>${groupId}</groupId><artifactId>${artifactId}</artifactId></exclusion>`;
+  });
+  const excluded = exclusions.length === 0 ? '' : `<exclusions>${exclusions.join('')}</exclusions>`;
   const dependencies = spec.artifacts
     .map((coordinates) => {
       const [groupId, artifactId, version] = coordinates.split(':');
       if (groupId === undefined || artifactId === undefined || version === undefined) {
         throw new Error(`artifact "${coordinates}" is not group:artifact:version`);
       }
-      return `    <dependency><groupId>${groupId}</groupId><artifactId>${artifactId}</artifactId><version>${version}</version></dependency>`;
+      return `    <dependency><groupId>${groupId}</groupId><artifactId>${artifactId}</artifactId><version>${version}</version>${excluded}</dependency>`;
     })
     .join('\n');
   return `<?xml version="1.0" encoding="UTF-8"?>

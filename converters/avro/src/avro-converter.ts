@@ -15,6 +15,7 @@ import {
   type AvroConverterConfig,
   parseAvroConverterConfig,
 } from './config.js';
+import { DECIMAL_AVRO_TYPE_NAME } from './decimal-type.js';
 import { LruCache } from './lru-cache.js';
 import {
   type AvroSchemaJson,
@@ -23,7 +24,7 @@ import {
   toConnectSchema,
 } from './schema-mapping.js';
 import { type SchemaRegistry, SchemaRegistryClient } from './schema-registry-client.js';
-import { schemaText } from './schema-text.js';
+import { parseSchemaText, schemaText } from './schema-text.js';
 import {
   ANYTHING_SCHEMA,
   ANYTHING_SCHEMA_NAME,
@@ -60,6 +61,7 @@ interface WriteSchema {
 interface WriteTarget {
   readonly id: number;
   readonly type: avro.Type;
+  /** A top-level `bytes` schema (decimals too): the value is written without Avro's length. */
   readonly rawBytes: boolean;
   readonly toAvro: ToAvro;
   /** When a latest version must be looked up again (ms since epoch), or Infinity. */
@@ -327,11 +329,12 @@ export class AvroConverter implements Converter {
     written: WriteSchema,
     expiresAt: number,
   ): WriteTarget {
+    const rawBytes = isBytesType(type);
     return {
       id,
       type,
-      rawBytes: type.typeName === 'bytes',
-      toAvro: written.compile(type),
+      rawBytes,
+      toAvro: written.compile(rawBytes ? PLAIN_BYTES_TYPE : type),
       expiresAt,
     };
   }
@@ -339,7 +342,7 @@ export class AvroConverter implements Converter {
   private encode(target: WriteTarget, value: unknown): Uint8Array {
     const avroValue = target.toAvro(value);
     if (target.rawBytes) {
-      // Confluent writes a top-level bytes value as the bytes themselves, without Avro's length.
+      // Confluent writes a top-level bytes value (or decimal) as the bytes themselves.
       const raw = avroValue as Uint8Array;
       const out = new Uint8Array(HEADER_SIZE + raw.length);
       writeHeader(out, target.id);
@@ -395,14 +398,17 @@ export class AvroConverter implements Converter {
         const schema = isAnythingSchema(reader.json)
           ? null
           : toConnectSchema(reader.json, options, latest.version);
+        const rawBytes = isBytesType(writer.type);
         entry = {
           id,
           type: reader.type,
           resolver,
-          rawBytes: writer.type.typeName === 'bytes',
+          rawBytes,
           schema,
           fromAvro:
-            schema === null ? schemalessFromAvro : compileFromAvro(schema, reader.type, options),
+            schema === null
+              ? schemalessFromAvro
+              : compileFromAvro(schema, rawBytes ? PLAIN_BYTES_TYPE : reader.type, options),
           expiresAt:
             options.latestCacheTtlMs < 0
               ? Number.POSITIVE_INFINITY
@@ -428,13 +434,14 @@ export class AvroConverter implements Converter {
           version = null; // not registered under this topic's subject: no version to report
         }
         const schema = toConnectSchema(writer.json, options, version);
+        const rawBytes = isBytesType(writer.type);
         entry = {
           id,
           type: writer.type,
           resolver: undefined,
-          rawBytes: writer.type.typeName === 'bytes',
+          rawBytes,
           schema,
-          fromAvro: compileFromAvro(schema, writer.type, options),
+          fromAvro: compileFromAvro(schema, rawBytes ? PLAIN_BYTES_TYPE : writer.type, options),
           expiresAt: Number.POSITIVE_INFINITY,
         };
       }
@@ -480,10 +487,22 @@ export class AvroConverter implements Converter {
   }
 }
 
+/**
+ * Whether a top-level value of `type` travels as the bytes themselves: Confluent's serializer
+ * writes any schema of Avro type `bytes` (a `decimal` logical type too) without Avro's length
+ * prefix, and its deserializer reads such a message's rest as the bytes.
+ */
+function isBytesType(type: avro.Type): boolean {
+  return type.typeName === 'bytes' || type.typeName === DECIMAL_AVRO_TYPE_NAME;
+}
+
+/** Plain Avro `bytes`: what the value conversions of a raw top-level value compile against. */
+const PLAIN_BYTES_TYPE = avroType('bytes');
+
 /** A registered schema's text, parsed and compiled; a DataException when it is not valid Avro. */
 function parseRegistered(text: string, id: number): { json: AvroSchemaJson; type: avro.Type } {
   try {
-    const json = JSON.parse(text) as AvroSchemaJson;
+    const json = parseSchemaText(text) as AvroSchemaJson;
     return { json, type: avroType(json, { decimals: true }) };
   } catch (error) {
     throw new DataException(

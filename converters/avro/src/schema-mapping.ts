@@ -632,7 +632,7 @@ function toConnect(
 ): Schema {
   const { json, namespace } = resolve(avroSchema, enclosingNamespace, context);
   if (Array.isArray(json)) {
-    return unionToConnect(json, namespace, options, context, docDefault);
+    return unionToConnect(json, namespace, options, context, docDefault, version);
   }
   const avroType = String(json.type);
   const connectTypeProp = json[CONNECT_TYPE_PROP];
@@ -933,6 +933,7 @@ function unionToConnect(
   options: AvroDataOptions,
   context: ToConnectContext,
   docDefault: string | null,
+  version: number | null,
 ): Schema {
   if (members.length === 1 && options.flattenSingletonUnions) {
     return toConnect(
@@ -967,6 +968,9 @@ function unionToConnect(
       toConnect(member, namespace, options, context, true, undefined, null, null),
     );
   }
+  // A union carries no connect.version: the registry version is the Union struct's, as in
+  // Confluent's AvroData (the null and singleton unions above take their member's instead).
+  if (version !== null && version >= 0) builder.version(version);
   return builder.build();
 }
 

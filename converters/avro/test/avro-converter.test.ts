@@ -240,6 +240,18 @@ describe('AvroConverter data', () => {
     expect(back.value).toEqual(new Uint8Array([9, 8, 7]));
   });
 
+  it("writes a top-level Decimal as its two's complement without Avro's length prefix, as Confluent does", async () => {
+    const c = converter();
+    const price = new Decimal(-12345n, 2);
+    const { bytes, back } = await roundTrip(c, Decimal.schema(2), price);
+    expect([...(bytes ?? new Uint8Array()).subarray(5)]).toEqual([0xcf, 0xc7]);
+    expect(valuesEqual(back.value, price)).toBe(true);
+    // An optional Decimal is a union: Avro-encoded, branch and length first.
+    const optional = Decimal.builder(2).optional().build();
+    const nullable = await c.fromConnectData(TOPIC, headers, optional, price);
+    expect([...(nullable ?? new Uint8Array()).subarray(5)]).toEqual([2, 4, 0xcf, 0xc7]);
+  });
+
   it('round trips top-level primitives and optional values', async () => {
     const c = converter();
     const cases: [Schema, unknown][] = [

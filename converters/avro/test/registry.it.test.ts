@@ -35,9 +35,20 @@ async function setCompatibility(subject: string, level: string): Promise<void> {
   expect(response.ok, await response.text()).toBe(true);
 }
 
-async function subjects(): Promise<string[]> {
-  const response = await fetch(`${schemaRegistryUrl()}/subjects`);
-  return (await response.json()) as string[];
+/**
+ * Which of `names` are registered subjects. Asked one by one: a registry kept between runs
+ * holds more subjects than its `/subjects` list answers (Apicurio lists the first 1000).
+ */
+async function registeredSubjects(names: string[]): Promise<string[]> {
+  const found: string[] = [];
+  for (const name of names) {
+    const response = await fetch(
+      `${schemaRegistryUrl()}/subjects/${encodeURIComponent(name)}/versions`,
+    );
+    if (response.ok) found.push(name);
+    await response.body?.cancel();
+  }
+  return found;
 }
 
 const v1 = SchemaBuilder.struct()
@@ -96,9 +107,8 @@ describe('AvroConverter against the real Schema Registry', () => {
       'value.subject.name.strategy':
         'io.confluent.kafka.serializers.subject.TopicRecordNameStrategy',
     }).fromConnectData(topic, headers, record, value);
-    expect(await subjects()).toEqual(
-      expect.arrayContaining([`${topic}-key`, record.name, `${topic}-${record.name}`]),
-    );
+    const expected = [`${topic}-key`, `${record.name}`, `${topic}-${record.name}`];
+    expect(await registeredSubjects(expected)).toEqual(expected);
   });
 
   it('writes with the latest version when use.latest.version is set and registration is off', async () => {

@@ -297,6 +297,10 @@ describe('Avro schema → Connect schema (as Confluent AvroData reads it)', () =
 
   it('takes the version from connect.version, else from the registry', () => {
     expect(connectOf({ type: 'record', name: 'R', fields: [] }, options, 7).version).toBe(7);
+    // A union has no properties: the Union struct takes the registry version, a nullable union's
+    // member none (Confluent's AvroData does the same).
+    expect(connectOf(['int', 'string'], options, 7).version).toBe(7);
+    expect(connectOf(['null', 'string'], options, 7).version).toBeNull();
     expect(
       connectOf({ type: 'record', name: 'R', fields: [], 'connect.version': 2 }, options, 7)
         .version,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { kafkaBrokers } from '@sluice/test-fixtures';
 import type { StandaloneHerder } from '../src/herder/standalone-herder.js';
@@ -16,6 +17,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const REPO_PLUGIN_PATH = [
   resolve(here, '../../../connectors/file'),
   resolve(here, '../../../converters/json'),
+  resolve(here, '../../../transforms/core'),
 ].join(',');
 
 /** Errors only, on stderr, so a failing test shows what the runtime said. */
@@ -44,9 +46,10 @@ export async function waitFor(
   }
 }
 
-/** A standalone herder against the test Kafka with the test plugins, started. */
+/** A standalone herder against the test Kafka with the test plugins, started; `log` replaces the test log. */
 export async function startHerder(
   workerProps: Record<string, string> = {},
+  log: Logger = testLog,
 ): Promise<{ herder: StandaloneHerder; dir: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'sluice-herder-'));
   const { herder } = await createStandalone(
@@ -59,7 +62,7 @@ export async function startHerder(
       'plugin.path': REPO_PLUGIN_PATH,
       ...workerProps,
     },
-    { log: testLog, extraPlugins: testPlugins() },
+    { log, extraPlugins: testPlugins() },
   );
   await herder.start();
   return { herder, dir };
@@ -70,8 +73,9 @@ const startedHerders: StandaloneHerder[] = [];
 /** {@link startHerder}, remembered so that {@link stopStartedHerders} stops it after the tests. */
 export async function startTrackedHerder(
   workerProps: Record<string, string> = {},
+  log: Logger = testLog,
 ): Promise<{ herder: StandaloneHerder; dir: string }> {
-  const started = await startHerder(workerProps);
+  const started = await startHerder(workerProps, log);
   startedHerders.push(started.herder);
   return started;
 }
@@ -145,4 +149,25 @@ export function text(bytes: Uint8Array | null | undefined): string | null {
 
 export function header(record: ConsumerRecord, key: string): string | null {
   return text(record.headers.find((h) => h.key === key)?.value);
+}
+
+/** Number of records in a topic (sum of its partitions' high watermarks; 0 when it does not exist). */
+export async function topicSize(topic: string): Promise<number> {
+  const ends = await (await admin()).topicOffsets(topic).catch(() => []);
+  return ends.reduce((n, o) => n + Number(o.high), 0);
+}
+
+/** A logger at `level` whose lines (parsed JSON) are kept in `lines`, for tests about what is logged. */
+export function capturingLogger(level = 'warn'): {
+  log: Logger;
+  lines: Array<Record<string, unknown>>;
+} {
+  const lines: Array<Record<string, unknown>> = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n')) if (line) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  return { log: createLogger({ level }, sink), lines };
 }

@@ -8,13 +8,13 @@ import type { StandaloneHerder } from '../src/herder/standalone-herder.js';
 import { createStandalone, validateConnectorConfigs } from '../src/herder/standalone-worker.js';
 import { createLogger } from '../src/logging/logger.js';
 import {
-  admin,
   closeClients,
   createTopic,
   readTopic,
   startTrackedHerder,
   stopStartedHerders,
   text,
+  topicSize,
   uniqueName,
   waitFor,
 } from './harness.js';
@@ -26,11 +26,6 @@ afterAll(async () => {
   await stopStartedHerders();
   await closeClients();
 });
-
-async function topicSize(topic: string): Promise<number> {
-  const ends = await (await admin()).topicOffsets(topic).catch(() => []);
-  return ends.reduce((n, o) => n + Number(o.high), 0);
-}
 
 function states(h: StandaloneHerder, name: string): string[] {
   const s = h.connectorStatus(name);

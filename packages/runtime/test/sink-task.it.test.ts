@@ -13,6 +13,7 @@ import {
   startTrackedHerder,
   stopStartedHerders,
   text,
+  topicSize,
   uniqueName,
   waitFor,
 } from './harness.js';
@@ -78,10 +79,57 @@ describe('sink task runner', () => {
     expect(header(first, DLQ_HEADERS.className)).toBe(
       'org.apache.kafka.connect.json.JsonConverter',
     );
-    expect(header(first, DLQ_HEADERS.exceptionClassName)).toBe('DataException');
+    expect(header(first, DLQ_HEADERS.exceptionClassName)).toBe(
+      'org.apache.kafka.connect.errors.DataException',
+    );
     expect(header(first, DLQ_HEADERS.exceptionMessage)).toBeTruthy();
     expect(header(first, DLQ_HEADERS.exceptionStacktrace)).toContain('DataException');
     expect(h.connectorStatus('json-sink').tasks[0]?.state).toBe('RUNNING');
+  });
+
+  it("names Kafka's Java classes in the DLQ headers, whichever alias configured the converter and the transform", async () => {
+    const topic = uniqueName('java-names');
+    const dlq = uniqueName('java-names-dlq');
+    await createTopic(topic);
+    await produce(topic, ['{"n":1}', '"text"', 'not json']);
+    const { herder: h } = await herder();
+    const name = uniqueName('java-names-sink');
+    await h.putConnectorConfig(
+      name,
+      {
+        'connector.class': 'CollectingSink',
+        topics: topic,
+        // Short aliases, as Kafka also accepts: its headers still carry the Java class names.
+        'value.converter': 'JsonConverter',
+        'value.converter.schemas.enable': 'false',
+        transforms: 'pick',
+        'transforms.pick.type': 'ExtractField$Value',
+        'transforms.pick.field': 'n',
+        'errors.tolerance': 'all',
+        'errors.deadletterqueue.topic.name': dlq,
+        'errors.deadletterqueue.topic.replication.factor': '1',
+        'errors.deadletterqueue.context.headers.enable': 'true',
+      },
+      false,
+    );
+    await waitFor('two records in the DLQ', async () => (await topicSize(dlq)) >= 2);
+    expect(sinkLog(name).values).toEqual(['1']);
+    const [extract, convert] = await readTopic(dlq);
+    if (!extract || !convert) throw new Error('DLQ records missing');
+    expect(header(extract, DLQ_HEADERS.stage)).toBe('TRANSFORMATION');
+    expect(header(extract, DLQ_HEADERS.className)).toBe(
+      'org.apache.kafka.connect.transforms.ExtractField$Value',
+    );
+    expect(header(extract, DLQ_HEADERS.exceptionClassName)).toBe(
+      'org.apache.kafka.connect.errors.DataException',
+    );
+    expect(header(convert, DLQ_HEADERS.stage)).toBe('VALUE_CONVERTER');
+    expect(header(convert, DLQ_HEADERS.className)).toBe(
+      'org.apache.kafka.connect.json.JsonConverter',
+    );
+    expect(header(convert, DLQ_HEADERS.exceptionClassName)).toBe(
+      'org.apache.kafka.connect.errors.DataException',
+    );
   });
 
   it('fails the task with the cause in its trace on a poison record when errors.tolerance=none', async () => {
@@ -215,6 +263,33 @@ describe('sink task runner', () => {
     await h.deleteConnector(name);
     expect([...sinkLog(name).closed].sort()).toEqual([`${base}-a-0`, `${base}-b-0`, `${base}-b-1`]);
     expect(sinkLog(name).stopped).toBe(1);
+  });
+
+  it('picks up a topic created after the start that matches topics.regex, without restarting the task (metadata.max.age.ms)', async () => {
+    const base = uniqueName('rx-later');
+    await createTopic(`${base}-a`);
+    await produce(`${base}-a`, ['a0']);
+    const { herder: h } = await herder();
+    const name = uniqueName('regex-later-sink');
+    await h.putConnectorConfig(
+      name,
+      {
+        'connector.class': 'CollectingSink',
+        'topics.regex': `${base}-.*`,
+        'consumer.override.metadata.max.age.ms': '1000',
+      },
+      false,
+    );
+    await waitFor('the first topic', () => sinkLog(name).values.length >= 1);
+    await createTopic(`${base}-b`);
+    await produce(`${base}-b`, ['b0', 'b1']);
+    await produce(`${base}-a`, ['a1']);
+    await waitFor('the records of both topics', () => sinkLog(name).values.length >= 4);
+    expect([...sinkLog(name).values].sort()).toEqual(['a0', 'a1', 'b0', 'b1']);
+    expect(sinkLog(name).opened).toContain(`${base}-b-0`);
+    // The same task went on: never stopped.
+    expect(sinkLog(name).stopped).toBe(0);
+    expect(h.connectorStatus(name).tasks.map((t) => t.state)).toEqual(['RUNNING']);
   });
 
   it('delivers nothing while paused and everything after resume', async () => {

@@ -196,4 +196,73 @@ describe('sluice standalone end to end (real Kafka, the real bin)', () => {
     const duplicates = output.length - p.lines.length;
     expect(duplicates).toBe(written - sinkCommitted + (inTopic - linesCommitted));
   });
+
+  it("runs Kafka's own connect-file-source.properties: the broker creates the topic nobody created, and every line arrives", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sluice-e2e-'));
+    dirs.push(dir);
+    const topic = `connect-test-${randomUUID().slice(0, 8)}`;
+    const lines = Array.from({ length: 500 }, (_, i) => `line ${i}`);
+    const input = join(dir, 'test.txt');
+    await writeFile(input, `${lines.join('\n')}\n`);
+    const worker = await writeProperties(
+      join(dir, 'connect-standalone.properties'),
+      workerProps(dir, kafkaBrokers()),
+    );
+    // Kafka's config/connect-file-source.properties, with this test's file and topic.
+    const source = await writeProperties(join(dir, 'connect-file-source.properties'), {
+      name: 'local-file-source',
+      'connector.class': 'FileStreamSource',
+      'tasks.max': '1',
+      file: input,
+      topic,
+    });
+    expect((await admin.listTopics()).includes(topic)).toBe(false);
+    const run = runSluice(['standalone', worker, source], dir);
+    running.push(run);
+    await waitFor('every line in the topic', async () => {
+      if (run.child.exitCode !== null) throw new Error(`sluice exited:\n${run.output()}`);
+      const ends = await admin.topicOffsets(topic).catch(() => []);
+      return ends.reduce((n, o) => n + Number(o.high), 0) >= lines.length;
+    });
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+    expect(await highWatermark(topic)).toBe(lines.length);
+    expect(run.output()).not.toContain('task failed');
+  });
+
+  it('logs no progress for a task that FAILED', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sluice-e2e-'));
+    dirs.push(dir);
+    const input = join(dir, 'test.txt');
+    await writeFile(input, 'one\ntwo\n');
+    const worker = await writeProperties(
+      join(dir, 'worker.properties'),
+      workerProps(dir, kafkaBrokers()),
+    );
+    const source = await writeProperties(join(dir, 'bad-topic.properties'), {
+      name: 'bad-topic-source',
+      'connector.class': 'FileStreamSource',
+      file: input,
+      // Not a legal topic name: the broker refuses it and the task fails.
+      topic: 'not a topic!',
+    });
+    const run = runSluice(['standalone', '--progress-interval', '1', worker, source], dir);
+    running.push(run);
+    const logLines = () =>
+      run
+        .output()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { msg: string; connector?: string });
+    const failedAt = () => logLines().findIndex((l) => l.msg.includes('source task failed'));
+    await waitFor('the task to fail', () => failedAt() >= 0, 60_000);
+    // A few progress intervals after the failure.
+    await new Promise((r) => setTimeout(r, 3500));
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+    const after = logLines().slice(failedAt() + 1);
+    expect(
+      after.filter((l) => l.connector === 'bad-topic-source' && l.msg.startsWith('progress:')),
+    ).toEqual([]);
+  });
 });

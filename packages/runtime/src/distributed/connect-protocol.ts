@@ -36,6 +36,8 @@ export interface WorkerAssignment {
   revoked: WorkSet;
   /** Work of departed members is held this long; every member rejoins when it runs out. */
   delayMs: number;
+  /** The REST URLs of every member of the generation (for `GET /cluster`). */
+  members: string[];
 }
 
 function workSet(value: unknown): WorkSet {
@@ -85,6 +87,7 @@ export function encodeAssignment(a: WorkerAssignment): Uint8Array {
       assigned: a.assigned,
       revoked: a.revoked,
       delayMs: a.delayMs,
+      members: a.members,
     }),
   );
 }
@@ -99,5 +102,6 @@ export function decodeAssignment(bytes: Uint8Array): WorkerAssignment {
     assigned: workSet(v.assigned),
     revoked: workSet(v.revoked),
     delayMs: Number(v.delayMs ?? 0),
+    members: Array.isArray(v.members) ? v.members.map(String) : [],
   };
 }

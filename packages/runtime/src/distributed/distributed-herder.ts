@@ -44,6 +44,21 @@ import { newSessionKey, signatureHeaders } from './request-signature.js';
 import { StatusStore } from './status-store.js';
 import { WorkerGroupMember } from './worker-group-member.js';
 
+/** `GET /cluster` (a Sluice extension): the group as this worker sees it. */
+export interface ClusterInfo {
+  group_id: string;
+  worker_id: string;
+  worker_url: string;
+  leader_url: string | null;
+  generation: number;
+  rebalancing: boolean;
+  /** Every worker of the last generation, by REST URL. */
+  workers: string[];
+  /** What this worker runs. */
+  connectors: string[];
+  tasks: string[];
+}
+
 export interface DistributedHerderOptions {
   /** The worker under the herder; its offset store is the offsets topic. */
   worker: Worker;
@@ -111,6 +126,7 @@ export class DistributedHerder implements Herder {
   private memberId = '';
   private leaderId = '';
   private leaderUrlValue: string | null = null;
+  private memberUrls: string[] = [];
   private memory: AssignorMemory | null = null;
   /** Config changed in a way that needs a new assignment (connectors or tasks added or removed). */
   private rebalanceNeeded = true;
@@ -306,6 +322,7 @@ export class DistributedHerder implements Herder {
           assigned: behind ? { connectors: [], tasks: [] } : a.assigned,
           revoked: behind ? { connectors: [], tasks: [] } : a.revoked,
           delayMs: out.delayMs,
+          members: [...new Set(members.map((x) => x.url))].sort(),
         }),
       );
     }
@@ -330,6 +347,7 @@ export class DistributedHerder implements Herder {
     this.memberId = memberId;
     this.leaderId = a.leaderId;
     this.leaderUrlValue = a.leaderUrl || null;
+    this.memberUrls = a.members;
     if (a.error === 'config-mismatch') {
       await this.configStore.readToEnd();
       this.member?.requestRejoin('the leader was behind on the config topic');
@@ -920,6 +938,21 @@ export class DistributedHerder implements Herder {
 
   taskCounters(name: string): TaskCountersView[] {
     return this.running.taskCounters(name);
+  }
+
+  /** `GET /cluster`: this worker's view of the group. */
+  clusterInfo(): ClusterInfo {
+    return {
+      group_id: this.o.config.groupId,
+      worker_id: this.workerIdValue,
+      worker_url: this.url,
+      leader_url: this.leaderUrlValue,
+      generation: this.generation,
+      rebalancing: this.rebalance.rebalancing || this.rebalanceNeeded,
+      workers: this.memberUrls,
+      connectors: [...this.ownedConnectors].sort(),
+      tasks: [...this.ownedTasks].sort(),
+    };
   }
 
   /** Names of the connectors this worker runs (for progress lines). */

@@ -132,6 +132,7 @@ export async function createDistributed(
             )
           : null,
       writeTaskConfigs: (name, configs) => herder.writeTaskConfigs(name, configs),
+      clusterInfo: () => herder.clusterInfo(),
     },
   });
   return {

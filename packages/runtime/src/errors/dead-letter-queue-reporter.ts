@@ -1,12 +1,8 @@
 import type { KafkaAdmin, KafkaHeader, KafkaProducer } from '../kafka/kafka-port.js';
 import type { Logger } from '../logging/logger.js';
 import { stringifyOffsetJson } from '../storage/offset-json.js';
-import {
-  type ErrorReporter,
-  errorClassName,
-  type ProcessingContext,
-  stackTrace,
-} from './processing-context.js';
+import { exceptionClassName } from './java-class-names.js';
+import { type ErrorReporter, type ProcessingContext, stackTrace } from './processing-context.js';
 import type { ErrorCounters } from './retry-with-tolerance-operator.js';
 
 export const ERROR_HEADER_PREFIX = '__connect.errors.';
@@ -116,7 +112,7 @@ export class DeadLetterQueueReporter implements ErrorReporter {
       add(DLQ_HEADERS.taskId, String(this.taskId));
       add(DLQ_HEADERS.stage, context.stage);
       add(DLQ_HEADERS.className, context.executingClass);
-      add(DLQ_HEADERS.exceptionClassName, errorClassName(context.error));
+      add(DLQ_HEADERS.exceptionClassName, exceptionClassName(context.error));
       add(DLQ_HEADERS.exceptionMessage, context.error.message ?? '');
       add(DLQ_HEADERS.exceptionStacktrace, stackTrace(context.error));
     }

@@ -35,13 +35,6 @@ export interface ErrorReporter {
   close(): Promise<void>;
 }
 
-/** The Java-style class name of an error, for headers and logs. */
-export function errorClassName(error: unknown): string {
-  if (error instanceof Error)
-    return error.name && error.name !== 'Error' ? error.name : (error.constructor?.name ?? 'Error');
-  return typeof error;
-}
-
 /** The error's stack trace, causes included, as Kafka prints it. */
 export function stackTrace(error: unknown): string {
   const parts: string[] = [];

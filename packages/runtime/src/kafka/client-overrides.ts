@@ -23,8 +23,18 @@ export interface ProducerSettings {
   maxBatchRecords: number;
   /** Most bytes (keys + values) in one produce request. */
   maxBatchBytes: number;
+  /**
+   * `batch.size`: most bytes of one partition in one produce request (Kafka's record batch), the
+   * queued bytes that start a send without waiting `linger.ms`, and how many bytes keyless records
+   * stick to one partition. Null when not set: then `max.request.size` bounds a batch.
+   */
+  batchSizeBytes: number | null;
   compression: 'none' | 'gzip';
   timeoutMs: number;
+  /** `max.block.ms`: how long a send waits for its topic's metadata; Infinity (Kafka Connect's default) waits until the task stops. */
+  maxBlockMs: number;
+  /** `enable.idempotence` (default true). */
+  idempotent: boolean;
 }
 
 export interface ConsumerSettings {
@@ -37,6 +47,8 @@ export interface ConsumerSettings {
   maxWaitTimeInMs: number;
   fromBeginning: boolean;
   maxPollRecords: number;
+  /** `metadata.max.age.ms`: how often a `topics.regex` subscription looks for new matching topics. */
+  metadataMaxAgeMs: number;
 }
 
 const COMMON_KEYS = new Set([
@@ -50,18 +62,77 @@ const COMMON_KEYS = new Set([
   'client.id',
 ]);
 
-/** Keys Kafka Connect users commonly set that are accepted but fixed by the runtime. */
-const FIXED_KEYS = new Set([
-  'acks',
-  'enable.idempotence',
-  'max.in.flight.requests.per.connection',
-  'enable.auto.commit',
-  'key.serializer',
-  'value.serializer',
-  'key.deserializer',
-  'value.deserializer',
-  'group.id',
-]);
+const BYTES_SERIALIZER = 'org.apache.kafka.common.serialization.ByteArraySerializer';
+const BYTES_DESERIALIZER = 'org.apache.kafka.common.serialization.ByteArrayDeserializer';
+
+/**
+ * Keys the runtime sets itself, per client kind, with the value it uses. Kafka Connect sets the
+ * same keys as defaults a user may override (Worker#baseProducerConfigs, #baseConsumerConfigs);
+ * Sluice cannot honour other values (its offset bookkeeping relies on them), so a different value
+ * gets Kafka's "cannot be overridden" warning instead of silence. `group.id` is the task's group.
+ */
+function forcedKeys(
+  kind: 'producer' | 'consumer' | 'admin',
+  groupId: string | undefined,
+): Record<string, string> {
+  if (kind === 'producer') {
+    return {
+      acks: 'all',
+      'max.in.flight.requests.per.connection': '1',
+      'key.serializer': BYTES_SERIALIZER,
+      'value.serializer': BYTES_SERIALIZER,
+    };
+  }
+  if (kind === 'consumer') {
+    return {
+      ...(groupId !== undefined ? { 'group.id': groupId } : {}),
+      'enable.auto.commit': 'false',
+      'key.deserializer': BYTES_DESERIALIZER,
+      'value.deserializer': BYTES_DESERIALIZER,
+    };
+  }
+  return {};
+}
+
+/** Values that mean the same to Kafka's client as the forced one. */
+const SAME_VALUE: Record<string, readonly string[]> = { acks: ['all', '-1'] };
+
+/**
+ * Kafka's warning (ConnectUtils#ensureProperty) for each key in `props` whose value the runtime
+ * replaces: "The value 'X' for the 'K' property will be ignored as it cannot be overridden ...".
+ */
+export function forcedClientKeyWarnings(
+  props: Record<string, string>,
+  kind: 'producer' | 'consumer' | 'admin',
+  groupId?: string,
+): Array<{ key: string; value: string; used: string; message: string }> {
+  const out: Array<{ key: string; value: string; used: string; message: string }> = [];
+  for (const [key, used] of Object.entries(forcedKeys(kind, groupId))) {
+    const value = props[key];
+    if (value === undefined) continue;
+    const same = SAME_VALUE[key] ?? [used];
+    const matches =
+      key === 'group.id'
+        ? value === used
+        : same.some((v) => v.toLowerCase() === value.trim().toLowerCase());
+    if (matches) continue;
+    out.push({
+      key,
+      value,
+      used,
+      message: `The value '${value}' for the '${key}' property will be ignored as it cannot be overridden in Sluice. The value '${used}' will be used instead.`,
+    });
+  }
+  return out;
+}
+
+function bool(props: Record<string, string>, key: string, fallback: boolean): boolean {
+  const raw = props[key]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (raw !== 'true' && raw !== 'false')
+    throw new Error(`Invalid value ${props[key]} for client property ${key}: use true or false`);
+  return raw === 'true';
+}
 
 function num(props: Record<string, string>, key: string, fallback: number): number {
   const raw = props[key];
@@ -113,12 +184,19 @@ export function producerSettings(props: Record<string, string>): ProducerSetting
       `Unsupported compression.type ${compression}: the kafkajs client supports none and gzip`,
     );
   }
+  const batchSize = props['batch.size'] === undefined ? null : num(props, 'batch.size', 16_384);
+  if (batchSize !== null && batchSize < 0)
+    throw new Error(`Invalid value ${batchSize} for client property batch.size: at least 0`);
   return {
     lingerMs: num(props, 'linger.ms', 5),
     maxBatchRecords: num(props, 'batch.num.records', 10_000),
     maxBatchBytes: num(props, 'max.request.size', 1_048_576),
+    // 0 disables batching in Kafka: every record is a batch of its own.
+    batchSizeBytes: batchSize === null ? null : Math.max(1, batchSize),
     compression,
     timeoutMs: num(props, 'delivery.timeout.ms', 120_000),
+    maxBlockMs: num(props, 'max.block.ms', Number.POSITIVE_INFINITY),
+    idempotent: bool(props, 'enable.idempotence', true),
   };
 }
 
@@ -138,6 +216,7 @@ export function consumerSettings(props: Record<string, string>): ConsumerSetting
     maxWaitTimeInMs: num(props, 'fetch.max.wait.ms', 500),
     fromBeginning: reset === 'earliest',
     maxPollRecords: num(props, 'max.poll.records', 500),
+    metadataMaxAgeMs: num(props, 'metadata.max.age.ms', 300_000),
   };
 }
 
@@ -148,6 +227,8 @@ const PRODUCER_KEYS = new Set([
   'max.request.size',
   'compression.type',
   'delivery.timeout.ms',
+  'max.block.ms',
+  'enable.idempotence',
 ]);
 const CONSUMER_KEYS = new Set([
   'session.timeout.ms',
@@ -159,6 +240,7 @@ const CONSUMER_KEYS = new Set([
   'fetch.max.wait.ms',
   'auto.offset.reset',
   'max.poll.records',
+  'metadata.max.age.ms',
 ]);
 
 /** Property names in `props` that the client ignores (for a warning at start). */
@@ -168,7 +250,6 @@ export function ignoredClientKeys(
 ): string[] {
   const known =
     kind === 'producer' ? PRODUCER_KEYS : kind === 'consumer' ? CONSUMER_KEYS : new Set<string>();
-  return Object.keys(props).filter(
-    (k) => !COMMON_KEYS.has(k) && !FIXED_KEYS.has(k) && !known.has(k),
-  );
+  const forced = forcedKeys(kind, '');
+  return Object.keys(props).filter((k) => !COMMON_KEYS.has(k) && !(k in forced) && !known.has(k));
 }

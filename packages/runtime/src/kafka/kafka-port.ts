@@ -6,6 +6,26 @@
 
 import type { Logger } from '../logging/logger.js';
 
+/**
+ * An error reported by the Kafka client, named after the exception Kafka's Java client throws in
+ * the same case (`javaClass`, e.g. `org.apache.kafka.common.errors.TimeoutException`), so DLQ
+ * headers and task traces name it as Kafka Connect does whichever client the port uses.
+ */
+export class KafkaClientException extends Error {
+  /** True when Kafka's client would retry it (a `RetriableException` in Java). */
+  readonly retriable: boolean;
+
+  constructor(
+    message: string,
+    readonly javaClass: string,
+    options: { retriable: boolean; cause?: unknown },
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = javaClass.slice(javaClass.lastIndexOf('.') + 1);
+    this.retriable = options.retriable;
+  }
+}
+
 /** One header as it travels on the wire: a key and raw bytes (null allowed). */
 export interface KafkaHeader {
   key: string;

@@ -14,29 +14,32 @@ import {
   type CommonClientSettings,
   commonSettings,
   consumerSettings,
+  forcedClientKeyWarnings,
   ignoredClientKeys,
   type ProducerSettings,
   producerSettings,
 } from './client-overrides.js';
-import type {
-  AdminOptions,
-  ConsumerListener,
-  ConsumerOptions,
-  ConsumerRecord,
-  GroupCoordinatorClient,
-  KafkaAdmin,
-  KafkaClientFactory,
-  KafkaConsumer,
-  KafkaHeader,
-  KafkaLogReader,
-  KafkaProducer,
-  NewTopic,
-  ProducerOptions,
-  ProducerRecord,
-  RecordMetadata,
-  SubscribeOptions,
-  TopicOffsets,
-  TopicPartition,
+import { kafkaErrorClass } from './kafka-error-classes.js';
+import {
+  type AdminOptions,
+  type ConsumerListener,
+  type ConsumerOptions,
+  type ConsumerRecord,
+  type GroupCoordinatorClient,
+  type KafkaAdmin,
+  KafkaClientException,
+  type KafkaClientFactory,
+  type KafkaConsumer,
+  type KafkaHeader,
+  type KafkaLogReader,
+  type KafkaProducer,
+  type NewTopic,
+  type ProducerOptions,
+  type ProducerRecord,
+  type RecordMetadata,
+  type SubscribeOptions,
+  type TopicOffsets,
+  type TopicPartition,
 } from './kafka-port.js';
 import { KafkajsGroupCoordinator } from './kafkajs-group-coordinator.js';
 import { fromIHeaders, toBuffer, toIHeaders } from './kafkajs-headers.js';
@@ -48,6 +51,12 @@ const TOPIC_RESOURCE = 2;
 /** How long a newly created topic may go without partition leaders before creation fails. */
 const TOPIC_LEADER_TIMEOUT_MS = 30_000;
 
+/** Kafka's messages for a topic the broker has no metadata for yet (being created, or unknown). */
+const METADATA_WAIT_ERRORS = new Set([
+  'This server does not host this topic-partition',
+  'There is no leader for this topic-partition as we are in the middle of a leadership election',
+]);
+
 function kafkaLogCreator(log: Logger) {
   return () =>
     ({ level, log: entry }: { level: number; log: { message: string; [k: string]: unknown } }) => {
@@ -55,7 +64,10 @@ function kafkaLogCreator(log: Logger) {
       const fields = { kafkajs: rest };
       // Said for every idempotent producer with bounded retries, which is what we want.
       if (message.startsWith('Limiting retries for the idempotent producer')) return;
-      if (level === logLevel.ERROR) log.error(fields, message);
+      // A topic without metadata yet is waited for (and reported) by the producer itself.
+      if (message.startsWith('Response Metadata') && METADATA_WAIT_ERRORS.has(String(rest.error)))
+        log.debug(fields, message);
+      else if (level === logLevel.ERROR) log.error(fields, message);
       else if (level === logLevel.WARN) log.warn(fields, message);
       else if (level === logLevel.INFO) log.debug(fields, message);
       else log.trace(fields, message);
@@ -91,31 +103,107 @@ export async function connectWithRetry(
 
 interface Pending {
   record: ProducerRecord;
+  /** Bytes it takes in a batch (see recordSize). */
+  size: number;
+  /** Chosen when the record is taken into a request. */
+  partition: number;
   resolve: (m: RecordMetadata) => void;
   reject: (e: Error) => void;
 }
 
+/** kafkajs errors that only wrap the error that happened (retries exhausted, not retriable). */
+const WRAPPERS = new Set(['KafkaJSNumberOfRetriesExceeded', 'KafkaJSNonRetriableError']);
+const TIMEOUT = 'org.apache.kafka.common.errors.TimeoutException';
+
+/** The kafkajs error wrapped by retry wrappers. */
+function unwrap(error: unknown): unknown {
+  let e = error as { name?: string; cause?: unknown } | null | undefined;
+  for (let depth = 0; depth < 5 && e && WRAPPERS.has(e.name ?? '') && e.cause; depth++) {
+    e = e.cause as typeof e;
+  }
+  return e;
+}
+
+/** A kafkajs error as the port's {@link KafkaClientException}, named as Kafka's Java client names it. */
+export function toKafkaClientException(error: unknown): KafkaClientException {
+  if (error instanceof KafkaClientException) return error;
+  const e = unwrap(error) as {
+    name?: string;
+    code?: unknown;
+    message?: string;
+    retriable?: boolean;
+  };
+  const message = e?.message ?? String(error);
+  const retriable = e?.retriable !== false;
+  let javaClass: string | null = null;
+  if (typeof e?.code === 'number') javaClass = kafkaErrorClass(e.code);
+  else if (e?.name === 'KafkaJSRequestTimeoutError') javaClass = TIMEOUT;
+  else if (e?.name === 'KafkaJSConnectionError' || e?.name === 'KafkaJSConnectionClosedError')
+    javaClass = 'org.apache.kafka.common.errors.NetworkException';
+  return new KafkaClientException(message, javaClass ?? 'org.apache.kafka.common.KafkaException', {
+    retriable,
+    cause: error,
+  });
+}
+
+/**
+ * True when a metadata look-up may succeed later: the broker has no metadata for the topic (yet),
+ * or another retriable client error (a lost connection). Kafka's producer waits through both.
+ */
+function metadataMayCome(error: unknown): boolean {
+  const e = unwrap(error) as
+    | { type?: string; name?: string; retriable?: boolean }
+    | null
+    | undefined;
+  return (
+    e?.retriable === true ||
+    e?.type === 'UNKNOWN_TOPIC_OR_PARTITION' ||
+    e?.type === 'LEADER_NOT_AVAILABLE' ||
+    e?.name === 'KafkaJSMetadataNotLoaded' ||
+    e?.name === 'KafkaJSTopicMetadataNotLoaded'
+  );
+}
+
+/** Bytes a record takes in a batch, roughly as Kafka counts them. */
+function recordSize(r: ProducerRecord): number {
+  let size = (r.key?.byteLength ?? 0) + (r.value?.byteLength ?? 0) + 64;
+  for (const h of r.headers ?? []) size += h.key.length + (h.value?.byteLength ?? 0);
+  return size;
+}
+
+/** Kafka's producer backs off metadata requests from retry.backoff.ms up to retry.backoff.max.ms (1 s). */
+const METADATA_BACKOFF_MAX_MS = 1000;
+/** How often a send still waiting for its topic's metadata says so. */
+const METADATA_WAIT_LOG_MS = 30_000;
+
 class KafkajsProducer implements KafkaProducer {
   private readonly producer: Producer;
   private readonly admin: Admin;
+  /** Asks for topic metadata with auto-creation allowed, as Kafka's producer does (made on first need). */
+  private metadataProbe: Producer | null = null;
+  private probeConnected = false;
   private readonly partitioner = Partitioners.DefaultPartitioner();
   private readonly partitionCounts = new Map<string, number>();
-  private readonly stickyPartition = new Map<string, number>();
+  /** Keyless records stick to one partition per topic until batch.size bytes went to it (Kafka's built-in partitioner). */
+  private readonly sticky = new Map<string, { partition: number; bytes: number }>();
   private queue: Pending[] = [];
+  private queuedBytes = 0;
   private sending: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** Set at disconnect: sends still waiting for their topic's metadata give up. */
+  private closing = false;
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly settings: ProducerSettings,
     private readonly brokers: string[],
     private readonly log: Logger,
   ) {
     this.producer = kafka.producer({
-      idempotent: true,
+      idempotent: settings.idempotent,
       maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
+      allowAutoTopicCreation: true,
       createPartitioner: Partitioners.DefaultPartitioner,
     });
     this.admin = kafka.admin();
@@ -141,20 +229,27 @@ class KafkajsProducer implements KafkaProducer {
   send(record: ProducerRecord): Promise<RecordMetadata> {
     if (this.closed) return Promise.reject(new Error('Producer is closed'));
     return new Promise<RecordMetadata>((resolve, reject) => {
-      this.queue.push({ record, resolve, reject });
+      const size = recordSize(record);
+      this.queue.push({ record, size, partition: -1, resolve, reject });
+      this.queuedBytes += size;
       this.schedule();
     });
   }
 
   private schedule(): void {
     if (this.sending) return;
-    if (this.queue.length >= this.settings.maxBatchRecords || this.settings.lingerMs <= 0) {
+    const { maxBatchRecords, batchSizeBytes, lingerMs } = this.settings;
+    // As Kafka's producer: a full batch goes at once, otherwise records wait up to linger.ms.
+    const full =
+      this.queue.length >= maxBatchRecords ||
+      (batchSizeBytes !== null && this.queuedBytes >= batchSizeBytes);
+    if (full || lingerMs <= 0) {
       this.startSending();
     } else if (!this.timer) {
       this.timer = setTimeout(() => {
         this.timer = null;
         this.startSending();
-      }, this.settings.lingerMs);
+      }, lingerMs);
     }
   }
 
@@ -173,69 +268,173 @@ class KafkajsProducer implements KafkaProducer {
 
   private async sendLoop(): Promise<void> {
     while (this.queue.length > 0) {
-      let bytes = 0;
-      let n = 0;
-      while (n < this.queue.length && n < this.settings.maxBatchRecords) {
-        const r = this.queue[n]?.record;
-        bytes += (r?.key?.byteLength ?? 0) + (r?.value?.byteLength ?? 0) + 64;
-        n++;
-        if (bytes >= this.settings.maxBatchBytes) break;
-      }
-      const batch = this.queue.splice(0, n);
-      await this.sendBatch(batch);
+      const batch = await this.nextRequest();
+      if (batch.length > 0) await this.sendBatch(batch);
     }
   }
 
+  /**
+   * Takes the records of the next produce request off the queue, each with its partition: at most
+   * batch.num.records records and max.request.size bytes, and (when set) batch.size bytes per
+   * partition. Records whose partition cannot be known (no metadata within max.block.ms) fail.
+   */
+  private async nextRequest(): Promise<Pending[]> {
+    const { maxBatchRecords, maxBatchBytes, batchSizeBytes } = this.settings;
+    const out: Pending[] = [];
+    const perPartition = batchSizeBytes === null ? null : new Map<string, number>();
+    let bytes = 0;
+    let i = 0;
+    // Scans by index and removes the scanned records at the end: shift() per record is slow.
+    for (; i < this.queue.length && out.length < maxBatchRecords; i++) {
+      const item = this.queue[i] as Pending;
+      const { record, size } = item;
+      try {
+        // Awaited only for a topic seen for the first time (its metadata may have to be waited for).
+        const count =
+          this.partitionCounts.get(record.topic) ?? (await this.partitionCount(record.topic));
+        item.partition = this.partitionOf(record, count);
+      } catch (error) {
+        item.reject(toKafkaClientException(error));
+        continue;
+      }
+      if (out.length > 0 && bytes + size > maxBatchBytes) break;
+      if (perPartition && batchSizeBytes !== null) {
+        const key = `${record.topic}\u0000${item.partition}`;
+        const inPartition = perPartition.get(key) ?? 0;
+        if (inPartition > 0 && inPartition + size > batchSizeBytes) break;
+        perPartition.set(key, inPartition + size);
+      }
+      out.push(item);
+      bytes += size;
+      if (record.partition === undefined && record.key === null) this.stuck(record.topic, size);
+    }
+    for (const item of this.queue.splice(0, i)) this.queuedBytes -= item.size;
+    // Without batch.size, keyless records move to another partition with each request.
+    if (batchSizeBytes === null) this.sticky.clear();
+    return out;
+  }
+
+  /** Counts bytes sent to a topic's sticky partition; past batch.size the next keyless record picks another. */
+  private stuck(topic: string, size: number): void {
+    const s = this.sticky.get(topic);
+    if (!s) return;
+    s.bytes += size;
+    if (this.settings.batchSizeBytes !== null && s.bytes >= this.settings.batchSizeBytes)
+      this.sticky.delete(topic);
+  }
+
+  /** The record's partition: its own, else by key hash, else the topic's sticky partition. */
+  private partitionOf(record: ProducerRecord, count: number): number {
+    if (record.partition !== undefined) return record.partition;
+    if (record.key === null) {
+      let s = this.sticky.get(record.topic);
+      if (!s) {
+        s = { partition: Math.floor(Math.random() * count), bytes: 0 };
+        this.sticky.set(record.topic, s);
+      }
+      return s.partition;
+    }
+    return this.partitioner({
+      topic: record.topic,
+      partitionMetadata: Array.from({ length: count }, (_, i) => ({
+        partitionId: i,
+        leader: 0,
+        replicas: [0],
+        isr: [0],
+      })) as never,
+      message: { key: toBuffer(record.key), value: null },
+    });
+  }
+
+  /**
+   * The topic's partition count. A topic the broker does not know yet is asked for as Kafka's
+   * producer asks (a metadata request allowing auto-creation, so a broker with
+   * auto.create.topics.enable=true creates it), again and again for up to max.block.ms.
+   */
   private async partitionCount(topic: string): Promise<number> {
     const known = this.partitionCounts.get(topic);
     if (known !== undefined) return known;
-    const meta = await this.admin.fetchTopicMetadata({ topics: [topic] });
-    const count = meta.topics[0]?.partitions.length ?? 0;
-    if (count === 0) throw new Error(`Topic ${topic} has no partitions`);
-    this.partitionCounts.set(topic, count);
-    return count;
+    if (this.closing) throw new Error(`Producer closed before metadata of topic ${topic} came`);
+    const { maxBlockMs } = this.settings;
+    const started = Date.now();
+    let nextLog = started + 5000;
+    let backoff = Math.min(100, METADATA_BACKOFF_MAX_MS);
+    let probed = false;
+    for (;;) {
+      let cause: unknown;
+      try {
+        const meta = await this.admin.fetchTopicMetadata({ topics: [topic] });
+        const count = meta.topics[0]?.partitions.length ?? 0;
+        if (count > 0) {
+          this.partitionCounts.set(topic, count);
+          return count;
+        }
+      } catch (error) {
+        if (!metadataMayCome(error)) throw error;
+        cause = error;
+      }
+      try {
+        await this.requestTopic(topic);
+        // The broker knows the topic now: look again at once (later rounds back off).
+        if (!probed) {
+          probed = true;
+          continue;
+        }
+      } catch (error) {
+        if (!metadataMayCome(error)) throw error;
+        cause = error;
+      }
+      const waited = Date.now() - started;
+      if (this.closing)
+        throw new Error(`Producer closed while waiting for metadata of topic ${topic}`);
+      if (waited >= maxBlockMs) {
+        throw new KafkaClientException(
+          `Topic ${topic} not present in metadata after ${maxBlockMs} ms.`,
+          TIMEOUT,
+          { retriable: true, cause },
+        );
+      }
+      if (Date.now() >= nextLog) {
+        nextLog = Date.now() + METADATA_WAIT_LOG_MS;
+        const reason = (unwrap(cause) as { type?: string } | undefined)?.type ?? 'no metadata';
+        this.log.warn(
+          { topic, waitedMs: waited, maxBlockMs },
+          `still waiting for metadata of topic ${topic} (${reason}): it does not exist and the broker has not created it (producer max.block.ms=${maxBlockMs})`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, Math.min(backoff, maxBlockMs - waited)));
+      backoff = Math.min(backoff * 2, METADATA_BACKOFF_MAX_MS);
+    }
+  }
+
+  /** One metadata request for `topic` that allows the broker to create it. */
+  private async requestTopic(topic: string): Promise<void> {
+    // No retries of its own: the wait (max.block.ms) is paced by partitionCount.
+    this.metadataProbe ??= this.kafka.producer({
+      allowAutoTopicCreation: true,
+      retry: { retries: 0 },
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    if (!this.probeConnected) {
+      await this.metadataProbe.connect();
+      this.probeConnected = true;
+    }
+    // An empty batch sends nothing: kafkajs only refreshes the topic's metadata for it.
+    await this.metadataProbe.sendBatch({ acks: -1, topicMessages: [{ topic, messages: [] }] });
   }
 
   private async sendBatch(batch: Pending[]): Promise<void> {
-    // Partitions are chosen here (not inside kafkajs) so that each record's offset can be
+    // Partitions are chosen before (not inside kafkajs) so that each record's offset can be
     // computed from the per-partition base offset in the produce response.
     const groups = new Map<string, { topic: string; partition: number; items: Pending[] }>();
-    try {
-      for (const item of batch) {
-        const { record } = item;
-        let partition = record.partition;
-        if (partition === undefined) {
-          const count = await this.partitionCount(record.topic);
-          if (record.key === null) {
-            // Sticky partition for keyless records: one partition per request, like Kafka's default.
-            partition = this.stickyPartition.get(record.topic) ?? Math.floor(Math.random() * count);
-          } else {
-            partition = this.partitioner({
-              topic: record.topic,
-              partitionMetadata: Array.from({ length: count }, (_, i) => ({
-                partitionId: i,
-                leader: 0,
-                replicas: [0],
-                isr: [0],
-              })) as never,
-              message: { key: toBuffer(record.key), value: null },
-            });
-          }
-        }
-        const key = `${record.topic}\u0000${partition}`;
-        let group = groups.get(key);
-        if (!group) {
-          group = { topic: record.topic, partition, items: [] };
-          groups.set(key, group);
-        }
-        group.items.push(item);
+    for (const item of batch) {
+      const key = `${item.record.topic}\u0000${item.partition}`;
+      let group = groups.get(key);
+      if (!group) {
+        group = { topic: item.record.topic, partition: item.partition, items: [] };
+        groups.set(key, group);
       }
-    } catch (error) {
-      for (const item of batch) item.reject(error as Error);
-      return;
-    }
-    for (const [topic, count] of this.partitionCounts) {
-      if (count > 1) this.stickyPartition.set(topic, Math.floor(Math.random() * count));
+      group.items.push(item);
     }
     const topicMessages = new Map<string, Message[]>();
     for (const group of groups.values()) {
@@ -286,7 +485,8 @@ class KafkajsProducer implements KafkaProducer {
     } catch (error) {
       // Metadata may be stale (partitions added); look it up again next time.
       this.partitionCounts.clear();
-      for (const item of batch) item.reject(error as Error);
+      const failure = toKafkaClientException(error);
+      for (const item of batch) item.reject(failure);
     }
   }
 
@@ -296,12 +496,21 @@ class KafkajsProducer implements KafkaProducer {
   }
 
   async disconnect(): Promise<void> {
+    this.closing = true;
     await this.flush();
     this.closed = true;
     await this.producer.disconnect();
     await this.admin.disconnect();
+    if (this.probeConnected) await this.metadataProbe?.disconnect();
   }
 }
+
+/** Kafka's internal topics, which a pattern subscription never matches (exclude.internal.topics). */
+const INTERNAL_TOPICS = new Set([
+  '__consumer_offsets',
+  '__transaction_state',
+  '__share_group_state',
+]);
 
 class KafkajsConsumer implements KafkaConsumer {
   private readonly consumer: Consumer;
@@ -309,6 +518,14 @@ class KafkajsConsumer implements KafkaConsumer {
   private assignmentChain: Promise<void> = Promise.resolve();
   private running = false;
   private closed = false;
+  private listener: ConsumerListener | null = null;
+  private regex: RegExp | null = null;
+  private fromBeginning = true;
+  /** Topics the consumer is subscribed to (a pattern's matches so far). */
+  private readonly subscribed = new Set<string>();
+  private regexTimer: NodeJS.Timeout | null = null;
+  /** The running pattern refresh, awaited at disconnect. */
+  private refreshing: Promise<void> = Promise.resolve();
 
   constructor(
     kafka: Kafka,
@@ -328,6 +545,7 @@ class KafkajsConsumer implements KafkaConsumer {
       maxBytes: this.settings.maxBytes,
       minBytes: this.settings.minBytes,
       maxWaitTimeInMs: this.settings.maxWaitTimeInMs,
+      metadataMaxAge: this.settings.metadataMaxAgeMs,
       allowAutoTopicCreation: false,
     });
     this.groupId = groupId;
@@ -352,16 +570,21 @@ class KafkajsConsumer implements KafkaConsumer {
     );
   }
 
+  /**
+   * Subscribes to the named topics (waiting for those that do not exist yet) and to the topics
+   * matching the pattern. kafkajs resolves a pattern once, so the pattern is matched here, and
+   * again every metadata.max.age.ms once running (see {@link refreshPattern}).
+   */
   async subscribe(options: SubscribeOptions): Promise<void> {
-    const topics: Array<string | RegExp> = [...(options.topics ?? [])];
-    if (options.topicsRegex) topics.push(options.topicsRegex);
+    this.fromBeginning = options.fromBeginning ?? this.settings.fromBeginning;
+    this.regex = options.topicsRegex ?? null;
+    const topics = [...(options.topics ?? [])];
+    if (this.regex) topics.push(...(await this.patternMatches()));
     let delay = 500;
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.consumer.subscribe({
-          topics,
-          fromBeginning: options.fromBeginning ?? this.settings.fromBeginning,
-        });
+        await this.consumer.subscribe({ topics, fromBeginning: this.fromBeginning });
+        for (const t of topics) this.subscribed.add(t);
         return;
       } catch (error) {
         const missing = (error as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION';
@@ -378,18 +601,25 @@ class KafkajsConsumer implements KafkaConsumer {
     }
   }
 
+  /** Existing topics the pattern matches, internal topics excepted (as Kafka's consumer). */
+  private async patternMatches(): Promise<string[]> {
+    const regex = this.regex;
+    if (!regex) return [];
+    return (await this.admin.listTopics())
+      .filter((t) => !INTERNAL_TOPICS.has(t) && regex.test(t))
+      .sort();
+  }
+
   async run(listener: ConsumerListener): Promise<void> {
+    this.listener = listener;
     this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
       const assignment = event.payload.memberAssignment as Record<string, number[]>;
       const tps: TopicPartition[] = [];
       for (const [topic, partitions] of Object.entries(assignment)) {
         for (const partition of partitions) tps.push({ topic, partition });
       }
-      this.assignmentChain = this.assignmentChain
-        .then(() => listener.onAssignment(tps))
-        .catch((error: unknown) => {
-          listener.onCrash(error as Error);
-        });
+      // assign() reports its own failures to the listener (onCrash).
+      void this.assign(tps);
     });
     this.consumer.on(this.consumer.events.CRASH, (event) => {
       const payload = event.payload as { error: Error; restart: boolean };
@@ -398,6 +628,57 @@ class KafkajsConsumer implements KafkaConsumer {
         this.log.warn({ err: payload.error.message }, 'consumer failed; the client restarts it');
     });
     this.running = true;
+    await this.startFetching();
+    if (this.regex) {
+      this.regexTimer = setInterval(() => {
+        this.refreshing = this.refreshing.then(() =>
+          this.refreshPattern().catch((error: unknown) => {
+            if (!this.closed)
+              this.log.warn(
+                { err: error },
+                'looking for new topics matching topics.regex failed; trying again later',
+              );
+          }),
+        );
+      }, this.settings.metadataMaxAgeMs);
+      this.regexTimer.unref?.();
+    }
+  }
+
+  /** Hands an assignment to the listener, in order with the previous ones. */
+  private assign(tps: TopicPartition[]): Promise<void> {
+    const listener = this.listener;
+    this.assignmentChain = this.assignmentChain
+      .then(() => listener?.onAssignment(tps))
+      .catch((error: unknown) => {
+        listener?.onCrash(error as Error);
+      });
+    return this.assignmentChain;
+  }
+
+  /**
+   * Subscribes to topics created since the pattern was last matched, as Kafka's consumer does on a
+   * metadata refresh: the member gives up its partitions (the listener commits and closes them, as
+   * on an eager rebalance), leaves, and joins again with the wider subscription.
+   */
+  private async refreshPattern(): Promise<void> {
+    if (this.closed) return;
+    const added = (await this.patternMatches()).filter((t) => !this.subscribed.has(t));
+    if (added.length === 0 || this.closed) return;
+    this.log.info(
+      { topics: added, regex: this.regex?.source },
+      `new topic(s) ${added.join(', ')} match topics.regex: rejoining the group to consume them`,
+    );
+    await this.assign([]);
+    if (this.closed) return;
+    await this.consumer.stop();
+    await this.consumer.subscribe({ topics: added, fromBeginning: this.fromBeginning });
+    for (const t of added) this.subscribed.add(t);
+    if (this.closed) return;
+    await this.startFetching();
+  }
+
+  private async startFetching(): Promise<void> {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -414,7 +695,7 @@ class KafkajsConsumer implements KafkaConsumer {
           value: m.value,
           headers: fromIHeaders(m.headers),
         }));
-        await listener.onBatch(records, {
+        await this.listener?.onBatch(records, {
           heartbeat,
           isActive: () => isRunning() && !isStale(),
           markProcessed: (offset) => resolveOffset(offset.toString()),
@@ -462,6 +743,8 @@ class KafkajsConsumer implements KafkaConsumer {
 
   async disconnect(): Promise<void> {
     this.closed = true;
+    if (this.regexTimer) clearInterval(this.regexTimer);
+    await this.refreshing;
     if (this.running) await this.consumer.stop();
     await this.consumer.disconnect();
     await this.admin.disconnect();
@@ -625,12 +908,14 @@ export class KafkajsClientFactory implements KafkaClientFactory {
     return this.common.brokers;
   }
 
+  /** A kafkajs instance for one client; `client.id` in the overrides replaces the runtime's default id. */
   private kafka(
-    clientId: string,
+    defaultClientId: string,
     overrides: Record<string, string>,
     parent: Logger,
-  ): { kafka: Kafka; brokers: string[] } {
+  ): { kafka: Kafka; brokers: string[]; clientId: string } {
     const common = commonSettings({ ...this.workerClientProps, ...overrides });
+    const clientId = overrides['client.id']?.trim() || defaultClientId;
     const config: KafkaConfig = {
       clientId,
       brokers: common.brokers,
@@ -642,52 +927,60 @@ export class KafkajsClientFactory implements KafkaClientFactory {
     if (common.sasl) config.sasl = common.sasl as NonNullable<KafkaConfig['sasl']>;
     if (common.connectionTimeout !== undefined) config.connectionTimeout = common.connectionTimeout;
     if (common.requestTimeout !== undefined) config.requestTimeout = common.requestTimeout;
-    return { kafka: new Kafka(config), brokers: common.brokers };
+    return { kafka: new Kafka(config), brokers: common.brokers, clientId };
   }
 
+  /**
+   * Says which client properties have no effect: those the kafkajs client does not support, and
+   * (with Kafka's own warning) those whose value the runtime replaces.
+   */
   private warnIgnored(
     kind: 'producer' | 'consumer' | 'admin',
     props: Record<string, string>,
+    log: Logger,
+    groupId?: string,
   ): void {
     const ignored = ignoredClientKeys(props, kind);
     if (ignored.length > 0)
-      this.log.warn(
+      log.warn(
         { keys: ignored },
         `${kind} properties not supported by the kafkajs client are ignored`,
       );
+    for (const w of forcedClientKeyWarnings(props, kind, groupId))
+      log.warn({ client: kind, key: w.key, value: w.value, used: w.used }, w.message);
   }
 
   producer(options: ProducerOptions): KafkaProducer {
-    this.warnIgnored('producer', options.overrides);
     const log = options.log ?? this.log;
-    const { kafka, brokers } = this.kafka(options.clientId, options.overrides, log);
+    this.warnIgnored('producer', options.overrides, log);
+    const { kafka, brokers, clientId } = this.kafka(options.clientId, options.overrides, log);
     return new KafkajsProducer(
       kafka,
       producerSettings(options.overrides),
       brokers,
-      log.child({ client: options.clientId }),
+      log.child({ client: clientId }),
     );
   }
 
   consumer(options: ConsumerOptions): KafkaConsumer {
-    this.warnIgnored('consumer', options.overrides);
     const log = options.log ?? this.log;
-    const { kafka, brokers } = this.kafka(options.clientId, options.overrides, log);
+    this.warnIgnored('consumer', options.overrides, log, options.groupId);
+    const { kafka, brokers, clientId } = this.kafka(options.clientId, options.overrides, log);
     return new KafkajsConsumer(
       kafka,
       options.groupId,
       options.overrides,
       kafka.admin(),
       brokers,
-      log.child({ client: options.clientId }),
+      log.child({ client: clientId }),
     );
   }
 
   admin(options: AdminOptions): KafkaAdmin {
-    this.warnIgnored('admin', options.overrides);
     const log = options.log ?? this.log;
-    const { kafka, brokers } = this.kafka(options.clientId, options.overrides, log);
-    return new KafkajsAdmin(kafka.admin(), brokers, log.child({ client: options.clientId }));
+    this.warnIgnored('admin', options.overrides, log);
+    const { kafka, brokers, clientId } = this.kafka(options.clientId, options.overrides, log);
+    return new KafkajsAdmin(kafka.admin(), brokers, log.child({ client: clientId }));
   }
 
   logReader(options: AdminOptions): KafkaLogReader {

@@ -29,6 +29,8 @@ export interface InternalRequests {
   ): { status: number; message: string } | null;
   /** `POST /connectors/{name}/tasks`: task configs from the connector's owner, for the leader. */
   writeTaskConfigs(name: string, configs: Array<Record<string, string>>): Promise<void>;
+  /** `GET /cluster`: the group as this worker sees it. */
+  clusterInfo(): unknown;
 }
 
 export interface RestServerOptions {
@@ -290,6 +292,7 @@ function parseJson(text: string): unknown {
 
 /** The requests only other workers send (Kafka's internal ConnectorsResource endpoints). */
 function internalRoutes(router: Router, internal: InternalRequests): void {
+  router.add('GET', '/cluster', () => ({ status: 200, body: internal.clusterInfo() }));
   router.add('POST', '/connectors/{connector}/tasks', async (r) => {
     const body = await r.text();
     const refused = internal.verify(r.headers, body);

@@ -16,6 +16,7 @@ import { CLIENT_PASSWORD_KEYS, configDefOf, passwordKeys } from '../config/passw
 import { commonClientProps, type WorkerConfig, withPrefix } from '../config/worker-config.js';
 import { DeadLetterQueueReporter } from '../errors/dead-letter-queue-reporter.js';
 import type { ErrorHandlingConfig } from '../errors/error-handling-config.js';
+import { pluginClassName } from '../errors/java-class-names.js';
 import { LogReporter } from '../errors/log-reporter.js';
 import type { ErrorReporter } from '../errors/processing-context.js';
 import {
@@ -278,7 +279,7 @@ export class Worker {
     const fromConnector = props[key];
     const className = fromConnector ?? this.workerConverterClass(role);
     const settings = withPrefix(fromConnector ? props : this.config.props, `${key}.`);
-    const { instance } = await this.plugins.instantiate(
+    const { instance, plugin } = await this.plugins.instantiate(
       role === 'header' ? 'header-converter' : 'converter',
       className,
       key,
@@ -287,7 +288,7 @@ export class Worker {
     const configs = { ...settings, 'converter.type': role };
     if (role === 'header') await converter.configure(configs);
     else await converter.configure(configs, role === 'key');
-    return { instance: converter, className };
+    return { instance: converter, className: pluginClassName(plugin, className) };
   }
 
   private async converters(props: Record<string, string>): Promise<TaskConverters> {
@@ -307,8 +308,8 @@ export class Worker {
   private instantiator(): PluginInstantiator {
     return async (kind, className) => {
       try {
-        const { instance } = await this.plugins.instantiate(kind, className, `${kind}s`);
-        return { instance, className };
+        const { instance, plugin } = await this.plugins.instantiate(kind, className, `${kind}s`);
+        return { instance, className: pluginClassName(plugin, className) };
       } catch (error) {
         // The chain reports it under transforms.<alias>.type / predicates.<name>.type.
         if (error instanceof PluginNotFoundException) throw new ConnectException(error.reason);

@@ -102,8 +102,15 @@ function logProgress(
   log: Logger,
 ): void {
   for (const name of herder.connectorNames()) {
+    const failed = new Set(
+      herder
+        .connectorStatus(name)
+        .tasks.filter((t) => t.state === 'FAILED')
+        .map((t) => t.id),
+    );
     for (const { id, counters } of herder.taskCounters(name)) {
-      if (!counters) continue;
+      // A failed task moves nothing until it is restarted; its failure was logged with its trace.
+      if (!counters || failed.has(id)) continue;
       connectorLogger(log, name, id).info(
         {
           recordsIn: counters.recordsIn,

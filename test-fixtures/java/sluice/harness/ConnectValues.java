@@ -104,7 +104,9 @@ public final class ConnectValues {
                 return map;
             }
             case "struct": {
-                Struct struct = new Struct(schema.schema());
+                // A struct default is built against the SchemaBuilder itself: Connect compares a
+                // struct's schema with the builder's by identity when the default is set.
+                Struct struct = new Struct(schema);
                 for (JsonNode e : x) {
                     String name = e.get(0).asText();
                     struct.put(name, toValue(schema.field(name).schema(), e.get(1)));
