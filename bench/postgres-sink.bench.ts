@@ -18,6 +18,7 @@ import {
   Decimal,
   Schema,
   SchemaBuilder,
+  SILENT_CONNECTOR_LOGGER,
   SinkRecord,
   type SinkTaskContext,
   Struct,
@@ -124,6 +125,7 @@ const context: SinkTaskContext = {
   resume: () => {},
   requestCommit: () => {},
   errantRecordReporter: () => null,
+  log: SILENT_CONNECTOR_LOGGER,
 };
 
 async function sluiceTask(url: string, name: string, mode: string): Promise<PostgresSinkTask> {

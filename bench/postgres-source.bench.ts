@@ -8,7 +8,11 @@
  * ROWS (default 1000000), BATCH (batch.max.rows and cursor fetch size, default 10000) and ROUNDS
  * (default 5) tune it.
  */
-import type { OffsetStorageReader, SourcePartition } from '@sluice/api';
+import {
+  type OffsetStorageReader,
+  SILENT_CONNECTOR_LOGGER,
+  type SourcePartition,
+} from '@sluice/api';
 import { PostgresSourceTask } from '@sluice/connector-postgres';
 import pg from 'pg';
 import { interleavedRounds, postgresUrl, provenance, ratioTable } from './postgres-rounds.js';
@@ -58,6 +62,7 @@ async function sluiceRead(url: string, mode: string): Promise<number> {
     configs: () => props,
     offsetStorageReader: () => noOffsets,
     transactionContext: () => null,
+    log: SILENT_CONNECTOR_LOGGER,
   });
   await task.start(props);
   let count = 0;

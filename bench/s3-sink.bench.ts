@@ -20,6 +20,7 @@ import {
 import {
   Schema,
   SchemaBuilder,
+  SILENT_CONNECTOR_LOGGER,
   SinkRecord,
   type SinkTaskContext,
   Struct,
@@ -103,6 +104,7 @@ const context: SinkTaskContext = {
   resume: () => {},
   requestCommit: () => {},
   errantRecordReporter: () => null,
+  log: SILENT_CONNECTOR_LOGGER,
 };
 
 async function objectsOf(

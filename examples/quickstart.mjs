@@ -6,7 +6,12 @@
 //                                           with configs written for Confluent's JDBC connectors
 //   node examples/quickstart.mjs file       a file → Kafka → another file
 //
-// Stop with Ctrl-C: the worker drains and commits, then input and output are compared.
+// Stop with Ctrl-C: the worker drains and commits, then input and output are compared. The
+// services keep running for the next run (`pnpm services down` stops them).
+//
+// `pnpm quickstart` starts this script with `exec`: the shell pnpm runs scripts in (dash) dies of
+// the Ctrl-C it receives too, and pnpm would report that as a failed command; exec'd, node takes
+// the shell's place and pnpm sees this script's exit code (the worker's, 0 after a clean stop).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -59,36 +64,57 @@ if (!existsSync(join(root, 'packages', 'worker', 'dist', 'cli', 'main.js'))) {
   process.exit(1);
 }
 const pipeline = join(here, chosen.folder);
+const stopHint = () =>
+  say(
+    chosen.services.length === 1
+      ? `${chosen.services[0]} keeps running for the next run; stop it with \`pnpm services down\`.`
+      : `${chosen.services.join(' and ')} keep running for the next run; stop them with \`pnpm services down\`.`,
+  );
+
+// Ctrl-C reaches every process of the terminal's group: the worker stops gracefully on its own
+// (tasks drain and commit), and this script waits for it, then ends with the worker's code.
+let interrupted = false;
+let worker = null;
+let feeder = null;
+const interrupt = () => {
+  interrupted = true;
+  if (feeder) clearInterval(feeder);
+};
+process.on('SIGINT', interrupt);
+process.on('SIGTERM', () => {
+  interrupt();
+  worker?.kill('SIGTERM');
+});
+const stopIfInterrupted = () => {
+  if (!interrupted) return;
+  say('Interrupted before the worker started.');
+  stopHint();
+  process.exit(0);
+};
+
 const env = { ...process.env, ...(await startServices(chosen.services)) };
+stopIfInterrupted();
 await mkdir(join(pipeline, 'data'), { recursive: true });
 await chosen.prepare(env, pipeline);
+stopIfInterrupted();
 say('Press Ctrl-C to stop; the worker logs progress every 10 seconds.');
 
-const worker = spawn(
-  process.execPath,
-  [bin, 'standalone', 'worker.properties', ...chosen.connectors],
-  {
-    cwd: pipeline,
-    env,
-    stdio: 'inherit',
-  },
-);
+worker = spawn(process.execPath, [bin, 'standalone', 'worker.properties', ...chosen.connectors], {
+  cwd: pipeline,
+  env,
+  stdio: 'inherit',
+});
 let n = 0;
-const feeder = setInterval(() => {
+feeder = setInterval(() => {
   Promise.resolve(chosen.feed(env, n++, pipeline)).catch((error) =>
     say(`feeding failed: ${error.message}`),
   );
 }, 1000);
-// Ctrl-C reaches the worker too (same process group); wait for it to finish cleanly.
-process.on('SIGINT', () => clearInterval(feeder));
-process.on('SIGTERM', () => {
-  clearInterval(feeder);
-  worker.kill('SIGTERM');
-});
 const code = await new Promise((resolve) => worker.on('exit', (c) => resolve(c ?? 1)));
 clearInterval(feeder);
 say(`Worker exited with code ${code}.`);
 say(await chosen.report(env, pipeline));
+stopHint();
 process.exit(code);
 
 /** Starts (or reuses) the services and returns their SLUICE_* variables. */
@@ -106,6 +132,8 @@ async function startServices(names) {
   const vars = Object.fromEntries(
     [...output.matchAll(/^(SLUICE_[A-Z0-9_]+)=(\S*)$/gm)].map((m) => [m[1], m[2]]),
   );
+  // Ctrl-C stopped the starting services too: the caller says so.
+  if (interrupted) return vars;
   if (upCode !== 0 || !vars.SLUICE_KAFKA_BROKERS) {
     say('The services did not start; see the messages above.');
     process.exit(1);

@@ -42,6 +42,11 @@ export {
 export { javaCommand, mavenCommand } from './java-toolchain.js';
 export { createTopicsAndWait, type TopicSpec } from './kafka-topics.js';
 export { copyMavenDependencies, type MavenDependenciesSpec } from './maven-dependencies.js';
+export {
+  type LogEntry,
+  type LogLevel,
+  RecordingLogger,
+} from './recording-logger.js';
 export { CommandError, type RunCommandOptions, runCommand } from './run-command.js';
 export { type RunState, readRunState, runPaths } from './run-state.js';
 export type {

@@ -28,6 +28,8 @@ export class FileStreamSourceTask extends SourceTask {
   private pending: Buffer = Buffer.alloc(0);
   private stopped = false;
   private wake: (() => void) | null = null;
+  /** Whether the wait for a missing file was logged (once per wait, not at every poll). */
+  private waitLogged = false;
 
   version(): string {
     return VERSION;
@@ -42,6 +44,10 @@ export class FileStreamSourceTask extends SourceTask {
     const position = committed?.[POSITION_FIELD];
     if (typeof position === 'number' || typeof position === 'bigint') {
       this.position = Number(position);
+      this.log.info(
+        { file: this.config.file, position: this.position },
+        `Resuming ${this.config.file} at byte ${this.position} (the committed offset)`,
+      );
     }
   }
 
@@ -53,8 +59,24 @@ export class FileStreamSourceTask extends SourceTask {
       } catch (error) {
         // Kafka waits for a missing file to appear.
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        if (!this.waitLogged) {
+          this.log.warn(
+            { file: this.config.file },
+            `Couldn't find file ${this.config.file}, waiting for it to be created`,
+          );
+          this.waitLogged = true;
+        }
         await this.idle();
         return null;
+      }
+      this.waitLogged = false;
+      const { size } = await this.handle.stat();
+      if (size < this.position) {
+        // Nothing is read until the file grows past the committed position again.
+        this.log.warn(
+          { file: this.config.file, size, position: this.position },
+          `${this.config.file} holds ${size} bytes, fewer than the committed position ${this.position}: it was truncated or replaced; lines before byte ${this.position} are not read (reset the connector's offsets to read it from the start)`,
+        );
       }
     }
     const records: SourceRecord[] = [];

@@ -10,6 +10,7 @@ import {
   type SourceTaskContext,
   TopicPartitionMap,
 } from '@sluice/api';
+import { RecordingLogger } from '@sluice/test-fixtures';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   FileStreamSinkConnector,
@@ -28,6 +29,13 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** What the source task under test logged. */
+let log: RecordingLogger;
+
+beforeEach(() => {
+  log = new RecordingLogger();
+});
+
 function sourceContext(committed: Record<string, unknown> | null): SourceTaskContext {
   const reader: OffsetStorageReader = {
     offset: async () => committed,
@@ -37,6 +45,7 @@ function sourceContext(committed: Record<string, unknown> | null): SourceTaskCon
     configs: () => ({}),
     offsetStorageReader: () => reader,
     transactionContext: () => null,
+    log,
   };
 }
 
@@ -88,15 +97,35 @@ describe('FileStreamSource', () => {
     expect(first?.map((r) => r.value)).toEqual(['two', 'three']);
     expect((await task.poll())?.map((r) => r.value)).toEqual(['four']);
     await task.stop();
+    expect(log.messages('info')).toEqual([`Resuming ${file} at byte 4 (the committed offset)`]);
   });
 
-  it('waits for a file that does not exist yet', async () => {
+  it('waits for a file that does not exist yet, saying so once', async () => {
     const file = join(dir, 'later.txt');
     const task = await startSource(file, null);
+    expect(await task.poll()).toBeNull();
     expect(await task.poll()).toBeNull();
     await writeFile(file, 'hello\n');
     expect((await task.poll())?.map((r) => r.value)).toEqual(['hello']);
     await task.stop();
+    expect(log.entries).toEqual([
+      {
+        level: 'warn',
+        message: `Couldn't find file ${file}, waiting for it to be created`,
+        fields: { file },
+      },
+    ]);
+  });
+
+  it('warns when the file is shorter than the committed position (truncated or replaced)', async () => {
+    const file = join(dir, 'rotated.txt');
+    await writeFile(file, 'new\n');
+    const task = await startSource(file, { position: 100 });
+    expect(await task.poll()).toBeNull();
+    await task.stop();
+    expect(log.messages('warn')).toEqual([
+      `${file} holds 4 bytes, fewer than the committed position 100: it was truncated or replaced; lines before byte 100 are not read (reset the connector's offsets to read it from the start)`,
+    ]);
   });
 
   it('refuses a config without topic or with several topics, naming the keys', () => {
@@ -116,7 +145,7 @@ describe('FileStreamSink', () => {
     const file = join(dir, 'out.txt');
     await writeFile(file, 'existing\n');
     const task = new FileStreamSinkTask();
-    task.initialize({} as SinkTaskContext);
+    task.initialize({ log } as unknown as SinkTaskContext);
     await task.start({ file, topics: 't' });
     const record = (offset: number, value: unknown) =>
       new SinkRecord({ topic: 't', kafkaPartition: 0, kafkaOffset: offset, value });

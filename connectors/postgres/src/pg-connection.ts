@@ -1,4 +1,9 @@
-import { ConnectException, RetriableException } from '@sluice/api';
+import {
+  ConnectException,
+  type ConnectorLogger,
+  RetriableException,
+  SILENT_CONNECTOR_LOGGER,
+} from '@sluice/api';
 import pg from 'pg';
 import type { ConnectionSettings } from './config.js';
 import { parseConnectionUrl } from './connection-url.js';
@@ -38,10 +43,17 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** A connected pg client with the session set up for exact text decoding. */
-export async function openConnection(settings: ConnectionSettings): Promise<pg.Client> {
+/**
+ * A connected pg client with the session set up for exact text decoding. Transient failures are
+ * retried `connection.attempts` times, each logged to `log` as a warning.
+ */
+export async function openConnection(
+  settings: ConnectionSettings,
+  log: ConnectorLogger = SILENT_CONNECTOR_LOGGER,
+): Promise<pg.Client> {
   const options = parseConnectionUrl(settings.url);
   const config: pg.ClientConfig = { ...options, types: RAW_TEXT_TYPES };
+  const where = `${options.host}:${options.port}/${options.database ?? ''}`;
   if (settings.user !== null) config.user = settings.user;
   if (settings.password !== null) config.password = settings.password;
   let lastError: unknown;
@@ -57,10 +69,15 @@ export async function openConnection(settings: ConnectionSettings): Promise<pg.C
       lastError = error;
       await client.end().catch(() => {});
       if (!isTransientPgError(error)) break;
-      if (attempt < settings.attempts) await sleep(settings.backoffMs);
+      if (attempt < settings.attempts) {
+        log.warn(
+          { attempt, attempts: settings.attempts },
+          `Cannot connect to PostgreSQL at ${where} (attempt ${attempt} of ${settings.attempts}): ${(error as Error).message}; retrying in ${settings.backoffMs} ms`,
+        );
+        await sleep(settings.backoffMs);
+      }
     }
   }
-  const where = `${options.host}:${options.port}/${options.database ?? ''}`;
   const message = `Cannot connect to PostgreSQL at ${where}: ${(lastError as Error)?.message ?? String(lastError)}`;
   throw isTransientPgError(lastError)
     ? new RetriableException(message, { cause: lastError })

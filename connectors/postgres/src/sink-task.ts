@@ -122,7 +122,7 @@ export class PostgresSinkTask extends SinkTask {
 
   async start(props: ConnectorProps): Promise<void> {
     this.config = parseSinkConfig(props);
-    this.client = await openConnection(this.config.connection);
+    this.client = await openConnection(this.config.connection, this.log);
   }
 
   /**
@@ -255,7 +255,7 @@ export class PostgresSinkTask extends SinkTask {
   }
 
   private async connection(config: SinkConfig): Promise<pg.Client> {
-    if (this.client === null) this.client = await openConnection(config.connection);
+    if (this.client === null) this.client = await openConnection(config.connection, this.log);
     return this.client;
   }
 
@@ -276,6 +276,10 @@ export class PostgresSinkTask extends SinkTask {
       await this.ddl(client, createTableSql(run.table, run.plan));
       columns = await loadTableColumns(client, run.table);
       if (columns === null) throw new ConnectException(`Table ${run.tableKey} was not created`);
+      this.log.info(
+        { table: run.tableKey },
+        `Created table ${run.tableKey} from the schema of topic '${run.records[0]?.topic ?? ''}' (auto.create)`,
+      );
     }
     const wanted = [...run.plan.keyColumns, ...(run.isDelete ? [] : run.plan.valueColumns)];
     let missing = wanted.filter((c) => !columns?.has(c.name));
@@ -292,6 +296,10 @@ export class PostgresSinkTask extends SinkTask {
       }
       await this.ddl(client, addColumnsSql(run.table, missing));
       columns = (await loadTableColumns(client, run.table)) ?? columns;
+      this.log.info(
+        { table: run.tableKey, columns: missing.map((c) => c.name) },
+        `Added columns ${missing.map((c) => `"${c.name}"`).join(', ')} to table ${run.tableKey} (auto.evolve)`,
+      );
     }
     this.tables.set(run.tableKey, columns);
     return columns;
@@ -382,6 +390,10 @@ export class PostgresSinkTask extends SinkTask {
         this.copyWriter?.rolledBack();
         this.tables.clear();
         if (isTransientPgError(error) && attempt < config.maxRetries) {
+          this.log.warn(
+            { err: error, attempt: attempt + 1, records: records.length },
+            `Writing ${records.length} records failed (attempt ${attempt + 1} of ${config.maxRetries + 1}): ${describeSqlError(error)}; reconnecting and retrying in ${config.retryBackoffMs} ms`,
+          );
           await closeConnection(this.client);
           this.client = null;
           await sleep(config.retryBackoffMs);
@@ -389,6 +401,10 @@ export class PostgresSinkTask extends SinkTask {
         }
         const reporter = this.context.errantRecordReporter();
         if (reporter !== null && isDataError(error) && client !== null) {
+          this.log.warn(
+            { records: records.length },
+            `PostgreSQL refused the batch of ${records.length} records (${describeSqlError(error)}): writing them one by one, to send the refused ones to the error reporter`,
+          );
           await this.writeOneByOne(config, client, runs);
           return;
         }

@@ -55,7 +55,7 @@ export class PostgresSourceConnector extends SourceConnector {
     const config = parseSourceConfig(props);
     this.parsed = config;
     if (config.query !== '') return;
-    this.client = await openConnection(config.connection);
+    this.client = await openConnection(config.connection, this.log);
     this.tables = await this.listTables();
     if (config.tablePollIntervalMs > 0) {
       this.monitor = setInterval(() => {
@@ -79,10 +79,17 @@ export class PostgresSourceConnector extends SourceConnector {
     if (this.checking || this.parsed === null) return false;
     this.checking = true;
     try {
-      if (this.client === null) this.client = await openConnection(this.parsed.connection);
+      if (this.client === null)
+        this.client = await openConnection(this.parsed.connection, this.log);
       const tables = await this.listTables();
       this.failures = 0;
       if (tables.join('\n') === this.tables.join('\n')) return false;
+      const added = tables.filter((t) => !this.tables.includes(t));
+      const removed = this.tables.filter((t) => !tables.includes(t));
+      this.log.info(
+        { added, removed },
+        `Tables changed (added: ${added.join(', ') || 'none'}; removed: ${removed.join(', ') || 'none'}): reconfiguring the tasks`,
+      );
       this.tables = tables;
       this.context.requestTaskReconfiguration();
       return true;
@@ -91,6 +98,10 @@ export class PostgresSourceConnector extends SourceConnector {
       this.client = null;
       this.failures++;
       if (this.failures >= this.parsed.connection.attempts) throw error;
+      this.log.warn(
+        { err: error, failures: this.failures },
+        `Looking for added or removed tables failed (${this.failures} of ${this.parsed.connection.attempts} failures in a row allowed): ${(error as Error).message}; trying again at the next check`,
+      );
       return false;
     } finally {
       this.checking = false;

@@ -52,7 +52,7 @@ export class PostgresSourceTask extends SourceTask {
     this.stopping = false;
     const config = parseSourceConfig(props);
     this.config = config;
-    const client = await openConnection(config.connection);
+    const client = await openConnection(config.connection, this.log);
     this.connection = { client, catalog: new TypeCatalog(client) };
     try {
       this.scheduled = (await this.createReaders(config, this.connection)).map((reader) => ({
@@ -65,7 +65,7 @@ export class PostgresSourceTask extends SourceTask {
         } catch (error) {
           if (!reader.readsDiscoveredTable || !isTableGone(error)) throw error;
           // Dropped since the connector listed it: the connector's next check reconfigures us.
-          this.scheduled = this.scheduled.filter((s) => s.reader !== reader);
+          this.tableGone(reader);
         }
       }
     } catch (error) {
@@ -141,7 +141,7 @@ export class PostgresSourceTask extends SourceTask {
       if (this.stopping) return null;
       if (next.reader.readsDiscoveredTable && isTableGone(error)) {
         next.reader.reset();
-        this.scheduled = this.scheduled.filter((s) => s !== next);
+        this.tableGone(next.reader);
         return [];
       }
       if (isTransientPgError(error)) {
@@ -155,11 +155,20 @@ export class PostgresSourceTask extends SourceTask {
     }
   }
 
+  /** Stops reading a table that was dropped; the connector's next check reconfigures the tasks. */
+  private tableGone(reader: RecordReader): void {
+    this.scheduled = this.scheduled.filter((s) => s.reader !== reader);
+    this.log.info(
+      { table: reader.name },
+      `Table ${reader.name} no longer exists: not reading it any more (the connector drops it from the tasks at its next check for tables)`,
+    );
+  }
+
   /** Reconnects after a lost connection; the readers share the connection object. */
   private async ensureConnection(config: SourceConfig): Promise<void> {
     const connection = this.connection;
     if (connection === null || !this.broken) return;
-    const client = await openConnection(config.connection);
+    const client = await openConnection(config.connection, this.log);
     connection.client = client;
     connection.catalog = new TypeCatalog(client);
     this.broken = false;

@@ -11,7 +11,7 @@ import {
   type SourceTask,
   TopicPartitionMap,
 } from '@sluice/api';
-import { postgresUrl } from '@sluice/test-fixtures';
+import { postgresUrl, RecordingLogger } from '@sluice/test-fixtures';
 import pg from 'pg';
 
 /** A client on the test PostgreSQL (default type parsing: for arranging and asserting). */
@@ -97,11 +97,13 @@ export async function startSource<T extends SourceTask>(
   task: T,
   props: ConnectorProps,
   offsets: MemoryOffsets,
+  log: RecordingLogger = new RecordingLogger(),
 ): Promise<T> {
   task.initialize({
     configs: () => props,
     offsetStorageReader: () => offsets,
     transactionContext: () => null,
+    log,
   });
   await task.start(props);
   return task;
@@ -153,12 +155,16 @@ export interface Reported {
   error: Error;
 }
 
-/** Starts a sink task with a runtime-like context; `reported` collects DLQ reports when enabled. */
+/**
+ * Starts a sink task with a runtime-like context; `reported` collects DLQ reports when enabled,
+ * `log` what the task logged.
+ */
 export async function startSink<T extends SinkTask>(
   task: T,
   props: ConnectorProps,
   options: { dlq?: boolean } = {},
-): Promise<{ task: T; reported: Reported[] }> {
+): Promise<{ task: T; reported: Reported[]; log: RecordingLogger }> {
+  const log = new RecordingLogger();
   const reported: Reported[] = [];
   const reporter: ErrantRecordReporter = {
     async report(record, error) {
@@ -174,10 +180,11 @@ export async function startSink<T extends SinkTask>(
     resume: () => {},
     requestCommit: () => {},
     errantRecordReporter: () => (options.dlq ? reporter : null),
+    log,
   };
   task.initialize(context);
   await task.start(props);
-  return { task, reported };
+  return { task, reported, log };
 }
 
 /** put then flush, as the runtime does before committing offsets. */

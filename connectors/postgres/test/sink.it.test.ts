@@ -364,7 +364,7 @@ describe('PostgreSQL sink', () => {
     const app = `sluice_sink_retry_${process.pid}`;
     const url = new URL(postgresUrl());
     url.searchParams.set('application_name', app);
-    const { task } = await sink({
+    const { task, log } = await sink({
       'connection.url': url.toString(),
       'table.name.format': `${schema}.\${topic}`,
       'auto.create': 'true',
@@ -380,6 +380,14 @@ describe('PostgreSQL sink', () => {
     expect(killed.rows).toEqual([{ ok: true }]);
     await deliver(task, [order('retried', 2n, 'bob', '2.00')]);
     expect((await rows('retried')).map((r) => r.id)).toEqual(['1', '2']);
+    expect(log.messages('info')).toEqual([
+      `Created table "${schema}"."retried" from the schema of topic 'retried' (auto.create)`,
+    ]);
+    expect(log.messages('warn')).toEqual([
+      expect.stringMatching(
+        /^Writing 1 records failed \(attempt 1 of \d+\): .*; reconnecting and retrying in 10 ms$/,
+      ),
+    ]);
   });
 
   it('fails with a clear message when the table is missing and auto.create is off', async () => {

@@ -5,7 +5,7 @@ import {
   type SourceRecord,
   type Struct,
 } from '@sluice/api';
-import { postgresUrl } from '@sluice/test-fixtures';
+import { postgresUrl, RecordingLogger } from '@sluice/test-fixtures';
 import type pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresSourceConnector, PostgresSourceTask } from '../src/index.js';
@@ -38,8 +38,12 @@ function base(props: ConnectorProps): ConnectorProps {
   };
 }
 
-async function source(props: ConnectorProps, offsets: MemoryOffsets): Promise<PostgresSourceTask> {
-  const task = await startSource(new PostgresSourceTask(), base(props), offsets);
+async function source(
+  props: ConnectorProps,
+  offsets: MemoryOffsets,
+  log?: RecordingLogger,
+): Promise<PostgresSourceTask> {
+  const task = await startSource(new PostgresSourceTask(), base(props), offsets, log);
   running.push(task);
   return task;
 }
@@ -364,6 +368,7 @@ describe('PostgreSQL polling source', () => {
       await admin.query(`INSERT INTO ${t} VALUES (1)`);
     }
     const offsets = new MemoryOffsets();
+    const log = new RecordingLogger();
     const task = await source(
       {
         mode: 'incrementing',
@@ -371,6 +376,7 @@ describe('PostgreSQL polling source', () => {
         tables: `${kept},${dropped},${neverThere}`,
       },
       offsets,
+      log,
     );
     expect((await pollRecords(task, offsets, 2)).map((r) => r.topic).sort()).toEqual([
       'pg-dropped_t',
@@ -380,6 +386,15 @@ describe('PostgreSQL polling source', () => {
     await admin.query(`INSERT INTO ${kept} VALUES (2)`);
     const after = await pollRecords(task, offsets, 1);
     expect(after.map((r) => [r.topic, field(r, 'id')])).toEqual([['pg-kept_t', 2]]);
+    // The table missing at start and the one dropped while running are both told, the dropped
+    // one when its turn to be read comes.
+    const deadline = Date.now() + 30_000;
+    while (!log.messages('info').some((m) => m.includes(dropped)) && Date.now() < deadline) {
+      expect(await task.poll()).toEqual([]);
+    }
+    const gone = (t: string) =>
+      `Table ${t} no longer exists: not reading it any more (the connector drops it from the tasks at its next check for tables)`;
+    expect(log.messages('info').sort()).toEqual([gone(neverThere), gone(dropped)].sort());
   });
 
   it('reports a lost connection as retriable and resumes on the next poll', async () => {
@@ -518,14 +533,16 @@ describe('PostgreSQL source connector', () => {
       reconfigured = resolve;
     });
     const errors: Error[] = [];
+    const log = new RecordingLogger();
     c.initialize({
       requestTaskReconfiguration: () => reconfigured(),
       raiseError: (e) => errors.push(e),
       offsetStorageReader: () => new MemoryOffsets(),
+      log,
     });
     await c.start(base(props));
     running.push(c);
-    return { connector: c, reconfiguration, errors };
+    return { connector: c, reconfiguration, errors, log };
   }
 
   it('spreads the included tables over tasks.max tasks and honours include/exclude lists', async () => {
@@ -569,6 +586,7 @@ describe('PostgreSQL source connector', () => {
       connector: c,
       reconfiguration,
       errors,
+      log,
     } = await connector({
       mode: 'bulk',
       'schema.pattern': s,
@@ -579,6 +597,9 @@ describe('PostgreSQL source connector', () => {
     await reconfiguration;
     expect((await c.taskConfigs(4)).map((p) => p.tables)).toEqual([`${s}.first`, `${s}.second`]);
     expect(errors).toEqual([]);
+    expect(log.messages('info')).toEqual([
+      `Tables changed (added: ${s}.second; removed: none): reconfiguring the tasks`,
+    ]);
   });
 
   it('lists every problem of a bad config by key', async () => {

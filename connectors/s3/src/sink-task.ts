@@ -56,6 +56,7 @@ export class S3SinkTask extends SinkTask {
       formats: viewFormats(config, sinkFormatOptions(config)),
       reporter: this.context.errantRecordReporter(),
       now: () => this.now(),
+      log: this.log,
     };
   }
 
@@ -92,7 +93,7 @@ export class S3SinkTask extends SinkTask {
           await writer.write(list);
         } catch (error) {
           if (!isRetriable(error)) throw error;
-          await this.recover(tp, writer, (list[0] as SinkRecord).kafkaOffset);
+          await this.recover(tp, writer, (list[0] as SinkRecord).kafkaOffset, error);
         }
       }
     } finally {
@@ -109,6 +110,7 @@ export class S3SinkTask extends SinkTask {
     tp: TopicPartition,
     writer: TopicPartitionWriter,
     fallback: number,
+    error: unknown,
   ): Promise<void> {
     const committable = writer.takeOffsetToCommit();
     if (committable !== null) this.carriedOffsets.set(tp, committable);
@@ -118,6 +120,10 @@ export class S3SinkTask extends SinkTask {
     this.context.offset(tp, rewindTo);
     this.rewinding.set(tp, rewindTo);
     const backoff = this.config?.retryBackoffMs ?? 0;
+    this.log.warn(
+      { err: error, topic: tp.topic, partition: tp.partition, offset: rewindTo },
+      `${(error as Error).message}; dropping the open objects of ${tp.topic}-${tp.partition} and writing them again from offset ${rewindTo} in ${backoff} ms`,
+    );
     if (backoff > 0) await new Promise((resolve) => setTimeout(resolve, backoff));
   }
 
@@ -131,7 +137,7 @@ export class S3SinkTask extends SinkTask {
       } catch (error) {
         if (!isRetriable(error)) throw error;
         const start = writer.firstUncommittedOffset();
-        if (start !== null) await this.recover(tp, writer, start);
+        if (start !== null) await this.recover(tp, writer, start, error);
       }
       const current = this.writers.get(tp);
       const offset = current?.takeOffsetToCommit() ?? null;

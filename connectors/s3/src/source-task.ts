@@ -116,7 +116,9 @@ export class S3SourceTask extends SourceTask {
         await this.readNextRanges();
       } catch (error) {
         if (!isRetriable(error)) throw error;
-        this.nextListAt = Date.now() + Math.min(config.pollIntervalMs, 5000);
+        const retryMs = Math.min(config.pollIntervalMs, 5000);
+        this.log.warn({ err: error }, `${(error as Error).message}; trying again in ${retryMs} ms`);
+        this.nextListAt = Date.now() + retryMs;
         return [];
       }
       if (this.pending.length === 0) {

@@ -1,5 +1,6 @@
 import {
   ConnectException,
+  type ConnectorLogger,
   DataException,
   type ErrantRecordReporter,
   type Schema,
@@ -44,6 +45,8 @@ export interface WriterContext {
   readonly formats: ViewFormats;
   readonly reporter: ErrantRecordReporter | null;
   readonly now: () => number;
+  /** The task's logger. */
+  readonly log: ConnectorLogger;
 }
 
 /**
@@ -349,16 +352,22 @@ export class TopicPartitionWriter {
       return;
     }
     // A failure leaves the objects open: the task discards them and rewinds to their first record.
+    const keys: string[] = [];
     for (const file of this.files.values()) {
       for (const o of file.objects) {
         o.upload.append(o.writer.finish());
         await o.upload.flushParts();
         await o.upload.complete();
+        keys.push(o.upload.key);
       }
     }
     this.files.clear();
     this.currentSchemas.clear();
     this.offsetToCommit = this.lastOffset + 1;
+    this.ctx.log.debug(
+      { keys, records: this.recordCount, offset: this.offsetToCommit },
+      `Committed ${keys.join(', ')} (${this.recordCount} records of ${this.tp.topic}-${this.tp.partition}); offset ${this.offsetToCommit} is committable`,
+    );
     this.recordCount = 0;
     this.baseRecordTimestamp = null;
   }

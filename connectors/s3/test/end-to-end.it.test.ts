@@ -1,11 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type Server, Socket } from 'node:net';
 import { dirname, join } from 'node:path';
+import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { JsonConverter } from '@sluice/converter-json';
-import type { StandaloneHerder } from '@sluice/runtime';
-import { s3Endpoint } from '@sluice/test-fixtures';
+import { createLogger, type StandaloneHerder } from '@sluice/runtime';
+import { RecordingLogger, s3Endpoint } from '@sluice/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { S3SourceTask } from '../src/source-task.js';
 import {
   clients,
   createTopic,
@@ -38,9 +40,17 @@ async function topicSize(topic: string): Promise<number> {
 }
 
 let herder: StandaloneHerder;
+/** The worker's warnings and errors, as JSON objects. */
+const warnings: Array<{ msg: string; connector?: string; task?: number }> = [];
 
 beforeAll(async () => {
-  herder = await startHerder();
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      warnings.push(JSON.parse(String(chunk)));
+      done();
+    },
+  });
+  herder = await startHerder({}, createLogger({ level: 'warn' }, sink));
 });
 
 afterAll(async () => {
@@ -447,7 +457,58 @@ describe('S3 outages', () => {
       const written = [...(await objects(bucket)).values()].flatMap((o) => lines(o));
       expect(written).toEqual(Array.from({ length: 15 }, (_, n) => String(n)));
       expect(failures(herder, [name])).toEqual([]);
+      // The task said what it retried, on its own log lines.
+      expect(warnings.filter((w) => w.connector === name)).toContainEqual(
+        expect.objectContaining({
+          task: 0,
+          msg: expect.stringMatching(
+            new RegExp(
+              `^S3 request failed while .* in bucket ${bucket}: .*; dropping the open objects of ${topic}-0 and writing them again from offset 5 in 500 ms$`,
+            ),
+          ),
+        }),
+      );
     } finally {
+      await proxy.close();
+    }
+  });
+
+  it('the source keeps polling after S3 became unreachable, and says so on its log', async () => {
+    const bucket = await freshBucket('source-outage');
+    const proxy = await proxyTo(new URL(s3Endpoint()));
+    const log = new RecordingLogger();
+    const task = new S3SourceTask();
+    task.initialize({
+      configs: () => ({}),
+      offsetStorageReader: () => ({
+        offset: async () => null,
+        offsets: async (partitions) => new Map(partitions.map((p) => [p, null])),
+      }),
+      transactionContext: () => null,
+      log,
+    });
+    try {
+      await task.start({
+        ...s3Props(bucket, proxy.url),
+        'format.class': 'JsonFormat',
+        's3.part.retries': '0',
+        's3.poll.interval.ms': '1000',
+      });
+      proxy.cut();
+      expect(await task.poll()).toEqual([]);
+      expect(log.messages('warn')).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^S3 request failed while listing .* in bucket ${bucket}: .*; trying again in 1000 ms$`,
+          ),
+        ),
+      ]);
+      proxy.restore();
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(await task.poll()).toEqual([]);
+      expect(log.messages('warn')).toHaveLength(1);
+    } finally {
+      await task.stop();
       await proxy.close();
     }
   });

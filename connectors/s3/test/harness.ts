@@ -242,8 +242,11 @@ export async function workerProps(
 }
 
 /** A started standalone herder with this package on its plugin path. */
-export async function startHerder(extra: Record<string, string> = {}): Promise<StandaloneHerder> {
-  const { herder } = await createStandalone(await workerProps(extra), { log });
+export async function startHerder(
+  extra: Record<string, string> = {},
+  logger: Logger = log,
+): Promise<StandaloneHerder> {
+  const { herder } = await createStandalone(await workerProps(extra), { log: logger });
   await herder.start();
   return herder;
 }

@@ -6,6 +6,7 @@ import {
   SinkRecord,
   Struct,
 } from '@sluice/api';
+import { RecordingLogger } from '@sluice/test-fixtures';
 import { describe, expect, it } from 'vitest';
 import { parseSinkConfig } from '../src/config.js';
 import { JsonFormat } from '../src/json-format.js';
@@ -22,6 +23,7 @@ const base = { 's3.bucket.name': 'b', 'format.class': 'JsonFormat', 'flush.size'
 function setup(props: Record<string, string> = {}, reporter: ErrantRecordReporter | null = null) {
   const config = parseSinkConfig({ ...base, ...props });
   const storage = new MemoryStorage();
+  const log = new RecordingLogger();
   let clock = Date.parse('2024-01-01T00:00:00Z');
   const writer = new TopicPartitionWriter(tp, {
     config,
@@ -30,10 +32,12 @@ function setup(props: Record<string, string> = {}, reporter: ErrantRecordReporte
     formats: viewFormats(config, sinkFormatOptions(config)),
     reporter,
     now: () => clock,
+    log,
   });
   return {
     writer,
     storage,
+    log,
     advance: (ms: number) => {
       clock += ms;
     },
@@ -62,7 +66,7 @@ const range = (from: number, to: number, value = (i: number) => `v${i}` as unkno
 
 describe('TopicPartitionWriter', () => {
   it('commits an object every flush.size records, named by its first offset, and only then makes offsets committable', async () => {
-    const { writer, storage, text } = setup();
+    const { writer, storage, text, log } = setup();
     await writer.write(range(0, 2));
     expect(storage.writes).toEqual([]);
     expect(writer.takeOffsetToCommit()).toBeNull();
@@ -76,6 +80,10 @@ describe('TopicPartitionWriter', () => {
     expect(writer.takeOffsetToCommit()).toBe(6);
     expect(writer.takeOffsetToCommit()).toBeNull();
     expect(writer.firstUncommittedOffset()).toBe(6);
+    expect(log.messages('debug')).toEqual([
+      'Committed topics/events/partition=0/events+0+0000000000.json (3 records of events-0); offset 3 is committable',
+      'Committed topics/events/partition=0/events+0+0000000003.json (3 records of events-0); offset 6 is committable',
+    ]);
   });
 
   it('writes the same objects again after a crash when the records are delivered again from the committed offset', async () => {

@@ -89,6 +89,13 @@ export class CounterSourceTask extends SourceTask {
     const offset = await this.context.offsetStorageReader().offset(PARTITION);
     // Offsets are JSON: the counter is kept as a string so it stays exact beyond 2^53.
     this.next = typeof offset?.next === 'string' ? BigInt(offset.next) : 0n;
+    // Each line carries the connector name and task id, e.g. [ticks|task-0].
+    this.log.info(
+      { next: String(this.next) },
+      offset === null
+        ? 'no committed offset: counting from 0'
+        : 'resuming after the committed offset',
+    );
   }
 
   async poll(): Promise<SourceRecord[] | null> {

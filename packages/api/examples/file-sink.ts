@@ -71,6 +71,7 @@ export class FileSinkTask extends SinkTask {
     } finally {
       await handle.close();
     }
+    this.log.debug({ file: this.file, lines: this.pending.length }, 'lines written and synced');
     this.pending = [];
   }
 

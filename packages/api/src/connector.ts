@@ -1,4 +1,5 @@
 import type { Config, ConfigDef } from './config-def.js';
+import { type ConnectorLogger, SILENT_CONNECTOR_LOGGER } from './connector-logger.js';
 import { ConnectException } from './errors.js';
 import type { MaybePromise } from './maybe-promise.js';
 
@@ -14,6 +15,8 @@ export interface ConnectorContext {
   requestTaskReconfiguration(): void;
   /** Fails the connector with this error (shown in its REST status); for errors outside a method call. */
   raiseError(error: Error): void;
+  /** The connector's logger: each line carries the connector name. */
+  readonly log: ConnectorLogger;
 }
 
 /** A task: the unit that moves data. Sources and sinks extend `SourceTask` / `SinkTask`. */
@@ -42,6 +45,11 @@ export abstract class Connector {
   /** Called by the runtime before `start`. `taskConfigs` are the ones currently running, if any. */
   initialize(context: ConnectorContext, _taskConfigs?: readonly ConnectorProps[]): void {
     this.context = context;
+  }
+
+  /** The context's logger; lines logged before `initialize` (in `validate`, say) are dropped. */
+  protected get log(): ConnectorLogger {
+    return this.context?.log ?? SILENT_CONNECTOR_LOGGER;
   }
 
   /** The connector's version (shown by `GET /connector-plugins`). */

@@ -41,6 +41,8 @@ export type { ConnectRecordFields } from './connect-record.js';
 export { ConnectRecord } from './connect-record.js';
 export type { ConnectorContext, ConnectorProps, Task, TaskClass } from './connector.js';
 export { Connector } from './connector.js';
+export type { ConnectorLogger, LogMethod } from './connector-logger.js';
+export { SILENT_CONNECTOR_LOGGER } from './connector-logger.js';
 export type { Converter, HeaderConverter } from './converter.js';
 export { Decimal } from './decimal.js';
 export type { ConfigExceptionOptions, ConfigProblem, ConnectErrorContext } from './errors.js';

@@ -1,4 +1,5 @@
 import type { ConnectorProps, Task } from './connector.js';
+import { type ConnectorLogger, SILENT_CONNECTOR_LOGGER } from './connector-logger.js';
 import type { MaybePromise } from './maybe-promise.js';
 import type { SinkRecord } from './sink-record.js';
 import type { OffsetAndMetadata, TopicPartition, TopicPartitionMap } from './topic-partition.js';
@@ -17,6 +18,8 @@ export interface ErrantRecordReporter {
 export interface SinkTaskContext {
   /** The task's configuration. */
   configs(): ConnectorProps;
+  /** The task's logger: each line carries the connector name and the task id. */
+  readonly log: ConnectorLogger;
   /**
    * Rewinds (or skips) consumption: the next record read from each partition will be at this
    * offset. For tasks that store offsets themselves; call from `open()` or `put()`.
@@ -58,6 +61,11 @@ export abstract class SinkTask implements Task {
   /** Called by the runtime before `start`. */
   initialize(context: SinkTaskContext): void {
     this.context = context;
+  }
+
+  /** The context's logger; lines logged before `initialize` are dropped. */
+  protected get log(): ConnectorLogger {
+    return this.context?.log ?? SILENT_CONNECTOR_LOGGER;
   }
 
   abstract version(): string;

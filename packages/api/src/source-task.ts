@@ -1,4 +1,5 @@
 import type { ConnectorProps, Task } from './connector.js';
+import { type ConnectorLogger, SILENT_CONNECTOR_LOGGER } from './connector-logger.js';
 import type { MaybePromise } from './maybe-promise.js';
 import type { OffsetStorageReader } from './offset-storage-reader.js';
 import type { SourceRecord } from './source-record.js';
@@ -27,6 +28,8 @@ export interface TransactionContext {
 export interface SourceTaskContext {
   /** The task's configuration. */
   configs(): ConnectorProps;
+  /** The task's logger: each line carries the connector name and the task id. */
+  readonly log: ConnectorLogger;
   /** Reads committed offsets, to resume where the last run stopped. */
   offsetStorageReader(): OffsetStorageReader;
   /** The transaction context, or `null` unless exactly-once with connector-defined boundaries. */
@@ -48,6 +51,11 @@ export abstract class SourceTask implements Task {
   /** Called by the runtime before `start`. */
   initialize(context: SourceTaskContext): void {
     this.context = context;
+  }
+
+  /** The context's logger; lines logged before `initialize` are dropped. */
+  protected get log(): ConnectorLogger {
+    return this.context?.log ?? SILENT_CONNECTOR_LOGGER;
   }
 
   abstract version(): string;

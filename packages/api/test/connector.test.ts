@@ -125,3 +125,53 @@ describe('Connector defaults', () => {
     expect(await source.alterOffsets({}, [{ partition: { a: 1 }, offset: null }])).toBe(false);
   });
 });
+
+describe('connector and task loggers', () => {
+  class LoggingTask extends RecordingSinkTask {
+    constructor() {
+      super(false);
+    }
+    override start(): void {
+      this.log.debug('opening');
+    }
+  }
+
+  class LoggingSink extends SinkConnector {
+    version = () => '1';
+    start(): void {
+      this.log.info({ tables: 2 }, 'started');
+    }
+    taskClass = () => LoggingTask;
+    taskConfigs = () => [];
+    stop(): void {}
+    config = () => new ConfigDef();
+    override validate(props: ConnectorProps) {
+      // validate runs on an instance that was never initialized.
+      this.log.warn('validating');
+      return super.validate(props);
+    }
+  }
+
+  it('log through the context they were given, and drop lines before initialize', async () => {
+    const lines: unknown[][] = [];
+    const log = {
+      error: (...args: unknown[]) => lines.push(['error', ...args]),
+      warn: (...args: unknown[]) => lines.push(['warn', ...args]),
+      info: (...args: unknown[]) => lines.push(['info', ...args]),
+      debug: (...args: unknown[]) => lines.push(['debug', ...args]),
+      trace: (...args: unknown[]) => lines.push(['trace', ...args]),
+    };
+    const connector = new LoggingSink();
+    await connector.validate({});
+    expect(lines).toEqual([]);
+    connector.initialize({ requestTaskReconfiguration: () => {}, raiseError: () => {}, log });
+    connector.start();
+    const task = new LoggingTask();
+    task.initialize({ log } as unknown as Parameters<SinkTask['initialize']>[0]);
+    task.start();
+    expect(lines).toEqual([
+      ['info', { tables: 2 }, 'started'],
+      ['debug', 'opening'],
+    ]);
+  });
+});

@@ -7,6 +7,7 @@ import { FileSinkConnector, FileSinkTask } from '../examples/file-sink.js';
 import {
   ConfigException,
   type ConnectorContext,
+  type ConnectorLogger,
   missingPluginMethods,
   type OffsetAndMetadata,
   type OffsetStorageReader,
@@ -21,11 +22,26 @@ import {
   validateValue,
 } from '../src/index.js';
 
+/** What a connector or task logged, as `level message`. */
+let logged: string[] = [];
+const log = Object.fromEntries(
+  (['error', 'warn', 'info', 'debug', 'trace'] as const).map((level) => [
+    level,
+    (first: string | Record<string, unknown>, message?: string) => {
+      logged.push(`${level} ${typeof first === 'string' ? first : message}`);
+    },
+  ]),
+) as unknown as ConnectorLogger;
+beforeEach(() => {
+  logged = [];
+});
+
 const connectorContext: ConnectorContext = {
   requestTaskReconfiguration: () => {},
   raiseError: (error) => {
     throw error;
   },
+  log,
 };
 
 /** An offset reader holding one committed offset, as the runtime's would after a restart. */
@@ -41,6 +57,7 @@ function sourceTaskContext(props: Record<string, string>, committed: SourceOffse
     configs: () => props,
     offsetStorageReader: () => offsetReader(committed),
     transactionContext: () => null,
+    log,
   } satisfies SourceTaskContext;
 }
 
@@ -69,6 +86,7 @@ describe('example: counter source connector', () => {
     const records = (await task.poll()) ?? [];
     await task.stop();
 
+    expect(logged).toEqual(['info resuming after the committed offset']);
     expect(records.map((r) => r.key)).toEqual([
       9007199254740993n,
       9007199254740994n,
@@ -94,6 +112,7 @@ describe('example: counter source connector', () => {
     task.initialize(sourceTaskContext(props, null));
     await task.start(props);
     expect((await task.poll())?.map((r) => r.key)).toEqual([0n, 1n, 2n]);
+    expect(logged).toEqual(['info no committed offset: counting from 0']);
   });
 
   it('returns from a pending poll as soon as it is stopped', async () => {
@@ -140,6 +159,7 @@ describe('example: file sink connector', () => {
       resume: () => {},
       requestCommit: () => {},
       errantRecordReporter: () => null,
+      log,
     };
   }
 
@@ -173,6 +193,7 @@ describe('example: file sink connector', () => {
     const committable = await task.preCommit(current);
     expect(committable.get({ topic: 'ticks', partition: 0 })).toEqual({ offset: 9 });
     expect(await readFile(file, 'utf8')).toBe('first\nsecond\n');
+    expect(logged).toEqual(['debug lines written and synced']);
 
     await task.preCommit(current);
     expect(await readFile(file, 'utf8')).toBe('first\nsecond\n');

@@ -18,8 +18,21 @@ export {
   type DistributedConfig,
   parseDistributedConfig,
 } from './config/distributed-config.js';
-export { parseProperties, readConfigFile } from './config/properties-file.js';
-export { parseWorkerConfig, WORKER_CONFIG_DEF, type WorkerConfig } from './config/worker-config.js';
+export {
+  type ConfigFile,
+  loadConfigFile,
+  type ParsedProperties,
+  parseProperties,
+  parsePropertiesWithLines,
+  readConfigFile,
+} from './config/properties-file.js';
+export {
+  checkWorkerConfig,
+  parseWorkerConfig,
+  unusedWorkerKeys,
+  WORKER_CONFIG_DEF,
+  type WorkerConfig,
+} from './config/worker-config.js';
 export { SimpleHeaderConverter } from './converters/simple-header-converter.js';
 export {
   ByteArrayConverter,
@@ -49,14 +62,26 @@ export type {
 } from './herder/herder.js';
 export { StandaloneHerder } from './herder/standalone-herder.js';
 export {
+  type ConnectorConfigProblem,
+  checkConnectorConfigs,
   createStandalone,
+  prepareStandalone,
   type Standalone,
   type StandaloneOptions,
   validateConnectorConfigs,
 } from './herder/standalone-worker.js';
 export type * from './kafka/kafka-port.js';
 export { KafkajsClientFactory } from './kafka/kafkajs-client.js';
-export { connectorLogger, createLogger, type Logger, silentLogger } from './logging/logger.js';
+export {
+  connectorLogger,
+  createLogger,
+  LOG_FORMATS,
+  type LogFormat,
+  type Logger,
+  logFormat,
+  type SluiceLoggerOptions,
+  silentLogger,
+} from './logging/logger.js';
 export { builtinPlugins } from './plugins/builtin-plugins.js';
 export {
   type LoadedPlugins,

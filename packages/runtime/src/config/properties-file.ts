@@ -1,4 +1,18 @@
 import { readFile } from 'node:fs/promises';
+import type { ConfigProblem } from '@sluice/api';
+
+/** Properties as read from text, with where each key was written and lines that look like mistakes. */
+export interface ParsedProperties {
+  props: Record<string, string>;
+  /** The (1-based) line each key was read from: its last occurrence, the one that counts. */
+  lines: Map<string, number>;
+  /**
+   * Lines holding only a key, with no `=`, `:` or whitespace separator: Java reads them as the
+   * key with an empty value, which is never what such a line meant (`bootstrap.servers` with the
+   * value forgotten, or on the next line).
+   */
+  problems: ConfigProblem[];
+}
 
 /**
  * Parses Java `.properties` text as `java.util.Properties.load` does: `#`/`!` comments,
@@ -6,9 +20,15 @@ import { readFile } from 'node:fs/promises';
  * the next line dropped), `\t \n \r \f \uXXXX` escapes, and escaped separators in keys.
  */
 export function parseProperties(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
+  return parsePropertiesWithLines(text).props;
+}
+
+/** {@link parseProperties}, with the line of each key and the lines that hold only a key. */
+export function parsePropertiesWithLines(text: string): ParsedProperties {
+  const parsed: ParsedProperties = { props: {}, lines: new Map(), problems: [] };
   const lines = text.split(/\r\n|\r|\n/);
   for (let i = 0; i < lines.length; i++) {
+    const lineNumber = i + 1;
     let line = (lines[i] as string).replace(/^[ \t\f]+/, '');
     if (line === '' || line.startsWith('#') || line.startsWith('!')) continue;
     // Join continuation lines: an odd number of trailing backslashes continues the line.
@@ -26,12 +46,23 @@ export function parseProperties(text: string): Record<string, string> {
       if (c === '=' || c === ':' || c === ' ' || c === '\t' || c === '\f') break;
       keyEnd++;
     }
-    const rawKey = line.slice(0, keyEnd);
+    const key = unescapeJava(line.slice(0, keyEnd));
     let rest = line.slice(keyEnd).replace(/^[ \t\f]+/, '');
-    if (rest.startsWith('=') || rest.startsWith(':')) rest = rest.slice(1).replace(/^[ \t\f]+/, '');
-    out[unescapeJava(rawKey)] = unescapeJava(rest);
+    const hasSeparator = rest.startsWith('=') || rest.startsWith(':');
+    // Set again, the key's earlier line no longer counts.
+    parsed.problems = parsed.problems.filter((p) => p.key !== key);
+    if (hasSeparator) rest = rest.slice(1).replace(/^[ \t\f]+/, '');
+    else if (rest === '') {
+      parsed.problems.push({
+        key,
+        value: '',
+        message: `${key} has no value: the line holds only a key, without '=' (Java properties read it as ${key} with an empty value); write ${key}=<value>, or ${key}= for an empty value`,
+      });
+    }
+    parsed.props[key] = unescapeJava(rest);
+    parsed.lines.set(key, lineNumber);
   }
-  return out;
+  return parsed;
 }
 
 function endsWithContinuation(line: string): boolean {
@@ -64,8 +95,22 @@ function unescapeJava(s: string): string {
   return out;
 }
 
+/** A config file as read: its properties, and for `.properties` files where each key was written. */
+export interface ConfigFile extends ParsedProperties {
+  path: string;
+}
+
 /** A connector config file: `.properties`, flat JSON, or Kafka's `{"name": ..., "config": {...}}`. */
 export async function readConfigFile(path: string): Promise<Record<string, string>> {
+  return (await loadConfigFile(path)).props;
+}
+
+/**
+ * Reads a worker or connector config file ({@link readConfigFile}) with the line of each key of a
+ * `.properties` file and its lines that hold only a key. Throws when the file cannot be read or
+ * is not valid JSON.
+ */
+export async function loadConfigFile(path: string): Promise<ConfigFile> {
   const text = await readFile(path, 'utf8');
   const trimmed = text.trim();
   if (path.endsWith('.json') || trimmed.startsWith('{')) {
@@ -87,12 +132,12 @@ export async function readConfigFile(path: string): Promise<Record<string, strin
             ...(typeof obj.name === 'string' ? { name: obj.name } : {}),
           }
         : obj;
-    const out: Record<string, string> = {};
+    const props: Record<string, string> = {};
     for (const [k, v] of Object.entries(flat)) {
       if (v === null || v === undefined) continue;
-      out[k] = typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
+      props[k] = typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
     }
-    return out;
+    return { path, props, lines: new Map(), problems: [] };
   }
-  return parseProperties(text);
+  return { path, ...parsePropertiesWithLines(text) };
 }

@@ -1,4 +1,5 @@
-import { ConfigDef, ConfigException, Range } from '@sluice/api';
+import { ConfigDef, ConfigException, type ConfigProblem, Range, ValidString } from '@sluice/api';
+import { LOG_FORMATS, type LogFormat } from '../logging/logger.js';
 
 /** The standalone worker's keys, with Kafka Connect's names and defaults. */
 export const WORKER_CONFIG_DEF = new ConfigDef()
@@ -55,6 +56,14 @@ export const WORKER_CONFIG_DEF = new ConfigDef()
     validator: Range.atLeast(0),
     importance: 'LOW',
     documentation: 'How long tasks get to stop (drain, flush, commit) before the worker moves on.',
+  })
+  .define('log.format', {
+    type: 'STRING',
+    default: null,
+    validator: ValidString.caseInsensitive(...LOG_FORMATS),
+    importance: 'LOW',
+    documentation:
+      'How the worker logs to stderr: text (a line for people, as Kafka Connect prints) or json (one JSON object per line). Unset: text when stderr is a terminal, json otherwise. The SLUICE_LOG_FORMAT environment variable overrides it.',
   })
   .define('plugin.path', {
     type: 'LIST',
@@ -142,6 +151,7 @@ export interface WorkerConfig {
   offsetFlushIntervalMs: number;
   offsetFlushTimeoutMs: number;
   taskShutdownGracefulTimeoutMs: number;
+  logFormat: LogFormat | null;
   pluginPath: string[];
   listeners: string[];
   topicCreationEnable: boolean;
@@ -158,13 +168,27 @@ export function parseWorkerConfig(
   props: Record<string, string>,
   mode: 'standalone' | 'embedded' = 'standalone',
 ): WorkerConfig {
-  const problems: Array<{ key: string; value?: unknown; message: string }> = [];
-  let parsed: Record<string, unknown> = {};
-  try {
-    parsed = WORKER_CONFIG_DEF.parse(props) as Record<string, unknown>;
-  } catch (error) {
-    if (error instanceof ConfigException) problems.push(...error.problems);
-    else throw error;
+  const { config, problems } = checkWorkerConfig(props, mode);
+  if (problems.length > 0) throw ConfigException.fromProblems(problems);
+  return config;
+}
+
+/**
+ * Every problem of worker properties, and a config to go on checking with (connector configs,
+ * converters): a key at fault takes its default there, a required one missing is empty.
+ */
+export function checkWorkerConfig(
+  props: Record<string, string>,
+  mode: 'standalone' | 'embedded' = 'standalone',
+): { config: WorkerConfig; problems: ConfigProblem[] } {
+  const problems: ConfigProblem[] = [];
+  const parsed: Record<string, unknown> = {};
+  const keys = WORKER_CONFIG_DEF.configKeys();
+  for (const v of WORKER_CONFIG_DEF.validate(props)) {
+    for (const message of v.errorMessages)
+      problems.push({ key: v.name, value: props[v.name], message });
+    parsed[v.name] =
+      v.errorMessages.length > 0 ? (keys.get(v.name)?.defaultValue ?? null) : v.value;
   }
   if (mode === 'standalone' && !props['offset.storage.file.filename']) {
     problems.push({
@@ -173,24 +197,25 @@ export function parseWorkerConfig(
         'Missing required configuration "offset.storage.file.filename" which has no default value.',
     });
   }
-  const policy = props['connector.client.config.override.policy'] ?? 'All';
+  let policy = props['connector.client.config.override.policy'] ?? 'All';
   if (policy !== 'All' && policy !== 'None') {
     problems.push({
       key: 'connector.client.config.override.policy',
       value: policy,
       message: `Invalid value ${policy} for configuration connector.client.config.override.policy: use All or None`,
     });
+    policy = 'All';
   }
-  if (problems.length > 0) throw ConfigException.fromProblems(problems);
-  return {
+  const config: WorkerConfig = {
     bootstrapServers: parsed['bootstrap.servers'] as string[],
-    keyConverter: parsed['key.converter'] as string,
-    valueConverter: parsed['value.converter'] as string,
+    keyConverter: (parsed['key.converter'] as string | null) ?? '',
+    valueConverter: (parsed['value.converter'] as string | null) ?? '',
     headerConverter: parsed['header.converter'] as string,
     offsetStorageFile: parsed['offset.storage.file.filename'] as string,
     offsetFlushIntervalMs: parsed['offset.flush.interval.ms'] as number,
     offsetFlushTimeoutMs: parsed['offset.flush.timeout.ms'] as number,
     taskShutdownGracefulTimeoutMs: parsed['task.shutdown.graceful.timeout.ms'] as number,
+    logFormat: ((parsed['log.format'] as string | null)?.toLowerCase() ?? null) as LogFormat | null,
     pluginPath: parsed['plugin.path'] as string[],
     listeners: parsed.listeners as string[],
     topicCreationEnable: parsed['topic.creation.enable'] as boolean,
@@ -200,6 +225,7 @@ export function parseWorkerConfig(
     overridePolicy: policy as 'All' | 'None',
     props,
   };
+  return { config, problems };
 }
 
 /** `prefix.*` keys with the prefix removed. */
@@ -213,17 +239,98 @@ export function withPrefix(props: Record<string, string>, prefix: string): Recor
 /** Client properties shared by producer, consumer and admin (connection and security). */
 export function commonClientProps(props: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(props)) {
-    if (
-      k === 'bootstrap.servers' ||
-      k.startsWith('security.') ||
-      k.startsWith('sasl.') ||
-      k.startsWith('ssl.') ||
-      k === 'request.timeout.ms' ||
-      k === 'retry.backoff.ms'
-    ) {
-      out[k] = v;
-    }
-  }
+  for (const [k, v] of Object.entries(props)) if (isCommonClientKey(k)) out[k] = v;
   return out;
+}
+
+/** Prefixes of worker keys that configure something else (clients, converters, providers, TLS). */
+const WORKER_KEY_PREFIXES = [
+  'producer.',
+  'consumer.',
+  'admin.',
+  'key.converter.',
+  'value.converter.',
+  'header.converter.',
+  'config.providers.',
+  'listeners.https.',
+];
+
+/** Worker keys read outside the ConfigDef: the REST API's credentials file. */
+const OTHER_WORKER_KEYS = new Set(['rest.basic.auth.credentials.file']);
+
+/**
+ * Apache Kafka Connect worker keys Sluice does not use (its REST extensions, metrics, DNS and
+ * plugin discovery settings, the distributed herder's): a config copied from a Kafka deployment
+ * may hold them, and they are told apart from typos.
+ */
+const KAFKA_WORKER_KEYS_NOT_USED = new Set([
+  'client.dns.lookup',
+  'plugin.discovery',
+  'metrics.sample.window.ms',
+  'metrics.num.samples',
+  'metrics.recording.level',
+  'metric.reporters',
+  'auto.include.jmx.reporter',
+  'rest.advertised.listener',
+  'access.control.allow.origin',
+  'access.control.allow.methods',
+  'admin.listeners',
+  'rest.extension.classes',
+  'response.http.headers.config',
+  'group.id',
+  'session.timeout.ms',
+  'heartbeat.interval.ms',
+  'rebalance.timeout.ms',
+  'worker.sync.timeout.ms',
+  'worker.unsync.backoff.ms',
+  'offset.storage.topic',
+  'offset.storage.partitions',
+  'offset.storage.replication.factor',
+  'config.storage.topic',
+  'config.storage.replication.factor',
+  'status.storage.topic',
+  'status.storage.partitions',
+  'status.storage.replication.factor',
+  'connect.protocol',
+  'scheduled.rebalance.max.delay.ms',
+  'inter.worker.key.generation.algorithm',
+  'inter.worker.key.size',
+  'inter.worker.key.ttl.ms',
+  'inter.worker.signature.algorithm',
+  'inter.worker.verification.algorithms',
+  'exactly.once.source.support',
+]);
+
+/** A key the client settings shared by producer, consumer and admin take from the worker config. */
+function isCommonClientKey(key: string): boolean {
+  return (
+    key === 'bootstrap.servers' ||
+    key.startsWith('security.') ||
+    key.startsWith('sasl.') ||
+    key.startsWith('ssl.') ||
+    key === 'request.timeout.ms' ||
+    key === 'retry.backoff.ms'
+  );
+}
+
+/**
+ * Warnings for worker keys that have no effect: unknown ones (Kafka's "The configuration 'x' was
+ * supplied but isn't a known config.", typos included) and Kafka Connect keys Sluice does not use.
+ * `def` holds the keys of the worker's mode.
+ */
+export function unusedWorkerKeys(
+  props: Record<string, string>,
+  def: ConfigDef<object> = WORKER_CONFIG_DEF as unknown as ConfigDef<object>,
+): ConfigProblem[] {
+  const known = def.configKeys();
+  const warnings: ConfigProblem[] = [];
+  for (const key of Object.keys(props).sort()) {
+    if (known.has(key) || OTHER_WORKER_KEYS.has(key) || isCommonClientKey(key)) continue;
+    if (WORKER_KEY_PREFIXES.some((prefix) => key.startsWith(prefix))) continue;
+    const message = KAFKA_WORKER_KEYS_NOT_USED.has(key)
+      ? `The configuration '${key}' is a Kafka Connect worker config that Sluice does not use; it has no effect.`
+      : `The configuration '${key}' was supplied but isn't a known config.`;
+    warnings.push({ key, value: props[key], message });
+  }
+  return warnings;
 }

@@ -4,8 +4,12 @@ import {
   ConfigTransformer,
   createConfigProviders,
 } from '../config/config-providers.js';
-import { type DistributedConfig, parseDistributedConfig } from '../config/distributed-config.js';
-import { commonClientProps } from '../config/worker-config.js';
+import {
+  DISTRIBUTED_CONFIG_DEF,
+  type DistributedConfig,
+  parseDistributedConfig,
+} from '../config/distributed-config.js';
+import { commonClientProps, unusedWorkerKeys } from '../config/worker-config.js';
 import type { KafkaClientFactory } from '../kafka/kafka-port.js';
 import { KafkajsClientFactory } from '../kafka/kafkajs-client.js';
 import type { Logger } from '../logging/logger.js';
@@ -53,6 +57,11 @@ export async function createDistributed(
   options: DistributedOptions,
 ): Promise<Distributed> {
   const raw = parseDistributedConfig(workerProps);
+  for (const warning of unusedWorkerKeys(
+    workerProps,
+    DISTRIBUTED_CONFIG_DEF as unknown as Parameters<typeof unusedWorkerKeys>[1],
+  ))
+    options.log.warn({ key: warning.key }, warning.message);
   const { registry } = await loadPlugins({
     dependencyRoots: options.dependencyRoots ?? [],
     pluginPath: raw.pluginPath,

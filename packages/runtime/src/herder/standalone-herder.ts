@@ -200,6 +200,7 @@ export class StandaloneHerder implements Herder {
         entry.trace = stackTrace(error);
       },
       offsetStorageReader: () => new OffsetStorageReaderImpl(this.worker.offsetStore, entry.name),
+      log: entry.log,
     };
   }
 

@@ -43,6 +43,7 @@ import {
 } from './kafka-port.js';
 import { KafkajsGroupCoordinator } from './kafkajs-group-coordinator.js';
 import { fromIHeaders, toBuffer, toIHeaders } from './kafkajs-headers.js';
+import { kafkaLogCreator } from './kafkajs-log.js';
 import { KafkajsLogReader } from './kafkajs-log-reader.js';
 
 /** kafkajs' ConfigResourceTypes.TOPIC (not a named export Node's ESM loader can see). */
@@ -50,29 +51,6 @@ const TOPIC_RESOURCE = 2;
 
 /** How long a newly created topic may go without partition leaders before creation fails. */
 const TOPIC_LEADER_TIMEOUT_MS = 30_000;
-
-/** Kafka's messages for a topic the broker has no metadata for yet (being created, or unknown). */
-const METADATA_WAIT_ERRORS = new Set([
-  'This server does not host this topic-partition',
-  'There is no leader for this topic-partition as we are in the middle of a leadership election',
-]);
-
-function kafkaLogCreator(log: Logger) {
-  return () =>
-    ({ level, log: entry }: { level: number; log: { message: string; [k: string]: unknown } }) => {
-      const { message, timestamp: _t, logger: _l, ...rest } = entry;
-      const fields = { kafkajs: rest };
-      // Said for every idempotent producer with bounded retries, which is what we want.
-      if (message.startsWith('Limiting retries for the idempotent producer')) return;
-      // A topic without metadata yet is waited for (and reported) by the producer itself.
-      if (message.startsWith('Response Metadata') && METADATA_WAIT_ERRORS.has(String(rest.error)))
-        log.debug(fields, message);
-      else if (level === logLevel.ERROR) log.error(fields, message);
-      else if (level === logLevel.WARN) log.warn(fields, message);
-      else if (level === logLevel.INFO) log.debug(fields, message);
-      else log.trace(fields, message);
-    };
-}
 
 /** Calls `connect` until it succeeds, logging each failure clearly; gives up only when `stopped()` says so. */
 export async function connectWithRetry(

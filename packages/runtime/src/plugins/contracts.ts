@@ -5,6 +5,7 @@
  */
 import type {
   ConnectHeaders,
+  ConnectorLogger,
   Header,
   Schema,
   SchemaAndValue,
@@ -67,6 +68,7 @@ export interface RecordMetadataLike {
 
 export interface SourceTaskContextLike {
   configs(): Record<string, string>;
+  log: ConnectorLogger;
   offsetStorageReader(): {
     offset(partition: Record<string, unknown>): Promise<Record<string, unknown> | null>;
     offsets(
@@ -100,6 +102,7 @@ export interface SinkTaskLike {
 export interface ConnectorContextLike {
   requestTaskReconfiguration(): void;
   raiseError(error: Error): void;
+  log: ConnectorLogger;
 }
 
 export interface ConnectorLike {

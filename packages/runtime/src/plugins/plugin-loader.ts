@@ -54,9 +54,28 @@ export async function loadPlugins(options: PluginLoaderOptions): Promise<LoadedP
       `Plugin name ${c.name} (${c.kind}) is claimed by ${c.claimedBy.join(' and ')}; configs must use the package-qualified name`,
     );
   }
-  options.log.info(
-    { plugins: registry.list().map((p) => `${p.kind}:${p.qualifiedName}`) },
-    `Found ${registry.list().length} plugins`,
-  );
+  logPluginSummary(registry, options.log);
   return { registry, problems };
+}
+
+/**
+ * One short line of what was found: how many plugins of each kind and the packages they come
+ * from (the full list, one name per plugin, at debug level).
+ */
+function logPluginSummary(registry: PluginRegistry, log: Logger): void {
+  const plugins = registry.list();
+  const kinds: Record<string, number> = {};
+  const packages = new Map<string, string>();
+  for (const p of plugins) {
+    kinds[p.kind] = (kinds[p.kind] ?? 0) + 1;
+    packages.set(p.packageName, `${p.packageName}@${p.version}`);
+  }
+  const counts = Object.entries(kinds)
+    .map(([kind, n]) => `${n} ${kind}`)
+    .join(', ');
+  log.info(
+    { packages: [...packages.values()].sort() },
+    `Found ${plugins.length} plugins in ${packages.size} package${packages.size === 1 ? '' : 's'}: ${counts}`,
+  );
+  log.debug({ plugins: plugins.map((p) => `${p.kind}:${p.qualifiedName}`) }, 'plugins found');
 }

@@ -147,6 +147,7 @@ export class WorkerSinkTask {
         this.commitRequested = true;
       },
       errantRecordReporter: () => (this.o.errantRecordReporter ? reporter : null),
+      log: this.o.log,
     } as SinkTaskContext;
   }
 

@@ -94,7 +94,11 @@ export class WorkerSourceTask {
     let started = false;
     try {
       const reader = new OffsetStorageReaderImpl(this.o.offsetStore, id.connector);
-      task.initialize?.({ configs: () => this.o.taskConfig, offsetStorageReader: () => reader });
+      task.initialize?.({
+        configs: () => this.o.taskConfig,
+        offsetStorageReader: () => reader,
+        log,
+      });
       await task.start(this.o.taskConfig);
       started = true;
       await this.o.producer.connect();

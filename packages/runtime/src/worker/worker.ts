@@ -168,15 +168,7 @@ export class Worker {
     } catch (error) {
       problems.push(...problemsOf(error, 'name', props.name));
     }
-    for (const role of ['key', 'value', 'header'] as const) {
-      try {
-        const c = await this.createConverter(role, props);
-        await c.instance.close?.();
-      } catch (error) {
-        const k = `${role}.converter`;
-        problems.push(...problemsOf(error, k, props[k] ?? this.workerConverterClass(role)));
-      }
-    }
+    problems.push(...(await this.converterProblems(props)));
     try {
       const chain = await buildTransformationChain(props, this.instantiator());
       await chain.close();
@@ -198,6 +190,35 @@ export class Worker {
         }
       } catch (error) {
         problems.push(...problemsOf(error, 'connector.class', cls));
+      }
+    }
+    return problems;
+  }
+
+  /**
+   * Problems of the worker's own converters (`key.converter`, `value.converter`,
+   * `header.converter` with their `*.converter.*` settings), each created and configured once.
+   */
+  validateWorkerConverters(): Promise<ConfigProblem[]> {
+    return this.converterProblems({});
+  }
+
+  /**
+   * Problems of the converters a config uses (its own, else the worker's); a converter's own
+   * settings are named with their prefix (`value.converter.schemas.enable`), as Kafka does.
+   */
+  private async converterProblems(props: Record<string, string>): Promise<ConfigProblem[]> {
+    const problems: ConfigProblem[] = [];
+    for (const role of ['key', 'value', 'header'] as const) {
+      const k = `${role}.converter`;
+      try {
+        const c = await this.createConverter(role, props);
+        await c.instance.close?.();
+      } catch (error) {
+        for (const p of problemsOf(error, k, props[k] ?? this.workerConverterClass(role)))
+          problems.push(
+            p.key === k || p.key.startsWith(`${k}.`) ? p : { ...p, key: `${k}.${p.key}` },
+          );
       }
     }
     return problems;

@@ -4,31 +4,20 @@ import { fileURLToPath } from 'node:url';
 import { ConfigException } from '@sluice/api';
 import {
   advertisedUrl,
-  connectorLogger,
+  checkConnectorConfigs,
   createDistributed,
   createLogger,
-  createStandalone,
-  type Logger,
+  prepareStandalone,
   RestServer,
   RUNTIME_VERSION,
-  readConfigFile,
-  type StandaloneHerder,
-  validateConnectorConfigs,
 } from '@sluice/runtime';
-
-export const DISTRIBUTED_USAGE = `Usage: sluice distributed [options] <worker.properties>
-
-Runs a worker of a Connect cluster, as Kafka's connect-distributed: workers started with the same
-group.id share the connectors and tasks and keep their configs, offsets and statuses in the
-config.storage.topic, offset.storage.topic and status.storage.topic topics. Connectors are
-created through the REST API of any worker.
-
-Options:
-  --progress-interval <seconds>  how often to log records moved per task (default 10, 0 = never)
-  -h, --help                     show this help
-
-Stop with Ctrl-C (SIGINT) or SIGTERM: the worker's tasks flush their offsets and move to the
-other workers at once.`;
+import {
+  type FileProblem,
+  fileProblems,
+  formatConfigReport,
+  readConfigFiles,
+} from './config-report.js';
+import { runWorker, startRest } from './worker-run.js';
 
 /** The worker package's folder: its dependencies are the bundled plugins. */
 const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -37,12 +26,14 @@ const VERSION = (
   JSON.parse(readFileSync(resolve(PACKAGE_DIR, 'package.json'), 'utf8')) as { version: string }
 ).version;
 
-export const USAGE = `Usage: sluice standalone [options] <worker.properties> <connector.properties> [<connector.properties> ...]
+export const USAGE = `Usage: sluice standalone [options] <worker.properties> [<connector.properties> ...]
 
 Runs connectors in one process, as Kafka's connect-standalone: the worker config holds
 bootstrap.servers, key.converter, value.converter and offset.storage.file.filename;
-each connector config holds name, connector.class and the connector's own keys.
+each connector config holds name, connector.class and the connector's own keys. Without
+connector configs the worker starts empty: create connectors through the REST API.
 Config files are Java .properties files, or JSON (flat, or {"name": ..., "config": {...}}).
+Every problem of every file is reported at once, before anything starts.
 
 Options:
   --progress-interval <seconds>  how often to log records moved per task (default 10, 0 = never)
@@ -54,8 +45,23 @@ The REST API (Kafka Connect's paths and bodies) listens on the worker's listener
 
 Plugins: the worker's bundled packages, packages with a "sluice" manifest among the
 dependencies of the current folder's package.json, and the worker's plugin.path folders.
-Logs are JSON lines (pino) on stderr; set SLUICE_LOG_LEVEL=debug for more.
+Logs go to stderr: lines for people on a terminal, JSON lines otherwise; log.format=text|json
+in the worker config (or SLUICE_LOG_FORMAT) forces one. SLUICE_LOG_LEVEL=debug shows more.
 Stop with Ctrl-C (SIGINT) or SIGTERM: tasks drain, flush and commit their offsets.`;
+
+export const DISTRIBUTED_USAGE = `Usage: sluice distributed [options] <worker.properties>
+
+Runs a worker of a Connect cluster, as Kafka's connect-distributed: workers started with the
+same group.id share the connectors and tasks, and keep connector configs, source offsets and
+statuses in the topics config.storage.topic, offset.storage.topic and status.storage.topic
+(created compacted when missing). Create connectors through the REST API of any worker.
+
+Options:
+  --progress-interval <seconds>  how often to log records moved per task (default 10, 0 = never)
+  -h, --help                     show this help
+
+Stop with Ctrl-C (SIGINT) or SIGTERM: the worker's tasks flush their offsets and move to the
+other workers at once.`;
 
 interface StandaloneArgs {
   workerFile: string;
@@ -65,7 +71,7 @@ interface StandaloneArgs {
 
 class UsageError extends Error {}
 
-function parseArgs(args: string[], mode: 'standalone' | 'distributed'): StandaloneArgs {
+function parseArgs(args: string[], command: 'standalone' | 'distributed'): StandaloneArgs {
   const files: string[] = [];
   let progressSeconds = 10;
   for (let i = 0; i < args.length; i++) {
@@ -81,253 +87,113 @@ function parseArgs(args: string[], mode: 'standalone' | 'distributed'): Standalo
   }
   const [workerFile, ...connectorFiles] = files;
   if (!workerFile) throw new UsageError('Missing the worker config file');
-  if (mode === 'distributed' && connectorFiles.length > 0)
+  if (command === 'distributed' && connectorFiles.length > 0)
     throw new UsageError(
       'sluice distributed takes one worker config file; create connectors through the REST API',
     );
-  if (mode === 'standalone' && connectorFiles.length === 0)
-    throw new UsageError('Missing connector config files');
   return { workerFile, connectorFiles, progressSeconds };
 }
 
-/** Prints a ConfigException with one line per problem. */
-function printConfigError(what: string, error: ConfigException): void {
-  console.error(`${what} is invalid:`);
-  if (error.problems.length === 0) console.error(`  - ${error.message}`);
-  for (const p of error.problems) console.error(`  - ${p.message}`);
-}
-
-function logProgress(
-  herder: Pick<StandaloneHerder, 'connectorNames' | 'taskCounters'>,
-  log: Logger,
-): void {
-  for (const name of herder.connectorNames()) {
-    const failed = new Set(
-      herder
-        .connectorStatus(name)
-        .tasks.filter((t) => t.state === 'FAILED')
-        .map((t) => t.id),
-    );
-    for (const { id, counters } of herder.taskCounters(name)) {
-      // A failed task moves nothing until it is restarted; its failure was logged with its trace.
-      if (!counters || failed.has(id)) continue;
-      connectorLogger(log, name, id).info(
-        {
-          recordsIn: counters.recordsIn,
-          recordsOut: counters.recordsOut,
-          recordsSkipped: counters.recordsSkipped,
-          offsetCommits: counters.offsetCommits,
-          lag: counters.lag,
-        },
-        `progress: ${counters.recordsOut} records moved${counters.lag === null ? '' : `, lag ${counters.lag}`}`,
-      );
-    }
-  }
-}
-
-/**
- * Starts the REST API. A listener set in the worker config that cannot be bound stops the worker
- * (as Kafka Connect); when the default (port 8083) is taken the connectors still run, without REST,
- * and the error says how to choose another listener.
- */
-async function startRest(rest: RestServer, explicit: boolean, log: Logger): Promise<string[]> {
-  try {
-    return await rest.start();
-  } catch (error) {
-    if (explicit) throw error;
-    await rest.stop();
-    log.error(
-      { err: error },
-      'the REST API could not listen on the default listener http://0.0.0.0:8083; running without it (set listeners=http://host:port in the worker config)',
-    );
-    return [];
-  }
+/** Prints the report of every config problem; returns the exit code for invalid configs. */
+function reportProblems(problems: readonly FileProblem[]): number {
+  console.error(formatConfigReport(problems));
+  return 1;
 }
 
 async function standalone(args: StandaloneArgs): Promise<number> {
-  const log = createLogger();
-  let workerProps: Record<string, string>;
-  const connectorConfigs: Array<{ source: string; props: Record<string, string> }> = [];
-  try {
-    workerProps = await readConfigFile(args.workerFile);
-    for (const file of args.connectorFiles) {
-      connectorConfigs.push({ source: file, props: await readConfigFile(file) });
-    }
-  } catch (error) {
-    console.error(`Cannot read a config file: ${(error as Error).message}`);
-    return 1;
+  const read = await readConfigFiles([args.workerFile, ...args.connectorFiles]);
+  const [workerFile, ...connectorFiles] = read.files;
+  // Without every file, the others cannot be checked against the worker config.
+  if (read.problems.length > 0 || !workerFile) {
+    return reportProblems([...read.problems, ...read.files.flatMap((f) => fileProblems(f, []))]);
   }
-  let herder: StandaloneHerder;
-  let rest: RestServer;
-  try {
-    const standalone = await createStandalone(workerProps, {
-      dependencyRoots: [PACKAGE_DIR, process.cwd()],
-      log,
-    });
-    herder = standalone.herder;
-    rest = new RestServer({
-      herder,
-      worker: standalone.worker,
-      listeners: standalone.config.listeners,
-      log,
-    });
-  } catch (error) {
-    if (error instanceof ConfigException) {
-      printConfigError(`The worker config ${args.workerFile}`, error);
-      return 1;
-    }
-    throw error;
-  }
-  try {
-    await validateConnectorConfigs(herder, connectorConfigs);
-  } catch (error) {
-    if (error instanceof ConfigException) {
-      printConfigError('The connector configuration', error);
-      return 1;
-    }
-    throw error;
-  }
-
-  let stopping: Promise<void> | null = null;
-  const stop = (signal: string) => {
-    if (stopping) {
-      log.warn(`${signal} again: exiting without waiting for tasks`);
-      process.exit(1);
-    }
-    log.info(`${signal} received: stopping (tasks drain, flush and commit their offsets)`);
-    // No new REST requests while the connectors stop.
-    stopping = rest
-      .stop()
-      .catch((e: unknown) => log.warn({ err: e }, 'stopping the REST API failed'))
-      .then(() => herder.stop());
-  };
-  const stopped = new Promise<void>((resolveStopped) => {
-    const onSignal = (signal: NodeJS.Signals) => {
-      stop(signal);
-      stopping?.then(resolveStopped, (e: unknown) => {
-        log.error({ err: e }, 'shutdown failed');
-        resolveStopped();
-      });
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+  const log = createLogger({ format: workerFile.props['log.format'] ?? null });
+  const { standalone, problems } = await prepareStandalone(workerFile.props, {
+    dependencyRoots: [PACKAGE_DIR, process.cwd()],
+    log,
   });
-
-  log.info({ version: VERSION, runtime: RUNTIME_VERSION }, 'Sluice standalone worker starting');
-  try {
-    await herder.start();
-    const urls = await startRest(rest, workerProps.listeners !== undefined, log);
-    // Statuses name the worker by its advertised REST host:port, as Kafka's do.
-    if (urls.length > 0) herder.workerId = new URL(advertisedUrl(workerProps, urls)).host;
-    for (const { props } of connectorConfigs) {
-      if (stopping) break;
-      const name = props.name ?? '';
-      await herder.putConnectorConfig(name, props, false);
-      const status = herder.connectorStatus(name);
-      connectorLogger(log, name).info(
-        { state: status.connector.state, tasks: status.tasks.length },
-        `connector ${name} created`,
-      );
-    }
-  } catch (error) {
-    if (!stopping) {
-      log.error({ err: error }, 'the worker could not start');
-      await rest.stop();
+  const connectorProblems = await checkConnectorConfigs(
+    standalone.herder,
+    connectorFiles.map((f) => ({ source: f.path, props: f.props })),
+  );
+  const report = [
+    ...fileProblems(workerFile, problems),
+    ...connectorFiles.flatMap((f) =>
+      fileProblems(
+        f,
+        connectorProblems.filter((p) => p.source === f.path),
+        f.props.name,
+      ),
+    ),
+  ];
+  if (report.length > 0) return reportProblems(report);
+  const { herder } = standalone;
+  const rest = new RestServer({
+    herder,
+    worker: standalone.worker,
+    listeners: standalone.config.listeners,
+    log,
+  });
+  return runWorker({
+    log,
+    herder,
+    async start() {
+      await herder.start();
+      const urls = await startRest(rest, workerFile.props.listeners !== undefined, log);
+      // Statuses name the worker by its advertised REST host:port, as Kafka's do.
+      if (urls.length > 0) herder.workerId = new URL(advertisedUrl(workerFile.props, urls)).host;
+    },
+    async stop() {
+      // No new REST requests while the connectors stop.
+      await rest.stop().catch((e: unknown) => log.warn({ err: e }, 'stopping the REST API failed'));
       await herder.stop();
-      return 1;
-    }
-  }
-  const progress =
-    args.progressSeconds > 0
-      ? setInterval(() => logProgress(herder, log), args.progressSeconds * 1000)
-      : null;
-  progress?.unref();
-  await stopped;
-  if (progress) clearInterval(progress);
-  logProgress(herder, log);
-  log.info('Sluice worker stopped');
-  return 0;
-}
-
-/** Stops on SIGINT/SIGTERM (a second signal exits at once); resolves once `stop` finished. */
-function stopOnSignal(log: Logger, stop: () => Promise<void>): Promise<void> {
-  let stopping = false;
-  return new Promise<void>((resolveStopped) => {
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (stopping) {
-        log.warn(`${signal} again: exiting without waiting for tasks`);
-        process.exit(1);
-      }
-      stopping = true;
-      log.info(`${signal} received: stopping`);
-      stop().then(resolveStopped, (e: unknown) => {
-        log.error({ err: e }, 'shutdown failed');
-        resolveStopped();
-      });
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    },
+    connectors: connectorFiles.map((f) => f.props),
+    progressSeconds: args.progressSeconds,
+    banner: 'Sluice standalone worker starting',
+    versions: { version: VERSION, runtime: RUNTIME_VERSION },
   });
 }
 
 async function distributed(args: StandaloneArgs): Promise<number> {
-  const log = createLogger();
-  let workerProps: Record<string, string>;
-  try {
-    workerProps = await readConfigFile(args.workerFile);
-  } catch (error) {
-    console.error(`Cannot read a config file: ${(error as Error).message}`);
-    return 1;
+  const read = await readConfigFiles([args.workerFile]);
+  const [workerFile] = read.files;
+  if (read.problems.length > 0 || !workerFile) {
+    return reportProblems([...read.problems, ...read.files.flatMap((f) => fileProblems(f, []))]);
   }
-  let fatal: Error | null = null;
-  let wake: () => void = () => {};
-  const failed = new Promise<void>((resolve) => {
-    wake = resolve;
+  const log = createLogger({ format: workerFile.props['log.format'] ?? null });
+  let fail: (error: Error) => void = () => {};
+  const failed = new Promise<Error>((resolve) => {
+    fail = resolve;
   });
   let worker: Awaited<ReturnType<typeof createDistributed>>;
   try {
-    worker = await createDistributed(workerProps, {
+    worker = await createDistributed(workerFile.props, {
       dependencyRoots: [PACKAGE_DIR, process.cwd()],
       log,
-      onFatal: (error) => {
-        fatal = error;
-        wake();
-      },
+      onFatal: (error) => fail(error),
     });
   } catch (error) {
-    if (error instanceof ConfigException) {
-      printConfigError(`The worker config ${args.workerFile}`, error);
-      return 1;
-    }
-    throw error;
+    if (!(error instanceof ConfigException)) throw error;
+    return reportProblems(fileProblems(workerFile, [...error.problems]));
   }
-  log.info({ version: VERSION, runtime: RUNTIME_VERSION }, 'Sluice distributed worker starting');
-  const stopped = stopOnSignal(log, () => worker.stop());
-  try {
-    const url = await worker.start();
-    log.info(
-      { url, groupId: worker.config.groupId },
-      `worker ${url} started; it joins the Connect cluster ${worker.config.groupId}`,
-    );
-  } catch (error) {
-    log.error({ err: error }, 'the worker could not start');
-    await worker.stop().catch(() => {});
-    return 1;
-  }
-  const progress =
-    args.progressSeconds > 0
-      ? setInterval(() => logProgress(worker.herder, log), args.progressSeconds * 1000)
-      : null;
-  progress?.unref();
-  await Promise.race([stopped, failed]);
-  if (progress) clearInterval(progress);
-  if (fatal) {
-    console.error(`The worker stopped: ${(fatal as Error).message}`);
-    await worker.stop().catch(() => {});
-    return 1;
-  }
-  log.info('Sluice worker stopped');
-  return 0;
+  return runWorker({
+    log,
+    herder: worker.herder,
+    async start() {
+      const url = await worker.start();
+      log.info(
+        { url, groupId: worker.config.groupId },
+        `worker ${url} started; it joins the Connect cluster ${worker.config.groupId}`,
+      );
+    },
+    stop: () => worker.stop(),
+    failed,
+    connectors: [],
+    progressSeconds: args.progressSeconds,
+    banner: 'Sluice distributed worker starting',
+    versions: { version: VERSION, runtime: RUNTIME_VERSION },
+  });
 }
 
 /** Runs the `sluice` command; resolves with the process exit code. */
