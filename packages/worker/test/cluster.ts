@@ -252,8 +252,24 @@ export class TestCluster {
         );
       },
       120_000,
-    );
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}; last status ${JSON.stringify(status)}\n${this.problems()}`);
+    });
     return status as unknown as ConnectorStatus;
+  }
+
+  /** The warning and error lines every worker logged, for failure messages. */
+  problems(): string {
+    return this.workers
+      .map((w) => {
+        const lines = (w.process?.output() ?? '')
+          .split('\n')
+          .filter((l) => /"level":(40|50|60)/.test(l))
+          .slice(-15)
+          .map((l) => l.slice(0, 600));
+        return `--- worker ${w.id} (${w.alive ? 'alive' : 'down'}):\n${lines.join('\n')}`;
+      })
+      .join('\n');
   }
 
   async stopAll(): Promise<void> {

@@ -108,11 +108,12 @@ describe('a cluster of three sluice distributed workers', () => {
       expect((listed.body as string[]).sort()).toEqual([sink, source]);
     }
     await cluster.running(source, 1);
+    // The source creates the topic with its first record; the sink waits for it until then.
+    startAppending();
     await cluster.running(sink, 1);
     // Any worker answers the same status.
     const statuses = await Promise.all(cluster.live().map((w) => cluster.status(source, w)));
     for (const s of statuses) expect(s).toEqual(statuses[0]);
-    startAppending();
     await waitFor(
       'lines flowing end to end',
       async () => (await countLines(output, 0)).total > 200,
