@@ -253,7 +253,9 @@ export class TestCluster {
       },
       120_000,
     ).catch((error: Error) => {
-      throw new Error(`${error.message}; last status ${JSON.stringify(status)}\n${this.problems()}`);
+      throw new Error(
+        `${error.message}; last status ${JSON.stringify(status)}\n${this.problems()}`,
+      );
     });
     return status as unknown as ConnectorStatus;
   }

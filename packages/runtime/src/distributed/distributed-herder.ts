@@ -29,6 +29,7 @@ import { RunningWork } from '../herder/running-work.js';
 import type { JoinGroupResult, KafkaAdmin, KafkaClientFactory } from '../kafka/kafka-port.js';
 import type { Logger } from '../logging/logger.js';
 import { restRequest } from '../rest/rest-client.js';
+import { RestException } from '../rest/rest-exception.js';
 import type { ConnectorType, Worker } from '../worker/worker.js';
 import type { ConnectorTaskId, ConnectState } from '../worker-task/task-status.js';
 import { type ClusterConfigState, ConfigStore, type SessionKey } from './config-store.js';
@@ -40,8 +41,8 @@ import {
 } from './connect-protocol.js';
 import { type AssignorMemory, assign } from './incremental-assignor.js';
 import { RebalanceMetrics } from './rebalance-metrics.js';
-import { newSessionKey, signatureHeaders } from './request-signature.js';
-import { StatusStore } from './status-store.js';
+import { newSessionKey, signatureHeaders, verifySignature } from './request-signature.js';
+import { type StatusRecord, StatusStore } from './status-store.js';
 import { WorkerGroupMember } from './worker-group-member.js';
 
 /** `GET /cluster` (a Sluice extension): the group as this worker sees it. */
@@ -183,8 +184,10 @@ export class DistributedHerder implements Herder {
     this.running = new RunningWork(
       o.worker,
       {
-        onConnectorState: (name, state, trace) => this.publishConnectorState(name, state, trace),
-        onTaskState: (id, state, trace) => this.publishTaskState(id, state, trace),
+        onConnectorState: (name, state, trace, version) =>
+          this.publishConnectorState(name, state, trace, version),
+        onTaskState: (id, state, trace, version) =>
+          this.publishTaskState(id, state, trace, version),
         onTaskReconfigurationRequest: (name) => this.exclusive(async () => this.reconfigure(name)),
       },
       o.log,
@@ -651,33 +654,83 @@ export class DistributedHerder implements Herder {
     await this.configStore.readToEnd();
   }
 
-  /** The current session key (for checking signed requests from other workers). */
-  currentSessionKey(): SessionKey | null {
-    return this.sessionKey;
+  /**
+   * `POST /connectors/{name}/tasks` from the worker running the connector: checked against the
+   * session key (`connect.protocol=sessioned`), then written by the leader.
+   */
+  async putTaskConfigs(
+    name: string,
+    configs: unknown,
+    request?: { text: string; headers: Readonly<Record<string, string | string[] | undefined>> },
+  ): Promise<void> {
+    const c = this.o.config;
+    if (c.signRequests) {
+      const refused = verifySignature(
+        this.sessionKey,
+        c.verificationAlgorithms,
+        request?.headers ?? {},
+        request?.text ?? '',
+      );
+      if (refused) throw new RestException(refused.status, refused.message);
+    }
+    if (
+      !Array.isArray(configs) ||
+      !configs.every((x) => x !== null && typeof x === 'object' && !Array.isArray(x))
+    )
+      throw new RestException(400, 'The task configs must be a JSON array of objects');
+    await this.writeTaskConfigs(name, configs as Array<Record<string, string>>);
+  }
+
+  /**
+   * `PUT /connectors/{name}/fence`: Kafka's checks (leader, known, source); Sluice has no
+   * transactional producers to fence until exactly-once source delivery is built.
+   */
+  async fenceZombieSourceTasks(name: string): Promise<void> {
+    this.requireLeader('Only the leader may perform zombie fencing.');
+    const config = this.configOf(name);
+    if (this.typeOf(config) !== 'source')
+      throw new RestException(400, `Connector ${name} is not a source connector`);
+    throw new RestException(
+      400,
+      'Sluice does not support exactly-once source delivery yet (exactly.once.source.support): there are no transactional producers to fence',
+    );
   }
 
   // --- status --------------------------------------------------------------------------------
 
-  private publishConnectorState(name: string, state: ConnectState, trace: string | null): void {
+  private publishConnectorState(
+    name: string,
+    state: ConnectState,
+    trace: string | null,
+    version: string | null = this.statusStore.connector(name)?.version ?? null,
+  ): void {
     this.statusStore
       .putConnector(name, {
         state,
         trace,
         worker_id: this.workerIdValue,
         generation: this.generation,
+        version,
       })
       .catch((e: unknown) =>
         this.log.warn({ connector: name, err: (e as Error).message }, 'writing a status failed'),
       );
   }
 
-  private publishTaskState(id: ConnectorTaskId, state: ConnectState, trace: string | null): void {
+  private publishTaskState(
+    id: ConnectorTaskId,
+    state: ConnectState,
+    trace: string | null,
+    version: string | null = this.statusStore.connectorTasks(id.connector).get(id.task)?.version ??
+      null,
+  ): void {
     this.statusStore
       .putTask(id.connector, id.task, {
         state,
         trace,
         worker_id: this.workerIdValue,
         generation: this.generation,
+        version,
       })
       .catch((e: unknown) =>
         this.log.warn(
@@ -999,12 +1052,12 @@ export class DistributedHerder implements Herder {
   }
 }
 
-function stateInfo(status: {
-  state: ConnectState;
-  trace: string | null;
-  worker_id: string;
-}): StateInfo {
-  return status.trace
-    ? { state: status.state, worker_id: status.worker_id, trace: status.trace }
-    : { state: status.state, worker_id: status.worker_id };
+function stateInfo(status: StatusRecord): StateInfo {
+  const shown: StateInfo = {
+    state: status.state,
+    worker_id: status.worker_id,
+    version: status.version,
+  };
+  if (status.trace) shown.trace = status.trace;
+  return shown;
 }

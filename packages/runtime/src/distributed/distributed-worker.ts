@@ -20,7 +20,6 @@ import { RestServer } from '../rest/rest-server.js';
 import { Worker } from '../worker/worker.js';
 import { DistributedHerder } from './distributed-herder.js';
 import { KafkaOffsetStore } from './kafka-offset-store.js';
-import { verifySignature } from './request-signature.js';
 
 export interface DistributedOptions {
   /** Packages whose dependencies hold plugins (the bundled worker passes its own folder). */
@@ -130,19 +129,6 @@ export async function createDistributed(
     worker,
     listeners: config.listeners,
     log: options.log,
-    internal: {
-      verify: (headers, body) =>
-        config.signRequests
-          ? verifySignature(
-              herder.currentSessionKey(),
-              config.verificationAlgorithms,
-              headers,
-              body,
-            )
-          : null,
-      writeTaskConfigs: (name, configs) => herder.writeTaskConfigs(name, configs),
-      clusterInfo: () => herder.clusterInfo(),
-    },
   });
   return {
     herder,

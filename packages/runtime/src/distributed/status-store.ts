@@ -9,6 +9,8 @@ export interface StatusRecord {
   trace: string | null;
   worker_id: string;
   generation: number;
+  /** The connector plugin's version (KIP-891, Kafka 4.1). */
+  version: string | null;
 }
 
 /** A topic a connector's task used (KIP-558), as the status topic keeps it. */
@@ -219,6 +221,7 @@ function decode(value: Record<string, unknown>): StatusRecord | null {
     trace: typeof value.trace === 'string' ? value.trace : null,
     worker_id: value.worker_id,
     generation: Number(value.generation ?? 0),
+    version: typeof value.version === 'string' ? value.version : null,
   };
 }
 

@@ -9,6 +9,8 @@ export type TargetState = 'STARTED' | 'PAUSED' | 'STOPPED';
 export interface StateInfo {
   state: ConnectState;
   worker_id: string;
+  /** The version of the connector plugin running it (KIP-891). */
+  version: string | null;
   trace?: string;
 }
 
@@ -97,4 +99,17 @@ export interface Herder {
   taskCounters(name: string): TaskCountersView[];
   /** Throws a RequestTargetException when offsets must be changed through another worker. */
   requireOffsetsWriter?(): void;
+  /**
+   * `POST /connectors/{name}/tasks`: task configs another worker of the cluster generated, for the
+   * leader to write. `request` is the request as sent (signed requests check its exact bytes).
+   */
+  putTaskConfigs(
+    name: string,
+    configs: unknown,
+    request?: { text: string; headers: Readonly<Record<string, string | string[] | undefined>> },
+  ): Promise<void>;
+  /** `PUT /connectors/{name}/fence`: fences the source connector's transactional producers. */
+  fenceZombieSourceTasks(name: string): Promise<void>;
+  /** `GET /cluster` (distributed mode): the group as this worker sees it. */
+  clusterInfo?(): unknown;
 }

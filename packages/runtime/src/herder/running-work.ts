@@ -8,8 +8,19 @@ import type { StartupCounters, TargetState, TaskCountersView } from './herder.js
 
 /** A state change of something this worker runs, for the herder to publish. */
 export interface WorkStateListener {
-  onConnectorState(name: string, state: ConnectState, trace: string | null): void;
-  onTaskState(id: ConnectorTaskId, state: ConnectState, trace: string | null): void;
+  /** `version`: of the connector plugin (KIP-891), once it was loaded. */
+  onConnectorState(
+    name: string,
+    state: ConnectState,
+    trace: string | null,
+    version: string | null,
+  ): void;
+  onTaskState(
+    id: ConnectorTaskId,
+    state: ConnectState,
+    trace: string | null,
+    version: string | null,
+  ): void;
   /** A connector asked for its task configs to be generated again. */
   onTaskReconfigurationRequest(name: string): void;
 }
@@ -28,6 +39,7 @@ interface RunningConnector {
 
 interface RunningTask {
   id: ConnectorTaskId;
+  version: string | null;
   runner: TaskRunner | null;
   state: ConnectState;
   trace: string | null;
@@ -104,13 +116,13 @@ export class RunningWork {
   private setConnector(c: RunningConnector, state: ConnectState, trace: string | null = null) {
     c.state = state;
     c.trace = trace;
-    this.listener.onConnectorState(c.name, state, trace);
+    this.listener.onConnectorState(c.name, state, trace, c.instance?.plugin.version ?? null);
   }
 
   private setTask(t: RunningTask, state: ConnectState, trace: string | null = null) {
     t.state = state;
     t.trace = trace;
-    this.listener.onTaskState(t.id, state, trace);
+    this.listener.onTaskState(t.id, state, trace, t.version);
   }
 
   /**
@@ -168,8 +180,8 @@ export class RunningWork {
   }
 
   /**
-   * The connector's task configs (at most tasks.max unless tasks.max.enforce=false), as it
-   * generates them from its resolved config; throws (and fails the connector) when it cannot.
+   * The connector's task configs (Worker.connectorTaskConfigs) from its resolved config; throws
+   * (and fails the connector) when it cannot.
    */
   async generateTaskConfigs(name: string): Promise<Array<Record<string, string>>> {
     const c = this.connectors.get(name);
@@ -177,13 +189,7 @@ export class RunningWork {
     if (!c || !instance || c.state === 'FAILED' || c.target === 'STOPPED')
       throw new ConnectException(`Connector ${name} is not running in this worker`);
     try {
-      const configs = (await instance.connector.taskConfigs(instance.common.tasksMax)) ?? [];
-      if (configs.length > instance.common.tasksMax && instance.common.tasksMaxEnforce) {
-        throw new ConnectException(
-          `The connector ${name} has generated ${configs.length} tasks, which is greater than ${instance.common.tasksMax}, the maximum number of tasks it is configured to create. This behaviour should be considered a bug and is disallowed. If necessary, it can be permitted by reconfiguring the connector with 'tasks.max.enforce' set to false; however, this option will be removed in a future release of Kafka Connect.`,
-        );
-      }
-      return configs.map((config) => ({ ...config }));
+      return await this.worker.connectorTaskConfigs(name, instance, c.resolved);
     } catch (error) {
       const err = errorOf(error);
       c.log.error({ err }, 'generating task configs failed');
@@ -234,7 +240,7 @@ export class RunningWork {
     taskConfig: Record<string, string>,
     target: TargetState,
   ): Promise<void> {
-    const t: RunningTask = { id, runner: null, state: 'UNASSIGNED', trace: null };
+    const t: RunningTask = { id, version: null, runner: null, state: 'UNASSIGNED', trace: null };
     this.tasks.set(taskKey(id), t);
     this.setTask(t, 'UNASSIGNED');
     const log = connectorLogger(this.log, id.connector, id.task);
@@ -245,6 +251,7 @@ export class RunningWork {
       const resolvedConnector = await this.worker.resolveConfig(connectorConfig);
       const resolvedTask = await this.worker.resolveConfig(taskConfig);
       const instance = await this.worker.instantiateConnector(resolvedConnector);
+      t.version = instance.plugin.version;
       const runner = await this.worker.buildTask(
         id,
         instance,

@@ -12,31 +12,16 @@ import { connectorPluginsRoutes } from './connector-plugins-resource.js';
 import { connectorsRoutes } from './connectors-resource.js';
 import { loggersRoutes } from './loggers-resource.js';
 import { restRequest } from './rest-client.js';
-import { errorResponse, RestException } from './rest-exception.js';
+import { errorResponse, RestException, RoutingException } from './rest-exception.js';
 import { BasicAuthenticator, listenerTlsOptions } from './rest-security.js';
 import { rootRoutes } from './root-resource.js';
-import { type RestResponse, Router } from './router.js';
+import { checkJsonContentType, type RestResponse, Router } from './router.js';
 
 /** Largest request body accepted (Kafka has no limit of its own; configs are small). */
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
-/** Requests only other workers of a distributed cluster send (signed when `sessioned`). */
-export interface InternalRequests {
-  /** Why a signed request is refused (400/403), or null when it may go on. */
-  verify(
-    headers: Readonly<Record<string, string | string[] | undefined>>,
-    body: string,
-  ): { status: number; message: string } | null;
-  /** `POST /connectors/{name}/tasks`: task configs from the connector's owner, for the leader. */
-  writeTaskConfigs(name: string, configs: Array<Record<string, string>>): Promise<void>;
-  /** `GET /cluster`: the group as this worker sees it. */
-  clusterInfo(): unknown;
-}
-
 export interface RestServerOptions {
   herder: Herder & MetricsSource;
-  /** Distributed mode: the requests between workers. */
-  internal?: InternalRequests;
   /** The worker under the herder: its plugins, offset store and Kafka admin. */
   worker: Worker;
   /** The worker's `listeners`: `http://host:port` URLs (port 0 picks a free port). */
@@ -97,14 +82,20 @@ export class RestServer {
       enable: o.worker.config.topicTrackingEnable,
       allowReset: o.worker.config.topicTrackingAllowReset,
     });
-    connectorPluginsRoutes(this.router, o.herder, o.worker.plugins);
-    if (o.internal) internalRoutes(this.router, o.internal);
+    connectorPluginsRoutes(this.router, o.herder, o.worker.plugins, o.worker.workerConverters());
+    const cluster = o.herder.clusterInfo?.bind(o.herder);
+    if (cluster) this.router.add('GET', '/cluster', () => ({ status: 200, body: cluster() }));
     loggersRoutes(this.router, o.rootLogger ?? o.log);
     const metrics = new ConnectMetrics(o.herder);
-    this.router.add('GET', '/metrics', async () => {
-      const { text, contentType } = await metrics.scrape();
-      return { status: 200, text: { body: text, contentType } };
-    });
+    this.router.add(
+      'GET',
+      '/metrics',
+      async () => {
+        const { text, contentType } = await metrics.scrape();
+        return { status: 200, text: { body: text, contentType } };
+      },
+      { anyContentType: true },
+    );
   }
 
   /** Starts listening on every listener; resolves with their URLs (actual ports). */
@@ -114,7 +105,7 @@ export class RestServer {
     for (const listener of this.o.listeners) {
       const { protocol, host, port } = parseListener(listener);
       const onRequest = (req: IncomingMessage, res: ServerResponse) => {
-        this.handle(req, res, auth).catch((error: unknown) => {
+        this.handle(req, res, protocol, auth).catch((error: unknown) => {
           this.o.log.error({ err: error }, 'REST response failed');
           res.destroy();
         });
@@ -155,6 +146,7 @@ export class RestServer {
   private async handle(
     req: IncomingMessage,
     res: ServerResponse,
+    protocol: 'http' | 'https',
     auth: BasicAuthenticator | null,
   ): Promise<void> {
     const started = Date.now();
@@ -169,14 +161,15 @@ export class RestServer {
       auth?.check(req);
       const url = new URL(req.url ?? '/', 'http://localhost');
       const method = req.method ?? 'GET';
-      const { handler, params } = this.router.match(method, url.pathname);
+      const { handler, params, options } = this.router.match(method, url.pathname);
+      if (!options.anyContentType) checkJsonContentType(req.headers['content-type']);
       response = await handler({
         method,
         params,
         query: url.searchParams,
         headers: req.headers,
         text,
-        body: async () => parseJson(await text()),
+        body: async () => parseBody(await text(), req, !options.anyContentType),
       });
     } catch (error) {
       failure = error;
@@ -194,16 +187,22 @@ export class RestServer {
         }
       }
     }
+    let withContentType = true;
     if (response === null) {
       const mapped = errorResponse(failure);
       if (mapped.status >= 500)
         this.o.log.error({ err: failure, url: req.url }, 'REST request failed');
       response = { status: mapped.status, body: mapped.body };
       if (mapped.status === 401) response.headers = { 'www-authenticate': 'Basic realm="Sluice"' };
+      withContentType = !(failure instanceof RoutingException);
     }
     // Drain an unread body so the connection can be reused.
     req.resume();
     const headers: Record<string, string> = { ...response.headers };
+    // A created resource's Location is absolute, on the host the client addressed (as JAX-RS
+    // builds it from the request URI).
+    if (headers.location?.startsWith('/'))
+      headers.location = `${protocol}://${req.headers.host ?? 'localhost'}${headers.location}`;
     let payload: string | undefined;
     if (response.text) {
       payload = response.text.body;
@@ -211,7 +210,7 @@ export class RestServer {
       headers['content-length'] = String(Buffer.byteLength(payload));
     } else if (response.status !== 204 && response.body !== undefined) {
       payload = JSON.stringify(response.body);
-      headers['content-type'] = 'application/json';
+      if (withContentType) headers['content-type'] = 'application/json';
       headers['content-length'] = String(Buffer.byteLength(payload));
     } else if (response.status !== 204) {
       headers['content-length'] = '0';
@@ -252,6 +251,7 @@ export class RestServer {
     };
   }
 
+  /** The request body as sent (signed requests check its exact bytes). */
   private readText(req: IncomingMessage): Promise<string> {
     return new Promise((resolve, reject) => {
       const chunks: Buffer[] = [];
@@ -280,33 +280,17 @@ export class RestServer {
   }
 }
 
-/** A JSON body; undefined when empty, a 400 when it is not JSON. */
-function parseJson(text: string): unknown {
+/**
+ * Parses a JSON body. With `json`, a body sent without a Content-Type is refused as Jersey refuses
+ * it (it takes it as application/octet-stream, which no JSON reader accepts).
+ */
+function parseBody(text: string, req: IncomingMessage, json: boolean): unknown {
+  if (json && text.length > 0 && req.headers['content-type'] === undefined)
+    throw new RestException(415, 'HTTP 415 Unsupported Media Type');
   if (text.trim() === '') return undefined;
   try {
     return JSON.parse(text);
   } catch (error) {
     throw new RestException(400, `Invalid JSON in the request body: ${(error as Error).message}`);
   }
-}
-
-/** The requests only other workers send (Kafka's internal ConnectorsResource endpoints). */
-function internalRoutes(router: Router, internal: InternalRequests): void {
-  router.add('GET', '/cluster', () => ({ status: 200, body: internal.clusterInfo() }));
-  router.add('POST', '/connectors/{connector}/tasks', async (r) => {
-    const body = await r.text();
-    const refused = internal.verify(r.headers, body);
-    if (refused) throw new RestException(refused.status, refused.message);
-    const configs = parseJson(body);
-    if (
-      !Array.isArray(configs) ||
-      !configs.every((c) => c !== null && typeof c === 'object' && !Array.isArray(c))
-    )
-      throw new RestException(400, 'The task configs must be a JSON array of objects');
-    await internal.writeTaskConfigs(
-      r.params.connector as string,
-      configs as Array<Record<string, string>>,
-    );
-    return { status: 204 };
-  });
 }
