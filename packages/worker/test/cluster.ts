@@ -103,7 +103,7 @@ export class ClusterWorker {
     await waitFor(
       `worker ${this.id} to answer`,
       async () => {
-        if (this.process?.child.exitCode !== null)
+        if (!this.alive)
           throw new Error(`worker ${this.id} exited:\n${this.process?.output().slice(-3000)}`);
         return (await rest(this.url, 'GET', '/').catch(() => ({ status: 0 }))).status === 200;
       },
@@ -112,7 +112,8 @@ export class ClusterWorker {
   }
 
   get alive(): boolean {
-    return this.process !== null && this.process.child.exitCode === null;
+    const child = this.process?.child;
+    return child !== undefined && child.exitCode === null && child.signalCode === null;
   }
 
   /** kill -9: no goodbye to the group. */
