@@ -1,7 +1,6 @@
 import {
   type Admin,
   type Consumer,
-  type IHeaders,
   Kafka,
   type KafkaConfig,
   logLevel,
@@ -30,7 +29,6 @@ import {
   KafkaClientException,
   type KafkaClientFactory,
   type KafkaConsumer,
-  type KafkaHeader,
   type KafkaLogReader,
   type KafkaProducer,
   type NewTopic,
