@@ -205,12 +205,11 @@ export function parseDistributedConfig(props: Record<string, string>): Distribut
     if (!(error instanceof ConfigException)) throw error;
     problems.push(...error.problems);
   }
-  let parsed: Record<string, unknown> = {};
-  try {
-    parsed = DISTRIBUTED_CONFIG_DEF.parse(props) as Record<string, unknown>;
-  } catch (error) {
-    if (!(error instanceof ConfigException)) throw error;
-    problems.push(...error.problems);
+  // Every key on its own (a bad key does not hide the others), so checks across keys still run.
+  const parsed: Record<string, unknown> = {};
+  for (const [key, value] of DISTRIBUTED_CONFIG_DEF.validateAll(props)) {
+    if (value.errorMessages.length === 0) parsed[key] = value.value;
+    for (const message of value.errorMessages) problems.push({ key, value: props[key], message });
   }
   if (props['connect.protocol'] === 'eager') {
     problems.push({
