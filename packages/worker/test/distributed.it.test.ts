@@ -120,6 +120,28 @@ describe('a cluster of three sluice distributed workers', () => {
     );
   });
 
+  it('sets a logger level on every worker with scope=cluster, and shows rebalance metrics', async () => {
+    const [first] = cluster.live();
+    const namespace = `sluice.connector.${source}`;
+    const set = await rest(
+      (first as ClusterWorker).url,
+      'PUT',
+      `/admin/loggers/${namespace}?scope=cluster`,
+      { level: 'DEBUG' },
+    );
+    expect(set.status).toBe(204);
+    for (const w of cluster.live()) {
+      await waitFor(`worker ${w.id} to apply the level`, async () => {
+        const level = await rest(w.url, 'GET', `/admin/loggers/${namespace}`);
+        return (level.body as { level?: string }).level === 'DEBUG';
+      });
+      expect(
+        await w.metric('kafka_connect_worker_rebalance_completed_rebalances_total'),
+      ).toBeGreaterThan(0);
+      expect(await w.metric('kafka_connect_worker_rebalance_rebalancing')).toBe(0);
+    }
+  });
+
   it('moves the work of a worker killed mid-stream after the delay, and loses no line', async () => {
     // A follower running part of the pipeline, so that its work is held for the delay (the
     // leader's is not: a new leader knows no earlier assignment); the leader when it runs all.

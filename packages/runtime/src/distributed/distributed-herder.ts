@@ -70,6 +70,8 @@ export interface DistributedHerderOptions {
   log: Logger;
   /** Called when the worker cannot stay in the group (the process should stop). */
   onFatal?: (error: Error) => void;
+  /** Applies a cluster-wide logger level read from the config topic. */
+  applyLoggerLevel?: (namespace: string, level: string) => void;
 }
 
 const RECONFIGURE_BACKOFF_MS = 250;
@@ -136,6 +138,7 @@ export class DistributedHerder implements Herder {
         onSessionKey: (key) => {
           this.sessionKey = key;
         },
+        onLoggerLevel: (namespace, level) => this.o.applyLoggerLevel?.(namespace, level),
       },
       o.log,
     );
@@ -509,6 +512,11 @@ export class DistributedHerder implements Herder {
 
   private requireLeader(message: string): void {
     if (!this.isLeader()) throw new NotLeaderException(message, this.leaderUrlValue);
+  }
+
+  /** Written to the config topic; every worker (this one too) applies it when it reads it. */
+  async setClusterLoggerLevel(namespace: string, level: string): Promise<void> {
+    await this.configStore.putLoggerLevel(namespace, level);
   }
 
   requireOffsetsWriter(): void {

@@ -116,6 +116,7 @@ export async function createDistributed(
     configTransformer: transformer,
     log: options.log,
   });
+  let rest: RestServer | null = null;
   const herder = new DistributedHerder({
     worker,
     config,
@@ -123,13 +124,9 @@ export async function createDistributed(
     admin,
     log: options.log,
     ...(options.onFatal ? { onFatal: options.onFatal } : {}),
+    applyLoggerLevel: (namespace, level) => rest?.loggerLevels.set(namespace, level),
   });
-  const rest = new RestServer({
-    herder,
-    worker,
-    listeners: config.listeners,
-    log: options.log,
-  });
+  rest = new RestServer({ herder, worker, listeners: config.listeners, log: options.log });
   return {
     herder,
     rest,
