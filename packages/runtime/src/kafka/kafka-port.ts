@@ -1,7 +1,8 @@
 /**
- * The runtime's only view of Kafka. Task runners, stores and the DLQ talk to these
- * interfaces; `kafkajs-client.ts` is the one implementation and the one file that
- * imports kafkajs, so another client can be added without touching the runners.
+ * The runtime's only view of Kafka. Task runners, stores, the DLQ and distributed mode's
+ * group membership talk to these interfaces; the `kafkajs-*.ts` files are the one
+ * implementation and the only files that import kafkajs, so another client can be added
+ * without touching the runners.
  */
 
 import type { Logger } from '../logging/logger.js';

@@ -39,6 +39,7 @@ import {
   type TopicOffsets,
   type TopicPartition,
 } from './kafka-port.js';
+import { clusterOf } from './kafkajs-cluster.js';
 import { KafkajsGroupCoordinator } from './kafkajs-group-coordinator.js';
 import { fromIHeaders, toBuffer, toIHeaders } from './kafkajs-headers.js';
 import { kafkaLogCreator } from './kafkajs-log.js';
@@ -727,35 +728,6 @@ class KafkajsConsumer implements KafkaConsumer {
   }
 }
 
-/** What setGroupOffsets needs of the cluster object a kafkajs client builds internally. */
-interface KafkajsCluster {
-  connect(): Promise<void>;
-  disconnect(): Promise<void>;
-  findGroupCoordinator(request: { groupId: string }): Promise<{
-    offsetCommit(request: {
-      groupId: string;
-      groupGenerationId: number;
-      memberId: string;
-      topics: Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }>;
-    }): Promise<unknown>;
-  }>;
-}
-
-/**
- * A new connection to the cluster through the factory kafkajs keeps for its clients (kafkajs
- * 2.2.4, pinned: `Symbol('private:Kafka:createCluster')`); kafkajs exposes no public way to send
- * a group coordinator request without joining the group.
- */
-function internalCluster(kafka: Kafka): KafkajsCluster {
-  const key = Object.getOwnPropertySymbols(kafka).find(
-    (s) => s.description === 'private:Kafka:createCluster',
-  );
-  const create = key === undefined ? undefined : (kafka as unknown as Record<symbol, unknown>)[key];
-  if (typeof create !== 'function')
-    throw new Error('this kafkajs version has no internal cluster factory; pin kafkajs 2.2.4');
-  return (create as (options: object) => KafkajsCluster)({});
-}
-
 class KafkajsAdmin implements KafkaAdmin {
   private closed = false;
   constructor(
@@ -874,7 +846,7 @@ class KafkajsAdmin implements KafkaAdmin {
     topic: string,
     offsets: Array<{ partition: number; offset: bigint }>,
   ): Promise<void> {
-    const cluster = internalCluster(this.kafka);
+    const cluster = clusterOf(this.kafka);
     await cluster.connect();
     try {
       const coordinator = await cluster.findGroupCoordinator({ groupId });
