@@ -21,6 +21,7 @@ class ScriptedCoordinator implements GroupCoordinatorClient {
   joins: JoinGroupRequest[] = [];
   heartbeats = 0;
   refuseJoin: GroupRequestError | null = null;
+  refuseHeartbeat: GroupRequestError | null = null;
   group: GroupDescription = { state: 'Stable', protocolType: '', protocol: '', members: [] };
 
   private check(): void {
@@ -48,6 +49,9 @@ class ScriptedCoordinator implements GroupCoordinatorClient {
   }
   async heartbeat() {
     this.check();
+    const refused = this.refuseHeartbeat;
+    this.refuseHeartbeat = null;
+    if (refused) throw refused;
     this.heartbeats++;
   }
   async leaveGroup() {}
@@ -137,6 +141,19 @@ describe('a worker in the Connect group', () => {
     client.reachable = true;
     await vi.advanceTimersByTimeAsync(2_000);
     expect(events.at(-1)).toBe('assigned 2');
+    await m.leave();
+  });
+
+  it('stops its work before joining again when the coordinator no longer knows it', async () => {
+    const client = new ScriptedCoordinator();
+    const { l, events } = listener();
+    const m = member(client, l);
+    m.start();
+    await vi.advanceTimersByTimeAsync(10);
+    client.refuseHeartbeat = new GroupRequestError('unknown-member', 'UNKNOWN_MEMBER_ID');
+    await vi.advanceTimersByTimeAsync(HEARTBEAT_MS + 10);
+    expect(events).toEqual(['assigned 1', 'fenced', 'assigned 2']);
+    expect(client.joins[1]?.memberId).toBe('');
     await m.leave();
   });
 

@@ -139,13 +139,20 @@ export class WorkerGroupMember {
         await this.heartbeatUntilRejoin();
       } catch (error) {
         if (this.stopped) break;
-        if (!(error instanceof GroupRequestError)) {
-          this.o.listener.onFatal(error as Error);
-          return;
-        }
         this.rejoinRequested = true;
-        if (error.kind === 'unknown-member') {
+        if (!(error instanceof GroupRequestError)) {
+          // The herder's side of a round failed (e.g. reading the config topic): try again.
+          this.o.log.warn({ err: (error as Error).message }, 'a rebalance round failed; rejoining');
+          await new Promise((r) => setTimeout(r, backoff));
+          backoff = Math.min(backoff * 2, MAX_RETRY_BACKOFF_MS);
+        } else if (error.kind === 'unknown-member') {
+          // The coordinator dropped this member: the group may already have given its work to
+          // others, so it stops everything before joining again as a new member.
           this.memberId = '';
+          this.inBackground(
+            () => this.o.listener.onFenced(),
+            'stopping work after leaving the group failed',
+          );
         } else if (error.kind === 'coordinator') {
           this.o.log.debug({ err: error.message }, 'group coordinator not available; retrying');
           await new Promise((r) => setTimeout(r, backoff));
