@@ -48,6 +48,14 @@ import { KafkajsLogReader } from './kafkajs-log-reader.js';
 /** kafkajs' ConfigResourceTypes.TOPIC (not a named export Node's ESM loader can see). */
 const TOPIC_RESOURCE = 2;
 
+/** Heartbeat errors after which a group member must rejoin (kafkajs rejoins when it sees them). */
+const REJOIN_ERRORS = new Set([
+  'REBALANCE_IN_PROGRESS',
+  'NOT_COORDINATOR_FOR_GROUP',
+  'ILLEGAL_GENERATION',
+  'UNKNOWN_MEMBER_ID',
+]);
+
 /** How long a newly created topic may go without partition leaders before creation fails. */
 const TOPIC_LEADER_TIMEOUT_MS = 30_000;
 
@@ -672,12 +680,25 @@ class KafkajsConsumer implements KafkaConsumer {
           value: m.value,
           headers: fromIHeaders(m.headers),
         }));
+        // A heartbeat that finds the group rebalancing (or this member dropped, after a stall
+        // longer than the session) makes the batch stale: the task stops processing it, and the
+        // error goes back to kafkajs afterwards so that it rejoins and fetches again from the
+        // committed offsets. The task is not failed for it.
+        let lostGeneration: Error | null = null;
         await this.listener?.onBatch(records, {
-          heartbeat,
-          isActive: () => isRunning() && !isStale(),
+          heartbeat: async () => {
+            try {
+              await heartbeat();
+            } catch (error) {
+              if (!REJOIN_ERRORS.has((error as { type?: string }).type ?? '')) throw error;
+              lostGeneration = error as Error;
+            }
+          },
+          isActive: () => isRunning() && !isStale() && lostGeneration === null,
           markProcessed: (offset) => resolveOffset(offset.toString()),
           highWatermark: batch.highWatermark ? BigInt(batch.highWatermark) : null,
         });
+        if (lostGeneration) throw lostGeneration;
       },
     });
   }
