@@ -93,13 +93,20 @@ export class ClusterWorker {
     return `127.0.0.1:${this.port}`;
   }
 
-  async start(): Promise<void> {
+  /** Spawns `sluice distributed` with the cluster's properties, without waiting for it. */
+  async spawn(): Promise<SluiceProcess> {
     const file = await writeProperties(join(this.cluster.dir, `worker-${this.port}.properties`), {
       ...this.cluster.props,
       listeners: this.url,
     });
     this.starts++;
     this.process = runSluice(['distributed', '--progress-interval', '0', file], this.cluster.dir);
+    return this.process;
+  }
+
+  /** Starts the worker and waits until its REST API answers. */
+  async start(): Promise<void> {
+    await this.spawn();
     await waitFor(
       `worker ${this.id} to answer`,
       async () => {
@@ -109,6 +116,28 @@ export class ClusterWorker {
       },
       60_000,
     );
+  }
+
+  /**
+   * Spawns the worker and waits for it to exit by itself, as one that refuses to start must;
+   * resolves with its exit code and output (a worker still running after `timeoutMs` is killed
+   * and the call fails).
+   */
+  async runUntilExit(timeoutMs = 60_000): Promise<{ code: number | string; output: string }> {
+    const process = await this.spawn();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((r) => {
+      timer = setTimeout(() => r('timeout'), timeoutMs);
+    });
+    const code = await Promise.race([process.exited, timedOut]);
+    clearTimeout(timer);
+    if (code === 'timeout') {
+      await this.kill();
+      throw new Error(
+        `worker ${this.id} still ran after ${timeoutMs} ms:\n${process.output().slice(-3000)}`,
+      );
+    }
+    return { code, output: process.output() };
   }
 
   get alive(): boolean {
@@ -189,12 +218,18 @@ export class TestCluster {
     return cluster;
   }
 
+  /** A new worker of this cluster on a free port, not started yet. */
+  async newWorker(): Promise<ClusterWorker> {
+    const w = new ClusterWorker(this, await freePort());
+    this.workers.push(w);
+    return w;
+  }
+
   /** Starts `n` more workers, one after another. */
   async add(n: number): Promise<ClusterWorker[]> {
     const added: ClusterWorker[] = [];
     for (let i = 0; i < n; i++) {
-      const w = new ClusterWorker(this, await freePort());
-      this.workers.push(w);
+      const w = await this.newWorker();
       await w.start();
       added.push(w);
     }
