@@ -336,3 +336,64 @@ export async function countLines(file: string, expected: number) {
     duplicates: lines.length - distinct.size,
   };
 }
+
+/** Numbered lines appended to a file on a timer: the live input of a file source. */
+export class LineFeed {
+  /** Lines written so far (`line-0` .. `line-<written-1>`). */
+  written = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private appending: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly file: string,
+    readonly perTick = 20,
+    readonly tickMs = 100,
+  ) {}
+
+  /** Lines per second while running. */
+  get rate(): number {
+    return (this.perTick * 1000) / this.tickMs;
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      const from = this.written;
+      this.written += this.perTick;
+      // Chained, so the lines land in order however slow the disk is.
+      this.appending = this.appending.then(() => appendLines(this.file, from, this.written));
+    }, this.tickMs);
+  }
+
+  /** Stops appending; resolves once the last append landed. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.appending;
+  }
+
+  /** Appends `n` lines at once (while nothing reads the file, say). */
+  async append(n: number): Promise<void> {
+    const from = this.written;
+    this.written += n;
+    this.appending = this.appending.then(() => appendLines(this.file, from, this.written));
+    await this.appending;
+  }
+
+  /** Waits until every line written so far is in `output`; resolves with the counts either way. */
+  async arrived(
+    output: string,
+    timeoutMs = 180_000,
+  ): Promise<Awaited<ReturnType<typeof countLines>>> {
+    let counts = await countLines(output, this.written);
+    await waitFor(
+      `all ${this.written} lines in ${output}`,
+      async () => {
+        counts = await countLines(output, this.written);
+        return counts.missing.length === 0;
+      },
+      timeoutMs,
+    ).catch(() => {});
+    return counts;
+  }
+}
