@@ -842,12 +842,26 @@ class KafkajsAdmin implements KafkaAdmin {
   }
 
   async topicOffsets(topic: string): Promise<TopicOffsets[]> {
-    const offsets = await this.admin.fetchTopicOffsets(topic);
-    return offsets.map((o) => ({
-      partition: o.partition,
-      low: BigInt(o.low),
-      high: BigInt(o.high),
-    }));
+    const deadline = Date.now() + TOPIC_LEADER_TIMEOUT_MS;
+    for (;;) {
+      try {
+        const offsets = await this.admin.fetchTopicOffsets(topic);
+        return offsets.map((o) => ({
+          partition: o.partition,
+          low: BigInt(o.low),
+          high: BigInt(o.high),
+        }));
+      } catch (error) {
+        // A partition whose leader is being elected (a topic just created, a broker just
+        // restarted) answers NOT_LEADER_OR_FOLLOWER for a moment; kafkajs gives up at once where
+        // Kafka's admin refreshes its metadata and retries.
+        const type = (unwrap(error) as { type?: string } | undefined)?.type;
+        if (type !== 'NOT_LEADER_FOR_PARTITION' && type !== 'LEADER_NOT_AVAILABLE') throw error;
+        if (Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        await this.admin.fetchTopicMetadata({ topics: [topic] }).catch(() => {});
+      }
+    }
   }
 
   async groupOffsets(
