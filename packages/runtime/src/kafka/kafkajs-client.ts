@@ -52,6 +52,17 @@ const TOPIC_RESOURCE = 2;
 /** How long a newly created topic may go without partition leaders before creation fails. */
 const TOPIC_LEADER_TIMEOUT_MS = 30_000;
 
+/** kafkajs' delay before restarting a crashed consumer whose error names none. */
+const CONSUMER_RESTART_DELAY_MS = 300;
+
+/** A consumer crash kafkajs restarts from: its retries ran out, or the cause is retriable. */
+function restartable(error: unknown): boolean {
+  let e = error as { name?: string; retriable?: boolean; cause?: unknown } | undefined;
+  if (e?.name === 'KafkaJSNumberOfRetriesExceeded') return true;
+  for (let depth = 0; depth < 5 && e?.cause; depth++) e = e.cause as typeof e;
+  return e?.retriable === true;
+}
+
 /** Calls `connect` until it succeeds, logging each failure clearly; gives up only when `stopped()` says so. */
 export async function connectWithRetry(
   what: string,
@@ -504,6 +515,10 @@ class KafkajsConsumer implements KafkaConsumer {
   private regexTimer: NodeJS.Timeout | null = null;
   /** The running pattern refresh, awaited at disconnect. */
   private refreshing: Promise<void> = Promise.resolve();
+  /** The restart of a crashed consumer under way, awaited at disconnect. */
+  private restarting: Promise<void> = Promise.resolve();
+  /** Ends the wait before a restart (disconnect). */
+  private skipRestartDelay: (() => void) | null = null;
 
   constructor(
     kafka: Kafka,
@@ -525,6 +540,8 @@ class KafkajsConsumer implements KafkaConsumer {
       maxWaitTimeInMs: this.settings.maxWaitTimeInMs,
       metadataMaxAge: this.settings.metadataMaxAgeMs,
       allowAutoTopicCreation: false,
+      // kafkajs' default retries; a crashed consumer is restarted here (see restart()).
+      retry: { retries: 5, restartOnFailure: async () => false },
     });
     this.groupId = groupId;
   }
@@ -600,10 +617,10 @@ class KafkajsConsumer implements KafkaConsumer {
       void this.assign(tps);
     });
     this.consumer.on(this.consumer.events.CRASH, (event) => {
-      const payload = event.payload as { error: Error; restart: boolean };
-      if (!payload.restart && !this.closed) listener.onCrash(payload.error);
-      else if (!this.closed)
-        this.log.warn({ err: payload.error.message }, 'consumer failed; the client restarts it');
+      const { error } = event.payload as { error: Error & { retryTime?: number } };
+      if (this.closed) return;
+      if (restartable(error)) this.restart(error);
+      else listener.onCrash(error);
     });
     this.running = true;
     await this.startFetching();
@@ -621,6 +638,33 @@ class KafkajsConsumer implements KafkaConsumer {
       }, this.settings.metadataMaxAgeMs);
       this.regexTimer.unref?.();
     }
+  }
+
+  /**
+   * Starts a crashed consumer again after the error's retry time, as kafkajs would, but here so
+   * that disconnect() can wait for it: kafkajs' own restart cannot be stopped while it joins the
+   * group (its stop() returns at once and the join goes on), and the restarted member would then
+   * hold the partitions of a task that is gone, e.g. one abandoned while Kafka was down.
+   */
+  private restart(error: Error & { retryTime?: number }): void {
+    this.log.warn({ err: error.message }, 'consumer failed; the client restarts it');
+    const delayMs = error.retryTime ?? CONSUMER_RESTART_DELAY_MS;
+    this.restarting = this.restarting
+      .then(async () => {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delayMs);
+          this.skipRestartDelay = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.skipRestartDelay = null;
+        // A start that fails crashes again, and that crash queues the next restart.
+        if (!this.closed) await this.startFetching();
+      })
+      .catch((e: unknown) => {
+        if (!this.closed) this.listener?.onCrash(e as Error);
+      });
   }
 
   /** Hands an assignment to the listener, in order with the previous ones. */
@@ -723,6 +767,8 @@ class KafkajsConsumer implements KafkaConsumer {
     this.closed = true;
     if (this.regexTimer) clearInterval(this.regexTimer);
     await this.refreshing;
+    this.skipRestartDelay?.();
+    await this.restarting;
     if (this.running) await this.consumer.stop();
     await this.consumer.disconnect();
     await this.admin.disconnect();
