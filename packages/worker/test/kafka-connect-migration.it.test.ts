@@ -23,6 +23,12 @@ import {
   restWrite,
   TestCluster,
 } from './cluster.js';
+import {
+  commitRecord,
+  connectorConfigRecord,
+  lastValues,
+  sourceOffsetRecord,
+} from './connect-records.js';
 import { waitFor } from './sluice-process.js';
 
 const FILE_SOURCE = 'org.apache.kafka.connect.file.FileStreamSourceConnector';
@@ -43,36 +49,6 @@ const kafka = new Kafka({
   clientId: 'kafka-connect-migration-test',
   logLevel: logLevel.NOTHING,
 });
-
-/** The last value of every key of a topic, read from the beginning to its current end. */
-async function lastValues(topic: string): Promise<Map<string, string | null>> {
-  const admin = kafka.admin();
-  await admin.connect();
-  const ends = await admin.fetchTopicOffsets(topic);
-  await admin.disconnect();
-  const left = new Map(ends.map((e) => [e.partition, BigInt(e.high)]));
-  for (const [p, high] of left) if (high === 0n) left.delete(p);
-  const values = new Map<string, string | null>();
-  if (left.size === 0) return values;
-  const consumer = kafka.consumer({ groupId: `migration-read-${cluster.id}-${Date.now()}` });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  let done: () => void = () => {};
-  const finished = new Promise<void>((r) => {
-    done = r;
-  });
-  await consumer.run({
-    eachMessage: async ({ partition, message }) => {
-      values.set(message.key?.toString() ?? '', message.value?.toString() ?? null);
-      const high = left.get(partition);
-      if (high !== undefined && BigInt(message.offset) + 1n >= high) left.delete(partition);
-      if (left.size === 0) done();
-    },
-  });
-  await finished;
-  await consumer.disconnect();
-  return values;
-}
 
 async function configTopicEnd(): Promise<string> {
   const admin = kafka.admin();
@@ -197,8 +173,24 @@ describe('a cluster moved from Apache Kafka Connect 4.1.1 to Sluice', () => {
     // Lines keep coming while the Java worker stops, and while no worker runs at all.
     // SIGTERM: the JVM's shutdown hook stops the worker gracefully (exit 143, 128 + SIGTERM).
     expect(await java?.stop(60_000)).toBe(143);
-    const offsets = await lastValues(cluster.props['offset.storage.topic'] as string);
-    const offsetKey = JSON.stringify([source, { filename: feed.file }]);
+    // What the Java worker left: the records Sluice must read (and connect-records.ts writes).
+    const configs = await lastValues(
+      kafkaBrokers(),
+      cluster.props['config.storage.topic'] as string,
+    );
+    for (const name of [source, sink]) {
+      const expected = connectorConfigRecord(name, javaConfigs.get(name) as Record<string, string>);
+      expect(JSON.parse(configs.get(expected.key) ?? 'null')).toEqual(
+        JSON.parse(expected.value as string),
+      );
+      const commit = commitRecord(name, 1);
+      expect(configs.get(commit.key)).toBe(commit.value);
+    }
+    const offsets = await lastValues(
+      kafkaBrokers(),
+      cluster.props['offset.storage.topic'] as string,
+    );
+    const offsetKey = sourceOffsetRecord(source, { filename: feed.file }, {}).key;
     const javaOffset = JSON.parse(offsets.get(offsetKey) ?? 'null') as { position: number } | null;
     expect(javaOffset?.position, [...offsets.keys()].join('\n')).toBeGreaterThan(0);
     await new Promise((r) => setTimeout(r, 1_000));
@@ -232,7 +224,10 @@ describe('a cluster moved from Apache Kafka Connect 4.1.1 to Sluice', () => {
     expect(counts.duplicates).toBe(0);
 
     // The status topic now says the Sluice workers run them (Kafka's status record format).
-    const statuses = await lastValues(cluster.props['status.storage.topic'] as string);
+    const statuses = await lastValues(
+      kafkaBrokers(),
+      cluster.props['status.storage.topic'] as string,
+    );
     for (const key of [
       `status-connector-${source}`,
       `status-task-${source}-0`,
