@@ -52,6 +52,14 @@ const TOPIC_RESOURCE = 2;
 /** How long a newly created topic may go without partition leaders before creation fails. */
 const TOPIC_LEADER_TIMEOUT_MS = 30_000;
 
+/** Errors that tell a group member to rejoin (kafkajs' isRebalancing, and an expired member). */
+const REJOIN_ERRORS = new Set([
+  'REBALANCE_IN_PROGRESS',
+  'NOT_COORDINATOR_FOR_GROUP',
+  'ILLEGAL_GENERATION',
+  'UNKNOWN_MEMBER_ID',
+]);
+
 /** kafkajs' delay before restarting a crashed consumer whose error names none. */
 const CONSUMER_RESTART_DELAY_MS = 300;
 
@@ -707,6 +715,7 @@ class KafkajsConsumer implements KafkaConsumer {
       partitionsConsumedConcurrently: 1,
       eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
         await this.assignmentChain;
+        let rejoining = false;
         const records: ConsumerRecord[] = batch.messages.map((m) => ({
           topic: batch.topic,
           partition: batch.partition,
@@ -718,8 +727,19 @@ class KafkajsConsumer implements KafkaConsumer {
           headers: fromIHeaders(m.headers),
         }));
         await this.listener?.onBatch(records, {
-          heartbeat,
-          isActive: () => isRunning() && !isStale(),
+          // A rebalance ends the batch (as a Java consumer's poll would rejoin) rather than
+          // failing the task: the client rejoins at its next heartbeat, and the records not
+          // marked processed are fetched again by whoever owns the partition then.
+          heartbeat: async () => {
+            try {
+              await heartbeat();
+            } catch (error) {
+              if (!REJOIN_ERRORS.has((unwrap(error) as { type?: string } | undefined)?.type ?? ''))
+                throw error;
+              rejoining = true;
+            }
+          },
+          isActive: () => !rejoining && isRunning() && !isStale(),
           markProcessed: (offset) => resolveOffset(offset.toString()),
           highWatermark: batch.highWatermark ? BigInt(batch.highWatermark) : null,
         });
