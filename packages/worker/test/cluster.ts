@@ -249,10 +249,11 @@ export class TestCluster {
   /** Waits until every live worker is in one generation with no rebalance under way. */
   async settled(): Promise<ClusterView> {
     let view: ClusterView | null = null;
+    let views: Array<ClusterView | null> = [];
     await waitFor(
       'the cluster to settle',
       async () => {
-        const views = await Promise.all(this.live().map((w) => w.cluster_().catch(() => null)));
+        views = await Promise.all(this.live().map((w) => w.cluster_().catch(() => null)));
         if (views.some((v) => v === null || v.rebalancing || v.generation < 0)) return false;
         const generations = new Set(views.map((v) => v?.generation));
         const live = this.live()
@@ -262,7 +263,9 @@ export class TestCluster {
         return generations.size === 1 && JSON.stringify(view?.workers) === JSON.stringify(live);
       },
       120_000,
-    );
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}; last views ${JSON.stringify(views)}\n${this.problems()}`);
+    });
     return view as unknown as ClusterView;
   }
 
