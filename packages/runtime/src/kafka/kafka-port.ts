@@ -89,9 +89,12 @@ export interface ConsumerListener {
 }
 
 export interface BatchControl {
-  /** Keeps the group membership alive during long processing. */
+  /**
+   * Keeps the group membership alive during long processing. When the group is rebalancing it
+   * resolves and the batch is no longer active: the client rejoins.
+   */
   heartbeat(): Promise<void>;
-  /** True while the consumer runs and no seek made this batch stale. */
+  /** True while the consumer runs, no seek made this batch stale and no rebalance began. */
   isActive(): boolean;
   /** Marks records up to `offset` (inclusive) as processed: the next fetch starts after it. */
   markProcessed(offset: bigint): void;

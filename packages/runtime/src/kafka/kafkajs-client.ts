@@ -59,6 +59,17 @@ const REJOIN_ERRORS = new Set([
 /** How long a newly created topic may go without partition leaders before creation fails. */
 const TOPIC_LEADER_TIMEOUT_MS = 30_000;
 
+/** kafkajs' delay before restarting a crashed consumer whose error names none. */
+const CONSUMER_RESTART_DELAY_MS = 300;
+
+/** A consumer crash kafkajs restarts from: its retries ran out, or the cause is retriable. */
+function restartable(error: unknown): boolean {
+  let e = error as { name?: string; retriable?: boolean; cause?: unknown } | undefined;
+  if (e?.name === 'KafkaJSNumberOfRetriesExceeded') return true;
+  for (let depth = 0; depth < 5 && e?.cause; depth++) e = e.cause as typeof e;
+  return e?.retriable === true;
+}
+
 /** Calls `connect` until it succeeds, logging each failure clearly; gives up only when `stopped()` says so. */
 export async function connectWithRetry(
   what: string,
@@ -511,6 +522,10 @@ class KafkajsConsumer implements KafkaConsumer {
   private regexTimer: NodeJS.Timeout | null = null;
   /** The running pattern refresh, awaited at disconnect. */
   private refreshing: Promise<void> = Promise.resolve();
+  /** The restart of a crashed consumer under way, awaited at disconnect. */
+  private restarting: Promise<void> = Promise.resolve();
+  /** Ends the wait before a restart (disconnect). */
+  private skipRestartDelay: (() => void) | null = null;
 
   constructor(
     kafka: Kafka,
@@ -532,6 +547,8 @@ class KafkajsConsumer implements KafkaConsumer {
       maxWaitTimeInMs: this.settings.maxWaitTimeInMs,
       metadataMaxAge: this.settings.metadataMaxAgeMs,
       allowAutoTopicCreation: false,
+      // kafkajs' default retries; a crashed consumer is restarted here (see restart()).
+      retry: { retries: 5, restartOnFailure: async () => false },
     });
     this.groupId = groupId;
   }
@@ -607,10 +624,10 @@ class KafkajsConsumer implements KafkaConsumer {
       void this.assign(tps);
     });
     this.consumer.on(this.consumer.events.CRASH, (event) => {
-      const payload = event.payload as { error: Error; restart: boolean };
-      if (!payload.restart && !this.closed) listener.onCrash(payload.error);
-      else if (!this.closed)
-        this.log.warn({ err: payload.error.message }, 'consumer failed; the client restarts it');
+      const { error } = event.payload as { error: Error & { retryTime?: number } };
+      if (this.closed) return;
+      if (restartable(error)) this.restart(error);
+      else listener.onCrash(error);
     });
     this.running = true;
     await this.startFetching();
@@ -628,6 +645,33 @@ class KafkajsConsumer implements KafkaConsumer {
       }, this.settings.metadataMaxAgeMs);
       this.regexTimer.unref?.();
     }
+  }
+
+  /**
+   * Starts a crashed consumer again after the error's retry time, as kafkajs would, but here so
+   * that disconnect() can wait for it: kafkajs' own restart cannot be stopped while it joins the
+   * group (its stop() returns at once and the join goes on), and the restarted member would then
+   * hold the partitions of a task that is gone, e.g. one abandoned while Kafka was down.
+   */
+  private restart(error: Error & { retryTime?: number }): void {
+    this.log.warn({ err: error.message }, 'consumer failed; the client restarts it');
+    const delayMs = error.retryTime ?? CONSUMER_RESTART_DELAY_MS;
+    this.restarting = this.restarting
+      .then(async () => {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delayMs);
+          this.skipRestartDelay = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.skipRestartDelay = null;
+        // A start that fails crashes again, and that crash queues the next restart.
+        if (!this.closed) await this.startFetching();
+      })
+      .catch((e: unknown) => {
+        if (!this.closed) this.listener?.onCrash(e as Error);
+      });
   }
 
   /** Hands an assignment to the listener, in order with the previous ones. */
@@ -690,8 +734,9 @@ class KafkajsConsumer implements KafkaConsumer {
             try {
               await heartbeat();
             } catch (error) {
-              if (!REJOIN_ERRORS.has((error as { type?: string }).type ?? '')) throw error;
-              lostGeneration = error as Error;
+              const cause = unwrap(error) as { type?: string } | undefined;
+              if (!REJOIN_ERRORS.has(cause?.type ?? '')) throw error;
+              lostGeneration = (cause ?? error) as Error;
             }
           },
           isActive: () => isRunning() && !isStale() && lostGeneration === null,
@@ -743,6 +788,8 @@ class KafkajsConsumer implements KafkaConsumer {
     this.closed = true;
     if (this.regexTimer) clearInterval(this.regexTimer);
     await this.refreshing;
+    this.skipRestartDelay?.();
+    await this.restarting;
     if (this.running) await this.consumer.stop();
     await this.consumer.disconnect();
     await this.admin.disconnect();
@@ -833,12 +880,26 @@ class KafkajsAdmin implements KafkaAdmin {
   }
 
   async topicOffsets(topic: string): Promise<TopicOffsets[]> {
-    const offsets = await this.admin.fetchTopicOffsets(topic);
-    return offsets.map((o) => ({
-      partition: o.partition,
-      low: BigInt(o.low),
-      high: BigInt(o.high),
-    }));
+    const deadline = Date.now() + TOPIC_LEADER_TIMEOUT_MS;
+    for (;;) {
+      try {
+        const offsets = await this.admin.fetchTopicOffsets(topic);
+        return offsets.map((o) => ({
+          partition: o.partition,
+          low: BigInt(o.low),
+          high: BigInt(o.high),
+        }));
+      } catch (error) {
+        // A partition whose leader is being elected (a topic just created, a broker just
+        // restarted) answers NOT_LEADER_OR_FOLLOWER for a moment; kafkajs gives up at once where
+        // Kafka's admin refreshes its metadata and retries.
+        const type = (unwrap(error) as { type?: string } | undefined)?.type;
+        if (type !== 'NOT_LEADER_FOR_PARTITION' && type !== 'LEADER_NOT_AVAILABLE') throw error;
+        if (Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        await this.admin.fetchTopicMetadata({ topics: [topic] }).catch(() => {});
+      }
+    }
   }
 
   async groupOffsets(
