@@ -192,7 +192,7 @@ describe('a worker in the Connect group', () => {
     member(client, l).start();
     await vi.advanceTimersByTimeAsync(10);
     expect(events).toEqual([
-      'fatal: group.id cluster is used by Apache Kafka Connect workers (protocol sessioned, 1 member(s)); Sluice workers cannot join a Java Connect cluster. Give the Sluice cluster a group.id of its own (and its own internal topics).',
+      'fatal: group.id cluster is used by Apache Kafka Connect workers (protocol sessioned, 1 member(s)); Sluice workers cannot join a Java Connect cluster. To move that cluster to Sluice, stop all its Java workers first (their session ends after session.timeout.ms), then start Sluice workers on the same group.id and topics; to run both, give the Sluice cluster a group.id and internal topics of its own.',
     ]);
   });
 });

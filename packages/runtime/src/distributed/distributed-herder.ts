@@ -493,6 +493,7 @@ export class DistributedHerder implements Herder {
   }
 
   private configOf(name: string): Readonly<Record<string, string>> {
+    if (this.generation < 0) throw new RebalanceNeededException();
     const config = this.live().connectors.get(name);
     if (!config) throw new NotFoundException(`Connector ${name} not found`);
     return config;
@@ -531,7 +532,9 @@ export class DistributedHerder implements Herder {
     return this.o.worker.validateConnectorConfig(config);
   }
 
+  /** As Kafka's herder: the cluster's connectors once this worker joined the group (409 before). */
   connectorNames(): string[] {
+    if (this.generation < 0) throw new RebalanceNeededException();
     return [...this.live().connectors.keys()].sort();
   }
 

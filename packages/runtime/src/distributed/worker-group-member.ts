@@ -273,7 +273,7 @@ export class WorkerGroupMember {
       const group = await this.o.client.describeGroup(this.o.groupId);
       if (group.protocolType === PROTOCOL_TYPE && JAVA_PROTOCOLS.has(group.protocol)) {
         return new ConnectException(
-          `group.id ${this.o.groupId} is used by Apache Kafka Connect workers (protocol ${group.protocol}, ${group.members.length} member(s)); Sluice workers cannot join a Java Connect cluster. Give the Sluice cluster a group.id of its own (and its own internal topics).`,
+          `group.id ${this.o.groupId} is used by Apache Kafka Connect workers (protocol ${group.protocol}, ${group.members.length} member(s)); Sluice workers cannot join a Java Connect cluster. To move that cluster to Sluice, stop all its Java workers first (their session ends after session.timeout.ms), then start Sluice workers on the same group.id and topics; to run both, give the Sluice cluster a group.id and internal topics of its own.`,
         );
       }
       return new ConnectException(
