@@ -9,13 +9,18 @@ import type { KafkaConnectInstall } from './kafka-connect-install.js';
 /** The two workers compared. */
 export type WorkerSystem = 'sluice' | 'kafka-connect';
 
-/** How to start one standalone worker. */
+/** Kafka Connect's two worker modes: `connect-standalone` and `connect-distributed`. */
+export type WorkerMode = 'standalone' | 'distributed';
+
+/** How to start one worker. */
 export interface WorkerLaunch {
   readonly system: WorkerSystem;
+  /** `standalone` (default) or `distributed` (a member of the cluster named by `group.id`). */
+  readonly mode?: WorkerMode | undefined;
   /** Folder for the generated properties files and the log file. */
   readonly dir: string;
   readonly worker: Readonly<Record<string, string>>;
-  /** Connector configs given on the command line, one properties file each. */
+  /** Standalone only: connector configs given on the command line, one properties file each. */
   readonly connectors: readonly Readonly<Record<string, string>>[];
   /** Required for `kafka-connect`: from `installKafkaConnect()`. */
   readonly kafkaConnect?: KafkaConnectInstall | undefined;
@@ -80,11 +85,18 @@ export async function rssOf(pid: number): Promise<number | undefined> {
   }
 }
 
+/** The main class of each mode (what connect-standalone.sh / connect-distributed.sh run). */
+const KAFKA_CONNECT_MAIN: Record<WorkerMode, string> = {
+  standalone: 'org.apache.kafka.connect.cli.ConnectStandalone',
+  distributed: 'org.apache.kafka.connect.cli.ConnectDistributed',
+};
+
 function command(
   launch: WorkerLaunch,
   workerFile: string,
   connectorFiles: string[],
 ): { command: string; args: string[] } {
+  const mode = launch.mode ?? 'standalone';
   if (launch.system === 'sluice') {
     if (launch.sluiceBin === undefined) throw new Error('sluiceBin is required to start Sluice');
     return {
@@ -92,7 +104,7 @@ function command(
       args: [
         ...(launch.nodeArgs ?? []),
         launch.sluiceBin,
-        'standalone',
+        mode,
         '--progress-interval',
         '0',
         workerFile,
@@ -110,7 +122,7 @@ function command(
       `-Dkafka.logs.dir=${launch.dir}`,
       '-cp',
       install.classpath,
-      'org.apache.kafka.connect.cli.ConnectStandalone',
+      KAFKA_CONNECT_MAIN[mode],
       workerFile,
       ...connectorFiles,
     ],
@@ -118,11 +130,15 @@ function command(
 }
 
 /**
- * Writes the configs into `launch.dir` and spawns the worker (as `connect-standalone.sh` or
- * `sluice standalone` would), its output going to `<dir>/<system>.log`; RSS is sampled every
- * 200 ms.
+ * Writes the configs into `launch.dir` and spawns the worker (as `connect-standalone.sh`,
+ * `connect-distributed.sh`, `sluice standalone` or `sluice distributed` would), its output going
+ * to `<dir>/<system>.log`; RSS is sampled every 200 ms. Distributed workers take no connector
+ * configs: they are created through the REST API.
  */
 export async function startConnectWorker(launch: WorkerLaunch): Promise<WorkerProcess> {
+  if (launch.mode === 'distributed' && launch.connectors.length > 0) {
+    throw new Error('a distributed worker takes no connector configs; create them through REST');
+  }
   const workerFile = await writeProperties(join(launch.dir, 'worker.properties'), launch.worker);
   const connectorFiles: string[] = [];
   for (const [i, connector] of launch.connectors.entries()) {

@@ -13,6 +13,7 @@ export {
   rssOf,
   startConnectWorker,
   type WorkerLaunch,
+  type WorkerMode,
   type WorkerProcess,
   type WorkerSystem,
   writeProperties,
@@ -49,6 +50,7 @@ export {
   runJavaHarness,
 } from './java-harness.js';
 export { javaCommand, mavenCommand } from './java-toolchain.js';
+export { type KafkaBroker, type KafkaBrokerOptions, startKafkaBroker } from './kafka-broker.js';
 export { installKafkaConnect, type KafkaConnectInstall } from './kafka-connect-install.js';
 export { createTopicsAndWait, type TopicSpec } from './kafka-topics.js';
 export { copyMavenDependencies, type MavenDependenciesSpec } from './maven-dependencies.js';

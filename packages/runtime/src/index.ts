@@ -14,6 +14,11 @@ export {
   SOURCE_CONNECTOR_CONFIG_DEF,
 } from './config/connector-config.js';
 export {
+  DISTRIBUTED_CONFIG_DEF,
+  type DistributedConfig,
+  parseDistributedConfig,
+} from './config/distributed-config.js';
+export {
   type ConfigFile,
   loadConfigFile,
   type ParsedProperties,
@@ -40,17 +45,24 @@ export {
   ShortConverter,
   StringConverter,
 } from './converters/string-converter.js';
+export { DistributedHerder } from './distributed/distributed-herder.js';
+export {
+  createDistributed,
+  type Distributed,
+  type DistributedOptions,
+} from './distributed/distributed-worker.js';
 export { DLQ_HEADERS, ERROR_HEADER_PREFIX } from './errors/dead-letter-queue-reporter.js';
 export type { Stage } from './errors/stage.js';
-export {
-  type ConnectorInfo,
-  type ConnectorOffsets,
-  type ConnectorStateInfo,
-  type RestartRequest,
-  StandaloneHerder,
-  type StateInfo,
-  type TargetState,
-} from './herder/standalone-herder.js';
+export type {
+  ConnectorInfo,
+  ConnectorOffsets,
+  ConnectorStateInfo,
+  Herder,
+  RestartRequest,
+  StateInfo,
+  TargetState,
+} from './herder/herder.js';
+export { StandaloneHerder } from './herder/standalone-herder.js';
 export {
   type ConnectorConfigProblem,
   checkConnectorConfigs,
@@ -86,6 +98,7 @@ export {
   PluginRegistry,
   type PluginRole,
 } from './plugins/plugin-registry.js';
+export { advertisedUrl } from './rest/advertised-url.js';
 export { type LoggerLevel, LoggerLevels, loggerName } from './rest/logger-levels.js';
 export { RestException } from './rest/rest-exception.js';
 export { parseListener, RestServer, type RestServerOptions } from './rest/rest-server.js';

@@ -207,3 +207,22 @@ export async function createConfigProviders(
   }
   return providers;
 }
+
+/**
+ * Puts `${provider:path:key}` references back where a value is the resolved form of one in the
+ * connector's raw config (Kafka's reverse transform), so task configs shown by REST or written
+ * to the config topic never carry resolved secrets.
+ */
+export function restoreReferences(
+  values: Readonly<Record<string, string>>,
+  raw: Readonly<Record<string, string>>,
+  resolved: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const out = { ...values };
+  for (const [key, reference] of Object.entries(raw)) {
+    if (!reference.includes('${')) continue;
+    const value = resolved[key];
+    if (value !== undefined && value !== reference && out[key] === value) out[key] = reference;
+  }
+  return out;
+}

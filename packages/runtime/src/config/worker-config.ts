@@ -82,13 +82,23 @@ export const WORKER_CONFIG_DEF = new ConfigDef()
     type: 'STRING',
     default: null,
     importance: 'LOW',
-    documentation: 'Host name given to other workers.',
+    documentation:
+      'Host name given to other workers and shown as worker_id; default: the listener host, or this machine’s name when it listens on every address.',
   })
   .define('rest.advertised.port', {
     type: 'INT',
     default: null,
     importance: 'LOW',
-    documentation: 'Port given to other workers.',
+    documentation:
+      'Port given to other workers and shown in worker_id; default: the listener’s port.',
+  })
+  .define('rest.advertised.listener', {
+    type: 'STRING',
+    default: null,
+    validator: (value: unknown) =>
+      value === null || value === 'http' || value === 'https' ? undefined : 'use http or https',
+    importance: 'LOW',
+    documentation: 'The listener protocol (http or https) given to other workers.',
   })
   .define('topic.creation.enable', {
     type: 'BOOLEAN',

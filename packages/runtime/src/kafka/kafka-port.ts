@@ -1,7 +1,8 @@
 /**
- * The runtime's only view of Kafka. Task runners, stores and the DLQ talk to these
- * interfaces; `kafkajs-client.ts` is the one implementation and the one file that
- * imports kafkajs, so another client can be added without touching the runners.
+ * The runtime's only view of Kafka. Task runners, stores, the DLQ and distributed mode's
+ * group membership talk to these interfaces; the `kafkajs-*.ts` files are the one
+ * implementation and the only files that import kafkajs, so another client can be added
+ * without touching the runners.
  */
 
 import type { Logger } from '../logging/logger.js';
@@ -88,9 +89,12 @@ export interface ConsumerListener {
 }
 
 export interface BatchControl {
-  /** Keeps the group membership alive during long processing. */
+  /**
+   * Keeps the group membership alive during long processing. When the group is rebalancing it
+   * resolves and the batch is no longer active: the client rejoins.
+   */
   heartbeat(): Promise<void>;
-  /** True while the consumer runs and no seek made this batch stale. */
+  /** True while the consumer runs, no seek made this batch stale and no rebalance began. */
   isActive(): boolean;
   /** Marks records up to `offset` (inclusive) as processed: the next fetch starts after it. */
   markProcessed(offset: bigint): void;
@@ -158,6 +162,108 @@ export interface KafkaAdmin {
     offsets: Array<{ partition: number; offset: bigint }>,
   ): Promise<void>;
   deleteGroups(groupIds: string[]): Promise<void>;
+  /** The named configs of a topic as the broker reports them (e.g. `cleanup.policy`). */
+  topicConfigs(topic: string, names: string[]): Promise<Record<string, string>>;
+  disconnect(): Promise<void>;
+}
+
+/** One partition's answer to a fetch: its records from the asked offset on, in offset order. */
+export interface FetchedPartition extends TopicPartition {
+  records: ConsumerRecord[];
+  /** Where the next fetch of this partition starts. */
+  nextOffset: bigint;
+  highWatermark: bigint;
+}
+
+/**
+ * Reads partitions by position, without a consumer group (Kafka's `assign()`): what the internal
+ * topics of distributed mode are read with, from the beginning to the end.
+ */
+export interface KafkaLogReader {
+  connect(): Promise<void>;
+  /**
+   * Fetches every given partition from its offset; waits up to `maxWaitMs` when none has data.
+   * Partitions without new records come back with none.
+   */
+  fetch(
+    positions: ReadonlyArray<TopicPartition & { offset: bigint }>,
+    maxWaitMs: number,
+  ): Promise<FetchedPartition[]>;
+  disconnect(): Promise<void>;
+}
+
+/** What JoinGroup answers a member: its generation, and (for the leader) every member's metadata. */
+export interface JoinGroupResult {
+  generationId: number;
+  memberId: string;
+  leaderId: string;
+  /** The protocol the coordinator chose among those every member supports. */
+  protocol: string;
+  /** Every member with the metadata it joined with; empty for followers. */
+  members: Array<{ memberId: string; metadata: Uint8Array }>;
+}
+
+export interface JoinGroupRequest {
+  groupId: string;
+  /** Empty on the first join. */
+  memberId: string;
+  sessionTimeoutMs: number;
+  rebalanceTimeoutMs: number;
+  protocolType: string;
+  protocols: Array<{ name: string; metadata: Uint8Array }>;
+}
+
+/** A group as DescribeGroups shows it. */
+export interface GroupDescription {
+  state: string;
+  protocolType: string;
+  protocol: string;
+  members: Array<{ memberId: string; clientId: string; clientHost: string }>;
+}
+
+/**
+ * Why a group request failed, as the member has to react to it: `rejoin` (the generation moved
+ * on: join again with the same member id), `unknown-member` (join again as a new member),
+ * `coordinator` (the coordinator moved or cannot be reached: find it again and retry),
+ * `inconsistent-protocol` (the group runs another protocol), `fatal` (anything else).
+ */
+export type GroupErrorKind =
+  | 'rejoin'
+  | 'unknown-member'
+  | 'coordinator'
+  | 'inconsistent-protocol'
+  | 'fatal';
+
+/** A failed group request, classified for the member's state machine. */
+export class GroupRequestError extends Error {
+  constructor(
+    readonly kind: GroupErrorKind,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'GroupRequestError';
+  }
+}
+
+/**
+ * Kafka's group coordinator protocol (JoinGroup, SyncGroup, Heartbeat, LeaveGroup) for a group
+ * with its own protocol type: distributed workers coordinate through it. Every failure is a
+ * GroupRequestError.
+ */
+export interface GroupCoordinatorClient {
+  connect(): Promise<void>;
+  joinGroup(request: JoinGroupRequest): Promise<JoinGroupResult>;
+  /** Sends the leader's assignments (followers send none); resolves with this member's. */
+  syncGroup(request: {
+    groupId: string;
+    generationId: number;
+    memberId: string;
+    assignments: Array<{ memberId: string; assignment: Uint8Array }>;
+  }): Promise<Uint8Array>;
+  heartbeat(request: { groupId: string; generationId: number; memberId: string }): Promise<void>;
+  leaveGroup(request: { groupId: string; memberId: string }): Promise<void>;
+  describeGroup(groupId: string): Promise<GroupDescription>;
   disconnect(): Promise<void>;
 }
 
@@ -189,4 +295,6 @@ export interface KafkaClientFactory {
   producer(options: ProducerOptions): KafkaProducer;
   consumer(options: ConsumerOptions): KafkaConsumer;
   admin(options: AdminOptions): KafkaAdmin;
+  logReader(options: AdminOptions): KafkaLogReader;
+  groupCoordinator(options: AdminOptions): GroupCoordinatorClient;
 }

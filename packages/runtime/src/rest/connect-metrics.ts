@@ -1,6 +1,21 @@
 import { Counter, Gauge, Registry } from 'prom-client';
-import type { StandaloneHerder, StartupCounters } from '../herder/standalone-herder.js';
+import type { RebalanceMetrics } from '../distributed/rebalance-metrics.js';
+import type { ConnectorStateInfo, StartupCounters, TaskCountersView } from '../herder/herder.js';
 import type { ConnectState } from '../worker-task/task-status.js';
+
+/**
+ * What the metrics read from a herder, synchronously at each scrape: both herders answer from
+ * memory (the distributed one from the status topic it follows).
+ */
+export interface MetricsSource {
+  readonly startups: StartupCounters;
+  connectorNames(): string[];
+  connectorStatus(name: string): ConnectorStateInfo;
+  taskCounters(name: string): TaskCountersView[];
+  /** Distributed mode: the connectors this worker runs, and its rebalances. */
+  localConnectorNames?(): string[];
+  readonly rebalance?: RebalanceMetrics;
+}
 
 /** Task states Kafka's connect-worker-metrics count per connector. */
 const COUNTED_STATES: ReadonlyArray<[ConnectState, string]> = [
@@ -16,7 +31,7 @@ interface TaskSample {
   task: string;
   type: 'source' | 'sink';
   state: ConnectState;
-  counters: ReturnType<StandaloneHerder['taskCounters']>[number];
+  counters: TaskCountersView;
 }
 
 /**
@@ -29,7 +44,7 @@ interface TaskSample {
 export class ConnectMetrics {
   readonly registry = new Registry();
 
-  constructor(private readonly herder: StandaloneHerder) {
+  constructor(private readonly herder: MetricsSource) {
     const r = this.registry;
     const snapshot = () => this.snapshot();
     const gauge = (
@@ -85,7 +100,7 @@ export class ConnectMetrics {
       });
 
     gauge('kafka_connect_worker_connector_count', 'Connectors on this worker.', [], (set) =>
-      set({}, this.herder.connectorNames().length),
+      set({}, (this.herder.localConnectorNames?.() ?? this.herder.connectorNames()).length),
     );
     gauge('kafka_connect_worker_task_count', 'Tasks on this worker.', [], (set) =>
       set({}, snapshot().tasks.length),
@@ -109,6 +124,48 @@ export class ConnectMetrics {
           this.inc(herder.startups[field]);
         },
       });
+    }
+    const rebalance = this.herder.rebalance;
+    if (rebalance) {
+      // connect-worker-rebalance-metrics (distributed mode only, as in Kafka).
+      const rebalanceGauge = (name: string, help: string, value: () => number) =>
+        gauge(`kafka_connect_worker_rebalance_${name}`, help, [], (set) => set({}, value()));
+      new Counter({
+        name: 'kafka_connect_worker_rebalance_completed_rebalances_total',
+        help: 'Rebalances completed by this worker.',
+        registers: [r],
+        collect() {
+          this.reset();
+          this.inc(rebalance.completedRebalances);
+        },
+      });
+      rebalanceGauge('rebalancing', 'Whether this worker is rebalancing (1) or not (0).', () =>
+        rebalance.rebalancing ? 1 : 0,
+      );
+      rebalanceGauge(
+        'epoch',
+        'The generation of the group this worker is in.',
+        () => rebalance.epoch,
+      );
+      rebalanceGauge(
+        'time_since_last_rebalance_ms',
+        'Milliseconds since this worker completed the last rebalance (-1 before the first).',
+        () => rebalance.timeSinceLastRebalanceMs(),
+      );
+      rebalanceGauge('rebalance_avg_time_ms', 'Average milliseconds a rebalance took.', () =>
+        rebalance.avgTimeMs(),
+      );
+      rebalanceGauge('rebalance_max_time_ms', 'Most milliseconds a rebalance took.', () =>
+        rebalance.maxTimeMs(),
+      );
+      gauge(
+        'kafka_connect_worker_rebalance_leader_name',
+        "The group leader's URL, as a label (1 while known).",
+        ['leader'],
+        (set) => {
+          if (rebalance.leaderName) set({ leader: rebalance.leaderName }, 1);
+        },
+      );
     }
     for (const [state, word] of COUNTED_STATES) {
       gauge(
@@ -337,9 +394,15 @@ export class ConnectMetrics {
       tasks: ConnectState[];
     }> = [];
     const tasks: TaskSample[] = [];
-    for (const name of this.herder.connectorNames()) {
-      let status: ReturnType<StandaloneHerder['connectorStatus']>;
-      let counters: ReturnType<StandaloneHerder['taskCounters']>;
+    let names: string[] = [];
+    try {
+      names = this.herder.connectorNames();
+    } catch {
+      // A distributed worker that has not joined its group yet knows no connectors.
+    }
+    for (const name of names) {
+      let status: ConnectorStateInfo;
+      let counters: TaskCountersView[];
       try {
         status = this.herder.connectorStatus(name);
         counters = this.herder.taskCounters(name);

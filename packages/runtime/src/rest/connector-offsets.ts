@@ -1,5 +1,5 @@
 import { ConnectException, TopicPartitionMap } from '@sluice/api';
-import type { StandaloneHerder } from '../herder/standalone-herder.js';
+import type { Herder } from '../herder/herder.js';
 import { stringifyOffsetJson } from '../storage/offset-json.js';
 import { offsetKey, parseOffsetKey } from '../storage/offset-store.js';
 import type { Worker } from '../worker/worker.js';
@@ -96,14 +96,14 @@ function done(confirmed: boolean, reset: boolean): Message {
  */
 export class ConnectorOffsetsAdmin {
   constructor(
-    private readonly herder: StandaloneHerder,
+    private readonly herder: Herder,
     private readonly worker: Worker,
   ) {}
 
   /** Kafka's checks: the connector exists (404), and is STOPPED with no tasks (400). */
-  private checkStopped(name: string): void {
-    this.herder.connectorConfig(name);
-    const status = this.herder.connectorStatus(name);
+  private async checkStopped(name: string): Promise<void> {
+    await this.herder.connectorConfig(name);
+    const status = await this.herder.connectorStatus(name);
     if (status.connector.state !== 'STOPPED' || status.tasks.length > 0) {
       throw badRequest(
         `Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/${name}/stop' endpoint`,
@@ -112,7 +112,7 @@ export class ConnectorOffsetsAdmin {
   }
 
   private async connectorFor(name: string) {
-    const props = await this.worker.resolveConfig(this.herder.connectorConfig(name));
+    const props = await this.worker.resolveConfig(await this.herder.connectorConfig(name));
     return { props, instance: await this.worker.instantiateConnector(props) };
   }
 
@@ -133,7 +133,7 @@ export class ConnectorOffsetsAdmin {
 
   /** `PATCH /connectors/{name}/offsets`. */
   async alter(name: string, entries: unknown[]): Promise<Message> {
-    this.checkStopped(name);
+    await this.checkStopped(name);
     const alterations = parseAlterations(entries);
     const { props, instance } = await this.connectorFor(name);
     const connector = instance.connector as {
@@ -182,7 +182,7 @@ export class ConnectorOffsetsAdmin {
 
   /** `DELETE /connectors/{name}/offsets`: every offset of the connector removed. */
   async reset(name: string): Promise<Message> {
-    this.checkStopped(name);
+    await this.checkStopped(name);
     const { props, instance } = await this.connectorFor(name);
     const connector = instance.connector as {
       alterOffsets?: (props: Record<string, string>, offsets: unknown) => unknown;

@@ -15,7 +15,7 @@ import {
 } from '../config/enriched-connector-config.js';
 import { configDefOf } from '../config/password-keys.js';
 import { type VersionRange, versionRange } from '../config/plugin-versions.js';
-import type { StandaloneHerder } from '../herder/standalone-herder.js';
+import type { Herder } from '../herder/herder.js';
 import type { ConnectorLike } from '../plugins/contracts.js';
 import {
   type PluginDescriptor,
@@ -109,7 +109,7 @@ async function pluginConfigKeys(
  * transforms, predicates, config providers) under the key at fault.
  */
 export async function validateConnector(
-  herder: StandaloneHerder,
+  herder: Pick<Herder, 'validateConnectorConfig'>,
   plugins: PluginRegistry,
   converters: WorkerConverters,
   plugin: PluginDescriptor,
@@ -180,7 +180,7 @@ export async function validateConnector(
 /** `/connector-plugins/...` (Kafka's ConnectorPluginsResource). */
 export function connectorPluginsRoutes(
   router: Router,
-  herder: StandaloneHerder,
+  herder: Pick<Herder, 'validateConnectorConfig'>,
   plugins: PluginRegistry,
   converters: WorkerConverters,
 ): void {

@@ -1,6 +1,6 @@
 import { NotFoundException } from '@sluice/api';
 import { redactConfig } from '../config/password-keys.js';
-import type { ConnectorInfo, StandaloneHerder } from '../herder/standalone-herder.js';
+import type { ConnectorInfo, Herder } from '../herder/herder.js';
 import { alterOffsetsBody, type ConnectorOffsetsAdmin } from './connector-offsets.js';
 import {
   booleanParam,
@@ -21,14 +21,14 @@ function connector(request: RestRequest): string {
  * keys the connector declares PASSWORD are `[hidden]`, as in validate responses. (Kafka Connect
  * shows them as given; see the README.)
  */
-function redactor(herder: StandaloneHerder) {
-  const config = (name: string, c: Record<string, string>) =>
-    redactConfig(c, herder.connectorPasswordKeys(name));
+function redactor(herder: Herder) {
+  const config = async (name: string, c: Record<string, string>) =>
+    redactConfig(c, await herder.connectorPasswordKeys(name));
   return {
     config,
-    info: (info: ConnectorInfo): ConnectorInfo => ({
+    info: async (info: ConnectorInfo): Promise<ConnectorInfo> => ({
       ...info,
-      config: config(info.name, info.config),
+      config: await config(info.name, info.config),
     }),
   };
 }
@@ -36,22 +36,23 @@ function redactor(herder: StandaloneHerder) {
 /** `/connectors/...` (Kafka's ConnectorsResource). */
 export function connectorsRoutes(
   router: Router,
-  herder: StandaloneHerder,
+  herder: Herder,
   offsets: ConnectorOffsetsAdmin,
   topicTracking: { enable: boolean; allowReset: boolean },
 ): void {
   const shown = redactor(herder);
   router
-    .add('GET', '/connectors', (r) => {
+    .add('GET', '/connectors', async (r) => {
       const expand = r.query.getAll('expand');
-      if (expand.length === 0) return { status: 200, body: herder.connectorNames() };
+      if (expand.length === 0) return { status: 200, body: await herder.connectorNames() };
       const out: Record<string, Record<string, unknown>> = {};
-      for (const name of herder.connectorNames()) {
+      for (const name of await herder.connectorNames()) {
         try {
           const expansions: Record<string, unknown> = {};
           for (const e of expand) {
-            if (e === 'status') expansions.status = herder.connectorStatus(name);
-            else if (e === 'info') expansions.info = shown.info(herder.connectorInfo(name));
+            if (e === 'status') expansions.status = await herder.connectorStatus(name);
+            else if (e === 'info')
+              expansions.info = await shown.info(await herder.connectorInfo(name));
           }
           out[name] = expansions;
         } catch (error) {
@@ -67,21 +68,21 @@ export function connectorsRoutes(
       const { info } = await herder.putConnectorConfig(name, props, false, initialTarget);
       return {
         status: 201,
-        body: shown.info(info),
+        body: await shown.info(info),
         headers: { location: `/connectors/${encodeURIComponent(name)}` },
       };
     })
-    .add('GET', '/connectors/{connector}', (r) => ({
+    .add('GET', '/connectors/{connector}', async (r) => ({
       status: 200,
-      body: shown.info(herder.connectorInfo(connector(r))),
+      body: await shown.info(await herder.connectorInfo(connector(r))),
     }))
     .add('DELETE', '/connectors/{connector}', async (r) => {
       await herder.deleteConnector(connector(r));
       return { status: 204 };
     })
-    .add('GET', '/connectors/{connector}/config', (r) => {
+    .add('GET', '/connectors/{connector}/config', async (r) => {
       const name = connector(r);
-      return { status: 200, body: shown.config(name, herder.connectorConfig(name)) };
+      return { status: 200, body: await shown.config(name, await herder.connectorConfig(name)) };
     })
     .add('PUT', '/connectors/{connector}/config', async (r) => {
       const name = connector(r);
@@ -90,15 +91,15 @@ export function connectorsRoutes(
       return created
         ? {
             status: 201,
-            body: shown.info(info),
+            body: await shown.info(info),
             headers: { location: `/connectors/${encodeURIComponent(name)}` },
           }
-        : { status: 200, body: shown.info(info) };
+        : { status: 200, body: await shown.info(info) };
     })
     .add('PATCH', '/connectors/{connector}/config', async (r) => {
       const name = connector(r);
       const patch = await r.body();
-      const current = herder.connectorConfig(name);
+      const current = await herder.connectorConfig(name);
       // KIP-477: null removes a key; other values replace it.
       if (typeof patch !== 'object' || patch === null || Array.isArray(patch))
         throw badRequest('The config patch must be a JSON object');
@@ -110,24 +111,23 @@ export function connectorsRoutes(
       }
       Object.assign(next, configBody(sets, 'The config patch'));
       const { info } = await herder.putConnectorConfig(name, withConnectorName(name, next), true);
-      return { status: 200, body: shown.info(info) };
+      return { status: 200, body: await shown.info(info) };
     })
-    .add('GET', '/connectors/{connector}/status', (r) => ({
+    .add('GET', '/connectors/{connector}/status', async (r) => ({
       status: 200,
-      body: herder.connectorStatus(connector(r)),
+      body: await herder.connectorStatus(connector(r)),
     }))
-    .add('GET', '/connectors/{connector}/tasks', (r) => {
+    .add('GET', '/connectors/{connector}/tasks', async (r) => {
       // The herder puts `${provider:...}` references back in place of resolved secrets.
       const name = connector(r);
-      const tasks = herder.taskConfigs(name);
-      return {
-        status: 200,
-        body: tasks.map((t) => ({ id: t.id, config: shown.config(name, t.config) })),
-      };
+      const tasks = await herder.taskConfigs(name);
+      const body = [];
+      for (const t of tasks) body.push({ id: t.id, config: await shown.config(name, t.config) });
+      return { status: 200, body };
     })
-    .add('GET', '/connectors/{connector}/tasks/{task}/status', (r) => ({
+    .add('GET', '/connectors/{connector}/tasks/{task}/status', async (r) => ({
       status: 200,
-      body: herder.taskStatus(connector(r), taskIdParam(r.params.task)),
+      body: await herder.taskStatus(connector(r), taskIdParam(r.params.task)),
     }))
     // Requests between the workers of a cluster (Kafka's InternalClusterResource: any content
     // type); the herder answers whether it can serve them.
@@ -135,7 +135,10 @@ export function connectorsRoutes(
       'POST',
       '/connectors/{connector}/tasks',
       async (r) => {
-        await herder.putTaskConfigs(connector(r), await r.body());
+        await herder.putTaskConfigs(connector(r), await r.body(), {
+          text: await r.text(),
+          headers: r.headers,
+        });
         return { status: 204 };
       },
       { anyContentType: true },
@@ -173,16 +176,17 @@ export function connectorsRoutes(
       await herder.stopConnector(connector(r));
       return { status: 204 };
     })
-    .add('GET', '/connectors/{connector}/topics', (r) => {
+    .add('GET', '/connectors/{connector}/topics', async (r) => {
       if (!topicTracking.enable) throw new RestException(403, 'Topic tracking is disabled.');
       const name = connector(r);
-      return { status: 200, body: { [name]: { topics: herder.connectorActiveTopics(name) } } };
+      const topics = await herder.connectorActiveTopics(name);
+      return { status: 200, body: { [name]: { topics } } };
     })
-    .add('PUT', '/connectors/{connector}/topics/reset', (r) => {
+    .add('PUT', '/connectors/{connector}/topics/reset', async (r) => {
       if (!topicTracking.enable) throw new RestException(403, 'Topic tracking is disabled.');
       if (!topicTracking.allowReset)
         throw new RestException(403, 'Topic tracking reset is disabled.');
-      herder.resetConnectorActiveTopics(connector(r));
+      await herder.resetConnectorActiveTopics(connector(r));
       return { status: 202 };
     })
     .add('GET', '/connectors/{connector}/offsets', async (r) => ({
@@ -193,11 +197,13 @@ export function connectorsRoutes(
       // As Kafka: an empty request first (400), then an unknown connector (404).
       const alterations = alterOffsetsBody(await r.body());
       const name = connector(r);
-      herder.connectorConfig(name);
+      await herder.connectorConfig(name);
+      herder.requireOffsetsWriter?.();
       return { status: 200, body: await offsets.alter(name, alterations) };
     })
-    .add('DELETE', '/connectors/{connector}/offsets', async (r) => ({
-      status: 200,
-      body: await offsets.reset(connector(r)),
-    }));
+    .add('DELETE', '/connectors/{connector}/offsets', async (r) => {
+      await herder.connectorConfig(connector(r));
+      herder.requireOffsetsWriter?.();
+      return { status: 200, body: await offsets.reset(connector(r)) };
+    });
 }

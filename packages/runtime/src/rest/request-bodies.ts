@@ -1,4 +1,4 @@
-import type { TargetState } from '../herder/standalone-herder.js';
+import type { TargetState } from '../herder/herder.js';
 import { badRequest, RestException } from './rest-exception.js';
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,4 +1,5 @@
 import { AlreadyExistsException, ConfigException, NotFoundException } from '@sluice/api';
+import { RebalanceNeededException, RequestTargetException } from '../herder/request-target.js';
 
 /** An error with the HTTP status it answers with (Kafka's ConnectRestException). */
 export class RestException extends Error {
@@ -44,8 +45,9 @@ export interface ErrorBody {
 }
 
 /**
- * Maps an error to its status and body as Kafka's ConnectExceptionMapper does: not found 404,
- * already exists 409, bad request 400 (an invalid connector config included), anything else 500.
+ * Maps an error to its status and body as Kafka's ConnectExceptionMapper and HerderRequestHandler
+ * do: not found 404, already exists 409, a rebalance under way 409, bad request 400 (an invalid
+ * connector config included), anything else 500.
  */
 export function errorResponse(error: unknown): { status: number; body: ErrorBody } {
   let status = 500;
@@ -53,7 +55,17 @@ export function errorResponse(error: unknown): { status: number; body: ErrorBody
   if (error instanceof RestException) status = error.status;
   else if (error instanceof NotFoundException) status = 404;
   else if (error instanceof AlreadyExistsException) status = 409;
-  else if (error instanceof ConfigException) {
+  else if (error instanceof RebalanceNeededException) {
+    status = 409;
+    message =
+      'Cannot complete request momentarily due to stale configuration (typically caused by a concurrent config change)';
+  } else if (error instanceof RequestTargetException) {
+    // Reached only when the request could not be forwarded (see RestServer).
+    status = 409;
+    message = error.forwardUrl
+      ? 'Cannot complete request because of a conflicting operation (e.g. worker rebalance)'
+      : 'Cannot complete request momentarily due to no known leader URL, likely because a rebalance was underway.';
+  } else if (error instanceof ConfigException) {
     status = 400;
     if (error.problems.length > 0)
       message = invalidConfigMessage(error.problems.map((p) => p.message));

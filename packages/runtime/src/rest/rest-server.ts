@@ -2,14 +2,17 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ConfigException } from '@sluice/api';
-import type { StandaloneHerder } from '../herder/standalone-herder.js';
+import type { Herder } from '../herder/herder.js';
+import { RequestTargetException } from '../herder/request-target.js';
 import type { Logger } from '../logging/logger.js';
 import type { Worker } from '../worker/worker.js';
-import { ConnectMetrics } from './connect-metrics.js';
+import { ConnectMetrics, type MetricsSource } from './connect-metrics.js';
 import { ConnectorOffsetsAdmin } from './connector-offsets.js';
 import { connectorPluginsRoutes } from './connector-plugins-resource.js';
 import { connectorsRoutes } from './connectors-resource.js';
+import { LoggerLevels } from './logger-levels.js';
 import { loggersRoutes } from './loggers-resource.js';
+import { restRequest } from './rest-client.js';
 import { errorResponse, RestException, RoutingException } from './rest-exception.js';
 import { BasicAuthenticator, listenerTlsOptions } from './rest-security.js';
 import { rootRoutes } from './root-resource.js';
@@ -19,7 +22,7 @@ import { checkJsonContentType, type RestResponse, Router } from './router.js';
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 export interface RestServerOptions {
-  herder: StandaloneHerder;
+  herder: Herder & MetricsSource;
   /** The worker under the herder: its plugins, offset store and Kafka admin. */
   worker: Worker;
   /** The worker's `listeners`: `http://host:port` URLs (port 0 picks a free port). */
@@ -64,6 +67,8 @@ export class RestServer {
   private readonly router = new Router();
   private readonly servers: Server[] = [];
   private readonly maxBodyBytes: number;
+  /** The levels `/admin/loggers` shows and changes (distributed mode applies cluster-wide ones). */
+  readonly loggerLevels: LoggerLevels;
 
   constructor(private readonly o: RestServerOptions) {
     this.maxBodyBytes = o.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
@@ -81,7 +86,13 @@ export class RestServer {
       allowReset: o.worker.config.topicTrackingAllowReset,
     });
     connectorPluginsRoutes(this.router, o.herder, o.worker.plugins, o.worker.workerConverters());
-    loggersRoutes(this.router, o.rootLogger ?? o.log);
+    const cluster = o.herder.clusterInfo?.bind(o.herder);
+    if (cluster) this.router.add('GET', '/cluster', () => ({ status: 200, body: cluster() }));
+    this.loggerLevels = new LoggerLevels(o.rootLogger ?? o.log);
+    loggersRoutes(this.router, this.loggerLevels, async (namespace, level) => {
+      if (o.herder.setClusterLoggerLevel) await o.herder.setClusterLoggerLevel(namespace, level);
+      else this.loggerLevels.set(namespace, level);
+    });
     const metrics = new ConnectMetrics(o.herder);
     this.router.add(
       'GET',
@@ -146,31 +157,51 @@ export class RestServer {
     auth: BasicAuthenticator | null,
   ): Promise<void> {
     const started = Date.now();
-    let response: RestResponse;
-    let withContentType = true;
+    let textRead: Promise<string> | null = null;
+    const text = () => {
+      textRead ??= this.readText(req);
+      return textRead;
+    };
+    let response: RestResponse | null = null;
+    let failure: unknown;
     try {
       auth?.check(req);
       const url = new URL(req.url ?? '/', 'http://localhost');
       const method = req.method ?? 'GET';
       const { handler, params, options } = this.router.match(method, url.pathname);
       if (!options.anyContentType) checkJsonContentType(req.headers['content-type']);
-      let bodyRead: Promise<unknown> | null = null;
       response = await handler({
         method,
         params,
         query: url.searchParams,
-        body: () => {
-          bodyRead ??= this.readBody(req, !options.anyContentType);
-          return bodyRead;
-        },
+        headers: req.headers,
+        text,
+        body: async () => parseBody(await text(), req, !options.anyContentType),
       });
     } catch (error) {
-      const mapped = errorResponse(error);
+      failure = error;
+      // Kafka's HerderRequestHandler: a request for the leader (or the owner of a connector or
+      // task) goes to it, at most two hops from the client.
+      const forward = new URL(req.url ?? '/', 'http://localhost').searchParams.get('forward');
+      if (error instanceof RequestTargetException && error.forwardUrl && forward !== 'false') {
+        try {
+          response = await this.forward(req, error.forwardUrl, await text(), forward === null);
+        } catch (forwardError) {
+          this.o.log.warn(
+            { err: (forwardError as Error).message, target: error.forwardUrl },
+            'forwarding a request to another worker failed',
+          );
+        }
+      }
+    }
+    let withContentType = true;
+    if (response === null) {
+      const mapped = errorResponse(failure);
       if (mapped.status >= 500)
-        this.o.log.error({ err: error, url: req.url }, 'REST request failed');
+        this.o.log.error({ err: failure, url: req.url }, 'REST request failed');
       response = { status: mapped.status, body: mapped.body };
       if (mapped.status === 401) response.headers = { 'www-authenticate': 'Basic realm="Sluice"' };
-      withContentType = !(error instanceof RoutingException);
+      withContentType = !(failure instanceof RoutingException);
     }
     // Drain an unread body so the connection can be reused.
     req.resume();
@@ -200,10 +231,35 @@ export class RestServer {
   }
 
   /**
-   * Reads and parses a JSON body. With `json`, a body sent without a Content-Type is refused as
-   * Jersey refuses it (it takes it as application/octet-stream, which no JSON reader accepts).
+   * Sends a request on to another worker (`?forward=true` from the first worker, `false` from the
+   * second, so it is not passed on again) and answers with its response as it is.
    */
-  private readBody(req: IncomingMessage, json: boolean): Promise<unknown> {
+  private async forward(
+    req: IncomingMessage,
+    target: string,
+    body: string,
+    again: boolean,
+  ): Promise<RestResponse> {
+    const url = new URL(req.url ?? '/', target);
+    url.searchParams.set('forward', String(again));
+    const headers: Record<string, string> = {};
+    if (req.headers.authorization) headers.authorization = req.headers.authorization;
+    const res = await restRequest(
+      url.toString(),
+      req.method ?? 'GET',
+      body === '' ? null : body,
+      headers,
+    );
+    if (res.status === 204 || res.text === '') return { status: res.status };
+    return {
+      status: res.status,
+      text: { body: res.text, contentType: res.headers['content-type'] ?? 'application/json' },
+      ...(res.headers.location ? { headers: { location: res.headers.location } } : {}),
+    };
+  }
+
+  /** The request body as sent (signed requests check its exact bytes). */
+  private readText(req: IncomingMessage): Promise<string> {
     return new Promise((resolve, reject) => {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -225,24 +281,23 @@ export class RestServer {
       });
       req.on('error', reject);
       req.on('end', () => {
-        if (failed) return;
-        const text = Buffer.concat(chunks).toString('utf8');
-        if (json && size > 0 && req.headers['content-type'] === undefined) {
-          reject(new RestException(415, 'HTTP 415 Unsupported Media Type'));
-          return;
-        }
-        if (text.trim() === '') {
-          resolve(undefined);
-          return;
-        }
-        try {
-          resolve(JSON.parse(text));
-        } catch (error) {
-          reject(
-            new RestException(400, `Invalid JSON in the request body: ${(error as Error).message}`),
-          );
-        }
+        if (!failed) resolve(Buffer.concat(chunks).toString('utf8'));
       });
     });
+  }
+}
+
+/**
+ * Parses a JSON body. With `json`, a body sent without a Content-Type is refused as Jersey refuses
+ * it (it takes it as application/octet-stream, which no JSON reader accepts).
+ */
+function parseBody(text: string, req: IncomingMessage, json: boolean): unknown {
+  if (json && text.length > 0 && req.headers['content-type'] === undefined)
+    throw new RestException(415, 'HTTP 415 Unsupported Media Type');
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new RestException(400, `Invalid JSON in the request body: ${(error as Error).message}`);
   }
 }

@@ -8,6 +8,10 @@ export interface RestRequest {
   query: URLSearchParams;
   /** The parsed JSON body; a 400 when it is not JSON, undefined when empty. */
   body(): Promise<unknown>;
+  /** The body as sent (signed requests between workers check its exact bytes). */
+  text(): Promise<string>;
+  /** Request headers, lower-case names. */
+  headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 
 /** What a handler answers: a status, and a JSON body unless the status is 204 (or `text`). */

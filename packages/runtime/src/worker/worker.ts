@@ -64,8 +64,6 @@ export interface WorkerOptions {
   offsetStore: OffsetBackingStore;
   configTransformer: ConfigTransformer;
   log: Logger;
-  /** Shown in status as `worker_id` (Kafka: the REST host:port). */
-  workerId: string;
 }
 
 /** A connector instance with what the worker knows about its plugin. */
@@ -90,7 +88,6 @@ export class Worker {
   readonly config: WorkerConfig;
   readonly plugins: PluginRegistry;
   readonly offsetStore: OffsetBackingStore;
-  readonly workerId: string;
   readonly log: Logger;
   private readonly admin: KafkaAdmin;
   private adminConnected: Promise<void> | null = null;
@@ -100,7 +97,6 @@ export class Worker {
     this.config = o.config;
     this.plugins = o.plugins;
     this.offsetStore = o.offsetStore;
-    this.workerId = o.workerId;
     this.log = o.log;
     this.admin = o.clients.admin({
       clientId: `${o.config.clientId}-admin`,
@@ -110,9 +106,10 @@ export class Worker {
 
   /** Opens the offset store and connects to Kafka (retried, with a log line per failure). */
   async start(): Promise<void> {
-    await this.offsetStore.start();
     const up = await waitForBrokers(this.config.bootstrapServers, this.log, () => this.closed);
     if (!up) throw new ConnectException('The worker was stopped before Kafka became reachable');
+    // After Kafka answers: in distributed mode the offset store is a topic.
+    await this.offsetStore.start();
     await this.connectedAdmin();
     this.log.info({ brokers: this.config.bootstrapServers }, 'connected to Kafka');
   }

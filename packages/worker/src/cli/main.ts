@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ConfigException } from '@sluice/api';
 import {
+  advertisedUrl,
   checkConnectorConfigs,
+  createDistributed,
   createLogger,
   prepareStandalone,
   RestServer,
@@ -14,7 +17,7 @@ import {
   formatConfigReport,
   readConfigFiles,
 } from './config-report.js';
-import { runWorker } from './worker-run.js';
+import { runWorker, startRest } from './worker-run.js';
 
 /** The worker package's folder: its dependencies are the bundled plugins. */
 const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -46,6 +49,20 @@ Logs go to stderr: lines for people on a terminal, JSON lines otherwise; log.for
 in the worker config (or SLUICE_LOG_FORMAT) forces one. SLUICE_LOG_LEVEL=debug shows more.
 Stop with Ctrl-C (SIGINT) or SIGTERM: tasks drain, flush and commit their offsets.`;
 
+export const DISTRIBUTED_USAGE = `Usage: sluice distributed [options] <worker.properties>
+
+Runs a worker of a Connect cluster, as Kafka's connect-distributed: workers started with the
+same group.id share the connectors and tasks, and keep connector configs, source offsets and
+statuses in the topics config.storage.topic, offset.storage.topic and status.storage.topic
+(created compacted when missing). Create connectors through the REST API of any worker.
+
+Options:
+  --progress-interval <seconds>  how often to log records moved per task (default 10, 0 = never)
+  -h, --help                     show this help
+
+Stop with Ctrl-C (SIGINT) or SIGTERM: the worker's tasks flush their offsets and move to the
+other workers at once.`;
+
 interface StandaloneArgs {
   workerFile: string;
   connectorFiles: string[];
@@ -54,7 +71,7 @@ interface StandaloneArgs {
 
 class UsageError extends Error {}
 
-function parseArgs(args: string[]): StandaloneArgs {
+function parseArgs(args: string[], command: 'standalone' | 'distributed'): StandaloneArgs {
   const files: string[] = [];
   let progressSeconds = 10;
   for (let i = 0; i < args.length; i++) {
@@ -70,6 +87,10 @@ function parseArgs(args: string[]): StandaloneArgs {
   }
   const [workerFile, ...connectorFiles] = files;
   if (!workerFile) throw new UsageError('Missing the worker config file');
+  if (command === 'distributed' && connectorFiles.length > 0)
+    throw new UsageError(
+      'sluice distributed takes one worker config file; create connectors through the REST API',
+    );
   return { workerFile, connectorFiles, progressSeconds };
 }
 
@@ -106,19 +127,71 @@ async function standalone(args: StandaloneArgs): Promise<number> {
     ),
   ];
   if (report.length > 0) return reportProblems(report);
+  const { herder } = standalone;
+  const rest = new RestServer({
+    herder,
+    worker: standalone.worker,
+    listeners: standalone.config.listeners,
+    log,
+  });
   return runWorker({
     log,
-    herder: standalone.herder,
-    rest: new RestServer({
-      herder: standalone.herder,
-      worker: standalone.worker,
-      listeners: standalone.config.listeners,
-      log,
-    }),
-    listenersSet: workerFile.props.listeners !== undefined,
+    herder,
+    async start() {
+      await herder.start();
+      const urls = await startRest(rest, workerFile.props.listeners !== undefined, log);
+      // Statuses name the worker by its advertised REST host:port, as Kafka's do.
+      if (urls.length > 0) herder.workerId = new URL(advertisedUrl(workerFile.props, urls)).host;
+    },
+    async stop() {
+      // No new REST requests while the connectors stop.
+      await rest.stop().catch((e: unknown) => log.warn({ err: e }, 'stopping the REST API failed'));
+      await herder.stop();
+    },
     connectors: connectorFiles.map((f) => f.props),
     progressSeconds: args.progressSeconds,
     banner: 'Sluice standalone worker starting',
+    versions: { version: VERSION, runtime: RUNTIME_VERSION },
+  });
+}
+
+async function distributed(args: StandaloneArgs): Promise<number> {
+  const read = await readConfigFiles([args.workerFile]);
+  const [workerFile] = read.files;
+  if (read.problems.length > 0 || !workerFile) {
+    return reportProblems([...read.problems, ...read.files.flatMap((f) => fileProblems(f, []))]);
+  }
+  const log = createLogger({ format: workerFile.props['log.format'] ?? null });
+  let fail: (error: Error) => void = () => {};
+  const failed = new Promise<Error>((resolve) => {
+    fail = resolve;
+  });
+  let worker: Awaited<ReturnType<typeof createDistributed>>;
+  try {
+    worker = await createDistributed(workerFile.props, {
+      dependencyRoots: [PACKAGE_DIR, process.cwd()],
+      log,
+      onFatal: (error) => fail(error),
+    });
+  } catch (error) {
+    if (!(error instanceof ConfigException)) throw error;
+    return reportProblems(fileProblems(workerFile, [...error.problems]));
+  }
+  return runWorker({
+    log,
+    herder: worker.herder,
+    async start() {
+      const url = await worker.start();
+      log.info(
+        { url, groupId: worker.config.groupId },
+        `worker ${url} started; it joins the Connect cluster ${worker.config.groupId}`,
+      );
+    },
+    stop: () => worker.stop(),
+    failed,
+    connectors: [],
+    progressSeconds: args.progressSeconds,
+    banner: 'Sluice distributed worker starting',
     versions: { version: VERSION, runtime: RUNTIME_VERSION },
   });
 }
@@ -134,22 +207,23 @@ export async function main(argv: string[]): Promise<number> {
     console.log(`sluice ${VERSION} (@sluice/runtime ${RUNTIME_VERSION})`);
     return 0;
   }
-  if (command !== 'standalone') {
+  if (command !== 'standalone' && command !== 'distributed') {
     console.error(command ? `Unknown command ${command}\n` : '');
-    console.error(USAGE);
+    console.error(`${USAGE}\n\n${DISTRIBUTED_USAGE}`);
     return 2;
   }
+  const usage = command === 'standalone' ? USAGE : DISTRIBUTED_USAGE;
   if (rest.includes('-h') || rest.includes('--help')) {
-    console.log(USAGE);
+    console.log(usage);
     return 0;
   }
   let args: StandaloneArgs;
   try {
-    args = parseArgs(rest);
+    args = parseArgs(rest, command);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    console.error(`${error.message}\n\n${USAGE}`);
+    console.error(`${error.message}\n\n${usage}`);
     return 2;
   }
-  return standalone(args);
+  return command === 'standalone' ? standalone(args) : distributed(args);
 }

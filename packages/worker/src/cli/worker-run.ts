@@ -5,19 +5,22 @@ import {
   type StandaloneHerder,
 } from '@sluice/runtime';
 
-/** What {@link runWorker} needs of a herder (standalone today). */
+/** What {@link runWorker} needs of a herder (standalone or distributed). */
 export type RunnableHerder = Pick<
   StandaloneHerder,
-  'start' | 'stop' | 'putConnectorConfig' | 'connectorStatus' | 'connectorNames' | 'taskCounters'
+  'putConnectorConfig' | 'connectorStatus' | 'connectorNames' | 'taskCounters'
 >;
 
 /** What a worker command runs once its configs are valid. */
 export interface WorkerRun {
   log: Logger;
   herder: RunnableHerder;
-  rest: RestServer;
-  /** Whether the worker config set `listeners` (then a REST API that cannot listen stops the worker). */
-  listenersSet: boolean;
+  /** Starts the worker: the herder and the REST API, in the order its mode needs. */
+  start(): Promise<void>;
+  /** Stops it gracefully: no new REST requests, tasks drain, flush and commit. */
+  stop(): Promise<void>;
+  /** Settles when the worker must stop by itself (distributed: it cannot stay in its group). */
+  failed?: Promise<Error>;
   /** Connector configs to create at start (from the command line). */
   connectors: ReadonlyArray<Record<string, string>>;
   /** Seconds between progress lines; 0 = none. */
@@ -27,14 +30,29 @@ export interface WorkerRun {
   versions: Record<string, string>;
 }
 
-function logProgress(herder: RunnableHerder, log: Logger): void {
-  for (const name of herder.connectorNames()) {
-    const failed = new Set(
+/** The ids of the connector's FAILED tasks (none when it has no status yet). */
+function failedTasks(herder: RunnableHerder, name: string): Set<number> {
+  try {
+    return new Set(
       herder
         .connectorStatus(name)
         .tasks.filter((t) => t.state === 'FAILED')
         .map((t) => t.id),
     );
+  } catch {
+    return new Set();
+  }
+}
+
+function logProgress(herder: RunnableHerder, log: Logger): void {
+  let names: string[] = [];
+  try {
+    names = herder.connectorNames();
+  } catch {
+    return; // a distributed worker that has not joined its group yet
+  }
+  for (const name of names) {
+    const failed = failedTasks(herder, name);
     for (const { id, counters } of herder.taskCounters(name)) {
       // A failed task moves nothing until it is restarted; its failure was logged with its trace.
       if (!counters || failed.has(id)) continue;
@@ -57,9 +75,13 @@ function logProgress(herder: RunnableHerder, log: Logger): void {
  * (as Kafka Connect); when the default (port 8083) is taken the connectors still run, without REST,
  * and the error says how to choose another listener.
  */
-async function startRest(rest: RestServer, explicit: boolean, log: Logger): Promise<void> {
+export async function startRest(
+  rest: RestServer,
+  explicit: boolean,
+  log: Logger,
+): Promise<string[]> {
   try {
-    await rest.start();
+    return await rest.start();
   } catch (error) {
     if (explicit) throw error;
     await rest.stop();
@@ -67,16 +89,16 @@ async function startRest(rest: RestServer, explicit: boolean, log: Logger): Prom
       { err: error },
       'the REST API could not listen on the default listener http://0.0.0.0:8083; running without it (set listeners=http://host:port in the worker config)',
     );
+    return [];
   }
 }
 
 /**
- * Runs a worker until SIGINT or SIGTERM: starts the herder and the REST API, creates the
- * connectors given, logs progress, then stops gracefully (a second signal exits at once).
- * Resolves with the exit code.
+ * Runs a worker until SIGINT or SIGTERM: starts it, creates the connectors given, logs progress,
+ * then stops gracefully (a second signal exits at once). Resolves with the exit code.
  */
 export async function runWorker(run: WorkerRun): Promise<number> {
-  const { log, herder, rest } = run;
+  const { log, herder } = run;
   let stopping: Promise<void> | null = null;
   const stop = (signal: string) => {
     if (stopping) {
@@ -84,11 +106,7 @@ export async function runWorker(run: WorkerRun): Promise<number> {
       process.exit(1);
     }
     log.info(`${signal} received: stopping (tasks drain, flush and commit their offsets)`);
-    // No new REST requests while the connectors stop.
-    stopping = rest
-      .stop()
-      .catch((e: unknown) => log.warn({ err: e }, 'stopping the REST API failed'))
-      .then(() => herder.stop());
+    stopping = run.stop();
   };
   const stopped = new Promise<void>((resolveStopped) => {
     const onSignal = (signal: NodeJS.Signals) => {
@@ -104,8 +122,7 @@ export async function runWorker(run: WorkerRun): Promise<number> {
 
   log.info(run.versions, run.banner);
   try {
-    await herder.start();
-    await startRest(rest, run.listenersSet, log);
+    await run.start();
     for (const props of run.connectors) {
       if (stopping) break;
       const name = props.name ?? '';
@@ -122,8 +139,7 @@ export async function runWorker(run: WorkerRun): Promise<number> {
   } catch (error) {
     if (!stopping) {
       log.error({ err: error }, 'the worker could not start');
-      await rest.stop();
-      await herder.stop();
+      await run.stop().catch(() => {});
       return 1;
     }
   }
@@ -132,8 +148,16 @@ export async function runWorker(run: WorkerRun): Promise<number> {
       ? setInterval(() => logProgress(herder, log), run.progressSeconds * 1000)
       : null;
   progress?.unref();
-  await stopped;
+  const failure = await Promise.race([
+    stopped.then(() => null),
+    run.failed ?? new Promise<never>(() => {}),
+  ]);
   if (progress) clearInterval(progress);
+  if (failure) {
+    log.error({ err: failure }, `the worker stops: ${failure.message}`);
+    await run.stop().catch(() => {});
+    return 1;
+  }
   logProgress(herder, log);
   log.info('Sluice worker stopped');
   return 0;
