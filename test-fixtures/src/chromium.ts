@@ -12,6 +12,11 @@ export interface ChromiumLaunch {
   executablePath: string;
   /** Headless, sandbox off (root in CI), and nothing that phones home. */
   args: string[];
+  /**
+   * A fresh, empty profile folder: `--user-data-dir` (playwright-core takes it as the first
+   * argument of `launchPersistentContext`, not among `args`).
+   */
+  userDataDir: string;
   /** Removes the profile folder. */
   cleanup(): Promise<void>;
 }
@@ -20,7 +25,7 @@ export interface ChromiumLaunch {
  * Debian's Chromium for browser tests, installed with apt-get when missing (never a downloaded
  * browser), and the flags to run it headless on a machine without internet: the background
  * networking, component updates and sync a fresh profile starts would otherwise fail and stall
- * it. Each launch gets a fresh profile under `<cache>/run`.
+ * it. Each call gets a fresh profile under `<cache>/run`.
  */
 export async function ensureChromium(
   progress: (line: string) => void = () => {},
@@ -49,8 +54,8 @@ export async function ensureChromium(
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      `--user-data-dir=${profile}`,
     ],
+    userDataDir: profile,
     cleanup: () => rm(profile, { recursive: true, force: true }),
   };
 }

@@ -49,7 +49,9 @@ export async function clusterPage(root: HTMLElement): Promise<() => Promise<void
         return url;
       }
     };
-    const workers = cluster ? cluster.workers.map(hostOf) : [...new Set([location.host, ...work.keys()])];
+    const workers = cluster
+      ? cluster.workers.map(hostOf)
+      : [...new Set([location.host, ...work.keys()])];
     const leader = cluster?.leader_url ? hostOf(cluster.leader_url) : null;
     const rebalances = metrics.gauge('kafka_connect_worker_rebalance_completed_rebalances_total');
     const sinceMs = metrics.gauge('kafka_connect_worker_rebalance_time_since_last_rebalance_ms');
@@ -63,7 +65,11 @@ export async function clusterPage(root: HTMLElement): Promise<() => Promise<void
           'dl',
           { class: 'facts' },
           h('dt', {}, 'Mode'),
-          h('dd', { 'data-testid': 'mode' }, cluster ? `distributed, group ${cluster.group_id}` : 'standalone'),
+          h(
+            'dd',
+            { 'data-testid': 'mode' },
+            cluster ? `distributed, group ${cluster.group_id}` : 'standalone',
+          ),
           h('dt', {}, 'Kafka cluster'),
           h('dd', {}, rootInfo.kafka_cluster_id),
           h('dt', {}, 'Sluice runtime'),
@@ -94,7 +100,11 @@ export async function clusterPage(root: HTMLElement): Promise<() => Promise<void
           h(
             'thead',
             {},
-            h('tr', {}, ['Worker', 'Role', 'Connectors', 'Tasks'].map((c) => h('th', {}, c))),
+            h(
+              'tr',
+              {},
+              ['Worker', 'Role', 'Connectors', 'Tasks'].map((c) => h('th', {}, c)),
+            ),
           ),
           h(
             'tbody',
@@ -103,7 +113,9 @@ export async function clusterPage(root: HTMLElement): Promise<() => Promise<void
               const counts = work.get(w) ?? { connectors: 0, tasks: {} };
               const roles = [
                 w === leader ? 'leader' : null,
-                w === location.host || (cluster && w === hostOf(cluster.worker_url)) ? 'this console' : null,
+                w === location.host || (cluster && w === hostOf(cluster.worker_url))
+                  ? 'this console'
+                  : null,
               ].filter(Boolean);
               return h(
                 'tr',
@@ -114,7 +126,9 @@ export async function clusterPage(root: HTMLElement): Promise<() => Promise<void
                 h(
                   'td',
                   {},
-                  Object.entries(counts.tasks).map(([state, n]) => h('span', { class: 'count' }, stateBadge(state), ` ×${n} `)),
+                  Object.entries(counts.tasks).map(([state, n]) =>
+                    h('span', { class: 'count' }, stateBadge(state), ` ×${n} `),
+                  ),
                 ),
               );
             }),

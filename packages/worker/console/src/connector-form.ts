@@ -94,7 +94,11 @@ export async function connectorForm(
       input.setAttribute('readonly', '');
       input.setAttribute('disabled', '');
     }
-    const errors = h('span', { class: 'errors', 'data-errors-for': def.name, 'aria-live': 'polite' });
+    const errors = h('span', {
+      class: 'errors',
+      'data-errors-for': def.name,
+      'aria-live': 'polite',
+    });
     const row = h(
       'div',
       { class: 'field', 'data-key': def.name },
@@ -154,7 +158,11 @@ export async function connectorForm(
     const mine = ++generation;
     let infos: ConfigInfos;
     try {
-      infos = await api<ConfigInfos>('PUT', `/connector-plugins/${seg(plugin as string)}/config/validate`, values());
+      infos = await api<ConfigInfos>(
+        'PUT',
+        `/connector-plugins/${seg(plugin as string)}/config/validate`,
+        values(),
+      );
     } catch (e) {
       summary.textContent = `Cannot validate: ${(e as Error).message}`;
       return 1;
@@ -166,14 +174,19 @@ export async function connectorForm(
       const f = fields.get(c.definition.name) as Field;
       f.row.hidden = !c.value.visible;
       const list = f.row.querySelector('datalist') as HTMLDataListElement;
-      fill(list, c.value.recommended_values.map((v) => h('option', { value: v })));
+      fill(
+        list,
+        c.value.recommended_values.map((v) => h('option', { value: v })),
+      );
       const show = (f.touched || submitted) && c.value.errors.length > 0;
       f.row.classList.toggle('invalid', show);
       fill(f.errors, show ? c.value.errors.join(' ') : '');
       if (show) (f.row.closest('details') as HTMLDetailsElement).open = true;
     }
     summary.textContent =
-      infos.error_count === 0 ? '✔ The config is valid.' : `✖ ${infos.error_count} problem(s) in the config.`;
+      infos.error_count === 0
+        ? '✔ The config is valid.'
+        : `✖ ${infos.error_count} problem(s) in the config.`;
     summary.className = infos.error_count === 0 ? 'summary good' : 'summary bad';
     return infos.error_count;
   };
@@ -217,7 +230,11 @@ export async function connectorForm(
   extra.addEventListener('input', schedule);
   form.append(
     extraRow,
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, editing ? 'Save' : 'Create')),
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { type: 'submit', class: 'primary' }, editing ? 'Save' : 'Create'),
+    ),
   );
   form.addEventListener('submit', (e) => void submit(e));
   for (const def of defs) addField(def);

@@ -45,7 +45,12 @@ export async function connectorPage(root: HTMLElement, name: string): Promise<()
     act('Resume', 'PUT', `${path}/resume`, 'Resume requested'),
     act('Stop', 'PUT', `${path}/stop`, 'Stopped: tasks shut down, config and offsets kept'),
     act('Restart', 'POST', `${path}/restart`, 'Connector restarted'),
-    act('Restart with tasks', 'POST', `${path}/restart?includeTasks=true`, 'Connector and tasks restarting'),
+    act(
+      'Restart with tasks',
+      'POST',
+      `${path}/restart?includeTasks=true`,
+      'Connector and tasks restarting',
+    ),
     act(
       'Restart failed',
       'POST',
@@ -161,7 +166,11 @@ async function showOffsets(
   const reload = () => showOffsets(el, path, say);
   fill(
     el,
-    h('p', { class: 'muted' }, 'Offsets can be altered or reset only while the connector is STOPPED (Stop above).'),
+    h(
+      'p',
+      { class: 'muted' },
+      'Offsets can be altered or reset only while the connector is STOPPED (Stop above).',
+    ),
     current.offsets.length === 0
       ? h('p', { class: 'muted' }, 'No committed offsets.')
       : h(
@@ -172,7 +181,12 @@ async function showOffsets(
             'tbody',
             {},
             current.offsets.map((o) =>
-              h('tr', {}, h('td', {}, JSON.stringify(o.partition)), h('td', {}, JSON.stringify(o.offset))),
+              h(
+                'tr',
+                {},
+                h('td', {}, JSON.stringify(o.partition)),
+                h('td', {}, JSON.stringify(o.offset)),
+              ),
             ),
           ),
         ),

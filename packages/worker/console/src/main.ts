@@ -21,7 +21,11 @@ let shown = 0;
 async function route(): Promise<void> {
   const mine = ++shown;
   refresh = undefined;
-  const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  const parts = location.hash
+    .replace(/^#\/?/, '')
+    .split('/')
+    .filter(Boolean)
+    .map(decodeURIComponent);
   for (const a of document.querySelectorAll('nav a')) {
     a.classList.toggle('active', a.getAttribute('href') === `#/${parts[0] ?? 'connectors'}`);
   }
@@ -33,12 +37,14 @@ async function route(): Promise<void> {
     else if (first === 'plugins' && second) await pluginPage(root, second);
     else if (first === 'plugins') await pluginsPage(root);
     else if (first === 'new') await connectorForm(root, second ? { plugin: second } : {});
-    else if (first === 'connectors' && second && third === 'edit') await connectorForm(root, { edit: second });
+    else if (first === 'connectors' && second && third === 'edit')
+      await connectorForm(root, { edit: second });
     else if (first === 'connectors' && second) page = await connectorPage(root, second);
     else page = await connectorsPage(root);
     if (mine === shown) refresh = page;
   } catch (e) {
-    if (mine === shown) fill(root, h('p', { class: 'notice bad', role: 'alert' }, (e as Error).message));
+    if (mine === shown)
+      fill(root, h('p', { class: 'notice bad', role: 'alert' }, (e as Error).message));
   }
 }
 

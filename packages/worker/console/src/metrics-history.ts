@@ -125,4 +125,3 @@ export function startScraping(intervalMs: number, onScrape: () => void): void {
   void tick();
   setInterval(tick, intervalMs);
 }
-

@@ -11,7 +11,11 @@ export async function pluginsPage(root: HTMLElement): Promise<void> {
     h(
       'table',
       { class: 'plugins' },
-      h('thead', {}, h('tr', {}, h('th', {}, 'Class'), h('th', {}, 'Type'), h('th', {}, 'Version'))),
+      h(
+        'thead',
+        {},
+        h('tr', {}, h('th', {}, 'Class'), h('th', {}, 'Type'), h('th', {}, 'Version')),
+      ),
       h(
         'tbody',
         {},
@@ -19,7 +23,13 @@ export async function pluginsPage(root: HTMLElement): Promise<void> {
           h(
             'tr',
             {},
-            h('td', {}, withConfig.has(p.type) ? h('a', { href: `#/plugins/${seg(p.class)}` }, p.class) : p.class),
+            h(
+              'td',
+              {},
+              withConfig.has(p.type)
+                ? h('a', { href: `#/plugins/${seg(p.class)}` }, p.class)
+                : p.class,
+            ),
             h('td', {}, p.type),
             h('td', {}, p.version),
           ),
@@ -49,7 +59,9 @@ export async function pluginPage(root: HTMLElement, plugin: string): Promise<voi
         h(
           'tr',
           {},
-          ['Key', 'Type', 'Default', 'Importance', 'Group', 'Description'].map((c) => h('th', {}, c)),
+          ['Key', 'Type', 'Default', 'Importance', 'Group', 'Description'].map((c) =>
+            h('th', {}, c),
+          ),
         ),
       ),
       h(

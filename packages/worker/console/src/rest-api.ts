@@ -72,7 +72,13 @@ export interface ConfigInfos {
   error_count: number;
   configs: {
     definition: ConfigKeyInfo;
-    value: { name: string; value: string | null; errors: string[]; visible: boolean; recommended_values: string[] };
+    value: {
+      name: string;
+      value: string | null;
+      errors: string[];
+      visible: boolean;
+      recommended_values: string[];
+    };
   }[];
 }
 

@@ -34,8 +34,11 @@ export function sparkline(
     `${unit} over the last ${WINDOW_MS / 60_000} minutes, now ${last ? formatNumber(last.v) : 'unknown'}`,
   );
   if (points.length > 0) {
+    // The x axis spans what was seen (a page open for a short while fills the chart), at least a
+    // minute and at most the window.
+    const span = Math.min(WINDOW_MS, Math.max(60_000, now - (points[0] as { t: number }).t));
     const xy = points.map((p) => {
-      const x = WIDTH - ((now - p.t) / WINDOW_MS) * WIDTH;
+      const x = WIDTH - ((now - p.t) / span) * WIDTH;
       const y = HEIGHT - 2 - (p.v / max) * (HEIGHT - 4);
       return `${x.toFixed(1)},${y.toFixed(1)}`;
     });

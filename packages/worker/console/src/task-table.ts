@@ -37,13 +37,20 @@ export function taskTable(
           'tr',
           { 'data-task': t.id },
           h('td', {}, String(t.id)),
-          h('td', {}, stateBadge(t.state), t.trace ? h('pre', { class: 'trace' }, firstLine(t.trace)) : null),
+          h(
+            'td',
+            {},
+            stateBadge(t.state),
+            t.trace ? h('pre', { class: 'trace' }, firstLine(t.trace)) : null,
+          ),
           h('td', {}, t.worker_id),
           h('td', {}, sparkline(s.rate, 'rec/s', `rate-${testId}`)),
           h(
             'td',
             {},
-            type === 'sink' ? sparkline(s.lag, 'behind', `lag-${testId}`) : h('span', { class: 'muted' }, 'n/a (source)'),
+            type === 'sink'
+              ? sparkline(s.lag, 'behind', `lag-${testId}`)
+              : h('span', { class: 'muted' }, 'n/a (source)'),
           ),
           h('td', { class: s.errors > 0 ? 'bad' : '' }, String(s.errors)),
           h('td', { class: s.dlq > 0 ? 'bad' : '' }, String(s.dlq)),
