@@ -98,6 +98,8 @@ await mkdir(join(pipeline, 'data'), { recursive: true });
 await chosen.prepare(env, pipeline);
 stopIfInterrupted();
 say('Press Ctrl-C to stop; the worker logs progress every 10 seconds.');
+// The worker's REST listener is the default one (worker.properties sets no listeners).
+say('Watch the pipeline in the web console: http://localhost:8083/ui');
 
 worker = spawn(process.execPath, [bin, 'standalone', 'worker.properties', ...chosen.connectors], {
   cwd: pipeline,

@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { withFileLock } from './file-lock.js';
 import { runCommand } from './run-command.js';
@@ -38,9 +39,22 @@ export async function ensureAptPackages(
     // Wait for dpkg's lock instead of failing when another apt-get runs.
     const lockTimeout = ['-o', 'DPkg::Lock::Timeout=600'];
     await runCommand('apt-get', [...lockTimeout, 'update', '-q'], options);
+    // The downloaded .deb files stay in the cache: a machine whose packages were removed
+    // installs them again without downloading.
+    const archives = join(ctx.cacheDir, 'apt-archives');
+    await mkdir(join(archives, 'partial'), { recursive: true });
     await runCommand(
       'apt-get',
-      [...lockTimeout, 'install', '-y', '-q', '--no-install-recommends', ...packages],
+      [
+        ...lockTimeout,
+        '-o',
+        `Dir::Cache::archives=${archives}`,
+        'install',
+        '-y',
+        '-q',
+        '--no-install-recommends',
+        ...packages,
+      ],
       options,
     );
   });

@@ -1,4 +1,5 @@
 export { cacheDir, installDir, runDir } from './cache-dir.js';
+export { CHROMIUM_PATH, type ChromiumLaunch, ensureChromium } from './chromium.js';
 export {
   CONNECT_VALUES_JAVA_DIR,
   type ConnectTypedValues,

@@ -70,6 +70,7 @@ export class SecretConverter extends StringConverter {
 export async function startRestWorker(
   workerProps: Record<string, string> = {},
   log: Logger = testLog,
+  rest: { uiDir?: string } = {},
 ): Promise<RestWorker> {
   const dir = await mkdtemp(join(tmpdir(), 'sluice-rest-'));
   const { herder, config, worker } = await createStandalone(
@@ -93,7 +94,7 @@ export async function startRestWorker(
     },
   );
   await herder.start();
-  const server = new RestServer({ herder, worker, listeners: config.listeners, log });
+  const server = new RestServer({ herder, worker, listeners: config.listeners, log, ...rest });
   const [url] = await server.start();
   return {
     herder,

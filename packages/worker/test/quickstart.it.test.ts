@@ -60,6 +60,9 @@ describe('pnpm quickstart', () => {
       if (pnpm.exitCode === null) process.kill(-(pnpm.pid as number), 'SIGKILL');
     }
     expect(output).toContain('SIGINT received: stopping');
+    expect(output).toContain(
+      '[quickstart] Watch the pipeline in the web console: http://localhost:8083/ui',
+    );
     expect(output).toContain('[quickstart] Worker exited with code 0.');
     expect(output).toMatch(/\[quickstart\] lines in input: \d+, lines in output: \d+/);
     expect(output).toContain(

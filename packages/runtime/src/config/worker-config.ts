@@ -120,6 +120,13 @@ export const WORKER_CONFIG_DEF = new ConfigDef()
     importance: 'LOW',
     documentation: 'Whether PUT /connectors/{name}/topics/reset may clear the tracked topics.',
   })
+  .define('rest.ui.enable', {
+    type: 'BOOLEAN',
+    default: true,
+    importance: 'LOW',
+    documentation:
+      'Whether the REST listeners serve the web console at /ui (when the worker ships one, as the sluice command does).',
+  })
   .define('config.providers', {
     type: 'LIST',
     default: '',
@@ -157,6 +164,7 @@ export interface WorkerConfig {
   topicCreationEnable: boolean;
   topicTrackingEnable: boolean;
   topicTrackingAllowReset: boolean;
+  restUiEnable: boolean;
   clientId: string;
   overridePolicy: 'All' | 'None';
   /** Everything the worker file held (for `key.converter.*`, `producer.*`, `config.providers.*`). */
@@ -221,6 +229,7 @@ export function checkWorkerConfig(
     topicCreationEnable: parsed['topic.creation.enable'] as boolean,
     topicTrackingEnable: parsed['topic.tracking.enable'] as boolean,
     topicTrackingAllowReset: parsed['topic.tracking.allow.reset'] as boolean,
+    restUiEnable: parsed['rest.ui.enable'] as boolean,
     clientId: parsed['client.id'] as string,
     overridePolicy: policy as 'All' | 'None',
     props,

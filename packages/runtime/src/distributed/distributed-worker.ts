@@ -14,6 +14,8 @@ import { KafkaOffsetStore } from './kafka-offset-store.js';
 export interface DistributedOptions extends WorkerSetupOptions {
   /** Called when the worker cannot stay in the cluster (e.g. a Java Connect group). */
   onFatal?: (error: Error) => void;
+  /** The web console's folder, served at `/ui` (see RestServerOptions.uiDir). */
+  uiDir?: string;
 }
 
 /** A distributed worker: its herder and REST API, ready to `start()`. */
@@ -85,7 +87,13 @@ export async function createDistributed(
     ...(options.onFatal ? { onFatal: options.onFatal } : {}),
     applyLoggerLevel: (namespace, level) => rest?.loggerLevels.set(namespace, level),
   });
-  rest = new RestServer({ herder, worker, listeners: config.listeners, log: options.log });
+  rest = new RestServer({
+    herder,
+    worker,
+    listeners: config.listeners,
+    log: options.log,
+    ...(options.uiDir !== undefined ? { uiDir: options.uiDir } : {}),
+  });
   return {
     herder,
     rest,

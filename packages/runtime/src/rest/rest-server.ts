@@ -10,6 +10,7 @@ import { ConnectMetrics, type MetricsSource } from './connect-metrics.js';
 import { ConnectorOffsetsAdmin } from './connector-offsets.js';
 import { connectorPluginsRoutes } from './connector-plugins-resource.js';
 import { connectorsRoutes } from './connectors-resource.js';
+import { consoleRoutes } from './console-resource.js';
 import { LoggerLevels } from './logger-levels.js';
 import { loggersRoutes } from './loggers-resource.js';
 import { restRequest } from './rest-client.js';
@@ -31,6 +32,11 @@ export interface RestServerOptions {
   /** The root logger whose level `/admin/loggers` shows and changes. */
   rootLogger?: Logger;
   maxBodyBytes?: number;
+  /**
+   * A folder holding the web console (`index.html` and its assets), served at `/ui` unless the
+   * worker config sets `rest.ui.enable=false`. The `sluice` command passes its bundled console.
+   */
+  uiDir?: string;
 }
 
 /** Parses one `listeners` entry: `http://host:port` or `https://host:port`. */
@@ -93,6 +99,7 @@ export class RestServer {
       if (o.herder.setClusterLoggerLevel) await o.herder.setClusterLoggerLevel(namespace, level);
       else this.loggerLevels.set(namespace, level);
     });
+    if (o.uiDir !== undefined && o.worker.config.restUiEnable) consoleRoutes(this.router, o.uiDir);
     const metrics = new ConnectMetrics(o.herder);
     this.router.add(
       'GET',

@@ -7,9 +7,11 @@ import {
   checkConnectorConfigs,
   createDistributed,
   createLogger,
+  type Logger,
   prepareStandalone,
   RestServer,
   RUNTIME_VERSION,
+  type WorkerConfig,
 } from '@sluice/runtime';
 import {
   type FileProblem,
@@ -21,6 +23,9 @@ import { runWorker, startRest } from './worker-run.js';
 
 /** The worker package's folder: its dependencies are the bundled plugins. */
 const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** The web console served at /ui, built with the package (scripts/build-console.mjs). */
+const CONSOLE_DIR = resolve(PACKAGE_DIR, 'dist', 'console');
 
 const VERSION = (
   JSON.parse(readFileSync(resolve(PACKAGE_DIR, 'package.json'), 'utf8')) as { version: string }
@@ -133,6 +138,7 @@ async function standalone(args: StandaloneArgs): Promise<number> {
     worker: standalone.worker,
     listeners: standalone.config.listeners,
     log,
+    uiDir: CONSOLE_DIR,
   });
   return runWorker({
     log,
@@ -141,7 +147,10 @@ async function standalone(args: StandaloneArgs): Promise<number> {
       await herder.start();
       const urls = await startRest(rest, workerFile.props.listeners !== undefined, log);
       // Statuses name the worker by its advertised REST host:port, as Kafka's do.
-      if (urls.length > 0) herder.workerId = new URL(advertisedUrl(workerFile.props, urls)).host;
+      if (urls.length === 0) return;
+      const url = advertisedUrl(workerFile.props, urls);
+      herder.workerId = new URL(url).host;
+      logConsole(log, standalone.config, url);
     },
     async stop() {
       // No new REST requests while the connectors stop.
@@ -171,6 +180,7 @@ async function distributed(args: StandaloneArgs): Promise<number> {
     worker = await createDistributed(workerFile.props, {
       dependencyRoots: [PACKAGE_DIR, process.cwd()],
       log,
+      uiDir: CONSOLE_DIR,
       onFatal: (error) => fail(error),
     });
   } catch (error) {
@@ -186,6 +196,7 @@ async function distributed(args: StandaloneArgs): Promise<number> {
         { url, groupId: worker.config.groupId },
         `worker ${url} started; it joins the Connect cluster ${worker.config.groupId}`,
       );
+      logConsole(log, worker.config, url);
     },
     stop: () => worker.stop(),
     failed,
@@ -194,6 +205,11 @@ async function distributed(args: StandaloneArgs): Promise<number> {
     banner: 'Sluice distributed worker starting',
     versions: { version: VERSION, runtime: RUNTIME_VERSION },
   });
+}
+
+/** Says where the web console is, unless `rest.ui.enable=false`. */
+function logConsole(log: Logger, config: WorkerConfig, url: string): void {
+  if (config.restUiEnable) log.info({ console: `${url}/ui` }, `web console at ${url}/ui`);
 }
 
 /** Runs the `sluice` command; resolves with the process exit code. */
