@@ -362,7 +362,8 @@ export class LineFeed {
     if (this.timer) return;
     this.timer = setInterval(() => {
       const from = this.written;
-      const to = (this.written += this.perTick);
+      const to = from + this.perTick;
+      this.written = to;
       // Chained, so the lines land in order however slow the disk is; `to` is fixed now, or a
       // slow append would write lines a later tick writes too.
       this.appending = this.appending.then(() => appendLines(this.file, from, to));
@@ -379,7 +380,8 @@ export class LineFeed {
   /** Appends `n` lines at once (while nothing reads the file, say). */
   async append(n: number): Promise<void> {
     const from = this.written;
-    const to = (this.written += n);
+    const to = from + n;
+    this.written = to;
     this.appending = this.appending.then(() => appendLines(this.file, from, to));
     await this.appending;
   }

@@ -6,10 +6,12 @@
 import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { kafkaBrokers } from '@sluice/test-fixtures';
+import { kafkaBrokers, postgresUrl } from '@sluice/test-fixtures';
 import { Kafka, logLevel } from 'kafkajs';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ClusterWorker, LineFeed, rest, restWrite, TestCluster } from './cluster.js';
+import { lastValues } from './connect-records.js';
 import { waitFor } from './sluice-process.js';
 
 /** The PostgreSQL connector package (a source that does not declare exactly-once support). */
@@ -208,5 +210,61 @@ describe('exactly-once source delivery in a sluice distributed cluster', () => {
     expect(zombie.process?.output()).toContain(
       'InvalidProducerEpochException: Producer attempted an operation with an old epoch',
     );
+  });
+
+  it('fences the previous task generation’s producers when the task count changes, and records the new count', async () => {
+    const db = new pg.Client({ connectionString: postgresUrl() });
+    await db.connect();
+    const schema = `eos_fence_${process.pid}_${Date.now().toString(36)}`;
+    try {
+      await db.query(`CREATE SCHEMA "${schema}"`);
+      for (const t of ['a', 'b']) {
+        await db.query(`CREATE TABLE "${schema}".${t} (id integer PRIMARY KEY, v text)`);
+        await db.query(`INSERT INTO "${schema}".${t} VALUES (1, 'one'), (2, 'two')`);
+      }
+      const url = new URL(postgresUrl());
+      const config = {
+        'connector.class': 'io.confluent.connect.jdbc.JdbcSourceConnector',
+        'tasks.max': '2',
+        'connection.url': `jdbc:postgresql://${url.host}${url.pathname}`,
+        'connection.user': decodeURIComponent(url.username),
+        ...(url.password ? { 'connection.password': decodeURIComponent(url.password) } : {}),
+        mode: 'incrementing',
+        'incrementing.column.name': 'id',
+        'table.whitelist': `${schema}.a,${schema}.b`,
+        'topic.prefix': `eos-${cluster.id}-`,
+        'poll.interval.ms': '500',
+      };
+      const name = 'jdbc-fence';
+      const via = cluster.live()[0]?.url as string;
+      const created = await restWrite(via, 'PUT', `/connectors/${name}/config`, config);
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      await cluster.running(name, 2);
+      const configTopic = cluster.props['config.storage.topic'] as string;
+      const taskCount = async () =>
+        (await lastValues(kafkaBrokers(), configTopic)).get(`tasks-fencing-${name}`);
+      // First generation: nothing to fence yet, its task count is recorded.
+      await waitFor('the first task count record', async () => {
+        return (await taskCount()) === '{"task-count":2}';
+      });
+      const changed = await restWrite(via, 'PUT', `/connectors/${name}/config`, {
+        ...config,
+        'tasks.max': '1',
+      });
+      expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+      await cluster.running(name, 1);
+      await waitFor('the second task count record', async () => {
+        return (await taskCount()) === '{"task-count":1}';
+      });
+      // The leader fenced the two transactional ids of the first generation.
+      const logs = cluster.live().map((w) => w.process?.output() ?? '');
+      expect(logs.join('\n')).toContain(
+        `fencing out the producers of the previous 2 task(s) of ${name}`,
+      );
+      await restWrite(via, 'DELETE', `/connectors/${name}`);
+    } finally {
+      await db.query(`DROP SCHEMA "${schema}" CASCADE`).catch(() => {});
+      await db.end();
+    }
   });
 });
