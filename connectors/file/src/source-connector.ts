@@ -2,6 +2,7 @@ import {
   type ConfigDef,
   ConnectException,
   type ConnectorProps,
+  type ExactlyOnceSupport,
   SourceConnector,
   type SourceOffsetAlteration,
   type TaskClass,
@@ -35,6 +36,16 @@ export class FileStreamSourceConnector extends SourceConnector {
   /** One task, given the connector's config (as Kafka's): a file is read by a single reader. */
   taskConfigs(_maxTasks: number): ConnectorProps[] {
     return [{ ...this.props }];
+  }
+
+  /**
+   * As Kafka's: exactly once when reading a named file (only appended to while the connector
+   * runs), since each line's offset is its byte position and the task resumes from the last
+   * committed one. Kafka's reads standard input without a file (no offsets), which is
+   * unsupported; Sluice's requires a file, so an empty name is the only unsupported case.
+   */
+  override exactlyOnceSupport(props: ConnectorProps): ExactlyOnceSupport {
+    return (props.file ?? '').trim() !== '' ? 'SUPPORTED' : 'UNSUPPORTED';
   }
 
   /**

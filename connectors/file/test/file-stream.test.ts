@@ -141,6 +141,14 @@ describe('FileStreamSource', () => {
     expect(connector.taskConfigs(4)).toEqual([{ file: '/x', topic: 't' }]);
   });
 
+  it("declares exactly-once support for a named file, as Kafka's FileStreamSourceConnector", () => {
+    const connector = new FileStreamSourceConnector();
+    expect(connector.exactlyOnceSupport({ file: join(dir, 'in.txt'), topic: 't' })).toBe(
+      'SUPPORTED',
+    );
+    expect(connector.exactlyOnceSupport({ file: '', topic: 't' })).toBe('UNSUPPORTED');
+  });
+
   it("checks altered offsets as Kafka's FileStreamSourceConnector, with its messages", () => {
     const connector = new FileStreamSourceConnector();
     const alter = (partition: unknown, offset: unknown) => () =>

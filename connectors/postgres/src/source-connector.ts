@@ -3,6 +3,7 @@ import {
   type ConfigDef,
   ConnectException,
   type ConnectorProps,
+  type ExactlyOnceSupport,
   SourceConnector,
   type SourceOffsetAlteration,
   type TaskClass,
@@ -44,6 +45,15 @@ export class PostgresSourceConnector extends SourceConnector {
 
   override validate(props: ConnectorProps): Config {
     return { configValues: validateSourceProps(props) };
+  }
+
+  /**
+   * Not declared, as Confluent's JDBC source (an alias of this connector) does not: a config
+   * with `exactly.once.support=required` is refused the same way on both. Its records and
+   * offsets still go in one transaction per poll with `requested` on an exactly-once worker.
+   */
+  override exactlyOnceSupport(): ExactlyOnceSupport | null {
+    return null;
   }
 
   taskClass(): TaskClass<PostgresSourceTask> {

@@ -93,8 +93,14 @@ describe('distributed worker config', () => {
     );
   });
 
-  it('refuses by name the keys of features not built yet', () => {
-    expect(problems({ ...required, 'exactly.once.source.support': 'enabled' })).toEqual([
+  it('takes exactly.once.source.support as Kafka does: disabled (default), preparing or enabled', () => {
+    expect(parseDistributedConfig(required).exactlyOnceSourceSupport).toBe('disabled');
+    for (const value of ['preparing', 'enabled'])
+      expect(
+        parseDistributedConfig({ ...required, 'exactly.once.source.support': value })
+          .exactlyOnceSourceSupport,
+      ).toBe(value);
+    expect(problems({ ...required, 'exactly.once.source.support': 'on' })).toEqual([
       'exactly.once.source.support',
     ]);
   });

@@ -1,4 +1,4 @@
-import { SourceRecord } from '@sluice/api';
+import { SourceRecord, SourceTask } from '@sluice/api';
 import { describe, expect, it } from 'vitest';
 import { SimpleHeaderConverter } from '../src/converters/simple-header-converter.js';
 import { StringConverter } from '../src/converters/string-converter.js';
@@ -61,14 +61,15 @@ describe('WorkerSourceTask', () => {
   it('commits a source offset only once that record and every earlier one is acknowledged', async () => {
     const batches = [[...records('a', 0, 3), ...records('b', 0, 2)]];
     const committed: string[] = [];
-    const task = {
-      start: () => {},
-      poll: async () => batches.shift() ?? null,
-      commitRecord: (r: SourceRecord) => {
+    const task = new (class extends SourceTask {
+      version = () => '1';
+      start(): void {}
+      poll = async () => batches.shift() ?? null;
+      override commitRecord(r: SourceRecord): void {
         committed.push(String(r.value));
-      },
-      stop: () => {},
-    };
+      }
+      stop(): void {}
+    })();
     const producer = new ManualProducer();
     const store = new MemoryOffsetStore();
     const log = silentLogger();

@@ -362,9 +362,11 @@ export class LineFeed {
     if (this.timer) return;
     this.timer = setInterval(() => {
       const from = this.written;
-      this.written += this.perTick;
-      // Chained, so the lines land in order however slow the disk is.
-      this.appending = this.appending.then(() => appendLines(this.file, from, this.written));
+      const to = from + this.perTick;
+      this.written = to;
+      // Chained, so the lines land in order however slow the disk is; `to` is fixed now, or a
+      // slow append would write lines a later tick writes too.
+      this.appending = this.appending.then(() => appendLines(this.file, from, to));
     }, this.tickMs);
   }
 
@@ -378,8 +380,9 @@ export class LineFeed {
   /** Appends `n` lines at once (while nothing reads the file, say). */
   async append(n: number): Promise<void> {
     const from = this.written;
-    this.written += n;
-    this.appending = this.appending.then(() => appendLines(this.file, from, this.written));
+    const to = from + n;
+    this.written = to;
+    this.appending = this.appending.then(() => appendLines(this.file, from, to));
     await this.appending;
   }
 

@@ -1,9 +1,12 @@
 import {
+  CaseInsensitiveValidString,
   ConfigDef,
   ConfigException,
   type ConfigProblem,
+  NonEmptyString,
   NonEmptyStringWithoutControlChars,
   Range,
+  type TransactionBoundary,
   ValidString,
 } from '@sluice/api';
 import {
@@ -318,10 +321,10 @@ export const SOURCE_CONNECTOR_CONFIG_DEF = withDeadLetterQueue(common())
   .define('exactly.once.support', {
     type: 'STRING',
     default: 'requested',
-    validator: ValidString.in('requested', 'required'),
+    validator: CaseInsensitiveValidString.in('requested', 'required'),
     importance: 'MEDIUM',
     documentation:
-      'Whether the connector must support exactly-once delivery (KIP-618). Exactly-once source support is a distributed-mode feature: a standalone worker, as Kafka’s, delivers at least once whatever this says.',
+      'requested or required. With required, creating or validating the connector checks that it can deliver exactly once with this config (its exactlyOnceSupport()) and that the worker has exactly.once.source.support=enabled; a connector that does not say is refused (use requested after checking its documentation). Distributed mode only: a standalone worker, as Kafka’s, delivers at least once whatever this says.',
     group: 'Exactly Once Support',
     orderInGroup: 2,
     width: 'SHORT',
@@ -330,10 +333,10 @@ export const SOURCE_CONNECTOR_CONFIG_DEF = withDeadLetterQueue(common())
   .define('transaction.boundary', {
     type: 'STRING',
     default: 'poll',
-    validator: ValidString.in('poll', 'interval', 'connector'),
+    validator: CaseInsensitiveValidString.in('poll', 'interval', 'connector'),
     importance: 'MEDIUM',
     documentation:
-      'Where transactions of exactly-once source tasks end (KIP-618); used only with exactly-once source support, which a standalone worker does not have.',
+      'Where the transactions of exactly-once source tasks end: poll (one transaction per batch of records a task returns), interval (every transaction.boundary.interval.ms), connector (where the task says, through its TransactionContext; only for connectors that can define transaction boundaries). Used with exactly.once.source.support=enabled (distributed mode).',
     group: 'Exactly Once Support',
     orderInGroup: 3,
     width: 'SHORT',
@@ -342,9 +345,13 @@ export const SOURCE_CONNECTOR_CONFIG_DEF = withDeadLetterQueue(common())
   .define('transaction.boundary.interval.ms', {
     type: 'LONG',
     default: null,
+    validator: (value: unknown) =>
+      value === null || (typeof value === 'number' && value >= 0)
+        ? undefined
+        : 'Value must be at least 0',
     importance: 'LOW',
     documentation:
-      'Transaction length with transaction.boundary=interval (KIP-618); used only with exactly-once source support.',
+      'With transaction.boundary=interval, how long each transaction of a task lasts; when not set, the worker’s offset.flush.interval.ms. No effect with another boundary.',
     group: 'Exactly Once Support',
     orderInGroup: 4,
     width: 'SHORT',
@@ -353,8 +360,10 @@ export const SOURCE_CONNECTOR_CONFIG_DEF = withDeadLetterQueue(common())
   .define('offsets.storage.topic', {
     type: 'STRING',
     default: null,
+    validator: new NonEmptyString(),
     importance: 'LOW',
-    documentation: 'Not used in standalone mode.',
+    documentation:
+      'A separate offsets topic for this connector (created when missing, with the worker’s offset.storage.* settings); when not set, the worker’s offset.storage.topic. Its offsets are copied to the worker’s topic too. Distributed mode only: no effect in standalone mode.',
     group: 'offsets.topic',
     orderInGroup: 1,
     width: 'LONG',
@@ -381,6 +390,10 @@ export interface CommonConnectorConfig {
   /** Sink only. */
   topics: string[];
   topicsRegex: string;
+  /** Source only (exactly-once delivery, KIP-618). */
+  exactlyOnceSupport: 'requested' | 'required';
+  transactionBoundary: TransactionBoundary;
+  transactionBoundaryIntervalMs: number | null;
 }
 
 /** Parses the keys every connector has; `kind` adds the sink/source checks. Throws listing every problem. */
@@ -426,6 +439,15 @@ export function parseConnectorConfig(
     },
     topics: kind === 'sink' ? (parsed.topics as string[]) : [],
     topicsRegex: kind === 'sink' ? (parsed['topics.regex'] as string) : '',
+    exactlyOnceSupport:
+      String(parsed['exactly.once.support'] ?? 'requested').toLowerCase() === 'required'
+        ? 'required'
+        : 'requested',
+    transactionBoundary: String(
+      parsed['transaction.boundary'] ?? 'poll',
+    ).toLowerCase() as TransactionBoundary,
+    transactionBoundaryIntervalMs:
+      (parsed['transaction.boundary.interval.ms'] as number | null) ?? null,
   };
 }
 

@@ -158,10 +158,17 @@ export const DISTRIBUTED_CONFIG_DEF = new ConfigDef(WORKER_CONFIG_DEF)
     documentation:
       'The algorithms accepted when checking the signature of a request from another worker; must include inter.worker.signature.algorithm.',
   })
-  .defineUnsupported(
-    'exactly.once.source.support',
-    'exactly-once source delivery is not built yet; remove the key (disabled is the default)',
-  );
+  .define('exactly.once.source.support', {
+    type: 'STRING',
+    default: 'disabled',
+    validator: ValidString.in('disabled', 'preparing', 'enabled'),
+    importance: 'HIGH',
+    documentation:
+      'Whether to enable exactly-once support for source connectors in the cluster by using transactions to write source records and their source offsets, and by proactively fencing out old task generations before bringing up new ones. To enable exactly-once source support on a new cluster, set this property to ‘enabled’. To enable support on an existing cluster, first set to ‘preparing’ on every worker in the cluster, then set to ‘enabled’. A rolling upgrade may be used for both changes.',
+  });
+
+/** `exactly.once.source.support`: off, the leader's transactional writes only, or on. */
+export type ExactlyOnceSourceSupport = 'disabled' | 'preparing' | 'enabled';
 
 /** The distributed worker config, parsed and typed. */
 export interface DistributedConfig extends WorkerConfig {
@@ -187,6 +194,7 @@ export interface DistributedConfig extends WorkerConfig {
   keyTtlMs: number;
   signatureAlgorithm: string;
   verificationAlgorithms: string[];
+  exactlyOnceSourceSupport: ExactlyOnceSourceSupport;
 }
 
 /**
@@ -271,6 +279,7 @@ export function parseDistributedConfig(props: Record<string, string>): Distribut
     keyTtlMs: parsed['inter.worker.key.ttl.ms'] as number,
     signatureAlgorithm: signature as string,
     verificationAlgorithms: verification as string[],
+    exactlyOnceSourceSupport: parsed['exactly.once.source.support'] as ExactlyOnceSourceSupport,
   };
 }
 

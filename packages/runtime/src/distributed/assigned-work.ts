@@ -1,7 +1,7 @@
 import { restoreReferences } from '../config/config-providers.js';
 import { RunningWork } from '../herder/running-work.js';
 import type { Logger } from '../logging/logger.js';
-import type { Worker } from '../worker/worker.js';
+import type { ExactlyOnceTaskSetup, Worker } from '../worker/worker.js';
 import type { ConnectorTaskId, ConnectState } from '../worker-task/task-status.js';
 import type { ClusterConfigState, ConfigStore } from './config-store.js';
 import { parseTaskKey, taskKey } from './connect-protocol.js';
@@ -39,6 +39,17 @@ export interface AssignedWorkOptions {
   onRebalanceNeeded(reason: string): void;
   /** Runs follow-up work after what is under way (the herder's serial queue). */
   later(work: () => Promise<void>): void;
+  /**
+   * With exactly-once source support: how a task of this connector starts exactly once
+   * (undefined: at least once, e.g. a sink); `generation` is its task configs' generation.
+   */
+  exactlyOnce?:
+    | ((
+        id: ConnectorTaskId,
+        connectorConfig: Readonly<Record<string, string>>,
+        generation: number,
+      ) => ExactlyOnceTaskSetup | undefined)
+    | undefined;
 }
 
 /**
@@ -142,7 +153,9 @@ export class AssignedWork {
     const task = this.snapshot.taskConfigs.get(id.connector)?.[id.task];
     const target = this.snapshot.targetStates.get(id.connector) ?? 'STARTED';
     if (!connector || !task || target === 'STOPPED') return;
-    await this.running.startTask(id, { ...connector }, { ...task }, target);
+    const generation = this.snapshot.taskGenerations.get(id.connector) ?? 0;
+    const exactlyOnce = this.o.exactlyOnce?.(id, connector, generation);
+    await this.running.startTask(id, { ...connector }, { ...task }, target, exactlyOnce);
   }
 
   private async stopTask(key: string): Promise<void> {

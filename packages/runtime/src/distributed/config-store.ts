@@ -7,7 +7,7 @@ import { type InternalTopic, KafkaBasedLog } from './kafka-based-log.js';
  * The config topic in Kafka Connect's own record formats (KafkaConfigBackingStore), so a cluster
  * can start on topics written by Apache Kafka Connect: keys `connector-<name>`,
  * `task-<name>-<n>`, `commit-<name>`, `target-state-<name>`, `restart-connector-<name>`,
- * `session-key`; values the schemaless JSON of Kafka's JsonConverter.
+ * `tasks-fencing-<name>`, `session-key`; values the schemaless JSON of Kafka's JsonConverter.
  */
 export const CONFIG_KEYS = {
   connector: (name: string) => `connector-${name}`,
@@ -16,6 +16,7 @@ export const CONFIG_KEYS = {
   targetState: (name: string) => `target-state-${name}`,
   restart: (name: string) => `restart-connector-${name}`,
   loggerLevel: (namespace: string) => `logger-cluster-${namespace}`,
+  taskCount: (name: string) => `tasks-fencing-${name}`,
   sessionKey: 'session-key',
 } as const;
 
@@ -45,6 +46,14 @@ export interface ClusterConfigState {
   /** Connectors whose task configs in the topic are incomplete (compaction, a leader that died mid-write). */
   inconsistent: ReadonlySet<string>;
   sessionKey: SessionKey | null;
+  /**
+   * Exactly-once source support: per connector, the task count of its last zombie fencing (the
+   * `tasks-fencing-<name>` record), how many task config commits were read (the task generation),
+   * and those whose task configs were committed after their last fencing.
+   */
+  taskCountRecords: ReadonlyMap<string, number>;
+  taskGenerations: ReadonlyMap<string, number>;
+  pendingFencing: ReadonlySet<string>;
 }
 
 /** What changed, for the herder (called only after the initial read). */
@@ -81,6 +90,9 @@ export class ConfigStore {
   private readonly deferred = new Map<string, Map<number, Record<string, string>>>();
   private readonly inconsistent = new Set<string>();
   private sessionKey: SessionKey | null = null;
+  private readonly taskCountRecords = new Map<string, number>();
+  private readonly taskGenerations = new Map<string, number>();
+  private readonly pendingFencing = new Set<string>();
   private started = false;
 
   constructor(
@@ -123,6 +135,9 @@ export class ConfigStore {
       taskConfigs: new Map(this.taskConfigs),
       inconsistent: new Set(this.inconsistent),
       sessionKey: this.sessionKey,
+      taskCountRecords: new Map(this.taskCountRecords),
+      taskGenerations: new Map(this.taskGenerations),
+      pendingFencing: new Set(this.pendingFencing),
     };
   }
 
@@ -157,6 +172,11 @@ export class ConfigStore {
       await this.log.send(CONFIG_KEYS.task(name, i), json({ properties: config }));
     }
     await this.log.send(CONFIG_KEYS.commit(name), json({ tasks: configs.length }));
+  }
+
+  /** Records that the connector's older task generations were fenced, `tasks` now running. */
+  async putTaskCountRecord(name: string, tasks: number): Promise<void> {
+    await this.log.send(CONFIG_KEYS.taskCount(name), json({ 'task-count': tasks }));
   }
 
   async putRestartRequest(request: RestartRequest): Promise<void> {
@@ -203,7 +223,7 @@ export class ConfigStore {
     else if (key.startsWith('restart-connector-')) this.applyRestart(key.slice(18), value);
     else if (key === CONFIG_KEYS.sessionKey) this.applySessionKey(value);
     else if (key.startsWith('logger-cluster-')) this.applyLoggerLevel(key.slice(15), value);
-    // tasks-fencing-* records belong to exactly-once source delivery, not built yet.
+    else if (key.startsWith('tasks-fencing-')) this.applyTaskCount(key.slice(14), value);
   }
 
   private applyTargetState(name: string, value: Record<string, unknown> | null): void {
@@ -243,6 +263,9 @@ export class ConfigStore {
     this.taskConfigs.delete(name);
     this.deferred.delete(name);
     this.inconsistent.delete(name);
+    this.taskCountRecords.delete(name);
+    this.taskGenerations.delete(name);
+    this.pendingFencing.delete(name);
   }
 
   private applyTask(rest: string, value: Record<string, unknown> | null): void {
@@ -280,6 +303,10 @@ export class ConfigStore {
       if (!config) break;
       configs.push(config);
     }
+    // Every commit is a new task generation whose predecessors must be fenced before an
+    // exactly-once task of it starts (Kafka counts them the same way).
+    this.taskGenerations.set(name, (this.taskGenerations.get(name) ?? -1) + 1);
+    this.pendingFencing.add(name);
     if (configs.length !== count) {
       // Compaction (or a leader that died while writing) left an incomplete set: the connector's
       // owner writes them again (see the herder).
@@ -289,6 +316,16 @@ export class ConfigStore {
       this.taskConfigs.set(name, configs);
     }
     if (this.started) this.listener.onTaskConfigs(name);
+  }
+
+  private applyTaskCount(name: string, value: Record<string, unknown> | null): void {
+    const count = value ? Number(value['task-count']) : Number.NaN;
+    if (!Number.isInteger(count) || count < 0) {
+      this.logger.error({ connector: name }, 'ignoring a task count record without a task count');
+      return;
+    }
+    this.taskCountRecords.set(name, count);
+    this.pendingFencing.delete(name);
   }
 
   private applyRestart(name: string, value: Record<string, unknown> | null): void {

@@ -28,7 +28,7 @@ import type { JoinGroupResult, KafkaAdmin, KafkaClientFactory } from '../kafka/k
 import type { Logger } from '../logging/logger.js';
 import { restRequest } from '../rest/rest-client.js';
 import { RestException } from '../rest/rest-exception.js';
-import type { ConnectorType, Worker } from '../worker/worker.js';
+import type { ConnectorType, ExactlyOnceTaskSetup, Worker } from '../worker/worker.js';
 import type { ConnectorTaskId } from '../worker-task/task-status.js';
 import { AssignedWork, sameConfigs } from './assigned-work.js';
 import { type ClusterConfigState, ConfigStore, type SessionKey } from './config-store.js';
@@ -39,6 +39,7 @@ import {
   encodeMetadata,
   taskKey,
 } from './connect-protocol.js';
+import { exactlyOnceProblems, taskTransactionalId } from './exactly-once-source.js';
 import { type AssignorMemory, assign } from './incremental-assignor.js';
 import { RebalanceMetrics } from './rebalance-metrics.js';
 import { newSessionKey, signatureHeaders, verifySignature } from './request-signature.js';
@@ -110,6 +111,8 @@ export class DistributedHerder implements Herder {
   private stopping = false;
   private leaving = false;
   private leftGroup: (() => void) | null = null;
+  /** Zombie fencing rounds under way (leader), by connector. */
+  private readonly fencings = new Map<string, Promise<void>>();
   private readonly log: Logger;
 
   constructor(private readonly o: DistributedHerderOptions) {
@@ -168,6 +171,13 @@ export class DistributedHerder implements Herder {
       later: (work) => {
         this.exclusive(work).catch(() => {});
       },
+      exactlyOnce:
+        c.exactlyOnceSourceSupport === 'enabled'
+          ? (id, connectorConfig, generation) =>
+              this.typeOf(connectorConfig) === 'source'
+                ? this.exactlyOnceSetup(id, generation)
+                : undefined
+          : undefined,
     });
   }
 
@@ -472,18 +482,144 @@ export class DistributedHerder implements Herder {
   }
 
   /**
-   * `PUT /connectors/{name}/fence`: Kafka's checks (leader, known, source); Sluice has no
-   * transactional producers to fence until exactly-once source delivery is built.
+   * `PUT /connectors/{name}/fence` (from a worker starting an exactly-once source task; signed
+   * like the other requests between workers): the leader fences the producers of the
+   * connector's previous task generation, then records the current task count.
    */
-  async fenceZombieSourceTasks(name: string): Promise<void> {
+  async fenceZombieSourceTasks(
+    name: string,
+    request?: { text: string; headers: Readonly<Record<string, string | string[] | undefined>> },
+  ): Promise<void> {
+    const c = this.o.config;
+    if (c.signRequests) {
+      const refused = verifySignature(
+        this.sessionKey,
+        c.verificationAlgorithms,
+        request?.headers ?? {},
+        request?.text ?? '',
+      );
+      if (refused) throw new RestException(refused.status, refused.message);
+    }
+    await this.fenceAsLeader(name);
+  }
+
+  /**
+   * Kafka's zombie fencing round: when the connector's task configs were committed after its
+   * last task count record, the transactional ids of the tasks that record counts are fenced
+   * (their producers can no longer write, their open transactions are aborted), then the new
+   * task count is recorded. No producer to fence before the first record; one task replacing
+   * one task fences its predecessor itself (same transactional id). Concurrent requests share
+   * one round.
+   */
+  private async fenceAsLeader(name: string): Promise<void> {
     this.requireLeader('Only the leader may perform zombie fencing.');
-    const config = this.configOf(name);
+    const config = this.live().connectors.get(name);
+    if (!config) throw new NotFoundException(`Connector ${name} not found`);
     if (this.typeOf(config) !== 'source')
       throw new RestException(400, `Connector ${name} is not a source connector`);
-    throw new RestException(
-      400,
-      'Sluice does not support exactly-once source delivery yet (exactly.once.source.support): there are no transactional producers to fence',
+    const running = this.fencings.get(name);
+    if (running) return running;
+    const round = this.fencingRound(name).finally(() => this.fencings.delete(name));
+    this.fencings.set(name, round);
+    return round;
+  }
+
+  private async fencingRound(name: string): Promise<void> {
+    try {
+      await this.configStore.readToEnd(this.o.config.workerSyncTimeoutMs);
+    } catch (error) {
+      throw new ConnectException(
+        'Failed to read to end of config topic before performing zombie fencing',
+        { cause: error },
+      );
+    }
+    const live = this.live();
+    if (!live.pendingFencing.has(name)) {
+      this.log.debug(
+        { connector: name },
+        'Skipping zombie fencing round: all old task generations have already been fenced out',
+      );
+      return;
+    }
+    const taskCount = live.taskConfigs.get(name)?.length ?? 0;
+    const previous = live.taskCountRecords.get(name);
+    if (previous !== undefined && (previous !== 1 || taskCount !== 1)) {
+      const generation = live.taskGenerations.get(name) ?? 0;
+      const ids = Array.from({ length: previous }, (_, task) =>
+        taskTransactionalId(this.o.config.groupId, name, task),
+      );
+      this.log.info(
+        { connector: name, tasks: previous },
+        `fencing out the producers of the previous ${previous} task(s) of ${name}`,
+      );
+      await this.o.admin.fenceProducers(ids);
+      await this.configStore.readToEnd(this.o.config.workerSyncTimeoutMs);
+      if (generation < (this.live().taskGenerations.get(name) ?? 0))
+        throw new RestException(
+          409,
+          'Fencing failed because new task configurations were generated for the connector',
+        );
+    }
+    await this.configStore.putTaskCountRecord(name, taskCount);
+    await this.configStore.readToEnd();
+  }
+
+  /**
+   * What an exactly-once source task checks around its producer's start (Kafka's
+   * DistributedHerder.startTask): a fencing round through the leader first, then that its task
+   * generation is still the latest and the task is still assigned here.
+   */
+  private exactlyOnceSetup(id: ConnectorTaskId, generation: number): ExactlyOnceTaskSetup {
+    return {
+      transactionalId: taskTransactionalId(this.o.config.groupId, id.connector, id.task),
+      beforeProducer: async () => {
+        try {
+          if (this.isLeader()) await this.fenceAsLeader(id.connector);
+          else await this.fenceThroughLeader(id.connector);
+        } catch (error) {
+          throw new ConnectException('Failed to perform round of zombie fencing', {
+            cause: error,
+          });
+        }
+      },
+      afterProducer: async () => {
+        try {
+          await this.configStore.readToEnd(this.o.config.workerSyncTimeoutMs);
+        } catch (error) {
+          throw new ConnectException('Failed to read to end of config topic', { cause: error });
+        }
+        const task = `${id.connector}-${id.task}`;
+        if ((this.live().taskGenerations.get(id.connector) ?? 0) !== generation)
+          throw new ConnectException(
+            `Cannot start source task ${task} with exactly-once support as the connector has already generated a new set of task configs`,
+          );
+        if (!this.work.ownsTask(id))
+          throw new ConnectException(
+            `Cannot start source task ${task} as it has already been revoked from this worker`,
+          );
+      },
+    };
+  }
+
+  private async fenceThroughLeader(name: string): Promise<void> {
+    const leader = this.leaderUrlValue;
+    if (!leader)
+      throw new ConnectException(
+        'The URL of the leader, which exactly-once source tasks need for zombie fencing, is not known yet',
+      );
+    const c = this.o.config;
+    const headers =
+      c.signRequests && this.sessionKey
+        ? signatureHeaders(this.sessionKey, c.signatureAlgorithm, '')
+        : {};
+    const res = await restRequest(
+      `${leader}/connectors/${encodeURIComponent(name)}/fence`,
+      'PUT',
+      null,
+      headers,
     );
+    if (res.status >= 300)
+      throw new ConnectException(`the leader at ${leader} answered ${res.status}: ${res.text}`);
   }
 
   // --- what REST asks ------------------------------------------------------------------------
@@ -528,8 +664,13 @@ export class DistributedHerder implements Herder {
     if (this.rebalanceNeeded || this.generation < 0) throw new RebalanceNeededException();
   }
 
-  validateConnectorConfig(config: Record<string, string>): Promise<ConfigProblem[]> {
-    return this.o.worker.validateConnectorConfig(config);
+  /** The worker's checks, then (source connectors) Kafka's distributed exactly-once checks. */
+  async validateConnectorConfig(config: Record<string, string>): Promise<ConfigProblem[]> {
+    const problems = await this.o.worker.validateConnectorConfig(config);
+    return [
+      ...problems,
+      ...(await exactlyOnceProblems(this.o.worker, config, problems, this.o.config, this.log)),
+    ];
   }
 
   /** As Kafka's herder: the cluster's connectors once this worker joined the group (409 before). */
@@ -555,7 +696,7 @@ export class DistributedHerder implements Herder {
       allowReplace ? existing : undefined,
       secrets,
     );
-    const problems = await this.o.worker.validateConnectorConfig(props);
+    const problems = await this.validateConnectorConfig(props);
     if (problems.length > 0) throw ConfigException.fromProblems(problems);
     if (existing && !allowReplace)
       throw new AlreadyExistsException(`Connector ${name} already exists`);

@@ -8,6 +8,7 @@ import { advertisedUrl } from '../rest/advertised-url.js';
 import { RestServer } from '../rest/rest-server.js';
 import { Worker } from '../worker/worker.js';
 import { setUpWorker, type WorkerSetupOptions } from '../worker/worker-setup.js';
+import { ConnectorOffsetTopics } from './connector-offset-topics.js';
 import { DistributedHerder } from './distributed-herder.js';
 import { KafkaOffsetStore } from './kafka-offset-store.js';
 
@@ -72,6 +73,14 @@ export async function createDistributed(
     plugins: registry,
     clients,
     offsetStore,
+    offsetTopics: new ConnectorOffsetTopics(config.offsetTopic, {
+      partitions: config.offsetPartitions,
+      replicationFactor: config.offsetReplicationFactor,
+      clients,
+      admin,
+      clientId: config.clientId,
+      log: options.log,
+    }),
     configTransformer: transformer,
     log: options.log,
   });

@@ -108,8 +108,14 @@ export interface Herder {
     configs: unknown,
     request?: { text: string; headers: Readonly<Record<string, string | string[] | undefined>> },
   ): Promise<void>;
-  /** `PUT /connectors/{name}/fence`: fences the source connector's transactional producers. */
-  fenceZombieSourceTasks(name: string): Promise<void>;
+  /**
+   * `PUT /connectors/{name}/fence`: fences the source connector's transactional producers
+   * (a signed request between workers; `request` as for putTaskConfigs).
+   */
+  fenceZombieSourceTasks(
+    name: string,
+    request?: { text: string; headers: Readonly<Record<string, string | string[] | undefined>> },
+  ): Promise<void>;
   /** `GET /cluster` (distributed mode): the group as this worker sees it. */
   clusterInfo?(): unknown;
   /** `PUT /admin/loggers/{namespace}?scope=cluster` (distributed mode): every worker's level. */

@@ -1,8 +1,15 @@
-import { ConnectException } from '@sluice/api';
+import { ConnectException, type SourceConnectorContext } from '@sluice/api';
 import { stackTrace } from '../errors/processing-context.js';
 import { connectorLogger, type Logger } from '../logging/logger.js';
+import type { SourceOffsets } from '../storage/connector-offset-store.js';
 import { OffsetStorageReaderImpl } from '../storage/offset-storage-reader.js';
-import type { ConnectorInstance, ConnectorType, TaskRunner, Worker } from '../worker/worker.js';
+import type {
+  ConnectorInstance,
+  ConnectorType,
+  ExactlyOnceTaskSetup,
+  TaskRunner,
+  Worker,
+} from '../worker/worker.js';
 import type { ConnectorTaskId, ConnectState } from '../worker-task/task-status.js';
 import type { StartupCounters, TargetState, TaskCountersView } from './herder.js';
 
@@ -31,6 +38,8 @@ interface RunningConnector {
   /** The config as stored (references unresolved) and as the connector runs with it. */
   config: Record<string, string>;
   resolved: Record<string, string>;
+  /** A source connector's offsets (its own topic, when it has one). */
+  offsets: SourceOffsets | null;
   target: TargetState;
   state: ConnectState;
   trace: string | null;
@@ -139,6 +148,7 @@ export class RunningWork {
       instance: null,
       config,
       resolved: {},
+      offsets: null,
       target,
       state: 'UNASSIGNED',
       trace: null,
@@ -154,14 +164,19 @@ export class RunningWork {
       c.resolved = await this.worker.resolveConfig(config);
       const instance = await this.worker.instantiateConnector(c.resolved);
       c.instance = instance;
-      instance.connector.initialize?.({
+      if (instance.type === 'source') c.offsets = await this.worker.sourceOffsets(c.resolved);
+      const offsets = c.offsets?.store ?? this.worker.offsetStore;
+      // A sink connector's context is the same without the offsets reader.
+      const context: SourceConnectorContext = {
         requestTaskReconfiguration: () => this.listener.onTaskReconfigurationRequest(name),
         raiseError: (error: Error) => {
           c.log.error({ err: error }, 'connector raised an error');
           this.setConnector(c, 'FAILED', stackTrace(error));
         },
-        offsetStorageReader: () => new OffsetStorageReaderImpl(this.worker.offsetStore, name),
-      } as never);
+        offsetStorageReader: () => new OffsetStorageReaderImpl(offsets, name),
+        log: c.log,
+      };
+      instance.connector.initialize(context);
       await instance.connector.start(c.resolved);
       this.startups.connectorSuccesses++;
       this.setConnector(c, target === 'PAUSED' ? 'PAUSED' : 'RUNNING');
@@ -212,6 +227,8 @@ export class RunningWork {
         c.log.warn({ err: error }, 'connector stop() failed');
       }
     }
+    await c.offsets?.release();
+    c.offsets = null;
     if (c.state !== 'FAILED') this.setConnector(c, 'UNASSIGNED');
   }
 
@@ -239,6 +256,7 @@ export class RunningWork {
     connectorConfig: Record<string, string>,
     taskConfig: Record<string, string>,
     target: TargetState,
+    exactlyOnce?: ExactlyOnceTaskSetup,
   ): Promise<void> {
     const t: RunningTask = { id, version: null, runner: null, state: 'UNASSIGNED', trace: null };
     this.tasks.set(taskKey(id), t);
@@ -289,6 +307,7 @@ export class RunningWork {
           },
         },
         log,
+        exactlyOnce,
       );
       t.runner = runner;
       runner.start(target === 'PAUSED');

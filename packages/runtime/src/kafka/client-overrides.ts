@@ -35,6 +35,8 @@ export interface ProducerSettings {
   maxBlockMs: number;
   /** `enable.idempotence` (default true). */
   idempotent: boolean;
+  /** `transaction.timeout.ms`: how long a transaction may stay open before the broker aborts it. */
+  transactionTimeoutMs: number;
 }
 
 export interface ConsumerSettings {
@@ -197,7 +199,33 @@ export function producerSettings(props: Record<string, string>): ProducerSetting
     timeoutMs: num(props, 'delivery.timeout.ms', 120_000),
     maxBlockMs: num(props, 'max.block.ms', Number.POSITIVE_INFINITY),
     idempotent: bool(props, 'enable.idempotence', true),
+    transactionTimeoutMs: num(props, 'transaction.timeout.ms', 60_000),
   };
+}
+
+/**
+ * Kafka's warnings for the keys an exactly-once source task's producer cannot take from the user
+ * (Worker#exactlyOnceSourceTaskProducerConfigs): its `transactional.id` is the task's, and it is
+ * always idempotent.
+ */
+export function transactionalKeyWarnings(
+  props: Record<string, string>,
+  transactionalId: string,
+): Array<{ key: string; value: string; used: string; message: string }> {
+  const out: Array<{ key: string; value: string; used: string; message: string }> = [];
+  const check = (key: string, used: string, same: (v: string) => boolean) => {
+    const value = props[key];
+    if (value === undefined || same(value)) return;
+    out.push({
+      key,
+      value,
+      used,
+      message: `The value '${value}' for the '${key}' property will be ignored as it cannot be overridden for connectors when exactly-once source support is enabled. The value '${used}' will be used instead.`,
+    });
+  };
+  check('transactional.id', transactionalId, (v) => v === transactionalId);
+  check('enable.idempotence', 'true', (v) => v.trim().toLowerCase() === 'true');
+  return out;
 }
 
 /** Consumer settings from `consumer.*` style properties (prefix already removed). */
@@ -229,6 +257,7 @@ const PRODUCER_KEYS = new Set([
   'delivery.timeout.ms',
   'max.block.ms',
   'enable.idempotence',
+  'transaction.timeout.ms',
 ]);
 const CONSUMER_KEYS = new Set([
   'session.timeout.ms',

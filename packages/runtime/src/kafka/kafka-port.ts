@@ -78,6 +78,32 @@ export interface KafkaProducer {
   disconnect(): Promise<void>;
 }
 
+/**
+ * A transactional producer (Kafka's `transactional.id`): the records sent between
+ * `beginTransaction` and `commitTransaction` become visible to read_committed consumers together,
+ * or, aborted, never. Exactly-once source tasks send their records and their source offsets in
+ * one transaction.
+ */
+export interface KafkaTransactionalProducer extends KafkaProducer {
+  /**
+   * Registers the transactional id with its coordinator (Kafka's `initTransactions`): an older
+   * producer with the same id is fenced (it can no longer send or commit) and its open
+   * transaction aborted.
+   */
+  connect(): Promise<void>;
+  /** Starts a transaction; records sent from now on belong to it. */
+  beginTransaction(): void;
+  /** True between `beginTransaction` and the transaction's commit or abort. */
+  readonly inTransaction: boolean;
+  /**
+   * Waits until every record of the transaction is acknowledged, then commits it; rejects (and
+   * commits nothing) when a send failed, the transaction timed out or the producer was fenced.
+   */
+  commitTransaction(): Promise<void>;
+  /** Aborts the open transaction: none of its records becomes visible to read_committed readers. */
+  abortTransaction(): Promise<void>;
+}
+
 /** What the group consumer hands to its owner. */
 export interface ConsumerListener {
   /** A batch of records of one partition, in offset order. Resolve it when you are ready for more. */
@@ -164,6 +190,12 @@ export interface KafkaAdmin {
   deleteGroups(groupIds: string[]): Promise<void>;
   /** The named configs of a topic as the broker reports them (e.g. `cleanup.policy`). */
   topicConfigs(topic: string, names: string[]): Promise<Record<string, string>>;
+  /**
+   * Fences the producers of these transactional ids (Kafka's `Admin.fenceProducers`): each id's
+   * epoch is bumped, so an older producer using it can no longer send or commit, and its open
+   * transaction is aborted.
+   */
+  fenceProducers(transactionalIds: readonly string[]): Promise<void>;
   disconnect(): Promise<void>;
 }
 
@@ -275,6 +307,11 @@ export interface ProducerOptions {
   overrides: Record<string, string>;
 }
 
+export interface TransactionalProducerOptions extends ProducerOptions {
+  /** The producer's `transactional.id`. */
+  transactionalId: string;
+}
+
 export interface ConsumerOptions {
   clientId: string;
   /** Logger of the client's lines (a task's, so they carry connector and task). */
@@ -293,6 +330,8 @@ export interface AdminOptions {
 /** Creates clients for one cluster. */
 export interface KafkaClientFactory {
   producer(options: ProducerOptions): KafkaProducer;
+  /** A transactional producer (idempotent, acks=all) with the given `transactional.id`. */
+  transactionalProducer(options: TransactionalProducerOptions): KafkaTransactionalProducer;
   consumer(options: ConsumerOptions): KafkaConsumer;
   admin(options: AdminOptions): KafkaAdmin;
   logReader(options: AdminOptions): KafkaLogReader;

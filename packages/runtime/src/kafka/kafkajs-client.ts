@@ -3,10 +3,13 @@ import {
   type Consumer,
   Kafka,
   type KafkaConfig,
+  type RecordMetadata as KafkajsRecordMetadata,
   logLevel,
   type Message,
   Partitioners,
   type Producer,
+  type ProducerBatch,
+  type Transaction,
 } from 'kafkajs';
 import type { Logger } from '../logging/logger.js';
 import {
@@ -17,6 +20,7 @@ import {
   ignoredClientKeys,
   type ProducerSettings,
   producerSettings,
+  transactionalKeyWarnings,
 } from './client-overrides.js';
 import { kafkaErrorClass } from './kafka-error-classes.js';
 import {
@@ -31,6 +35,7 @@ import {
   type KafkaConsumer,
   type KafkaLogReader,
   type KafkaProducer,
+  type KafkaTransactionalProducer,
   type NewTopic,
   type ProducerOptions,
   type ProducerRecord,
@@ -38,6 +43,7 @@ import {
   type SubscribeOptions,
   type TopicOffsets,
   type TopicPartition,
+  type TransactionalProducerOptions,
 } from './kafka-port.js';
 import { clusterOf } from './kafkajs-cluster.js';
 import { KafkajsGroupCoordinator } from './kafkajs-group-coordinator.js';
@@ -54,6 +60,20 @@ const REJOIN_ERRORS = new Set([
   'NOT_COORDINATOR_FOR_GROUP',
   'ILLEGAL_GENERATION',
   'UNKNOWN_MEMBER_ID',
+]);
+
+/** kafkajs' CoordinatorType.TRANSACTION. */
+const TRANSACTION_COORDINATOR = 1;
+/** How long fencing one transactional id may keep retrying (Kafka's REST request timeout). */
+const FENCE_TIMEOUT_MS = 90_000;
+/** The transaction timeout an InitProducerId that only fences registers (Kafka's producer default). */
+const FENCE_TRANSACTION_TIMEOUT_MS = 60_000;
+/** InitProducerId errors after which Kafka's fenceProducers retries. */
+const FENCE_RETRIABLE = new Set([
+  'GROUP_LOAD_IN_PROGRESS',
+  'CONCURRENT_TRANSACTIONS',
+  'NOT_COORDINATOR_FOR_GROUP',
+  'GROUP_COORDINATOR_NOT_AVAILABLE',
 ]);
 
 /** How long a newly created topic may go without partition leaders before creation fails. */
@@ -173,7 +193,7 @@ const METADATA_BACKOFF_MAX_MS = 1000;
 const METADATA_WAIT_LOG_MS = 30_000;
 
 class KafkajsProducer implements KafkaProducer {
-  private readonly producer: Producer;
+  protected readonly producer: Producer;
   private readonly admin: Admin;
   /** Asks for topic metadata with auto-creation allowed, as Kafka's producer does (made on first need). */
   private metadataProbe: Producer | null = null;
@@ -194,13 +214,19 @@ class KafkajsProducer implements KafkaProducer {
     private readonly kafka: Kafka,
     private readonly settings: ProducerSettings,
     private readonly brokers: string[],
-    private readonly log: Logger,
+    protected readonly log: Logger,
+    transactionalId?: string,
   ) {
     this.producer = kafka.producer({
-      idempotent: settings.idempotent,
+      // A transactional producer gets its producer id from its transaction coordinator (in
+      // connect), not as an idempotent one would.
+      idempotent: transactionalId === undefined && settings.idempotent,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: true,
       createPartitioner: Partitioners.DefaultPartitioner,
+      ...(transactionalId === undefined
+        ? {}
+        : { transactionalId, transactionTimeout: settings.transactionTimeoutMs }),
     });
     this.admin = kafka.admin();
   }
@@ -449,7 +475,7 @@ class KafkajsProducer implements KafkaProducer {
       topicMessages.set(group.topic, messages);
     }
     try {
-      const response = await this.producer.sendBatch({
+      const response = await this.produce({
         acks: -1,
         timeout: this.settings.timeoutMs,
         compression: this.settings.compression === 'gzip' ? 1 : 0,
@@ -482,9 +508,18 @@ class KafkajsProducer implements KafkaProducer {
       // Metadata may be stale (partitions added); look it up again next time.
       this.partitionCounts.clear();
       const failure = toKafkaClientException(error);
+      this.sendFailed(failure);
       for (const item of batch) item.reject(failure);
     }
   }
+
+  /** Sends one produce request's records. */
+  protected produce(batch: ProducerBatch): Promise<KafkajsRecordMetadata[]> {
+    return this.producer.sendBatch(batch);
+  }
+
+  /** A produce request failed (its records are rejected with the error). */
+  protected sendFailed(_error: KafkaClientException): void {}
 
   async flush(): Promise<void> {
     this.startSending();
@@ -498,6 +533,90 @@ class KafkajsProducer implements KafkaProducer {
     await this.producer.disconnect();
     await this.admin.disconnect();
     if (this.probeConnected) await this.metadataProbe?.disconnect();
+  }
+}
+
+/**
+ * The transactional producer: the same batching as the plain producer, each produce request sent
+ * inside the open kafkajs transaction (which adds the partitions to it on first use).
+ */
+class KafkajsTransactionalProducer extends KafkajsProducer implements KafkaTransactionalProducer {
+  private transaction: Promise<Transaction> | null = null;
+  /** The first send that failed in the open transaction: it cannot be committed. */
+  private failure: KafkaClientException | null = null;
+
+  get inTransaction(): boolean {
+    return this.transaction !== null;
+  }
+
+  override async connect(): Promise<void> {
+    await super.connect();
+    // Kafka's initTransactions: InitProducerId for the transactional id fences any older producer
+    // with it and aborts its open transaction (kafkajs asks for the id with its first
+    // transaction; one aborted before anything was sent in it sends nothing else).
+    try {
+      const first = await this.producer.transaction();
+      await first.abort();
+    } catch (error) {
+      throw toKafkaClientException(error);
+    }
+  }
+
+  beginTransaction(): void {
+    if (this.transaction !== null) throw new Error('A transaction is already open');
+    this.failure = null;
+    const started = this.producer.transaction();
+    // Failures surface from the first send or the commit.
+    started.catch(() => {});
+    this.transaction = started;
+  }
+
+  protected override async produce(batch: ProducerBatch): Promise<KafkajsRecordMetadata[]> {
+    if (this.transaction === null)
+      throw new Error('A transactional producer sends only inside a transaction');
+    return (await this.transaction).sendBatch(batch);
+  }
+
+  protected override sendFailed(error: KafkaClientException): void {
+    this.failure ??= error;
+  }
+
+  async commitTransaction(): Promise<void> {
+    const open = this.transaction;
+    if (open === null) throw new Error('No transaction to commit');
+    await this.flush();
+    this.transaction = null;
+    try {
+      const txn = await open;
+      if (this.failure !== null) {
+        await txn.abort().catch(() => {});
+        throw this.failure;
+      }
+      await txn.commit();
+    } catch (error) {
+      throw toKafkaClientException(error);
+    }
+  }
+
+  async abortTransaction(): Promise<void> {
+    const open = this.transaction;
+    if (open === null) return;
+    await this.flush();
+    this.transaction = null;
+    try {
+      await (await open).abort();
+    } catch (error) {
+      throw toKafkaClientException(error);
+    }
+  }
+
+  override async disconnect(): Promise<void> {
+    // Records of a transaction left open are never committed: abort it rather than let readers
+    // wait for its timeout.
+    await this.abortTransaction().catch((e: unknown) =>
+      this.log.debug({ err: (e as Error).message }, 'aborting the open transaction failed'),
+    );
+    await super.disconnect();
   }
 }
 
@@ -966,6 +1085,44 @@ class KafkajsAdmin implements KafkaAdmin {
     return out;
   }
 
+  /**
+   * Kafka's Admin.fenceProducers: for each transactional id, InitProducerId to its transaction
+   * coordinator without a producer id, which bumps the id's epoch (the old producer is fenced)
+   * and aborts its open transaction. Retried while the coordinator loads, moves or is still
+   * completing an earlier transaction of the id, for up to FENCE_TIMEOUT_MS.
+   */
+  async fenceProducers(transactionalIds: readonly string[]): Promise<void> {
+    if (transactionalIds.length === 0) return;
+    const cluster = clusterOf(this.kafka);
+    await cluster.connect();
+    try {
+      for (const transactionalId of transactionalIds) {
+        const deadline = Date.now() + FENCE_TIMEOUT_MS;
+        for (let backoff = 100; ; backoff = Math.min(backoff * 2, 1_000)) {
+          try {
+            const coordinator = await cluster.findGroupCoordinator({
+              groupId: transactionalId,
+              coordinatorType: TRANSACTION_COORDINATOR,
+            });
+            await coordinator.initProducerId({
+              transactionalId,
+              transactionTimeout: FENCE_TRANSACTION_TIMEOUT_MS,
+            });
+            break;
+          } catch (error) {
+            const type = (unwrap(error) as { type?: string } | undefined)?.type ?? '';
+            if (!FENCE_RETRIABLE.has(type) || Date.now() > deadline)
+              throw toKafkaClientException(error);
+            if (type.includes('COORDINATOR')) await cluster.refreshMetadata().catch(() => {});
+            await new Promise((r) => setTimeout(r, backoff));
+          }
+        }
+      }
+    } finally {
+      await cluster.disconnect();
+    }
+  }
+
   async clusterId(): Promise<string> {
     return (await this.admin.describeCluster()).clusterId;
   }
@@ -1042,6 +1199,22 @@ export class KafkajsClientFactory implements KafkaClientFactory {
       producerSettings(options.overrides),
       brokers,
       log.child({ client: clientId }),
+    );
+  }
+
+  transactionalProducer(options: TransactionalProducerOptions): KafkaTransactionalProducer {
+    const log = options.log ?? this.log;
+    const { 'transactional.id': _replaced, ...others } = options.overrides;
+    this.warnIgnored('producer', others, log);
+    for (const w of transactionalKeyWarnings(options.overrides, options.transactionalId))
+      log.warn({ client: 'producer', key: w.key, value: w.value, used: w.used }, w.message);
+    const { kafka, brokers, clientId } = this.kafka(options.clientId, options.overrides, log);
+    return new KafkajsTransactionalProducer(
+      kafka,
+      producerSettings(options.overrides),
+      brokers,
+      log.child({ client: clientId }),
+      options.transactionalId,
     );
   }
 

@@ -1,7 +1,7 @@
 /**
  * The parts of kafkajs' internal cluster client that its public API does not expose: group
- * membership with a protocol type of our own, fetching by position without a group, and
- * committing an empty group's offsets without joining it. Both are
+ * membership with a protocol type of our own, fetching by position without a group,
+ * committing an empty group's offsets without joining it, and fencing transactional ids. All are
  * reached through the `Kafka` instance's own cluster factory, so they share its brokers, TLS,
  * SASL and retry settings. kafkajs is pinned (2.2.4); a change of these internals fails loudly here.
  */
@@ -54,6 +54,11 @@ export interface ClusterBroker {
     memberId: string;
   }): Promise<void>;
   leaveGroup(request: { groupId: string; memberId: string }): Promise<void>;
+  /** InitProducerId (to a transaction coordinator): bumps the epoch of a transactional id. */
+  initProducerId(request: {
+    transactionalId: string;
+    transactionTimeout: number;
+  }): Promise<{ producerId: string; producerEpoch: number }>;
   /** Commits offsets for a group; generation -1 and no member commit for an empty group. */
   offsetCommit(request: {
     groupId: string;
@@ -79,7 +84,11 @@ export interface Cluster {
   disconnect(): Promise<void>;
   refreshMetadata(): Promise<void>;
   addMultipleTargetTopics(topics: string[]): Promise<void>;
-  findGroupCoordinator(request: { groupId: string }): Promise<ClusterBroker>;
+  /** The coordinator of a group (type 0, the default) or of a transactional id (type 1). */
+  findGroupCoordinator(request: {
+    groupId: string;
+    coordinatorType?: 0 | 1;
+  }): Promise<ClusterBroker>;
   findBroker(request: { nodeId: string }): Promise<ClusterBroker>;
   findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>;
 }

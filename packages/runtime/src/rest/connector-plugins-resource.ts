@@ -3,6 +3,7 @@ import {
   type ConfigInfos,
   type ConfigKey,
   type ConfigValue,
+  type Connector,
   ConfigDef as Def,
   type PluginKind,
 } from '@sluice/api';
@@ -16,7 +17,6 @@ import {
 import { configDefOf } from '../config/password-keys.js';
 import { type VersionRange, versionRange } from '../config/plugin-versions.js';
 import type { Herder } from '../herder/herder.js';
-import type { ConnectorLike } from '../plugins/contracts.js';
 import {
   type PluginDescriptor,
   PluginNotFoundException,
@@ -120,7 +120,7 @@ export async function validateConnector(
   const groups = [...base.groups()];
   const values = new Map<string, ConfigValue>(base.validateAll(props));
   const cls = await plugin.load();
-  const connector = new cls() as ConnectorLike;
+  const connector = new cls() as Connector;
   const own = configDefOf(connector);
   if (own) {
     for (const [name, key] of own.configKeys()) if (!keys.has(name)) keys.set(name, key);

@@ -147,7 +147,10 @@ export function connectorsRoutes(
       'PUT',
       '/connectors/{connector}/fence',
       async (r) => {
-        await herder.fenceZombieSourceTasks(connector(r));
+        await herder.fenceZombieSourceTasks(connector(r), {
+          text: await r.text(),
+          headers: r.headers,
+        });
         return { status: 204 };
       },
       { anyContentType: true },

@@ -5,6 +5,7 @@ import {
   isRetriable,
   type OffsetAndMetadata,
   SinkRecord,
+  type SinkTask,
   type SinkTaskContext,
   type TopicPartition,
   TopicPartitionMap,
@@ -15,7 +16,6 @@ import type {
 } from '../errors/retry-with-tolerance-operator.js';
 import type { BatchControl, ConsumerRecord, KafkaConsumer } from '../kafka/kafka-port.js';
 import type { Logger } from '../logging/logger.js';
-import type { SinkTaskLike } from '../plugins/contracts.js';
 import type { TransformationChain } from '../transforms/transformation-chain.js';
 import { closeConverters, type TaskConverters } from '../worker-task/converters-set.js';
 import {
@@ -28,7 +28,7 @@ import {
 
 export interface WorkerSinkTaskOptions {
   id: ConnectorTaskId;
-  task: SinkTaskLike;
+  task: SinkTask;
   taskClass: string;
   /** The task's config as given to start() (config provider references resolved). */
   taskConfig: Record<string, string>;

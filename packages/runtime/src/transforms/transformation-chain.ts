@@ -1,13 +1,18 @@
-import { ConfigException, type ConfigProblem, type ConnectRecord } from '@sluice/api';
-import type { PredicateLike, TransformationLike } from '../plugins/contracts.js';
+import {
+  ConfigException,
+  type ConfigProblem,
+  type ConnectRecord,
+  type Predicate,
+  type Transformation,
+} from '@sluice/api';
 
 /** One configured transform, optionally gated by a predicate. */
 export class TransformStep<R extends ConnectRecord> {
   constructor(
     readonly alias: string,
     readonly className: string,
-    readonly transform: TransformationLike<R>,
-    readonly predicate: PredicateLike<R> | null,
+    readonly transform: Transformation<R>,
+    readonly predicate: Predicate<R> | null,
     readonly negate: boolean,
   ) {}
 
@@ -22,7 +27,7 @@ export class TransformStep<R extends ConnectRecord> {
 export class TransformationChain<R extends ConnectRecord> {
   constructor(
     readonly steps: readonly TransformStep<R>[],
-    private readonly predicates: readonly PredicateLike<R>[] = [],
+    private readonly predicates: readonly Predicate<R>[] = [],
   ) {}
 
   /** Applies every step without error handling (tests, tools); runners go step by step. */
@@ -82,7 +87,7 @@ export async function buildTransformationChain<R extends ConnectRecord>(
   const problem = (key: string, value: unknown, message: string) =>
     problems.push({ key, value, message });
   const predicateNames = list(config.predicates);
-  const predicates = new Map<string, PredicateLike<R>>();
+  const predicates = new Map<string, Predicate<R>>();
   for (const name of predicateNames) {
     const key = `predicates.${name}.type`;
     const type = config[key];
@@ -96,7 +101,7 @@ export async function buildTransformationChain<R extends ConnectRecord>(
     }
     try {
       const { instance } = await instantiate('predicate', type);
-      const predicate = instance as PredicateLike<R>;
+      const predicate = instance as Predicate<R>;
       await predicate.configure(subConfig(config, `predicates.${name}.`, ['type']));
       predicates.set(name, predicate);
     } catch (error) {
@@ -126,7 +131,7 @@ export async function buildTransformationChain<R extends ConnectRecord>(
     const negateKey = `transforms.${alias}.negate`;
     const predicateName = config[predicateKey];
     const negateRaw = config[negateKey];
-    let predicate: PredicateLike<R> | null = null;
+    let predicate: Predicate<R> | null = null;
     if (predicateName) {
       if (!predicateNames.includes(predicateName)) {
         problem(
@@ -164,7 +169,7 @@ export async function buildTransformationChain<R extends ConnectRecord>(
     }
     try {
       const { instance, className } = await instantiate('transform', type);
-      const transform = instance as TransformationLike<R>;
+      const transform = instance as Transformation<R>;
       await transform.configure(
         subConfig(config, `transforms.${alias}.`, ['type', 'predicate', 'negate']),
       );

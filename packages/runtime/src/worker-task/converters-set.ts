@@ -1,12 +1,12 @@
-import type { ConverterLike, HeaderConverterLike } from '../plugins/contracts.js';
+import type { Converter, HeaderConverter } from '@sluice/api';
 
 /** The key, value and header converters a task uses, with their class names for error reports. */
 export interface TaskConverters {
-  key: ConverterLike;
+  key: Converter;
   keyClass: string;
-  value: ConverterLike;
+  value: Converter;
   valueClass: string;
-  header: HeaderConverterLike;
+  header: HeaderConverter;
   headerClass: string;
 }
 

@@ -2,9 +2,14 @@ import {
   ConfigException,
   type ConfigProblem,
   ConnectException,
+  type Connector,
+  type Converter,
+  type HeaderConverter,
   missingPluginMethods,
   type SinkRecord,
+  type SinkTask,
   type SourceRecord,
+  type SourceTask,
 } from '@sluice/api';
 import type { ConfigTransformer } from '../config/config-providers.js';
 import {
@@ -29,21 +34,24 @@ import { consumerSettings } from '../kafka/client-overrides.js';
 import type { KafkaAdmin, KafkaClientFactory } from '../kafka/kafka-port.js';
 import { connectWithRetry } from '../kafka/kafkajs-client.js';
 import type { Logger } from '../logging/logger.js';
-import type {
-  ConnectorLike,
-  ConverterLike,
-  HeaderConverterLike,
-  SinkTaskLike,
-  SourceTaskLike,
-} from '../plugins/contracts.js';
 import {
   type PluginDescriptor,
   PluginNotFoundException,
   type PluginRegistry,
 } from '../plugins/plugin-registry.js';
 import { WorkerSinkTask } from '../sink/worker-sink-task.js';
+import type { AbstractWorkerSourceTask } from '../source/abstract-worker-source-task.js';
+import {
+  type ExactlyOnceStartChecks,
+  ExactlyOnceWorkerSourceTask,
+} from '../source/exactly-once-worker-source-task.js';
 import { parseTopicCreation, TopicCreator } from '../source/topic-creation.js';
 import { WorkerSourceTask } from '../source/worker-source-task.js';
+import {
+  ConnectorOffsetStore,
+  type SourceOffsets,
+  type SourceOffsetTopics,
+} from '../storage/connector-offset-store.js';
 import type { OffsetBackingStore } from '../storage/offset-store.js';
 import {
   buildTransformationChain,
@@ -53,7 +61,13 @@ import type { TaskConverters } from '../worker-task/converters-set.js';
 import type { ConnectorTaskId, TaskStatusListener } from '../worker-task/task-status.js';
 
 /** A running source or sink task. */
-export type TaskRunner = WorkerSourceTask | WorkerSinkTask;
+export type TaskRunner = AbstractWorkerSourceTask | WorkerSinkTask;
+
+/** How an exactly-once source task starts (distributed mode with exactly-once source support). */
+export interface ExactlyOnceTaskSetup extends ExactlyOnceStartChecks {
+  /** Its producer's `transactional.id` (Kafka's `<group.id>-<connector>-<task>`). */
+  transactionalId: string;
+}
 
 export type ConnectorType = 'source' | 'sink';
 
@@ -62,13 +76,15 @@ export interface WorkerOptions {
   plugins: PluginRegistry;
   clients: KafkaClientFactory;
   offsetStore: OffsetBackingStore;
+  /** Distributed mode: connectors may keep their offsets in a topic of their own. */
+  offsetTopics?: SourceOffsetTopics;
   configTransformer: ConfigTransformer;
   log: Logger;
 }
 
 /** A connector instance with what the worker knows about its plugin. */
 export interface ConnectorInstance {
-  connector: ConnectorLike;
+  connector: Connector;
   plugin: PluginDescriptor;
   type: ConnectorType;
   common: CommonConnectorConfig;
@@ -127,6 +143,7 @@ export class Worker {
 
   async stop(): Promise<void> {
     this.closed = true;
+    await this.o.offsetTopics?.stop();
     await this.offsetStore.stop();
     await this.admin.disconnect().catch(() => {});
   }
@@ -180,7 +197,7 @@ export class Worker {
     if (plugin) {
       try {
         const cls = await plugin.load();
-        const connector = new cls() as ConnectorLike;
+        const connector = new cls() as Connector;
         const result = (await connector.validate?.(props)) as
           | { configValues?: Array<{ name: string; value: unknown; errorMessages: string[] }> }
           | undefined;
@@ -279,7 +296,41 @@ export class Worker {
     const type = plugin.kind as ConnectorType;
     const common = parseConnectorConfig(props, type);
     const cls = await plugin.load();
-    return { connector: new cls() as ConnectorLike, plugin, type, common };
+    return { connector: new cls() as Connector, plugin, type, common };
+  }
+
+  /**
+   * Where a source connector of this (resolved) config keeps its offsets (Kafka's
+   * Worker.offsetStoreFor...): in distributed mode its own `offsets.storage.topic` over the
+   * worker's (always for exactly-once tasks, whose offsets go in their transactions), else the
+   * worker's store. Release it when the connector or task stops.
+   */
+  async sourceOffsets(props: Record<string, string>, exactlyOnce = false): Promise<SourceOffsets> {
+    const topics = this.o.offsetTopics;
+    const own = props['offsets.storage.topic']?.trim() || null;
+    const topic = topics ? (own ?? (exactlyOnce ? topics.workerTopic : null)) : null;
+    if (!topics || topic === null || topic === topics.workerTopic) {
+      return {
+        store: this.offsetStore,
+        topic: topics ? topics.workerTopic : null,
+        secondary: null,
+        release: async () => {},
+      };
+    }
+    const primary = await topics.acquire(topic);
+    let released = false;
+    return {
+      store: new ConnectorOffsetStore(primary, this.offsetStore, (e) =>
+        this.log.warn({ err: e, topic }, 'Failed to write offsets to secondary backing store'),
+      ),
+      topic,
+      secondary: this.offsetStore,
+      release: async () => {
+        if (released) return;
+        released = true;
+        await topics.release(topic);
+      },
+    };
   }
 
   /** The worker's `key.converter`, `value.converter` and `header.converter`, as configured. */
@@ -306,7 +357,7 @@ export class Worker {
   private async createConverter(
     role: 'key' | 'value' | 'header',
     props: Record<string, string>,
-  ): Promise<{ instance: ConverterLike & HeaderConverterLike; className: string }> {
+  ): Promise<{ instance: Converter & HeaderConverter; className: string }> {
     const key = `${role}.converter`;
     const fromConnector = props[key];
     const className = fromConnector ?? this.workerConverterClass(role);
@@ -316,7 +367,7 @@ export class Worker {
       className,
       key,
     );
-    const converter = instance as ConverterLike & HeaderConverterLike;
+    const converter = instance as Converter & HeaderConverter;
     const configs = { ...settings, 'converter.type': role };
     if (role === 'header') await converter.configure(configs);
     else await converter.configure(configs, role === 'key');
@@ -441,7 +492,7 @@ export class Worker {
   }
 
   /** Checks what `taskClass()` returned against the task interface. */
-  taskClassOf(instance: ConnectorInstance): new () => SourceTaskLike | SinkTaskLike {
+  taskClassOf(instance: ConnectorInstance): new () => SourceTask | SinkTask {
     const cls = instance.connector.taskClass?.();
     const kind = instance.type === 'source' ? 'source-task' : 'sink-task';
     const missing = missingPluginMethods(kind, cls);
@@ -450,7 +501,7 @@ export class Worker {
         `The task class of connector ${instance.plugin.qualifiedName} (package ${instance.plugin.packageName}) does not implement the ${kind} interface: missing ${missing.join(', ')}`,
       );
     }
-    return cls as new () => SourceTaskLike | SinkTaskLike;
+    return cls as new () => SourceTask | SinkTask;
   }
 
   /**
@@ -465,11 +516,13 @@ export class Worker {
     taskProps: Record<string, string>,
     status: TaskStatusListener,
     log: Logger,
+    exactlyOnce?: ExactlyOnceTaskSetup,
   ): Promise<TaskRunner> {
     const cls = this.taskClassOf(instance);
     const taskClass = cls.name || instance.plugin.qualifiedName;
     const common = instance.common;
     const errorOperator = await this.errorOperator(id, common.errors, connectorProps, log);
+    let offsets: SourceOffsets | null = null;
     try {
       const converters = await this.converters(connectorProps);
       if (instance.type === 'source') {
@@ -479,26 +532,48 @@ export class Worker {
         );
         const groups = parseTopicCreation(connectorProps, this.config.topicCreationEnable);
         const admin = groups ? await this.connectedAdmin() : null;
-        return new WorkerSourceTask({
+        offsets = await this.sourceOffsets(connectorProps, exactlyOnce !== undefined);
+        const release = offsets.release;
+        const clientId = `${this.config.clientId}-${id.connector}-${id.task}`;
+        const overrides = this.clientOverrides('producer', connectorProps);
+        const base = {
           id,
-          task: new cls() as SourceTaskLike,
+          task: new cls() as SourceTask,
           taskClass,
           taskConfig: taskProps,
           converters,
           transforms,
-          producer: this.o.clients.producer({
-            clientId: `${this.config.clientId}-${id.connector}-${id.task}`,
-            overrides: this.clientOverrides('producer', connectorProps),
-            log,
-          }),
-          offsetStore: this.offsetStore,
+          offsetStore: offsets.store,
+          releaseOffsets: release,
           topicCreator: new TopicCreator(groups, admin, log),
           errorOperator,
           errorConfig: common.errors,
-          offsetFlushIntervalMs: this.config.offsetFlushIntervalMs,
-          offsetFlushTimeoutMs: this.config.offsetFlushTimeoutMs,
           status,
           log,
+        };
+        if (exactlyOnce) {
+          const { transactionalId, ...checks } = exactlyOnce;
+          return new ExactlyOnceWorkerSourceTask({
+            ...base,
+            producer: this.o.clients.transactionalProducer({
+              clientId,
+              overrides,
+              log,
+              transactionalId,
+            }),
+            boundary: common.transactionBoundary,
+            boundaryIntervalMs:
+              common.transactionBoundaryIntervalMs ?? this.config.offsetFlushIntervalMs,
+            offsetsTopic: offsets.topic as string,
+            secondaryOffsetStore: offsets.secondary,
+            checks,
+          });
+        }
+        return new WorkerSourceTask({
+          ...base,
+          producer: this.o.clients.producer({ clientId, overrides, log }),
+          offsetFlushIntervalMs: this.config.offsetFlushIntervalMs,
+          offsetFlushTimeoutMs: this.config.offsetFlushTimeoutMs,
         });
       }
       const transforms = await buildTransformationChain<SinkRecord>(
@@ -508,7 +583,7 @@ export class Worker {
       const consumerProps = this.clientOverrides('consumer', connectorProps);
       return new WorkerSinkTask({
         id,
-        task: new cls() as SinkTaskLike,
+        task: new cls() as SinkTask,
         taskClass,
         taskConfig: taskProps,
         converters,
@@ -531,6 +606,7 @@ export class Worker {
       });
     } catch (error) {
       await errorOperator.close().catch(() => {});
+      await offsets?.release();
       throw error;
     }
   }
