@@ -841,8 +841,26 @@ class KafkajsAdmin implements KafkaAdmin {
     return meta.topics[0]?.partitions.length ?? 0;
   }
 
+  /**
+   * The low and high offsets of each partition. kafkajs gives up on the first error but an
+   * unknown topic; right after a topic is created (by this worker or by another one starting at
+   * the same time) the broker answers NOT_LEADER_OR_FOLLOWER until it has taken the leadership
+   * its metadata already announces, so retriable errors are retried here for a while, as Kafka's
+   * admin client retries them until its timeout.
+   */
   async topicOffsets(topic: string): Promise<TopicOffsets[]> {
-    const offsets = await this.admin.fetchTopicOffsets(topic);
+    const deadline = Date.now() + TOPIC_LEADER_TIMEOUT_MS;
+    let offsets: Awaited<ReturnType<Admin['fetchTopicOffsets']>>;
+    for (let backoff = 50; ; backoff = Math.min(backoff * 2, 1_000)) {
+      try {
+        offsets = await this.admin.fetchTopicOffsets(topic);
+        break;
+      } catch (error) {
+        if (!toKafkaClientException(error).retriable || Date.now() + backoff > deadline)
+          throw error;
+        await new Promise((resolve) => setTimeout(resolve, backoff));
+      }
+    }
     return offsets.map((o) => ({
       partition: o.partition,
       low: BigInt(o.low),
