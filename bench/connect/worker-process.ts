@@ -6,6 +6,7 @@ import {
   type KafkaConnectInstall,
   rssOf,
   startConnectWorker,
+  type WorkerMode,
   type WorkerProcess,
   type WorkerSystem,
 } from '@sluice/test-fixtures';
@@ -53,6 +54,8 @@ export function sluiceBuildStamp(): string {
 /** How the bench starts one worker. */
 export interface WorkerLaunch {
   readonly system: WorkerSystem;
+  /** `standalone` unless given. */
+  readonly mode?: WorkerMode | undefined;
   readonly dir: string;
   readonly worker: Readonly<Record<string, string>>;
   readonly connectors: readonly Readonly<Record<string, string>>[];

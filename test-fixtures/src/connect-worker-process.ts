@@ -9,13 +9,22 @@ import type { KafkaConnectInstall } from './kafka-connect-install.js';
 /** The two workers compared. */
 export type WorkerSystem = 'sluice' | 'kafka-connect';
 
-/** How to start one standalone worker. */
+/**
+ * How the worker runs: `standalone` (connect-standalone, connectors given on the command line) or
+ * `distributed` (connect-distributed: a member of the Connect cluster named by the worker's
+ * `group.id`; connectors are created through its REST API).
+ */
+export type WorkerMode = 'standalone' | 'distributed';
+
+/** How to start one worker. */
 export interface WorkerLaunch {
   readonly system: WorkerSystem;
-  /** Folder for the generated properties files and the log file. */
+  /** `standalone` unless given. */
+  readonly mode?: WorkerMode | undefined;
+  /** Folder for the generated properties files and the log file (one folder per worker). */
   readonly dir: string;
   readonly worker: Readonly<Record<string, string>>;
-  /** Connector configs given on the command line, one properties file each. */
+  /** Connector configs given on the command line, one properties file each (standalone only). */
   readonly connectors: readonly Readonly<Record<string, string>>[];
   /** Required for `kafka-connect`: from `installKafkaConnect()`. */
   readonly kafkaConnect?: KafkaConnectInstall | undefined;
@@ -44,7 +53,10 @@ export interface WorkerProcess {
   stop(graceMs?: number): Promise<number | string>;
 }
 
-/** The JVM options of Kafka's connect-standalone.sh / kafka-run-class.sh (heap 256M–2G). */
+/**
+ * The JVM options of Kafka's connect-standalone.sh / connect-distributed.sh and
+ * kafka-run-class.sh (both scripts set the heap to 256M–2G).
+ */
 const KAFKA_CONNECT_JVM = [
   '-Xms256M',
   '-Xmx2G',
@@ -85,6 +97,7 @@ function command(
   workerFile: string,
   connectorFiles: string[],
 ): { command: string; args: string[] } {
+  const distributed = launch.mode === 'distributed';
   if (launch.system === 'sluice') {
     if (launch.sluiceBin === undefined) throw new Error('sluiceBin is required to start Sluice');
     return {
@@ -92,7 +105,7 @@ function command(
       args: [
         ...(launch.nodeArgs ?? []),
         launch.sluiceBin,
-        'standalone',
+        distributed ? 'distributed' : 'standalone',
         '--progress-interval',
         '0',
         workerFile,
@@ -110,7 +123,9 @@ function command(
       `-Dkafka.logs.dir=${launch.dir}`,
       '-cp',
       install.classpath,
-      'org.apache.kafka.connect.cli.ConnectStandalone',
+      distributed
+        ? 'org.apache.kafka.connect.cli.ConnectDistributed'
+        : 'org.apache.kafka.connect.cli.ConnectStandalone',
       workerFile,
       ...connectorFiles,
     ],
@@ -118,11 +133,15 @@ function command(
 }
 
 /**
- * Writes the configs into `launch.dir` and spawns the worker (as `connect-standalone.sh` or
- * `sluice standalone` would), its output going to `<dir>/<system>.log`; RSS is sampled every
- * 200 ms.
+ * Writes the configs into `launch.dir` and spawns the worker (as `connect-standalone.sh` /
+ * `connect-distributed.sh` or `sluice standalone` / `sluice distributed` would), its output
+ * going to `<dir>/<system>.log`; RSS is sampled every 200 ms.
  */
 export async function startConnectWorker(launch: WorkerLaunch): Promise<WorkerProcess> {
+  if (launch.mode === 'distributed' && launch.connectors.length > 0)
+    throw new Error(
+      'a distributed worker takes no connector files: create connectors through its REST API',
+    );
   const workerFile = await writeProperties(join(launch.dir, 'worker.properties'), launch.worker);
   const connectorFiles: string[] = [];
   for (const [i, connector] of launch.connectors.entries()) {

@@ -13,6 +13,7 @@ export {
   rssOf,
   startConnectWorker,
   type WorkerLaunch,
+  type WorkerMode,
   type WorkerProcess,
   type WorkerSystem,
   writeProperties,
