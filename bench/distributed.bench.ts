@@ -29,6 +29,9 @@ const USAGE = `Usage: pnpm --filter @sluice/bench bench:distributed [options]
   --session-timeout <ms>   session.timeout.ms of both (default 10000, Kafka's default)
   --heartbeat <ms>         heartbeat.interval.ms of both (default 3000, Kafka's default)
   --delay <ms>             scheduled.rebalance.max.delay.ms of both (default 10000)
+  --kafka-connect-protocol <p>
+                           connect.protocol of Kafka Connect only (default: its default, sessioned);
+                           eager shows what the bench counts when every task restarts at each rebalance
   --quiet <ms>             no status record for this long: nothing moves any more (default 8000)
   --keep-logs              keep the workers' folders and logs (printed at the end; kept anyway when a run fails)
   --out <dir>              results folder (default bench/results)
@@ -48,7 +51,12 @@ interface Options {
 const here = dirname(fileURLToPath(import.meta.url));
 
 function parseOptions(argv: readonly string[]): Options {
-  const group = {
+  const group: {
+    sessionTimeoutMs: number;
+    heartbeatIntervalMs: number;
+    scheduledRebalanceMaxDelayMs: number;
+    kafkaConnectProtocol?: string;
+  } = {
     sessionTimeoutMs: 10_000,
     heartbeatIntervalMs: 3_000,
     scheduledRebalanceMaxDelayMs: 10_000,
@@ -91,6 +99,7 @@ function parseOptions(argv: readonly string[]): Options {
     else if (arg === '--heartbeat') group.heartbeatIntervalMs = number(arg, value());
     else if (arg === '--delay') group.scheduledRebalanceMaxDelayMs = number(arg, value());
     else if (arg === '--quiet') settings.quietMs = number(arg, value());
+    else if (arg === '--kafka-connect-protocol') group.kafkaConnectProtocol = value() ?? '';
     else if (arg === '--out') options.out = value() ?? options.out;
     else if (arg === '--note') options.note = value() ?? '';
     else if (arg === '--render') options.render = value();

@@ -15,6 +15,12 @@ export interface GroupSettings {
   readonly sessionTimeoutMs: number;
   readonly heartbeatIntervalMs: number;
   readonly scheduledRebalanceMaxDelayMs: number;
+  /**
+   * `connect.protocol` for Kafka Connect only (default: its own default, sessioned). `eager`
+   * (every worker stops everything at each rebalance) checks that the bench sees restarts;
+   * Sluice refuses it.
+   */
+  readonly kafkaConnectProtocol?: string | undefined;
 }
 
 /** What a cluster needs from the bench. */
@@ -40,13 +46,16 @@ export function internalTopics(name: string) {
  * (the `worker_id` both write in statuses).
  */
 export function distributedWorkerConfig(
+  system: WorkerSystem,
   name: string,
   brokers: readonly string[],
   settings: GroupSettings,
   port: number,
 ): Record<string, string> {
   const topics = internalTopics(name);
+  const protocol = system === 'kafka-connect' ? settings.kafkaConnectProtocol : undefined;
   return {
+    ...(protocol === undefined ? {} : { 'connect.protocol': protocol }),
     'bootstrap.servers': brokers.join(','),
     'group.id': name,
     'config.storage.topic': topics.config,
@@ -154,7 +163,13 @@ export class BenchCluster {
       system: this.system,
       mode: 'distributed',
       dir,
-      worker: distributedWorkerConfig(this.name, this.ctx.brokers, this.settings, port),
+      worker: distributedWorkerConfig(
+        this.system,
+        this.name,
+        this.ctx.brokers,
+        this.settings,
+        port,
+      ),
       connectors: [],
       kafkaConnect: this.ctx.kafkaConnect,
     });
