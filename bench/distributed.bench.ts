@@ -32,6 +32,7 @@ const USAGE = `Usage: pnpm --filter @sluice/bench bench:distributed [options]
   --kafka-connect-protocol <p>
                            connect.protocol of Kafka Connect only (default: its default, sessioned);
                            eager shows what the bench counts when every task restarts at each rebalance
+  --timeout <s>            longest a step may take before the repetition is given up (default 240)
   --quiet <ms>             no status record for this long: nothing moves any more (default 8000)
   --keep-logs              keep the workers' folders and logs (printed at the end; kept anyway when a run fails)
   --out <dir>              results folder (default bench/results)
@@ -99,6 +100,7 @@ function parseOptions(argv: readonly string[]): Options {
     else if (arg === '--heartbeat') group.heartbeatIntervalMs = number(arg, value());
     else if (arg === '--delay') group.scheduledRebalanceMaxDelayMs = number(arg, value());
     else if (arg === '--quiet') settings.quietMs = number(arg, value());
+    else if (arg === '--timeout') settings.timeoutMs = number(arg, value()) * 1000;
     else if (arg === '--kafka-connect-protocol') group.kafkaConnectProtocol = value() ?? '';
     else if (arg === '--out') options.out = value() ?? options.out;
     else if (arg === '--note') options.note = value() ?? '';
