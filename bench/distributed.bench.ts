@@ -32,6 +32,8 @@ const USAGE = `Usage: pnpm --filter @sluice/bench bench:distributed [options]
   --kafka-connect-protocol <p>
                            connect.protocol of Kafka Connect only (default: its default, sessioned);
                            eager shows what the bench counts when every task restarts at each rebalance
+  --kills <n>              followers killed per repetition, a new worker replacing each (default 2)
+  --idle <s>               the settled cluster sits idle this long, then RSS is read again (default 120; 0: not)
   --timeout <s>            longest a step may take before the repetition is given up (default 240)
   --quiet <ms>             no status record for this long: nothing moves any more (default 8000)
   --keep-logs              keep the workers' folders and logs (printed at the end; kept anyway when a run fails)
@@ -69,6 +71,8 @@ function parseOptions(argv: readonly string[]): Options {
     group,
     quietMs: 8_000,
     timeoutMs: 240_000,
+    idleMs: 120_000,
+    kills: 2,
   };
   const options: Options = {
     reps: 3,
@@ -100,6 +104,8 @@ function parseOptions(argv: readonly string[]): Options {
     else if (arg === '--heartbeat') group.heartbeatIntervalMs = number(arg, value());
     else if (arg === '--delay') group.scheduledRebalanceMaxDelayMs = number(arg, value());
     else if (arg === '--quiet') settings.quietMs = number(arg, value());
+    else if (arg === '--kills') settings.kills = number(arg, value());
+    else if (arg === '--idle') settings.idleMs = number(arg, value()) * 1000;
     else if (arg === '--timeout') settings.timeoutMs = number(arg, value()) * 1000;
     else if (arg === '--kafka-connect-protocol') group.kafkaConnectProtocol = value() ?? '';
     else if (arg === '--out') options.out = value() ?? options.out;

@@ -36,8 +36,12 @@ export interface RunSettings {
   readonly group: GroupSettings;
   /** No status record for this long: the cluster has stopped moving things. */
   readonly quietMs: number;
-  /** Longest a scenario may take before the run is given up. */
+  /** Longest a step (a worker start, a scenario) may take before the repetition is given up. */
   readonly timeoutMs: number;
+  /** Followers killed one after another (a new worker replaces each before the next kill). */
+  readonly kills: number;
+  /** How long the settled cluster sits idle before its RSS is read again (0: not). */
+  readonly idleMs: number;
 }
 
 export interface RunContext extends ClusterContext {
@@ -52,8 +56,10 @@ export interface RunContext extends ClusterContext {
 /** RSS of one worker. */
 export interface WorkerMemory {
   readonly worker: string;
-  /** With every connector running and nothing moving (median of 10 samples, 1 s apart). */
-  readonly steadyRssBytes: number;
+  /** Every connector running, nothing moving any more (median of 10 samples, 1 s apart). */
+  readonly settledRssBytes: number;
+  /** The same after `idleMs` more (runtimes give memory back after a while idle). */
+  readonly idleRssBytes: number;
   /** Largest sample (every 200 ms) over the whole repetition. */
   readonly peakRssBytes: number;
 }
@@ -107,13 +113,19 @@ export async function runCluster(
   const memory: WorkerMemory[] = [];
   let createSeconds = Number.NaN;
   let error: string | undefined;
-  const steady = new Map<string, number>();
+  const settled = new Map<string, number>();
+  const idle = new Map<string, number>();
   const ids = (workers: readonly BenchWorker[]) => new Set(workers.map((w) => w.id));
 
   /** Makes one change and reads what it did from the status records. */
   const scenario = async (change: Change): Promise<void> => {
     const mark = log.events.length;
     const before = log.current();
+    // The workers heartbeat every heartbeat.interval.ms from their last rebalance, which the
+    // bench's own steps follow closely: a random pause puts each change at a random point of
+    // that cycle, so neither system is always caught just before (or after) a heartbeat.
+    const phaseWaitMs = Math.round(Math.random() * settings.group.heartbeatIntervalMs);
+    await sleep(phaseWaitMs);
     const startedAt = Date.now();
     const worker = await change.act();
     const done = (s: ReadonlyMap<ItemId, ItemStatus>) => change.done(s, worker);
@@ -133,6 +145,7 @@ export async function runCluster(
       scenario: change.name,
       worker: worker.id,
       wasLeader: change.wasLeader,
+      phaseWaitMs,
       seconds: a.doneAt === null ? Number.NaN : (a.doneAt - startedAt) / 1000,
       firstMovedSeconds: a.firstMovedAt === null ? Number.NaN : (a.firstMovedAt - startedAt) / 1000,
       ...(change.name === 'join'
@@ -157,7 +170,7 @@ export async function runCluster(
     const started = await Promise.all(
       Array.from({ length: settings.workers }, () => cluster.spawn()),
     );
-    await Promise.all(started.map((w) => w.waitForRest()));
+    await Promise.all(started.map((w) => w.waitForRest(settings.timeoutMs)));
     await waitForTopic(ctx.admin, cluster.topics.status);
     await log.start();
     ctx.log(
@@ -193,7 +206,12 @@ export async function runCluster(
       `${label} every connector and task RUNNING, balanced, ${createSeconds.toFixed(2)} s after the first was created`,
     );
 
-    await Promise.all(cluster.live().map(async (w) => steady.set(w.id, await steadyRss(w))));
+    await Promise.all(cluster.live().map(async (w) => settled.set(w.id, await steadyRss(w))));
+    if (settings.idleMs > 0) {
+      ctx.log(`${label} idle for ${settings.idleMs / 1000} s, then RSS again`);
+      await sleep(settings.idleMs);
+      await Promise.all(cluster.live().map(async (w) => idle.set(w.id, await steadyRss(w))));
+    }
 
     // A worker joins: done when the load is balanced over all of them.
     await scenario({
@@ -201,7 +219,7 @@ export async function runCluster(
       wasLeader: false,
       act: async () => {
         const joined = await cluster.spawn();
-        void joined.waitForRest().catch(() => undefined);
+        void joined.waitForRest(settings.timeoutMs).catch(() => undefined);
         return joined;
       },
       done: (s) => balancedOn(s, ids(cluster.live()), items),
@@ -223,24 +241,41 @@ export async function runCluster(
     await joined.process.exited;
 
     // A follower is killed (kill -9): its work waits for the session timeout and the delay.
-    const leader = await cluster.leaderUrl();
-    const status = log.current();
-    const load = (w: BenchWorker) => [...status.values()].filter((s) => s.workerId === w.id).length;
-    const victim = cluster
-      .live()
-      .filter((w) => w.url !== leader)
-      .sort((a, b) => load(b) - load(a) || a.index - b.index)[0];
-    if (!victim) throw new Error(`${label}: no follower to kill (leader ${leader})`);
-    await scenario({
-      name: 'kill',
-      wasLeader: false,
-      act: async () => {
-        await victim.kill();
-        return victim;
-      },
-      done: (s) => allRunningOn(s, ids(cluster.live()), items),
-      affected: (b) => b?.workerId === victim.id,
-    });
+    // Then a new worker takes the dead one's place, and another follower is killed, `kills`
+    // times in all (each kill is one more sample of the slowest, noisiest change).
+    for (let k = 1; k <= settings.kills; k++) {
+      if (k > 1) {
+        const replacement = await cluster.spawn();
+        await replacement.waitForRest(settings.timeoutMs);
+        await waitUntilDone(
+          log,
+          (s) => balancedOn(s, ids(cluster.live()), items),
+          Date.now(),
+          settings.quietMs,
+          settings.timeoutMs,
+          `${label} replacement worker ${replacement.id}`,
+        );
+      }
+      const leader = await cluster.leaderUrl();
+      const status = log.current();
+      const load = (w: BenchWorker) =>
+        [...status.values()].filter((s) => s.workerId === w.id).length;
+      const victim = cluster
+        .live()
+        .filter((w) => w.url !== leader)
+        .sort((a, b) => load(b) - load(a) || a.index - b.index)[0];
+      if (!victim) throw new Error(`${label}: no follower to kill (leader ${leader})`);
+      await scenario({
+        name: 'kill',
+        wasLeader: false,
+        act: async () => {
+          await victim.kill();
+          return victim;
+        },
+        done: (s) => allRunningOn(s, ids(cluster.live()), items),
+        affected: (b) => b?.workerId === victim.id,
+      });
+    }
   } catch (e) {
     error = (e as Error).message;
     ctx.log(`${label} FAILED: ${error}`);
@@ -248,7 +283,8 @@ export async function runCluster(
     for (const w of cluster.workers) {
       memory.push({
         worker: w.id,
-        steadyRssBytes: steady.get(w.id) ?? Number.NaN,
+        settledRssBytes: settled.get(w.id) ?? Number.NaN,
+        idleRssBytes: idle.get(w.id) ?? Number.NaN,
         peakRssBytes: w.process.peakRss(),
       });
     }

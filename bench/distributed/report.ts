@@ -2,7 +2,7 @@
 import type { MachineInfo } from '../connect/results.js';
 import { spread } from '../connect/stats.js';
 import type { WorkerSystem } from '../connect/worker-process.js';
-import type { ClusterRun, RunSettings } from './cluster-run.js';
+import type { ClusterRun, RunSettings, WorkerMemory } from './cluster-run.js';
 import type { ScenarioName, ScenarioResult } from './scenario.js';
 
 export interface DistributedResults {
@@ -34,6 +34,19 @@ function scenariosOf(results: DistributedResults, system: WorkerSystem, name: Sc
   return results.runs
     .filter((r) => r.system === system)
     .flatMap((r) => r.scenarios.filter((s) => s.scenario === name));
+}
+
+/** Median (min–max) over every worker of every repetition, MiB. */
+function memoryCell(
+  results: DistributedResults,
+  system: WorkerSystem,
+  pick: (m: WorkerMemory) => number,
+): string {
+  return cell(
+    results.runs.filter((r) => r.system === system).flatMap((r) => r.memory.map(pick)),
+    0,
+    mib,
+  );
 }
 
 /** Per-repetition counts, e.g. `0 · 0 · 0`. */
@@ -107,7 +120,7 @@ export function headlineTable(results: DistributedResults): string {
       '',
     ],
     [
-      'unaffected tasks restarted: kill · per repetition',
+      'unaffected tasks restarted: kill · per kill',
       (s) => counts(results, s, 'kill', (x) => x.unaffectedTasksRestarted),
       '0',
     ],
@@ -145,27 +158,18 @@ export function headlineTable(results: DistributedResults): string {
       '',
     ],
     [
-      `RSS per worker, ${n} connectors on ${w} workers, nothing moving, MiB`,
-      (s) =>
-        cell(
-          results.runs
-            .filter((r) => r.system === s)
-            .flatMap((r) => r.memory.map((m) => m.steadyRssBytes)),
-          0,
-          mib,
-        ),
+      `RSS per worker, ${n} connectors on ${w} workers, just settled, MiB`,
+      (s) => memoryCell(results, s, (m) => m.settledRssBytes),
+      'Sluice ≤ 1/5 of Kafka Connect',
+    ],
+    [
+      `… after ${results.settings.idleMs / 1000} s more idle, MiB`,
+      (s) => memoryCell(results, s, (m) => m.idleRssBytes),
       'Sluice ≤ 1/5 of Kafka Connect',
     ],
     [
       'peak RSS per worker over the repetition, MiB',
-      (s) =>
-        cell(
-          results.runs
-            .filter((r) => r.system === s)
-            .flatMap((r) => r.memory.map((m) => m.peakRssBytes)),
-          0,
-          mib,
-        ),
+      (s) => memoryCell(results, s, (m) => m.peakRssBytes),
       '',
     ],
     [
@@ -192,20 +196,25 @@ export function headlineTable(results: DistributedResults): string {
 /** Every repetition, one line each. */
 export function runsTable(results: DistributedResults): string {
   const lines = [
-    '| system | rep | kill s | join s (start-up s) | leave s | unaffected tasks restarted kill/join/leave | moved tasks kill/join/leave | RSS per worker MiB (steady) | note |',
+    '| system | rep | kill s | join s (start-up s) | leave s | unaffected tasks restarted kill/join/leave | moved tasks kill/join/leave | RSS per worker MiB (settled; idle) | note |',
     '| --- | ---: | ---: | ---: | ---: | --- | --- | --- | --- |',
   ];
   for (const r of results.runs) {
     const of = (name: ScenarioName) => r.scenarios.find((s) => s.scenario === name);
-    const kill = of('kill');
+    const kills = r.scenarios.filter((s) => s.scenario === 'kill');
     const join = of('join');
     const leave = of('leave');
+    // Kills: each one's figure, joined by "+".
     const three = (pick: (s: ScenarioResult) => number) =>
-      [kill, join, leave].map((s) => (s ? String(pick(s)) : '–')).join('/');
+      [
+        kills.length > 0 ? kills.map(pick).join('+') : '–',
+        join ? String(pick(join)) : '–',
+        leave ? String(pick(leave)) : '–',
+      ].join(' / ');
     lines.push(
-      `| ${LABEL[r.system]} | ${r.rep} | ${kill ? dec(kill.seconds) : '–'} | ${join ? `${dec(join.seconds)} (${dec(join.restSeconds ?? Number.NaN)})` : '–'} | ${leave ? `${dec(leave.seconds)}${leave.wasLeader ? ' (leader)' : ''}` : '–'} | ${three((s) => s.unaffectedTasksRestarted)} | ${three((s) => s.movedTasks)} | ${r.memory
-        .map((m) => mib(m.steadyRssBytes))
-        .filter((x) => x !== 'n/a')
+      `| ${LABEL[r.system]} | ${r.rep} | ${kills.length > 0 ? kills.map((k) => dec(k.seconds)).join(', ') : '–'} | ${join ? `${dec(join.seconds)} (${dec(join.restSeconds ?? Number.NaN)})` : '–'} | ${leave ? `${dec(leave.seconds)}${leave.wasLeader ? ' (leader)' : ''}` : '–'} | ${three((s) => s.unaffectedTasksRestarted)} | ${three((s) => s.movedTasks)} | ${r.memory
+        .filter((m) => Number.isFinite(m.settledRssBytes))
+        .map((m) => `${mib(m.settledRssBytes)}; ${mib(m.idleRssBytes)}`)
         .join(', ')} | ${r.error ? `FAILED: ${r.error.replaceAll('|', '/')}` : ''} |`,
     );
   }
@@ -247,7 +256,7 @@ Machine: ${m.nproc} CPUs (${m.cpuModel}), ${gib} GiB memory, ${m.platform}; Node
 Load average (1 min) at start ${dec(m.loadAverageAtStart[0] ?? Number.NaN)}, during the run ${dec(results.loadDuringRun.min)}–${dec(results.loadDuringRun.max)}, at end ${dec(m.loadAverageAtEnd[0] ?? Number.NaN)}.
 ${results.note}
 
-${results.settings.workers} workers per system, ${results.settings.connectors} FileStreamSource connectors (tasks.max=1; ${results.settings.linesPerFile} lines each into one topic), ${results.reps} repetition(s) per system, the systems alternating. Both with \`session.timeout.ms=${g.sessionTimeoutMs}\`, \`heartbeat.interval.ms=${g.heartbeatIntervalMs}\`, \`scheduled.rebalance.max.delay.ms=${g.scheduledRebalanceMaxDelayMs}\`, ${g.kafkaConnectProtocol ? `\`connect.protocol\` Sluice's default (sessioned), **Kafka Connect's set to ${g.kafkaConnectProtocol}**` : '`connect.protocol` default (sessioned)'}. A change is done when the condition holds and no status record came for ${results.settings.quietMs / 1000} s; its time is the timestamp of the status record that made the condition hold, minus the moment of the change.
+${results.settings.workers} workers per system, ${results.settings.connectors} FileStreamSource connectors (tasks.max=1; ${results.settings.linesPerFile} lines each into one topic), ${results.reps} repetition(s) per system, the systems alternating; in each, worker ${results.settings.workers + 1} joins, then stops gracefully, then a follower is killed ${results.settings.kills} time(s) (a new worker replacing it before the next kill). Both with \`session.timeout.ms=${g.sessionTimeoutMs}\`, \`heartbeat.interval.ms=${g.heartbeatIntervalMs}\`, \`scheduled.rebalance.max.delay.ms=${g.scheduledRebalanceMaxDelayMs}\`, ${g.kafkaConnectProtocol ? `\`connect.protocol\` Sluice's default (sessioned), **Kafka Connect's set to ${g.kafkaConnectProtocol}**` : '`connect.protocol` default (sessioned)'}. Each change comes after a random pause of up to one heartbeat interval (so that it falls anywhere in the workers' heartbeat cycle). A change is done when the condition holds and no status record came for ${results.settings.quietMs / 1000} s; its time is the timestamp of the status record that made the condition hold, minus the moment of the change. Restarts are read from every status record written during the change: a connector or task off the change's path (not on the worker that left or died, not taken by the worker that joined) with any record was stopped or started. RSS from \`/proc/<pid>/status\`.
 
 ## Headline (median, min–max over repetitions)
 

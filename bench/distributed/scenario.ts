@@ -20,6 +20,8 @@ export interface ScenarioResult {
   readonly worker: string;
   /** Whether that worker was the group's leader. */
   readonly wasLeader: boolean;
+  /** The random pause before the change (see cluster-run.ts), ms. */
+  readonly phaseWaitMs: number;
   /** The change (spawn, SIGTERM, SIGKILL) → the done condition held for good, s. */
   readonly seconds: number;
   /**
