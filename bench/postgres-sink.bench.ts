@@ -32,7 +32,7 @@ import {
   postgresUrl,
   provenance,
   ratioTable,
-} from './postgres-rounds.js';
+} from './rounds.js';
 
 const ROWS = Number(process.env.ROWS ?? 100_000);
 const BATCH = Number(process.env.BATCH ?? 3000);

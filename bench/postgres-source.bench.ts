@@ -15,7 +15,7 @@ import {
 } from '@sluice/api';
 import { PostgresSourceTask } from '@sluice/connector-postgres';
 import pg from 'pg';
-import { interleavedRounds, postgresUrl, provenance, ratioTable } from './postgres-rounds.js';
+import { interleavedRounds, postgresUrl, provenance, ratioTable } from './rounds.js';
 
 const ROWS = Number(process.env.ROWS ?? 1_000_000);
 const BATCH = Number(process.env.BATCH ?? 10_000);

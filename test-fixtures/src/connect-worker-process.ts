@@ -9,22 +9,18 @@ import type { KafkaConnectInstall } from './kafka-connect-install.js';
 /** The two workers compared. */
 export type WorkerSystem = 'sluice' | 'kafka-connect';
 
-/**
- * How the worker runs: `standalone` (connect-standalone, connectors given on the command line) or
- * `distributed` (connect-distributed: a member of the Connect cluster named by the worker's
- * `group.id`; connectors are created through its REST API).
- */
+/** Kafka Connect's two worker modes: `connect-standalone` and `connect-distributed`. */
 export type WorkerMode = 'standalone' | 'distributed';
 
 /** How to start one worker. */
 export interface WorkerLaunch {
   readonly system: WorkerSystem;
-  /** `standalone` unless given. */
+  /** `standalone` (default) or `distributed` (a member of the cluster named by `group.id`). */
   readonly mode?: WorkerMode | undefined;
-  /** Folder for the generated properties files and the log file (one folder per worker). */
+  /** Folder for the generated properties files and the log file. */
   readonly dir: string;
   readonly worker: Readonly<Record<string, string>>;
-  /** Connector configs given on the command line, one properties file each (standalone only). */
+  /** Standalone only: connector configs given on the command line, one properties file each. */
   readonly connectors: readonly Readonly<Record<string, string>>[];
   /** Required for `kafka-connect`: from `installKafkaConnect()`. */
   readonly kafkaConnect?: KafkaConnectInstall | undefined;
@@ -53,10 +49,7 @@ export interface WorkerProcess {
   stop(graceMs?: number): Promise<number | string>;
 }
 
-/**
- * The JVM options of Kafka's connect-standalone.sh / connect-distributed.sh and
- * kafka-run-class.sh (both scripts set the heap to 256M–2G).
- */
+/** The JVM options of Kafka's connect-standalone.sh / kafka-run-class.sh (heap 256M–2G). */
 const KAFKA_CONNECT_JVM = [
   '-Xms256M',
   '-Xmx2G',
@@ -92,12 +85,18 @@ export async function rssOf(pid: number): Promise<number | undefined> {
   }
 }
 
+/** The main class of each mode (what connect-standalone.sh / connect-distributed.sh run). */
+const KAFKA_CONNECT_MAIN: Record<WorkerMode, string> = {
+  standalone: 'org.apache.kafka.connect.cli.ConnectStandalone',
+  distributed: 'org.apache.kafka.connect.cli.ConnectDistributed',
+};
+
 function command(
   launch: WorkerLaunch,
   workerFile: string,
   connectorFiles: string[],
 ): { command: string; args: string[] } {
-  const distributed = launch.mode === 'distributed';
+  const mode = launch.mode ?? 'standalone';
   if (launch.system === 'sluice') {
     if (launch.sluiceBin === undefined) throw new Error('sluiceBin is required to start Sluice');
     return {
@@ -105,7 +104,7 @@ function command(
       args: [
         ...(launch.nodeArgs ?? []),
         launch.sluiceBin,
-        distributed ? 'distributed' : 'standalone',
+        mode,
         '--progress-interval',
         '0',
         workerFile,
@@ -123,9 +122,7 @@ function command(
       `-Dkafka.logs.dir=${launch.dir}`,
       '-cp',
       install.classpath,
-      distributed
-        ? 'org.apache.kafka.connect.cli.ConnectDistributed'
-        : 'org.apache.kafka.connect.cli.ConnectStandalone',
+      KAFKA_CONNECT_MAIN[mode],
       workerFile,
       ...connectorFiles,
     ],
@@ -133,15 +130,15 @@ function command(
 }
 
 /**
- * Writes the configs into `launch.dir` and spawns the worker (as `connect-standalone.sh` /
- * `connect-distributed.sh` or `sluice standalone` / `sluice distributed` would), its output
- * going to `<dir>/<system>.log`; RSS is sampled every 200 ms.
+ * Writes the configs into `launch.dir` and spawns the worker (as `connect-standalone.sh`,
+ * `connect-distributed.sh`, `sluice standalone` or `sluice distributed` would), its output going
+ * to `<dir>/<system>.log`; RSS is sampled every 200 ms. Distributed workers take no connector
+ * configs: they are created through the REST API.
  */
 export async function startConnectWorker(launch: WorkerLaunch): Promise<WorkerProcess> {
-  if (launch.mode === 'distributed' && launch.connectors.length > 0)
-    throw new Error(
-      'a distributed worker takes no connector files: create connectors through its REST API',
-    );
+  if (launch.mode === 'distributed' && launch.connectors.length > 0) {
+    throw new Error('a distributed worker takes no connector configs; create them through REST');
+  }
   const workerFile = await writeProperties(join(launch.dir, 'worker.properties'), launch.worker);
   const connectorFiles: string[] = [];
   for (const [i, connector] of launch.connectors.entries()) {

@@ -3,6 +3,7 @@ export const SERVICE_ENV_VARS = {
   kafka: 'SLUICE_KAFKA_BROKERS',
   postgres: 'SLUICE_POSTGRES_URL',
   redis: 'SLUICE_REDIS_URL',
+  'redis-cluster': 'SLUICE_REDIS_CLUSTER_URL',
   mongodb: 'SLUICE_MONGODB_URL',
   s3: 'SLUICE_S3_ENDPOINT',
   cassandra: 'SLUICE_CASSANDRA_CONTACT_POINTS',
@@ -42,6 +43,11 @@ export function postgresUrl(): string {
 /** Redis URL, e.g. `redis://127.0.0.1:36379`. */
 export function redisUrl(): string {
   return serviceConnection('redis');
+}
+
+/** A seed node of the Redis Cluster, e.g. `redis://127.0.0.1:37000`: cluster clients find the others. */
+export function redisClusterUrl(): string {
+  return serviceConnection('redis-cluster');
 }
 
 /** MongoDB connection string (`mongodb://...`). */

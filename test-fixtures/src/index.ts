@@ -24,6 +24,7 @@ export {
   kafkaBrokers,
   mongodbUrl,
   postgresUrl,
+  redisClusterUrl,
   redisUrl,
   SERVICE_ENV_VARS,
   s3Credentials,
@@ -49,9 +50,11 @@ export {
   runJavaHarness,
 } from './java-harness.js';
 export { javaCommand, mavenCommand } from './java-toolchain.js';
+export { type KafkaBroker, type KafkaBrokerOptions, startKafkaBroker } from './kafka-broker.js';
 export { installKafkaConnect, type KafkaConnectInstall } from './kafka-connect-install.js';
 export { createTopicsAndWait, type TopicSpec } from './kafka-topics.js';
 export { copyMavenDependencies, type MavenDependenciesSpec } from './maven-dependencies.js';
+export { PrivateCassandra } from './private-cassandra.js';
 export {
   type LogEntry,
   type LogLevel,

@@ -1,10 +1,12 @@
 import type { Admin } from 'kafkajs';
 import { sleep } from './daemon-process.js';
 
-/** What `createTopicsAndWait` creates: a name and, optionally, a partition count (default 1). */
+/** What `createTopicsAndWait` creates: a name, a partition count (default 1), topic configs. */
 export interface TopicSpec {
   readonly topic: string;
   readonly numPartitions?: number;
+  /** Topic-level configs (`cleanup.policy`, ...). */
+  readonly configs?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -23,6 +25,7 @@ export async function createTopicsAndWait(
       topic: t.topic,
       numPartitions: t.numPartitions ?? 1,
       replicationFactor: 1,
+      configEntries: Object.entries(t.configs ?? {}).map(([name, value]) => ({ name, value })),
     })),
   });
   const names = topics.map((t) => t.topic);

@@ -4,6 +4,7 @@ import { kafka } from './services/kafka.js';
 import { mongodb } from './services/mongodb.js';
 import { postgres } from './services/postgres.js';
 import { redis } from './services/redis.js';
+import { redisCluster } from './services/redis-cluster.js';
 import { s3 } from './services/s3.js';
 import { schemaRegistry } from './services/schema-registry.js';
 
@@ -17,6 +18,7 @@ const builtIn: readonly ServiceDefinition[] = [
   kafka,
   postgres,
   redis,
+  redisCluster,
   mongodb,
   s3,
   cassandra,

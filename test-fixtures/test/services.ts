@@ -5,6 +5,7 @@ export default services(
   'kafka',
   'postgres',
   'redis',
+  'redis-cluster',
   'mongodb',
   's3',
   'cassandra',

@@ -107,6 +107,15 @@ describe('kafkajs log lines', () => {
     }
   });
 
+  it('logs a group rebalancing at debug: its members join again as a matter of course', () => {
+    expect(
+      kafkajsLog(logLevel.ERROR, {
+        message: 'Response Heartbeat(key: 12, version: 3)',
+        error: 'The group is rebalancing, so a rejoin is needed',
+      }),
+    ).toMatchObject({ level: 20 });
+  });
+
   it('logs a topic without metadata yet at debug: the producer or consumer waiting for it says so', () => {
     expect(
       kafkajsLog(logLevel.ERROR, {

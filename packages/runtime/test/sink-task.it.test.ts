@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DLQ_HEADERS } from '../src/errors/dead-letter-queue-reporter.js';
 import {
   admin,
+  clients,
   closeClients,
   createTopic,
   header,
@@ -290,6 +291,52 @@ describe('sink task runner', () => {
     // The same task went on: never stopped.
     expect(sinkLog(name).stopped).toBe(0);
     expect(h.connectorStatus(name).tasks.map((t) => t.state)).toEqual(['RUNNING']);
+  });
+
+  it('stays RUNNING when its consumer group rebalances while it is putting a batch, and delivers every record', async () => {
+    const topic = uniqueName('rebalance');
+    await createTopic(topic);
+    const values = range(3000, 'r');
+    await produce(topic, values);
+    const { herder: h } = await herder({
+      'consumer.heartbeat.interval.ms': '300',
+      'consumer.session.timeout.ms': '6000',
+    });
+    const name = uniqueName('rebalanced-sink');
+    await h.putConnectorConfig(
+      name,
+      { 'connector.class': 'CollectingSink', topics: topic, 'put.delay.ms': '700' },
+      false,
+    );
+    await waitFor('put to be called', () => sinkLog(name).putCalls >= 1);
+    // Another member joins the task's group mid-batch: the task's next heartbeat is answered
+    // REBALANCE_IN_PROGRESS. It consumes nothing and commits nothing, then leaves.
+    const intruder = clients.consumer({
+      clientId: 'intruder',
+      groupId: `connect-${name}`,
+      overrides: { 'heartbeat.interval.ms': '300', 'session.timeout.ms': '6000' },
+    });
+    let joined = false;
+    await intruder.connect();
+    await intruder.subscribe({ topics: [topic], fromBeginning: true });
+    await intruder.run({
+      onBatch: async () => {},
+      onAssignment: async () => {
+        joined = true;
+      },
+      onCrash: () => {},
+    });
+    await waitFor('the intruder to join the group', () => joined);
+    await intruder.disconnect();
+    await waitFor(
+      'every record delivered',
+      () => new Set(sinkLog(name).values).size >= values.length,
+      60_000,
+    ).catch(() => {});
+    expect(h.connectorStatus(name).tasks.map((t) => [t.state, t.trace ?? ''])).toEqual([
+      ['RUNNING', ''],
+    ]);
+    expect(new Set(sinkLog(name).values)).toEqual(new Set(values));
   });
 
   it('delivers nothing while paused and everything after resume', async () => {

@@ -101,6 +101,9 @@ export class CollectingSinkTask extends SinkTask {
       log.failedPuts++;
       throw new RetriableException('the store is busy, try again');
     }
+    const delay = Number(this.props['put.delay.ms'] ?? '0');
+    // A slow store: the task heartbeats between chunks while the group may rebalance.
+    if (delay > 0 && records.length > 0) await new Promise((r) => setTimeout(r, delay));
     if (this.props['block.put'] === 'true' && records.length > 0) {
       // A store that never answers: only task.shutdown.graceful.timeout.ms ends this.
       await new Promise(() => {});

@@ -93,13 +93,20 @@ export class ClusterWorker {
     return `127.0.0.1:${this.port}`;
   }
 
-  async start(): Promise<void> {
+  /** Spawns `sluice distributed` with the cluster's properties, without waiting for it. */
+  async spawn(): Promise<SluiceProcess> {
     const file = await writeProperties(join(this.cluster.dir, `worker-${this.port}.properties`), {
       ...this.cluster.props,
       listeners: this.url,
     });
     this.starts++;
     this.process = runSluice(['distributed', '--progress-interval', '0', file], this.cluster.dir);
+    return this.process;
+  }
+
+  /** Starts the worker and waits until its REST API answers. */
+  async start(): Promise<void> {
+    await this.spawn();
     await waitFor(
       `worker ${this.id} to answer`,
       async () => {
@@ -109,6 +116,28 @@ export class ClusterWorker {
       },
       60_000,
     );
+  }
+
+  /**
+   * Spawns the worker and waits for it to exit by itself, as one that refuses to start must;
+   * resolves with its exit code and output (a worker still running after `timeoutMs` is killed
+   * and the call fails).
+   */
+  async runUntilExit(timeoutMs = 60_000): Promise<{ code: number | string; output: string }> {
+    const process = await this.spawn();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((r) => {
+      timer = setTimeout(() => r('timeout'), timeoutMs);
+    });
+    const code = await Promise.race([process.exited, timedOut]);
+    clearTimeout(timer);
+    if (code === 'timeout') {
+      await this.kill();
+      throw new Error(
+        `worker ${this.id} still ran after ${timeoutMs} ms:\n${process.output().slice(-3000)}`,
+      );
+    }
+    return { code, output: process.output() };
   }
 
   get alive(): boolean {
@@ -189,12 +218,18 @@ export class TestCluster {
     return cluster;
   }
 
+  /** A new worker of this cluster on a free port, not started yet. */
+  async newWorker(): Promise<ClusterWorker> {
+    const w = new ClusterWorker(this, await freePort());
+    this.workers.push(w);
+    return w;
+  }
+
   /** Starts `n` more workers, one after another. */
   async add(n: number): Promise<ClusterWorker[]> {
     const added: ClusterWorker[] = [];
     for (let i = 0; i < n; i++) {
-      const w = new ClusterWorker(this, await freePort());
-      this.workers.push(w);
+      const w = await this.newWorker();
       await w.start();
       added.push(w);
     }
@@ -214,10 +249,11 @@ export class TestCluster {
   /** Waits until every live worker is in one generation with no rebalance under way. */
   async settled(): Promise<ClusterView> {
     let view: ClusterView | null = null;
+    let views: Array<ClusterView | null> = [];
     await waitFor(
       'the cluster to settle',
       async () => {
-        const views = await Promise.all(this.live().map((w) => w.cluster_().catch(() => null)));
+        views = await Promise.all(this.live().map((w) => w.cluster_().catch(() => null)));
         if (views.some((v) => v === null || v.rebalancing || v.generation < 0)) return false;
         const generations = new Set(views.map((v) => v?.generation));
         const live = this.live()
@@ -227,7 +263,9 @@ export class TestCluster {
         return generations.size === 1 && JSON.stringify(view?.workers) === JSON.stringify(live);
       },
       120_000,
-    );
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}; last views ${JSON.stringify(views)}\n${this.problems()}`);
+    });
     return view as unknown as ClusterView;
   }
 
@@ -300,4 +338,65 @@ export async function countLines(file: string, expected: number) {
     missing,
     duplicates: lines.length - distinct.size,
   };
+}
+
+/** Numbered lines appended to a file on a timer: the live input of a file source. */
+export class LineFeed {
+  /** Lines written so far (`line-0` .. `line-<written-1>`). */
+  written = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private appending: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly file: string,
+    readonly perTick = 20,
+    readonly tickMs = 100,
+  ) {}
+
+  /** Lines per second while running. */
+  get rate(): number {
+    return (this.perTick * 1000) / this.tickMs;
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      const from = this.written;
+      this.written += this.perTick;
+      // Chained, so the lines land in order however slow the disk is.
+      this.appending = this.appending.then(() => appendLines(this.file, from, this.written));
+    }, this.tickMs);
+  }
+
+  /** Stops appending; resolves once the last append landed. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.appending;
+  }
+
+  /** Appends `n` lines at once (while nothing reads the file, say). */
+  async append(n: number): Promise<void> {
+    const from = this.written;
+    this.written += n;
+    this.appending = this.appending.then(() => appendLines(this.file, from, this.written));
+    await this.appending;
+  }
+
+  /** Waits until every line written so far is in `output`; resolves with the counts either way. */
+  async arrived(
+    output: string,
+    timeoutMs = 180_000,
+  ): Promise<Awaited<ReturnType<typeof countLines>>> {
+    let counts = await countLines(output, this.written);
+    await waitFor(
+      `all ${this.written} lines in ${output}`,
+      async () => {
+        counts = await countLines(output, this.written);
+        return counts.missing.length === 0;
+      },
+      timeoutMs,
+    ).catch(() => {});
+    return counts;
+  }
 }

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { kafkaBrokers } from '@sluice/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  appendLines,
   type ClusterWorker,
   countLines,
+  LineFeed,
   rest,
   restWrite,
   TestCluster,
@@ -19,41 +19,10 @@ const FLUSH_MS = 1_000;
 const LINES_PER_TICK = 20;
 
 let cluster: TestCluster;
-let input: string;
+let feed: LineFeed;
 let output: string;
-let written = 0;
-let appender: NodeJS.Timeout | null = null;
 const source = 'lines-source';
 const sink = 'lines-sink';
-
-function startAppending(): void {
-  appender = setInterval(() => {
-    const from = written;
-    written += LINES_PER_TICK;
-    appendLines(input, from, written).catch(() => {});
-  }, 100);
-}
-
-async function stopAppending(): Promise<void> {
-  if (appender) clearInterval(appender);
-  appender = null;
-  // Let the last append land.
-  await new Promise((r) => setTimeout(r, 200));
-}
-
-/** Waits until every line written reached the output; resolves with the counts. */
-async function allLinesArrived() {
-  let counts = await countLines(output, written);
-  await waitFor(
-    `all ${written} lines in the output`,
-    async () => {
-      counts = await countLines(output, written);
-      return counts.missing.length === 0;
-    },
-    180_000,
-  ).catch(() => {});
-  return counts;
-}
 
 /** Which workers run what, by worker id. */
 async function placement(): Promise<Map<string, string[]>> {
@@ -70,13 +39,13 @@ beforeAll(async () => {
     'scheduled.rebalance.max.delay.ms': String(DELAY_MS),
     'offset.flush.interval.ms': String(FLUSH_MS),
   });
-  input = join(cluster.dir, 'input.txt');
+  feed = new LineFeed(join(cluster.dir, 'input.txt'), LINES_PER_TICK);
   output = join(cluster.dir, 'output.txt');
-  await writeFile(input, '');
+  await writeFile(feed.file, '');
 });
 
 afterAll(async () => {
-  await stopAppending();
+  await feed.stop();
   await cluster.stopAll();
 });
 
@@ -91,7 +60,7 @@ describe('a cluster of three sluice distributed workers', () => {
       name: source,
       config: {
         'connector.class': 'FileStreamSource',
-        file: input,
+        file: feed.file,
         topic,
         'topic.creation.default.replication.factor': '1',
         'topic.creation.default.partitions': '1',
@@ -109,7 +78,7 @@ describe('a cluster of three sluice distributed workers', () => {
     }
     await cluster.running(source, 1);
     // The source creates the topic with its first record; the sink waits for it until then.
-    startAppending();
+    feed.start();
     await cluster.running(sink, 1);
     // Any worker answers the same status.
     const statuses = await Promise.all(cluster.live().map((w) => cluster.status(source, w)));
@@ -120,10 +89,40 @@ describe('a cluster of three sluice distributed workers', () => {
     );
   });
 
+  it('sets a logger level on every worker with scope=cluster, and shows rebalance metrics', async () => {
+    const [first] = cluster.live();
+    const namespace = `sluice.connector.${source}`;
+    const set = await rest(
+      (first as ClusterWorker).url,
+      'PUT',
+      `/admin/loggers/${namespace}?scope=cluster`,
+      { level: 'DEBUG' },
+    );
+    expect(set.status).toBe(204);
+    for (const w of cluster.live()) {
+      await waitFor(`worker ${w.id} to apply the level`, async () => {
+        const level = await rest(w.url, 'GET', `/admin/loggers/${namespace}`);
+        return (level.body as { level?: string }).level === 'DEBUG';
+      });
+      expect(
+        await w.metric('kafka_connect_worker_rebalance_completed_rebalances_total'),
+      ).toBeGreaterThan(0);
+      expect(await w.metric('kafka_connect_worker_rebalance_rebalancing')).toBe(0);
+    }
+  });
+
   it('moves the work of a worker killed mid-stream after the delay, and loses no line', async () => {
-    const before = await cluster.status(source);
-    const victim = cluster.worker(before.tasks[0]?.worker_id as string);
-    const wasLeader = (await victim.cluster_()).leader_url === victim.url;
+    // A follower running part of the pipeline, so that its work is held for the delay (the
+    // leader's is not: a new leader knows no earlier assignment); the leader when it runs all.
+    const owners = [
+      (await cluster.status(source)).tasks[0]?.worker_id,
+      (await cluster.status(sink)).tasks[0]?.worker_id,
+    ];
+    const leader = (await cluster.settled()).leader_url;
+    const victim =
+      cluster.live().find((w) => w.url !== leader && owners.includes(w.id)) ??
+      cluster.worker(owners[0] as string);
+    const wasLeader = victim.url === leader;
     const killedAt = Date.now();
     await victim.kill();
     await cluster.running(source, 1);
@@ -132,17 +131,16 @@ describe('a cluster of three sluice distributed workers', () => {
     // A follower's work is held for the delay (a new leader knows no earlier assignment).
     if (!wasLeader) expect(movedAfter).toBeGreaterThanOrEqual(DELAY_MS);
     await new Promise((r) => setTimeout(r, 2_000));
-    await stopAppending();
-    const counts = await allLinesArrived();
+    await feed.stop();
+    const counts = await feed.arrived(output);
     expect(counts.missing).toEqual([]);
     // Replays are bounded by what one offset flush interval (source and sink each) covers.
-    const perSecond = (LINES_PER_TICK * 1000) / 100;
     expect(counts.duplicates).toBeLessThanOrEqual(
-      2 * perSecond * (FLUSH_MS / 1000) + 2 * LINES_PER_TICK,
+      2 * feed.rate * (FLUSH_MS / 1000) + 2 * LINES_PER_TICK,
     );
     await victim.start();
     await cluster.settled();
-    startAppending();
+    feed.start();
   });
 
   it('moves only what must move when a fourth worker joins: no running task restarts', async () => {
@@ -231,8 +229,8 @@ describe('a cluster of three sluice distributed workers', () => {
       await w.start();
       await cluster.settled();
     }
-    await stopAppending();
-    const counts = await allLinesArrived();
+    await feed.stop();
+    const counts = await feed.arrived(output);
     expect(counts.missing).toEqual([]);
   });
 });

@@ -197,6 +197,31 @@ describe('sluice standalone end to end (real Kafka, the real bin)', () => {
     expect(duplicates).toBe(written - sinkCommitted + (inTopic - linesCommitted));
   });
 
+  it('keeps a sink task running through a stall longer than its consumer session: it rejoins and every line arrives', async () => {
+    const p = await pipeline(20_000);
+    const worker = p.start();
+    await waitFor(
+      'the sink to write some lines',
+      async () => (await readLines(p.output)).length > 0,
+    );
+    // A stopped process (a long GC pause, an overloaded machine, a suspended VM) misses its
+    // heartbeats; the group coordinator drops the sink's consumer after the session timeout.
+    worker.child.kill('SIGSTOP');
+    await new Promise((r) => setTimeout(r, 14_000));
+    worker.child.kill('SIGCONT');
+    await waitFor(
+      'every line in the output after the stall',
+      async () =>
+        firstOccurrences(await readLines(p.output)).length === p.lines.length ||
+        worker.child.exitCode !== null,
+    );
+    expect(worker.child.exitCode, worker.output()).toBeNull();
+    expect(worker.output()).not.toContain('sink task failed');
+    expect(firstOccurrences(await readLines(p.output))).toEqual(p.lines);
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited).toBe(0);
+  });
+
   it("runs Kafka's own connect-file-source.properties: the broker creates the topic nobody created, and every line arrives", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sluice-e2e-'));
     dirs.push(dir);

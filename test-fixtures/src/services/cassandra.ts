@@ -44,56 +44,81 @@ export const cassandra: ServiceDefinition = {
     await mkdir(dataDir, { recursive: true });
     const yaml = join(ctx.stateDir, 'cassandra.yaml');
     await writeFile(yaml, cassandraYaml({ port, storagePort, dataDir }));
-    const libs = join(ctx.installDir, 'libs');
-    const jamm = (await readdir(libs)).find((file) => /^jamm-.*\.jar$/.test(file));
-    const pid = ctx.spawnDaemon(javaCommand(), [
-      '-Xms512m',
-      '-Xmx1g',
-      '-Xss256k',
-      '-XX:+ExitOnOutOfMemoryError',
-      ...JVM17_SERVER_OPTIONS,
-      // cassandra-env.sh loads jamm as an agent: it measures memtable sizes with it.
-      ...(jamm === undefined ? [] : [`-javaagent:${join(libs, jamm)}`]),
-      '-Djava.net.preferIPv4Stack=true',
-      '-Dcassandra-foreground=yes',
-      `-Dcassandra.config=file://${yaml}`,
-      `-Dcassandra.storagedir=${dataDir}`,
-      `-Dcassandra.logdir=${ctx.stateDir}`,
-      `-Dlogback.configurationFile=${join(ctx.installDir, 'config', 'logback.xml')}`,
-      // Fast start for a single throwaway node: nothing to gossip with, nobody to wait for.
-      '-Dcassandra.skip_wait_for_gossip_to_settle=0',
-      '-Dcassandra.ring_delay_ms=100',
-      '-Dcassandra.superuser_setup_delay_ms=0',
-      '-Dcassandra.auto_bootstrap=false',
-      '-Dcassandra.initial_token=0',
-      // Test data is thrown away: skip fsyncs and system-table flushes.
-      '-Dcassandra.skip_sync=true',
-      '-Dcassandra.unsafesystem=true',
-      '-cp',
-      `${libs}/*`,
-      'org.apache.cassandra.service.CassandraDaemon',
-    ]);
+    const pid = ctx.spawnDaemon(
+      javaCommand(),
+      await cassandraServerArgs({
+        installDir: ctx.installDir,
+        yaml,
+        dataDir,
+        logDir: ctx.stateDir,
+      }),
+    );
     return { connection: `127.0.0.1:${port}`, pid };
   },
 
-  async checkReady(connection) {
-    const client = new cassandraDriver.Client({
-      contactPoints: connection.split(','),
-      localDataCenter: 'datacenter1',
-      socketOptions: { connectTimeout: 2_000, readTimeout: 5_000 },
-      // One attempt per check: the framework does the retrying.
-      policies: {
-        reconnection: new cassandraDriver.policies.reconnection.ConstantReconnectionPolicy(60_000),
-      },
-    });
-    try {
-      await client.connect();
-      await client.execute('SELECT release_version FROM system.local');
-    } finally {
-      await client.shutdown();
-    }
-  },
+  checkReady: checkCassandraReady,
 };
+
+/** Where a Cassandra node keeps its config, data and logs. */
+export interface CassandraServerPaths {
+  /** The install folder (`<cache>/cassandra-<version>`, with `libs/` and `config/`). */
+  readonly installDir: string;
+  readonly yaml: string;
+  readonly dataDir: string;
+  readonly logDir: string;
+}
+
+/** The JVM arguments that run one Cassandra node from the installed jars. */
+export async function cassandraServerArgs(paths: CassandraServerPaths): Promise<string[]> {
+  const libs = join(paths.installDir, 'libs');
+  const jamm = (await readdir(libs)).find((file) => /^jamm-.*\.jar$/.test(file));
+  return [
+    '-Xms512m',
+    '-Xmx1g',
+    '-Xss256k',
+    '-XX:+ExitOnOutOfMemoryError',
+    ...JVM17_SERVER_OPTIONS,
+    // cassandra-env.sh loads jamm as an agent: it measures memtable sizes with it.
+    ...(jamm === undefined ? [] : [`-javaagent:${join(libs, jamm)}`]),
+    '-Djava.net.preferIPv4Stack=true',
+    '-Dcassandra-foreground=yes',
+    `-Dcassandra.config=file://${paths.yaml}`,
+    `-Dcassandra.storagedir=${paths.dataDir}`,
+    `-Dcassandra.logdir=${paths.logDir}`,
+    `-Dlogback.configurationFile=${join(paths.installDir, 'config', 'logback.xml')}`,
+    // Fast start for a single throwaway node: nothing to gossip with, nobody to wait for.
+    '-Dcassandra.skip_wait_for_gossip_to_settle=0',
+    '-Dcassandra.ring_delay_ms=100',
+    '-Dcassandra.superuser_setup_delay_ms=0',
+    '-Dcassandra.auto_bootstrap=false',
+    '-Dcassandra.initial_token=0',
+    // Test data is thrown away: skip fsyncs and system-table flushes.
+    '-Dcassandra.skip_sync=true',
+    '-Dcassandra.unsafesystem=true',
+    '-cp',
+    `${libs}/*`,
+    'org.apache.cassandra.service.CassandraDaemon',
+  ];
+}
+
+/** One real request to a node: connect and read its release version. */
+export async function checkCassandraReady(connection: string): Promise<void> {
+  const client = new cassandraDriver.Client({
+    contactPoints: connection.split(','),
+    localDataCenter: 'datacenter1',
+    socketOptions: { connectTimeout: 2_000, readTimeout: 5_000 },
+    // One attempt per check: the framework does the retrying.
+    policies: {
+      reconnection: new cassandraDriver.policies.reconnection.ConstantReconnectionPolicy(60_000),
+    },
+  });
+  try {
+    await client.connect();
+    await client.execute('SELECT release_version FROM system.local');
+  } finally {
+    await client.shutdown();
+  }
+}
 
 // conf/jvm17-server.options of Cassandra 5.0: its G1 settings, the JPMS exports/opens
 // it needs on Java 17, and its Netty properties.

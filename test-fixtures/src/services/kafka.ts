@@ -52,40 +52,11 @@ export const kafka: ServiceDefinition = {
       properties,
       serverProperties({ port, controllerPort, dataDir: join(ctx.stateDir, 'data') }),
     );
-    const classpath = `${join(ctx.installDir, 'libs')}/*`;
-    const log4j = `-Dlog4j2.configurationFile=${join(ctx.installDir, 'config', 'log4j2.properties')}`;
-    await runCommand(
+    await formatKafkaStorage(ctx.installDir, properties, ctx.logFile);
+    const pid = ctx.spawnDaemon(
       javaCommand(),
-      [
-        log4j,
-        '-cp',
-        classpath,
-        'kafka.tools.StorageTool',
-        'format',
-        '-t',
-        clusterId(),
-        '-c',
-        properties,
-      ],
-      { logFile: ctx.logFile },
+      kafkaServerArgs({ installDir: ctx.installDir, logDir: ctx.stateDir, properties }),
     );
-    const pid = ctx.spawnDaemon(javaCommand(), [
-      '-Xms512m',
-      '-Xmx1g',
-      // The JVM flags kafka-run-class.sh uses, minus GC logging.
-      '-server',
-      '-XX:+UseG1GC',
-      '-XX:MaxGCPauseMillis=20',
-      '-XX:InitiatingHeapOccupancyPercent=35',
-      '-XX:+ExplicitGCInvokesConcurrent',
-      '-Djava.awt.headless=true',
-      log4j,
-      `-Dkafka.logs.dir=${ctx.stateDir}`,
-      '-cp',
-      classpath,
-      'kafka.Kafka',
-      properties,
-    ]);
     return { connection: `127.0.0.1:${port}`, pid };
   },
 
@@ -111,6 +82,63 @@ export const kafka: ServiceDefinition = {
 /** A Kafka cluster id: 16 random bytes, base64url without padding (what `random-uuid` prints). */
 function clusterId(): string {
   return randomBytes(16).toString('base64url');
+}
+
+function log4jOption(installDir: string): string {
+  return `-Dlog4j2.configurationFile=${join(installDir, 'config', 'log4j2.properties')}`;
+}
+
+/** Formats a fresh KRaft log dir (`kafka-storage.sh format`) with a new cluster id. */
+export async function formatKafkaStorage(
+  installDir: string,
+  properties: string,
+  logFile: string,
+): Promise<void> {
+  await runCommand(
+    javaCommand(),
+    [
+      log4jOption(installDir),
+      '-cp',
+      `${join(installDir, 'libs')}/*`,
+      'kafka.tools.StorageTool',
+      'format',
+      '-t',
+      clusterId(),
+      '-c',
+      properties,
+    ],
+    { logFile },
+  );
+}
+
+/** How to run a Kafka server. */
+export interface KafkaServerArgsInput {
+  readonly installDir: string;
+  /** Where Kafka writes its own log files (`kafka.logs.dir`). */
+  readonly logDir: string;
+  readonly properties: string;
+  /** JVM heap options (default `-Xms512m -Xmx1g`). */
+  readonly heap?: readonly string[];
+}
+
+/** The java arguments of `kafka-server-start.sh <properties>`. */
+export function kafkaServerArgs(input: KafkaServerArgsInput): string[] {
+  return [
+    ...(input.heap ?? ['-Xms512m', '-Xmx1g']),
+    // The JVM flags kafka-run-class.sh uses, minus GC logging.
+    '-server',
+    '-XX:+UseG1GC',
+    '-XX:MaxGCPauseMillis=20',
+    '-XX:InitiatingHeapOccupancyPercent=35',
+    '-XX:+ExplicitGCInvokesConcurrent',
+    '-Djava.awt.headless=true',
+    log4jOption(input.installDir),
+    `-Dkafka.logs.dir=${input.logDir}`,
+    '-cp',
+    `${join(input.installDir, 'libs')}/*`,
+    'kafka.Kafka',
+    input.properties,
+  ];
 }
 
 interface ServerPropertiesInput {

@@ -1,14 +1,17 @@
 import { ConfigDef, ConfigException, type ConfigProblem, Range, ValidString } from '@sluice/api';
 import { parseWorkerConfig, WORKER_CONFIG_DEF, type WorkerConfig } from './worker-config.js';
 
-/** Replication factor for internal topics: a positive number, or -1 for the broker's default. */
+/** A partition count or replication factor of an internal topic: -1 is the broker's default. */
+const POSITIVE_OR_BROKER_DEFAULT = (value: unknown) =>
+  value === -1 || (typeof value === 'number' && value >= 1)
+    ? undefined
+    : 'must be -1 (the broker default) or at least 1';
+
+/** Replication factor for internal topics, as Kafka's default. */
 const REPLICATION_FACTOR = {
   type: 'SHORT',
   default: 3,
-  validator: (value: unknown) =>
-    value === -1 || (typeof value === 'number' && value >= 1)
-      ? undefined
-      : 'must be -1 (the broker default) or at least 1',
+  validator: POSITIVE_OR_BROKER_DEFAULT,
   importance: 'LOW',
 } as const;
 
@@ -40,10 +43,7 @@ export const DISTRIBUTED_CONFIG_DEF = new ConfigDef(WORKER_CONFIG_DEF)
   .define('offset.storage.partitions', {
     type: 'INT',
     default: 25,
-    validator: (value: unknown) =>
-      value === -1 || (typeof value === 'number' && value >= 1)
-        ? undefined
-        : 'must be -1 (the broker default) or at least 1',
+    validator: POSITIVE_OR_BROKER_DEFAULT,
     importance: 'LOW',
     documentation: 'The number of partitions used when creating the offset storage topic.',
   })
@@ -59,10 +59,7 @@ export const DISTRIBUTED_CONFIG_DEF = new ConfigDef(WORKER_CONFIG_DEF)
   .define('status.storage.partitions', {
     type: 'INT',
     default: 5,
-    validator: (value: unknown) =>
-      value === -1 || (typeof value === 'number' && value >= 1)
-        ? undefined
-        : 'must be -1 (the broker default) or at least 1',
+    validator: POSITIVE_OR_BROKER_DEFAULT,
     importance: 'LOW',
     documentation: 'The number of partitions used when creating the status storage topic.',
   })
@@ -205,12 +202,11 @@ export function parseDistributedConfig(props: Record<string, string>): Distribut
     if (!(error instanceof ConfigException)) throw error;
     problems.push(...error.problems);
   }
-  let parsed: Record<string, unknown> = {};
-  try {
-    parsed = DISTRIBUTED_CONFIG_DEF.parse(props) as Record<string, unknown>;
-  } catch (error) {
-    if (!(error instanceof ConfigException)) throw error;
-    problems.push(...error.problems);
+  // Every key on its own (a bad key does not hide the others), so checks across keys still run.
+  const parsed: Record<string, unknown> = {};
+  for (const [key, value] of DISTRIBUTED_CONFIG_DEF.validateAll(props)) {
+    if (value.errorMessages.length === 0) parsed[key] = value.value;
+    for (const message of value.errorMessages) problems.push({ key, value: props[key], message });
   }
   if (props['connect.protocol'] === 'eager') {
     problems.push({

@@ -15,6 +15,7 @@ export const CONFIG_KEYS = {
   commit: (name: string) => `commit-${name}`,
   targetState: (name: string) => `target-state-${name}`,
   restart: (name: string) => `restart-connector-${name}`,
+  loggerLevel: (namespace: string) => `logger-cluster-${namespace}`,
   sessionKey: 'session-key',
 } as const;
 
@@ -53,6 +54,8 @@ export interface ConfigUpdateListener {
   onTaskConfigs(name: string): void;
   onRestartRequest(request: RestartRequest): void;
   onSessionKey(key: SessionKey): void;
+  /** A cluster-wide logger level (KIP-976), written after this worker started. */
+  onLoggerLevel(namespace: string, level: string): void;
 }
 
 const TARGET_STATES = new Set<TargetState>(['STARTED', 'PAUSED', 'STOPPED']);
@@ -163,6 +166,10 @@ export class ConfigStore {
     );
   }
 
+  async putLoggerLevel(namespace: string, level: string): Promise<void> {
+    await this.log.send(CONFIG_KEYS.loggerLevel(namespace), json({ level }));
+  }
+
   async putSessionKey(key: SessionKey): Promise<void> {
     await this.log.send(
       CONFIG_KEYS.sessionKey,
@@ -195,7 +202,8 @@ export class ConfigStore {
     else if (key.startsWith('commit-')) this.applyCommit(key.slice(7), value);
     else if (key.startsWith('restart-connector-')) this.applyRestart(key.slice(18), value);
     else if (key === CONFIG_KEYS.sessionKey) this.applySessionKey(value);
-    // Other records (tasks-fencing-*, logger-cluster-*) belong to features not built yet.
+    else if (key.startsWith('logger-cluster-')) this.applyLoggerLevel(key.slice(15), value);
+    // tasks-fencing-* records belong to exactly-once source delivery, not built yet.
   }
 
   private applyTargetState(name: string, value: Record<string, unknown> | null): void {
@@ -290,6 +298,12 @@ export class ConfigStore {
       includeTasks: value['include-tasks'] === true,
       onlyFailed: value['only-failed'] === true,
     });
+  }
+
+  /** As Kafka: levels set before this worker started are not applied (they do not persist). */
+  private applyLoggerLevel(namespace: string, value: Record<string, unknown> | null): void {
+    if (!this.started || value === null || typeof value.level !== 'string') return;
+    this.listener.onLoggerLevel(namespace, value.level);
   }
 
   private applySessionKey(value: Record<string, unknown> | null): void {

@@ -5,7 +5,18 @@
  * coordinator refuses a mixed group (INCONSISTENT_GROUP_PROTOCOL) instead of letting two
  * incompatible assignors share it.
  */
+import type { ConnectorTaskId } from '../worker-task/task-status.js';
 import type { WorkSet } from './incremental-assignor.js';
+
+/** A task's id in assignments: `<connector>-<task>` (as Kafka's ConnectorTaskId prints). */
+export function taskKey(connector: string, task: number): string {
+  return `${connector}-${task}`;
+}
+
+export function parseTaskKey(key: string): ConnectorTaskId {
+  const dash = key.lastIndexOf('-');
+  return { connector: key.slice(0, dash), task: Number(key.slice(dash + 1)) };
+}
 
 export const PROTOCOL_TYPE = 'connect';
 export const PROTOCOL_NAME = 'sluice-1';

@@ -5,7 +5,6 @@ import {
   ConnectException,
   NotFoundException,
 } from '@sluice/api';
-import { restoreReferences } from '../config/config-providers.js';
 import type { DistributedConfig } from '../config/distributed-config.js';
 import { restoreRedacted } from '../config/password-keys.js';
 import { readConnectorOffsets } from '../herder/connector-offsets-reader.js';
@@ -25,19 +24,20 @@ import {
   NotLeaderException,
   RebalanceNeededException,
 } from '../herder/request-target.js';
-import { RunningWork } from '../herder/running-work.js';
 import type { JoinGroupResult, KafkaAdmin, KafkaClientFactory } from '../kafka/kafka-port.js';
 import type { Logger } from '../logging/logger.js';
 import { restRequest } from '../rest/rest-client.js';
 import { RestException } from '../rest/rest-exception.js';
 import type { ConnectorType, Worker } from '../worker/worker.js';
-import type { ConnectorTaskId, ConnectState } from '../worker-task/task-status.js';
+import type { ConnectorTaskId } from '../worker-task/task-status.js';
+import { AssignedWork, sameConfigs } from './assigned-work.js';
 import { type ClusterConfigState, ConfigStore, type SessionKey } from './config-store.js';
 import {
   decodeAssignment,
   decodeMetadata,
   encodeAssignment,
   encodeMetadata,
+  taskKey,
 } from './connect-protocol.js';
 import { type AssignorMemory, assign } from './incremental-assignor.js';
 import { RebalanceMetrics } from './rebalance-metrics.js';
@@ -70,33 +70,8 @@ export interface DistributedHerderOptions {
   log: Logger;
   /** Called when the worker cannot stay in the group (the process should stop). */
   onFatal?: (error: Error) => void;
-}
-
-/** A task's key in assignments: `<connector>-<task>`. */
-export function taskKey(connector: string, task: number): string {
-  return `${connector}-${task}`;
-}
-
-function parseTaskKey(key: string): ConnectorTaskId {
-  const dash = key.lastIndexOf('-');
-  return { connector: key.slice(0, dash), task: Number(key.slice(dash + 1)) };
-}
-
-function sameConfigs(
-  a: ReadonlyArray<Readonly<Record<string, string>>> | undefined,
-  b: ReadonlyArray<Readonly<Record<string, string>>> | undefined,
-): boolean {
-  if (!a || !b || a.length !== b.length) return false;
-  return a.every((c, i) => sameConfig(c, b[i]));
-}
-
-function sameConfig(
-  a: Readonly<Record<string, string>> | undefined,
-  b: Readonly<Record<string, string>> | undefined,
-): boolean {
-  if (!a || !b) return a === b;
-  const ka = Object.keys(a);
-  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
+  /** Applies a cluster-wide logger level read from the config topic. */
+  applyLoggerLevel?: (namespace: string, level: string) => void;
 }
 
 const RECONFIGURE_BACKOFF_MS = 250;
@@ -116,13 +91,10 @@ export class DistributedHerder implements Herder {
   readonly rebalance = new RebalanceMetrics();
   private readonly configStore: ConfigStore;
   private readonly statusStore: StatusStore;
-  private readonly running: RunningWork;
+  private readonly work: AssignedWork;
   private member: WorkerGroupMember | null = null;
   private url = '';
   private workerIdValue = '';
-  private snapshot: ClusterConfigState;
-  private readonly ownedConnectors = new Set<string>();
-  private readonly ownedTasks = new Set<string>();
   private generation = -1;
   private memberId = '';
   private leaderId = '';
@@ -135,7 +107,6 @@ export class DistributedHerder implements Herder {
   private serial: Promise<void> = Promise.resolve();
   private delayTimer: NodeJS.Timeout | null = null;
   private topicTimer: NodeJS.Timeout | null = null;
-  private readonly publishedTopics = new Map<string, Set<string>>();
   private stopping = false;
   private leaving = false;
   private leftGroup: (() => void) | null = null;
@@ -157,14 +128,17 @@ export class DistributedHerder implements Herder {
       c.clientId,
       {
         onConnectorConfig: (name, removed) =>
-          this.exclusive(() => this.connectorConfigChanged(name, removed)),
-        onTargetState: (name) => this.exclusive(() => this.targetStateChanged(name)),
-        onTaskConfigs: (name) => this.exclusive(() => this.taskConfigsChanged(name)),
+          this.exclusive(() => this.work.connectorConfigChanged(name, removed)),
+        onTargetState: (name) => this.exclusive(() => this.work.targetStateChanged(name)),
+        onTaskConfigs: (name) => this.exclusive(() => this.work.taskConfigsChanged(name)),
         onRestartRequest: (r) =>
-          this.exclusive(() => this.restartRequested(r.connector, r.includeTasks, r.onlyFailed)),
+          this.exclusive(() =>
+            this.work.restartRequested(r.connector, r.includeTasks, r.onlyFailed),
+          ),
         onSessionKey: (key) => {
           this.sessionKey = key;
         },
+        onLoggerLevel: (namespace, level) => this.o.applyLoggerLevel?.(namespace, level),
       },
       o.log,
     );
@@ -181,22 +155,24 @@ export class DistributedHerder implements Herder {
       c.clientId,
       o.log,
     );
-    this.running = new RunningWork(
-      o.worker,
-      {
-        onConnectorState: (name, state, trace, version) =>
-          this.publishConnectorState(name, state, trace, version),
-        onTaskState: (id, state, trace, version) =>
-          this.publishTaskState(id, state, trace, version),
-        onTaskReconfigurationRequest: (name) => this.exclusive(async () => this.reconfigure(name)),
+    this.work = new AssignedWork({
+      worker: o.worker,
+      configStore: this.configStore,
+      statusStore: this.statusStore,
+      log: o.log,
+      identity: () => ({ workerId: this.workerIdValue, generation: this.generation }),
+      onNewTaskConfigs: (name, configs) => {
+        void this.publishTaskConfigs(name, configs);
       },
-      o.log,
-    );
-    this.snapshot = this.configStore.snapshot();
+      onRebalanceNeeded: (reason) => this.requestRebalance(reason),
+      later: (work) => {
+        this.exclusive(work).catch(() => {});
+      },
+    });
   }
 
   get startups(): StartupCounters {
-    return this.running.startups;
+    return this.work.startups;
   }
 
   /** This worker's id in statuses: its advertised `host:port`. */
@@ -223,8 +199,7 @@ export class DistributedHerder implements Herder {
     await this.o.worker.start();
     await this.statusStore.start();
     await this.configStore.start();
-    this.snapshot = this.configStore.snapshot();
-    this.sessionKey = this.snapshot.sessionKey;
+    this.sessionKey = this.configStore.snapshot().sessionKey;
     const c = this.o.config;
     this.member = new WorkerGroupMember({
       client: this.o.clients.groupCoordinator({
@@ -243,17 +218,14 @@ export class DistributedHerder implements Herder {
           return encodeMetadata({
             url: this.url,
             configOffset: this.configStore.offset,
-            owned: {
-              connectors: [...this.ownedConnectors].sort(),
-              tasks: [...this.ownedTasks].sort(),
-            },
+            owned: this.work.owned(),
             leaving: this.leaving,
           });
         },
         assign: (join) => this.assignAsLeader(join),
         onAssignment: (bytes, generation, memberId) =>
           this.exclusive(() => this.applyAssignment(bytes, generation, memberId)),
-        onFenced: () => this.exclusive(() => this.stopAllWork('lost contact with the group')),
+        onFenced: () => this.exclusive(() => this.work.stopAll('lost contact with the group')),
         onFatal: (error) => {
           this.log.error({ err: error }, 'this worker cannot stay in the Connect cluster');
           this.o.onFatal?.(error);
@@ -262,9 +234,11 @@ export class DistributedHerder implements Herder {
     });
     this.member.start();
     this.topicTimer = setInterval(() => {
-      this.publishTopics().catch((e: unknown) =>
-        this.log.warn({ err: (e as Error).message }, 'publishing active topics failed'),
-      );
+      this.work
+        .publishTopics()
+        .catch((e: unknown) =>
+          this.log.warn({ err: (e as Error).message }, 'publishing active topics failed'),
+        );
     }, TOPIC_PUBLISH_INTERVAL_MS);
     this.topicTimer.unref();
     this.log.info(
@@ -364,22 +338,14 @@ export class DistributedHerder implements Herder {
           { err: (error as Error).message },
           `could not read the config topic up to the leader's position within worker.sync.timeout.ms; backing off worker.unsync.backoff.ms=${this.o.config.workerUnsyncBackoffMs} before rejoining`,
         );
-        await this.stopAllWork('out of sync with the config topic');
+        await this.work.stopAll('out of sync with the config topic');
         await new Promise((r) => setTimeout(r, this.o.config.workerUnsyncBackoffMs));
         this.member?.requestRejoin('config topic caught up');
         return;
       }
     }
-    this.snapshot = this.configStore.snapshot();
-    const revokedTasks = a.revoked.tasks.filter((k) => this.ownedTasks.has(k));
-    const revokedConnectors = a.revoked.connectors.filter((n) => this.ownedConnectors.has(n));
-    await Promise.all(revokedTasks.map((k) => this.stopTask(k)));
-    await Promise.all(revokedConnectors.map((n) => this.stopOwnedConnector(n)));
-    for (const n of a.assigned.connectors) this.ownedConnectors.add(n);
-    for (const k of a.assigned.tasks) this.ownedTasks.add(k);
-    await Promise.all(a.assigned.connectors.map((n) => this.startConnector(n)));
-    await Promise.all(a.assigned.tasks.map((k) => this.startTask(k)));
-    this.rebalanceNeeded = !this.assignmentCoversConfig();
+    const revoked = await this.work.apply(a.assigned, a.revoked);
+    this.rebalanceNeeded = !this.work.coversConfig();
     this.rebalance.completed(generation, this.leaderUrlValue ?? '');
     this.log.info(
       {
@@ -389,14 +355,13 @@ export class DistributedHerder implements Herder {
         revoked: a.revoked,
         delayMs: a.delayMs,
       },
-      `joined generation ${generation}: running ${this.ownedConnectors.size} connector(s) and ${this.ownedTasks.size} task(s)`,
+      `joined generation ${generation}: running ${this.work.owned().connectors.length} connector(s) and ${this.work.owned().tasks.length} task(s)`,
     );
     if (this.leaving) {
       this.leftGroup?.();
       return;
     }
-    if (revokedTasks.length + revokedConnectors.length > 0 || this.rebalanceNeeded)
-      this.member?.requestRejoin('work was revoked');
+    if (revoked > 0 || this.rebalanceNeeded) this.member?.requestRejoin('work was revoked');
     if (this.delayTimer) clearTimeout(this.delayTimer);
     this.delayTimer = null;
     if (a.delayMs > 0) {
@@ -406,157 +371,6 @@ export class DistributedHerder implements Herder {
       );
       this.delayTimer.unref();
     }
-    for (const n of a.assigned.connectors) this.reconfigureInBackground(n);
-  }
-
-  /** True when every configured connector and task was known to the round just applied. */
-  private assignmentCoversConfig(): boolean {
-    const live = this.configStore.snapshot();
-    if (live.connectors.size !== this.snapshot.connectors.size) return false;
-    for (const name of live.connectors.keys())
-      if (!this.snapshot.connectors.has(name)) return false;
-    for (const [name, configs] of live.taskConfigs)
-      if ((this.snapshot.taskConfigs.get(name)?.length ?? 0) !== configs.length) return false;
-    return true;
-  }
-
-  private async startConnector(name: string): Promise<void> {
-    const config = this.snapshot.connectors.get(name);
-    if (!config) return;
-    const target = this.snapshot.targetStates.get(name) ?? 'STARTED';
-    await this.running.startConnector(name, { ...config }, target);
-  }
-
-  private async stopOwnedConnector(name: string): Promise<void> {
-    this.ownedConnectors.delete(name);
-    await this.running.stopConnector(name);
-  }
-
-  private async startTask(key: string): Promise<void> {
-    const id = parseTaskKey(key);
-    const connector = this.snapshot.connectors.get(id.connector);
-    const task = this.snapshot.taskConfigs.get(id.connector)?.[id.task];
-    const target = this.snapshot.targetStates.get(id.connector) ?? 'STARTED';
-    if (!connector || !task || target === 'STOPPED') return;
-    await this.running.startTask(id, { ...connector }, { ...task }, target);
-  }
-
-  private async stopTask(key: string): Promise<void> {
-    this.ownedTasks.delete(key);
-    const id = parseTaskKey(key);
-    const topics = await this.running.stopTask(id);
-    await this.publishTaskTopics(id, topics);
-  }
-
-  /** Stops everything this worker runs (graceful stop, lost membership). */
-  private async stopAllWork(why: string): Promise<void> {
-    if (this.ownedConnectors.size + this.ownedTasks.size === 0) return;
-    this.log.info({ why }, 'stopping every connector and task of this worker');
-    await Promise.all([...this.ownedTasks].map((k) => this.stopTask(k)));
-    await Promise.all([...this.ownedConnectors].map((n) => this.stopOwnedConnector(n)));
-  }
-
-  // --- config changes read from the config topic --------------------------------------------
-
-  private async connectorConfigChanged(name: string, removed: boolean): Promise<void> {
-    const previous = this.snapshot;
-    this.snapshot = this.configStore.snapshot();
-    if (removed) {
-      for (const key of [...this.ownedTasks]) {
-        if (parseTaskKey(key).connector !== name) continue;
-        await this.stopTask(key);
-        await this.statusStore.deleteTask(name, parseTaskKey(key).task);
-      }
-      if (this.ownedConnectors.has(name)) {
-        await this.stopOwnedConnector(name);
-        await this.statusStore.deleteConnector(name);
-      }
-      this.requestRebalance(`connector ${name} was deleted`);
-      return;
-    }
-    if (!previous.connectors.has(name)) {
-      this.requestRebalance(`connector ${name} was created`);
-      return;
-    }
-    if (
-      this.ownedConnectors.has(name) &&
-      !sameConfig(previous.connectors.get(name), this.snapshot.connectors.get(name))
-    ) {
-      this.log.info({ connector: name }, 'connector config changed; restarting the connector');
-      await this.running.stopConnector(name);
-      await this.startConnector(name);
-      this.reconfigureInBackground(name);
-    }
-  }
-
-  private async targetStateChanged(name: string): Promise<void> {
-    this.snapshot = this.configStore.snapshot();
-    const target = this.snapshot.targetStates.get(name) ?? 'STARTED';
-    if (target === 'STOPPED') {
-      for (const key of this.ownedTasks) {
-        if (parseTaskKey(key).connector === name) await this.running.stopTask(parseTaskKey(key));
-      }
-      if (this.ownedConnectors.has(name)) {
-        await this.running.stopConnector(name);
-        await this.startConnector(name); // records STOPPED
-      }
-      return;
-    }
-    if (this.ownedConnectors.has(name) && this.running.connectorState(name)?.state === 'STOPPED') {
-      await this.running.stopConnector(name);
-      await this.startConnector(name);
-      this.reconfigureInBackground(name);
-    } else {
-      this.running.setTargetState(name, target);
-    }
-  }
-
-  private async taskConfigsChanged(name: string): Promise<void> {
-    const previous = this.snapshot;
-    this.snapshot = this.configStore.snapshot();
-    const before = previous.taskConfigs.get(name) ?? [];
-    const now = this.snapshot.taskConfigs.get(name) ?? [];
-    if (before.length !== now.length) this.requestRebalance(`connector ${name}'s tasks changed`);
-    for (const key of [...this.ownedTasks]) {
-      const id = parseTaskKey(key);
-      if (id.connector !== name) continue;
-      if (id.task >= now.length) {
-        await this.stopTask(key);
-        await this.statusStore.deleteTask(name, id.task);
-      } else if (!sameConfig(before[id.task], now[id.task])) {
-        await this.running.stopTask(id);
-        await this.startTask(key);
-      }
-    }
-  }
-
-  private async restartRequested(name: string, includeTasks: boolean, onlyFailed: boolean) {
-    this.snapshot = this.configStore.snapshot();
-    if (!this.snapshot.connectors.has(name)) return;
-    if (this.ownedConnectors.has(name)) {
-      const state = this.running.connectorState(name)?.state;
-      if (!onlyFailed || state === 'FAILED') await this.restartConnectorHere(name);
-    }
-    if (!includeTasks) return;
-    for (const key of this.ownedTasks) {
-      const id = parseTaskKey(key);
-      if (id.connector !== name) continue;
-      if (onlyFailed && this.running.taskState(id)?.state !== 'FAILED') continue;
-      await this.restartTaskHere(id);
-    }
-  }
-
-  private async restartConnectorHere(name: string): Promise<void> {
-    this.publishConnectorState(name, 'RESTARTING', null);
-    await this.running.stopConnector(name);
-    await this.startConnector(name);
-    this.reconfigureInBackground(name);
-  }
-
-  private async restartTaskHere(id: ConnectorTaskId): Promise<void> {
-    this.publishTaskState(id, 'RESTARTING', null);
-    await this.running.stopTask(id);
-    await this.startTask(taskKey(id.connector, id.task));
   }
 
   private requestRebalance(reason: string): void {
@@ -564,34 +378,10 @@ export class DistributedHerder implements Herder {
     this.member?.requestRejoin(reason);
   }
 
-  // --- task configs: generated by the connector's owner, written by the leader --------------
-
-  private reconfigureInBackground(name: string): void {
-    this.exclusive(() => this.reconfigure(name)).catch(() => {});
-  }
-
-  /** Asks a connector running here for task configs; sends them to the leader when they changed. */
-  private async reconfigure(name: string): Promise<void> {
-    const state = this.running.connectorState(name)?.state;
-    if (!this.ownedConnectors.has(name) || (state !== 'RUNNING' && state !== 'PAUSED')) return;
-    let configs: Array<Record<string, string>>;
-    try {
-      configs = await this.running.generateTaskConfigs(name);
-    } catch {
-      return; // the connector is FAILED with the cause
-    }
-    const raw = this.snapshot.connectors.get(name) ?? {};
-    const resolved = this.running.resolvedConfig(name) ?? raw;
-    const stored = configs.map((c) => restoreReferences(c, raw, resolved));
-    const live = this.configStore.snapshot();
-    if (!live.inconsistent.has(name) && sameConfigs(stored, live.taskConfigs.get(name))) return;
-    void this.publishTaskConfigs(name, stored);
-  }
-
   /** Writes (leader) or sends to the leader the task configs, retrying with backoff. */
   private async publishTaskConfigs(name: string, configs: Array<Record<string, string>>) {
     let backoff = RECONFIGURE_BACKOFF_MS;
-    while (!this.stopping && this.ownedConnectors.has(name)) {
+    while (!this.stopping && this.work.ownsConnector(name)) {
       try {
         if (this.isLeader()) {
           await this.writeTaskConfigs(name, configs);
@@ -696,73 +486,6 @@ export class DistributedHerder implements Herder {
     );
   }
 
-  // --- status --------------------------------------------------------------------------------
-
-  private publishConnectorState(
-    name: string,
-    state: ConnectState,
-    trace: string | null,
-    version: string | null = this.statusStore.connector(name)?.version ?? null,
-  ): void {
-    this.statusStore
-      .putConnector(name, {
-        state,
-        trace,
-        worker_id: this.workerIdValue,
-        generation: this.generation,
-        version,
-      })
-      .catch((e: unknown) =>
-        this.log.warn({ connector: name, err: (e as Error).message }, 'writing a status failed'),
-      );
-  }
-
-  private publishTaskState(
-    id: ConnectorTaskId,
-    state: ConnectState,
-    trace: string | null,
-    version: string | null = this.statusStore.connectorTasks(id.connector).get(id.task)?.version ??
-      null,
-  ): void {
-    this.statusStore
-      .putTask(id.connector, id.task, {
-        state,
-        trace,
-        worker_id: this.workerIdValue,
-        generation: this.generation,
-        version,
-      })
-      .catch((e: unknown) =>
-        this.log.warn(
-          { connector: id.connector, task: id.task, err: (e as Error).message },
-          'writing a status failed',
-        ),
-      );
-  }
-
-  private async publishTopics(): Promise<void> {
-    for (const id of this.running.taskIds())
-      await this.publishTaskTopics(id, this.running.taskTopics(id));
-  }
-
-  private async publishTaskTopics(id: ConnectorTaskId, topics: ReadonlySet<string>) {
-    let published = this.publishedTopics.get(id.connector);
-    if (!published) {
-      published = new Set(this.statusStore.connectorTopics(id.connector));
-      this.publishedTopics.set(id.connector, published);
-    }
-    for (const topic of topics) {
-      if (published.has(topic)) continue;
-      published.add(topic);
-      await this.statusStore.putTopic({
-        topic,
-        connector: id.connector,
-        task: id.task,
-        discoverTimestamp: Date.now(),
-      });
-    }
-  }
-
   // --- what REST asks ------------------------------------------------------------------------
 
   private live(): ClusterConfigState {
@@ -770,6 +493,7 @@ export class DistributedHerder implements Herder {
   }
 
   private configOf(name: string): Readonly<Record<string, string>> {
+    if (this.generation < 0) throw new RebalanceNeededException();
     const config = this.live().connectors.get(name);
     if (!config) throw new NotFoundException(`Connector ${name} not found`);
     return config;
@@ -791,6 +515,11 @@ export class DistributedHerder implements Herder {
     if (!this.isLeader()) throw new NotLeaderException(message, this.leaderUrlValue);
   }
 
+  /** Written to the config topic; every worker (this one too) applies it when it reads it. */
+  async setClusterLoggerLevel(namespace: string, level: string): Promise<void> {
+    await this.configStore.putLoggerLevel(namespace, level);
+  }
+
   requireOffsetsWriter(): void {
     this.requireLeader('Only the leader can process external offsets modification requests');
   }
@@ -803,7 +532,9 @@ export class DistributedHerder implements Herder {
     return this.o.worker.validateConnectorConfig(config);
   }
 
+  /** As Kafka's herder: the cluster's connectors once this worker joined the group (409 before). */
   connectorNames(): string[] {
+    if (this.generation < 0) throw new RebalanceNeededException();
     return [...this.live().connectors.keys()].sort();
   }
 
@@ -880,13 +611,13 @@ export class DistributedHerder implements Herder {
     const includeTasks = request.includeTasks ?? false;
     const onlyFailed = request.onlyFailed ?? false;
     if (!includeTasks && !onlyFailed) {
-      if (!this.ownedConnectors.has(name)) {
+      if (!this.work.ownsConnector(name)) {
         throw new NotAssignedException(
           'Cannot restart connector since it is not assigned to this member',
           this.ownerUrl(this.statusStore.connector(name)),
         );
       }
-      await this.exclusive(() => this.restartConnectorHere(name));
+      await this.exclusive(() => this.work.restartConnector(name));
       return this.connectorStatus(name);
     }
     this.requireLeader('Only the leader can process restart requests.');
@@ -912,14 +643,13 @@ export class DistributedHerder implements Herder {
     if (!live.connectors.has(name)) throw new NotFoundException(`Unknown connector: ${name}`);
     if (!live.taskConfigs.get(name)?.[taskId])
       throw new NotFoundException(`Unknown task: ${name}-${taskId}`);
-    const key = taskKey(name, taskId);
-    if (!this.ownedTasks.has(key)) {
+    if (!this.work.ownsTask({ connector: name, task: taskId })) {
       throw new NotAssignedException(
         'Cannot restart task since it is not assigned to this member',
         this.ownerUrl(this.statusStore.connectorTasks(name).get(taskId)),
       );
     }
-    await this.exclusive(() => this.restartTaskHere({ connector: name, task: taskId }));
+    await this.exclusive(() => this.work.restartTask({ connector: name, task: taskId }));
   }
 
   async connectorPasswordKeys(name: string): Promise<ReadonlySet<string>> {
@@ -977,20 +707,17 @@ export class DistributedHerder implements Herder {
 
   connectorActiveTopics(name: string): string[] {
     this.configOf(name);
-    const topics = new Set(this.statusStore.connectorTopics(name));
-    for (const id of this.running.taskIds())
-      if (id.connector === name) for (const t of this.running.taskTopics(id)) topics.add(t);
-    return [...topics].sort();
+    return this.work.activeTopics(name);
   }
 
   async resetConnectorActiveTopics(name: string): Promise<void> {
     this.configOf(name);
-    this.publishedTopics.delete(name);
+    this.work.forgetTopics(name);
     await this.statusStore.resetTopics(name);
   }
 
   taskCounters(name: string): TaskCountersView[] {
-    return this.running.taskCounters(name);
+    return this.work.taskCounters(name);
   }
 
   /** `GET /cluster`: this worker's view of the group. */
@@ -1003,14 +730,13 @@ export class DistributedHerder implements Herder {
       generation: this.generation,
       rebalancing: this.rebalance.rebalancing || this.rebalanceNeeded,
       workers: this.memberUrls,
-      connectors: [...this.ownedConnectors].sort(),
-      tasks: [...this.ownedTasks].sort(),
+      ...this.work.owned(),
     };
   }
 
   /** Names of the connectors this worker runs (for progress lines). */
   localConnectorNames(): string[] {
-    return [...this.ownedConnectors].sort();
+    return this.work.owned().connectors;
   }
 
   /**
@@ -1025,7 +751,7 @@ export class DistributedHerder implements Herder {
     this.log.info(
       'stopping: tasks drain, flush and commit their offsets; then the work moves to the other workers',
     );
-    await this.exclusive(() => this.stopAllWork('the worker is stopping'));
+    await this.exclusive(() => this.work.stopAll('the worker is stopping'));
     const member = this.member;
     if (member && this.generation >= 0) {
       this.leaving = true;

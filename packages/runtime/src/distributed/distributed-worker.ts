@@ -1,34 +1,17 @@
-import { ConfigException, type ConfigProblem } from '@sluice/api';
-import {
-  type ConfigProviderLike,
-  ConfigTransformer,
-  createConfigProviders,
-} from '../config/config-providers.js';
+import { type ConfigDef, ConfigException } from '@sluice/api';
 import {
   DISTRIBUTED_CONFIG_DEF,
   type DistributedConfig,
   parseDistributedConfig,
 } from '../config/distributed-config.js';
-import { commonClientProps, unusedWorkerKeys } from '../config/worker-config.js';
-import type { KafkaClientFactory } from '../kafka/kafka-port.js';
-import { KafkajsClientFactory } from '../kafka/kafkajs-client.js';
-import type { Logger } from '../logging/logger.js';
-import { loadPlugins } from '../plugins/plugin-loader.js';
-import type { PluginDescriptor } from '../plugins/plugin-registry.js';
 import { advertisedUrl } from '../rest/advertised-url.js';
 import { RestServer } from '../rest/rest-server.js';
 import { Worker } from '../worker/worker.js';
+import { setUpWorker, type WorkerSetupOptions } from '../worker/worker-setup.js';
 import { DistributedHerder } from './distributed-herder.js';
 import { KafkaOffsetStore } from './kafka-offset-store.js';
 
-export interface DistributedOptions {
-  /** Packages whose dependencies hold plugins (the bundled worker passes its own folder). */
-  dependencyRoots?: readonly string[];
-  log: Logger;
-  /** Replaces the kafkajs client (another client). */
-  clients?: KafkaClientFactory;
-  /** Plugins registered in code, besides those found on disk (embedding, tests). */
-  extraPlugins?: readonly PluginDescriptor[];
+export interface DistributedOptions extends WorkerSetupOptions {
   /** Called when the worker cannot stay in the cluster (e.g. a Java Connect group). */
   onFatal?: (error: Error) => void;
 }
@@ -55,45 +38,19 @@ export async function createDistributed(
   workerProps: Record<string, string>,
   options: DistributedOptions,
 ): Promise<Distributed> {
-  const raw = parseDistributedConfig(workerProps);
-  for (const warning of unusedWorkerKeys(
+  const { registry, transformer, resolvedProps, clients, problems } = await setUpWorker(
     workerProps,
-    DISTRIBUTED_CONFIG_DEF as unknown as Parameters<typeof unusedWorkerKeys>[1],
-  ))
-    options.log.warn({ key: warning.key }, warning.message);
-  const { registry } = await loadPlugins({
-    dependencyRoots: options.dependencyRoots ?? [],
-    pluginPath: raw.pluginPath,
-    log: options.log,
-  });
-  for (const plugin of options.extraPlugins ?? []) registry.add(plugin);
-  const providers = await createConfigProviders(workerProps, async (className) => {
-    const { instance } = await registry.instantiate(
-      'config-provider',
-      className,
-      'config.providers',
-    );
-    return instance as ConfigProviderLike;
-  });
-  const transformer = new ConfigTransformer(providers);
-  const resolvedProps = await transformer.transform(workerProps);
-  const config = parseDistributedConfig(resolvedProps);
-  const problems: ConfigProblem[] = [];
-  for (const [key, role, name] of [
-    ['key.converter', 'converter', config.keyConverter],
-    ['value.converter', 'converter', config.valueConverter],
-    ['header.converter', 'header-converter', config.headerConverter],
-  ] as const) {
-    try {
-      registry.resolve(role, name, key);
-    } catch (error) {
-      if (error instanceof ConfigException) problems.push(...error.problems);
-      else throw error;
-    }
+    'embedded',
+    DISTRIBUTED_CONFIG_DEF as unknown as ConfigDef<object>,
+    options,
+  );
+  let config: DistributedConfig;
+  try {
+    config = parseDistributedConfig(resolvedProps);
+  } catch (error) {
+    if (!(error instanceof ConfigException)) throw error;
+    throw ConfigException.fromProblems([...problems, ...error.problems]);
   }
-  if (problems.length > 0) throw ConfigException.fromProblems(problems);
-  const clients =
-    options.clients ?? new KafkajsClientFactory(commonClientProps(resolvedProps), options.log);
   const admin = clients.admin({ clientId: `${config.clientId}-internal-admin`, overrides: {} });
   const offsetStore = new KafkaOffsetStore(
     {
@@ -116,6 +73,9 @@ export async function createDistributed(
     configTransformer: transformer,
     log: options.log,
   });
+  problems.push(...(await worker.validateWorkerConverters()));
+  if (problems.length > 0) throw ConfigException.fromProblems(problems);
+  let rest: RestServer | null = null;
   const herder = new DistributedHerder({
     worker,
     config,
@@ -123,13 +83,9 @@ export async function createDistributed(
     admin,
     log: options.log,
     ...(options.onFatal ? { onFatal: options.onFatal } : {}),
+    applyLoggerLevel: (namespace, level) => rest?.loggerLevels.set(namespace, level),
   });
-  const rest = new RestServer({
-    herder,
-    worker,
-    listeners: config.listeners,
-    log: options.log,
-  });
+  rest = new RestServer({ herder, worker, listeners: config.listeners, log: options.log });
   return {
     herder,
     rest,

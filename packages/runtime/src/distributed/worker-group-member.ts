@@ -139,13 +139,20 @@ export class WorkerGroupMember {
         await this.heartbeatUntilRejoin();
       } catch (error) {
         if (this.stopped) break;
-        if (!(error instanceof GroupRequestError)) {
-          this.o.listener.onFatal(error as Error);
-          return;
-        }
         this.rejoinRequested = true;
-        if (error.kind === 'unknown-member') {
+        if (!(error instanceof GroupRequestError)) {
+          // The herder's side of a round failed (e.g. reading the config topic): try again.
+          this.o.log.warn({ err: (error as Error).message }, 'a rebalance round failed; rejoining');
+          await new Promise((r) => setTimeout(r, backoff));
+          backoff = Math.min(backoff * 2, MAX_RETRY_BACKOFF_MS);
+        } else if (error.kind === 'unknown-member') {
+          // The coordinator dropped this member: the group may already have given its work to
+          // others, so it stops everything before joining again as a new member.
           this.memberId = '';
+          this.inBackground(
+            () => this.o.listener.onFenced(),
+            'stopping work after leaving the group failed',
+          );
         } else if (error.kind === 'coordinator') {
           this.o.log.debug({ err: error.message }, 'group coordinator not available; retrying');
           await new Promise((r) => setTimeout(r, backoff));
@@ -266,7 +273,7 @@ export class WorkerGroupMember {
       const group = await this.o.client.describeGroup(this.o.groupId);
       if (group.protocolType === PROTOCOL_TYPE && JAVA_PROTOCOLS.has(group.protocol)) {
         return new ConnectException(
-          `group.id ${this.o.groupId} is used by Apache Kafka Connect workers (protocol ${group.protocol}, ${group.members.length} member(s)); Sluice workers cannot join a Java Connect cluster. Give the Sluice cluster a group.id of its own (and its own internal topics).`,
+          `group.id ${this.o.groupId} is used by Apache Kafka Connect workers (protocol ${group.protocol}, ${group.members.length} member(s)); Sluice workers cannot join a Java Connect cluster. To move that cluster to Sluice, stop all its Java workers first (their session ends after session.timeout.ms), then start Sluice workers on the same group.id and topics; to run both, give the Sluice cluster a group.id and internal topics of its own.`,
         );
       }
       return new ConnectException(

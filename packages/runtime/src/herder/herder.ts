@@ -112,4 +112,6 @@ export interface Herder {
   fenceZombieSourceTasks(name: string): Promise<void>;
   /** `GET /cluster` (distributed mode): the group as this worker sees it. */
   clusterInfo?(): unknown;
+  /** `PUT /admin/loggers/{namespace}?scope=cluster` (distributed mode): every worker's level. */
+  setClusterLoggerLevel?(namespace: string, level: string): Promise<void>;
 }

@@ -265,15 +265,16 @@ export class RunningWork {
             }
             if (current()) this.setTask(t, 'RUNNING');
           },
+          // A failed task stays FAILED when its connector is paused or resumed (as in Kafka).
           onPause: () => {
             if (!started) {
               started = true;
               this.startups.taskSuccesses++;
             }
-            if (current()) this.setTask(t, 'PAUSED');
+            if (current() && t.state !== 'FAILED') this.setTask(t, 'PAUSED');
           },
           onResume: () => {
-            if (current()) this.setTask(t, 'RUNNING');
+            if (current() && t.state !== 'FAILED') this.setTask(t, 'RUNNING');
           },
           onFailure: (_id, error) => {
             if (!started) {
@@ -308,8 +309,8 @@ export class RunningWork {
     if (!t) return new Set();
     this.tasks.delete(taskKey(id));
     const runner = t.runner;
-    if (!runner) return new Set();
     t.runner = null;
+    if (!runner) return new Set();
     const timeout = this.worker.config.taskShutdownGracefulTimeoutMs;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = await Promise.race([
@@ -325,7 +326,14 @@ export class RunningWork {
       );
       runner.cancel();
     }
+    if (t.state !== 'FAILED') this.setTask(t, 'UNASSIGNED');
     return runner.counters.topics;
+  }
+
+  /** Forgets the topics the connector's tasks used so far (`topics/reset`). */
+  resetTopics(connector: string): void {
+    for (const t of this.tasks.values())
+      if (t.id.connector === connector) t.runner?.counters.topics.clear();
   }
 
   /** Topics the task used so far (KIP-558), if it runs here. */

@@ -8,16 +8,9 @@ import {
 import { restoreReferences } from '../config/config-providers.js';
 import { connectorPluginOf } from '../config/connector-class.js';
 import { restoreRedacted } from '../config/password-keys.js';
-import { stackTrace } from '../errors/processing-context.js';
 import { connectorLogger, type Logger } from '../logging/logger.js';
-import type { ConnectorContextLike } from '../plugins/contracts.js';
-import { OffsetStorageReaderImpl } from '../storage/offset-storage-reader.js';
-import type { ConnectorInstance, ConnectorType, TaskRunner, Worker } from '../worker/worker.js';
-import type {
-  ConnectorTaskId,
-  ConnectState,
-  TaskStatusListener,
-} from '../worker-task/task-status.js';
+import type { ConnectorType, Worker } from '../worker/worker.js';
+import type { ConnectorTaskId, ConnectState } from '../worker-task/task-status.js';
 import { readConnectorOffsets } from './connector-offsets-reader.js';
 import type {
   ConnectorInfo,
@@ -30,11 +23,12 @@ import type {
   TargetState,
   TaskCountersView,
 } from './herder.js';
+import { RunningWork } from './running-work.js';
 
 interface TaskEntry {
   id: number;
+  /** As the connector generated it, `${provider:...}` references kept (shown by REST). */
   config: Record<string, string>;
-  runner: TaskRunner | null;
   state: ConnectState;
   trace?: string;
 }
@@ -45,9 +39,6 @@ interface ConnectorEntry {
   config: Record<string, string>;
   target: TargetState;
   type: ConnectorType;
-  instance: ConnectorInstance | null;
-  /** Resolved config the connector and tasks run with. */
-  resolved: Record<string, string>;
   state: ConnectState;
   trace?: string;
   /** The connector plugin's version, shown in status (KIP-891). */
@@ -70,28 +61,16 @@ export interface StandaloneHerderOptions {
   workerId: string;
 }
 
-function errorOf(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
-}
-
 /**
  * Runs connectors and their tasks in this process (Kafka's StandaloneHerder): create, replace,
  * delete, pause, resume, stop, restart, task reconfiguration on the connector's request, status
  * with stack traces, offsets. Every method a REST layer needs is here; operations on one
- * connector run one at a time, in order.
+ * connector run one at a time, in order. What runs is run by RunningWork, as in distributed mode.
  */
 export class StandaloneHerder implements Herder {
-  /** Connector and task starts, as Kafka's connect-worker-metrics count them (for metrics). */
-  readonly startups: StartupCounters = {
-    connectorAttempts: 0,
-    connectorSuccesses: 0,
-    connectorFailures: 0,
-    taskAttempts: 0,
-    taskSuccesses: 0,
-    taskFailures: 0,
-  };
   private readonly connectors = new Map<string, ConnectorEntry>();
   private readonly worker: Worker;
+  private readonly running: RunningWork;
   private readonly log: Logger;
   private stopping = false;
 
@@ -102,6 +81,33 @@ export class StandaloneHerder implements Herder {
     this.worker = o.worker;
     this.log = o.log;
     this.workerId = o.workerId;
+    this.running = new RunningWork(
+      o.worker,
+      {
+        onConnectorState: (name, state, trace, version) => {
+          const e = this.connectors.get(name);
+          if (!e) return;
+          e.state = state;
+          if (trace) e.trace = trace;
+          else delete e.trace;
+          if (version) e.version = version;
+        },
+        onTaskState: (id, state, trace) => {
+          const t = this.connectors.get(id.connector)?.tasks[id.task];
+          if (!t) return;
+          t.state = state;
+          if (trace) t.trace = trace;
+          else delete t.trace;
+        },
+        onTaskReconfigurationRequest: (name) => this.requestTaskReconfiguration(name),
+      },
+      o.log,
+    );
+  }
+
+  /** Connector and task starts, as Kafka's connect-worker-metrics count them (for metrics). */
+  get startups(): StartupCounters {
+    return this.running.startups;
   }
 
   /** Opens the offset store and connects to Kafka (retried with a log line while it is down). */
@@ -175,8 +181,6 @@ export class StandaloneHerder implements Herder {
       config: props,
       target: initialTarget,
       type: plugin.kind as ConnectorType,
-      instance: null,
-      resolved: {},
       state: 'UNASSIGNED',
       version: plugin.version,
       tasks: [],
@@ -191,66 +195,22 @@ export class StandaloneHerder implements Herder {
     return { created: true, info: this.connectorInfo(name) };
   }
 
-  private context(entry: ConnectorEntry): ConnectorContextLike & {
-    offsetStorageReader(): OffsetStorageReaderImpl;
-  } {
-    return {
-      requestTaskReconfiguration: () => this.requestTaskReconfiguration(entry.name),
-      raiseError: (error: Error) => {
-        entry.log.error({ err: error }, 'connector raised an error');
-        entry.state = 'FAILED';
-        entry.trace = stackTrace(error);
-      },
-      offsetStorageReader: () => new OffsetStorageReaderImpl(this.worker.offsetStore, entry.name),
-      log: entry.log,
-    };
-  }
-
   /**
    * Starts the connector (unless STOPPED), and its tasks when its target is STARTED: as in Kafka,
    * a connector created or stopped and then paused gets its tasks once it is resumed. Failures
    * leave it FAILED, not thrown.
    */
   private async startConnector(entry: ConnectorEntry): Promise<void> {
-    if (await this.startConnectorInstance(entry, 'connector failed to start'))
+    if (await this.running.startConnector(entry.name, { ...entry.config }, entry.target)) {
+      entry.type = this.running.connectorType(entry.name) ?? entry.type;
       await this.reconfigureTasks(entry, true);
-  }
-
-  /** Starts a new instance of the connector alone; false when STOPPED or it failed. */
-  private async startConnectorInstance(entry: ConnectorEntry, failure: string): Promise<boolean> {
-    delete entry.trace;
-    if (entry.target === 'STOPPED') {
-      entry.state = 'STOPPED';
-      return false;
-    }
-    this.startups.connectorAttempts++;
-    try {
-      entry.resolved = await this.worker.resolveConfig(entry.config);
-      const instance = await this.worker.instantiateConnector(entry.resolved);
-      entry.instance = instance;
-      entry.type = instance.type;
-      entry.version = instance.plugin.version;
-      instance.connector.initialize?.(this.context(entry));
-      await instance.connector.start(entry.resolved);
-      this.startups.connectorSuccesses++;
-      entry.state = entry.target === 'PAUSED' ? 'PAUSED' : 'RUNNING';
-      entry.log.info(
-        { plugin: instance.plugin.qualifiedName, version: instance.plugin.version },
-        `connector started (${entry.state})`,
-      );
-      return true;
-    } catch (error) {
-      this.startups.connectorFailures++;
-      this.connectorFailed(entry, error, failure);
-      return false;
     }
   }
 
-  private connectorFailed(entry: ConnectorEntry, error: unknown, what: string): void {
-    const err = errorOf(error);
-    entry.log.error({ err }, what);
-    entry.state = 'FAILED';
-    entry.trace = stackTrace(err);
+  /** True while the connector's instance runs (RUNNING or PAUSED). */
+  private connectorRuns(entry: ConnectorEntry): boolean {
+    const state = this.running.connectorState(entry.name)?.state;
+    return state === 'RUNNING' || state === 'PAUSED';
   }
 
   /**
@@ -258,15 +218,16 @@ export class StandaloneHerder implements Herder {
    * `force`). Only while the target is STARTED, as Kafka's herder updates tasks.
    */
   private async reconfigureTasks(entry: ConnectorEntry, force: boolean): Promise<void> {
-    const instance = entry.instance;
-    if (!instance || entry.state === 'FAILED' || entry.target !== 'STARTED') return;
+    if (!this.connectorRuns(entry) || entry.target !== 'STARTED') return;
     let configs: Array<Record<string, string>>;
     try {
-      configs = await this.worker.connectorTaskConfigs(entry.name, instance, entry.resolved);
-      configs = await Promise.all(configs.map((c) => this.worker.resolveConfig(c)));
-    } catch (error) {
-      this.connectorFailed(entry, error, 'generating task configs failed');
-      return;
+      // Kept with `${provider:...}` references: secrets do not leak through the task configs.
+      const resolved = this.running.resolvedConfig(entry.name) ?? entry.config;
+      configs = (await this.running.generateTaskConfigs(entry.name)).map((c) =>
+        restoreReferences(c, entry.config, resolved),
+      );
+    } catch {
+      return; // the connector is FAILED with the cause
     }
     const same =
       configs.length === entry.tasks.length &&
@@ -274,102 +235,27 @@ export class StandaloneHerder implements Herder {
     if (same && !force) return;
     if (!force) entry.log.info({ tasks: configs.length }, 'task configs changed; restarting tasks');
     await this.stopTasks(entry);
-    entry.tasks = configs.map((config, id) => ({ id, config, runner: null, state: 'UNASSIGNED' }));
+    entry.tasks = configs.map((config, id) => ({ id, config, state: 'UNASSIGNED' }));
     for (const task of entry.tasks) await this.startTask(entry, task);
   }
 
-  private statusListener(entry: ConnectorEntry, task: TaskEntry): TaskStatusListener {
-    const current = () => entry.tasks[task.id] === task;
-    // One start of the task: it succeeds when the task runs (or is paused), fails when the task
-    // fails before that.
-    let started = false;
-    const startedNow = () => {
-      if (started) return;
-      started = true;
-      this.startups.taskSuccesses++;
-    };
-    return {
-      onStartup: () => {
-        startedNow();
-        if (current()) task.state = 'RUNNING';
-      },
-      // A failed task stays FAILED when its connector is paused or resumed (as in Kafka).
-      onPause: () => {
-        startedNow();
-        if (current() && task.state !== 'FAILED') task.state = 'PAUSED';
-      },
-      onResume: () => {
-        if (current() && task.state !== 'FAILED') task.state = 'RUNNING';
-      },
-      onFailure: (_id, error) => {
-        if (!started) {
-          started = true;
-          this.startups.taskFailures++;
-        }
-        if (!current()) return;
-        task.state = 'FAILED';
-        // The runner already logged the failure with its cause.
-        task.trace = stackTrace(error);
-      },
-      onShutdown: () => {
-        if (current() && task.state !== 'FAILED') task.state = 'UNASSIGNED';
-      },
-    };
-  }
-
   private async startTask(entry: ConnectorEntry, task: TaskEntry): Promise<void> {
-    const instance = entry.instance;
-    if (!instance) {
-      // The connector failed or is stopped: nothing runs the task.
-      task.state = 'UNASSIGNED';
-      return;
-    }
-    const id = { connector: entry.name, task: task.id };
-    const log = connectorLogger(this.log, entry.name, task.id);
     delete task.trace;
     task.state = 'UNASSIGNED';
-    this.startups.taskAttempts++;
-    try {
-      const runner = await this.worker.buildTask(
-        id,
-        instance,
-        entry.resolved,
-        task.config,
-        this.statusListener(entry, task),
-        log,
-      );
-      task.runner = runner;
-      runner.start(entry.target === 'PAUSED');
-    } catch (error) {
-      const err = errorOf(error);
-      this.startups.taskFailures++;
-      log.error({ err }, 'task failed to start');
-      task.state = 'FAILED';
-      task.trace = stackTrace(err);
-    }
+    // The connector failed or is stopped: nothing runs the task.
+    if (!this.connectorRuns(entry)) return;
+    await this.running.startTask(
+      { connector: entry.name, task: task.id },
+      { ...entry.config },
+      { ...task.config },
+      entry.target,
+    );
   }
 
   /** Stops one task within task.shutdown.graceful.timeout.ms, then abandons it. */
   private async stopTask(entry: ConnectorEntry, task: TaskEntry): Promise<void> {
-    const runner = task.runner;
-    if (!runner) return;
-    task.runner = null;
-    for (const topic of runner.counters.topics) entry.topics.add(topic);
-    const timeout = this.worker.config.taskShutdownGracefulTimeoutMs;
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = await Promise.race([
-      runner.stop().then(() => false),
-      new Promise<boolean>((r) => {
-        timer = setTimeout(() => r(true), timeout);
-      }),
-    ]);
-    if (timer) clearTimeout(timer);
-    if (timedOut) {
-      connectorLogger(this.log, entry.name, task.id).error(
-        `Graceful stop of task ${entry.name}-${task.id} failed: still running after task.shutdown.graceful.timeout.ms=${timeout}; abandoned`,
-      );
-      runner.cancel();
-    }
+    const topics = await this.running.stopTask({ connector: entry.name, task: task.id });
+    for (const topic of topics) entry.topics.add(topic);
   }
 
   private async stopTasks(entry: ConnectorEntry): Promise<void> {
@@ -378,20 +264,7 @@ export class StandaloneHerder implements Herder {
 
   private async stopConnectorAndTasks(entry: ConnectorEntry): Promise<void> {
     await this.stopTasks(entry);
-    await this.stopConnectorInstance(entry);
-  }
-
-  /** Stops the connector alone (its tasks keep running). */
-  private async stopConnectorInstance(entry: ConnectorEntry): Promise<void> {
-    const instance = entry.instance;
-    entry.instance = null;
-    if (instance && entry.state !== 'FAILED') {
-      try {
-        await instance.connector.stop();
-      } catch (error) {
-        entry.log.warn({ err: error }, 'connector stop() failed');
-      }
-    }
+    await this.running.stopConnector(entry.name);
   }
 
   /** Called by a connector (context.requestTaskReconfiguration); coalesces repeated requests. */
@@ -425,8 +298,7 @@ export class StandaloneHerder implements Herder {
         return;
       }
       entry.target = 'PAUSED';
-      if (entry.state === 'RUNNING') entry.state = 'PAUSED';
-      for (const t of entry.tasks) t.runner?.pause();
+      this.running.setTargetState(name, 'PAUSED');
       entry.log.info('connector paused');
     });
   }
@@ -441,8 +313,7 @@ export class StandaloneHerder implements Herder {
         await this.startConnector(entry);
         return;
       }
-      if (entry.state === 'PAUSED') entry.state = 'RUNNING';
-      for (const t of entry.tasks) t.runner?.resume();
+      this.running.setTargetState(name, 'STARTED');
       entry.log.info('connector resumed');
       await this.reconfigureTasks(entry, false);
     });
@@ -481,14 +352,14 @@ export class StandaloneHerder implements Herder {
       if (restartConnector) plan.connector.state = 'RESTARTING';
       for (const t of plan.tasks) if (tasks.some((r) => r.id === t.id)) t.state = 'RESTARTING';
       if (restartConnector) {
-        await this.stopConnectorInstance(entry);
+        await this.running.stopConnector(name);
         entry.state = 'RESTARTING';
       }
       await Promise.all(tasks.map((t) => this.stopTask(entry, t)));
       for (const t of tasks) t.state = 'RESTARTING';
       const started =
         restartConnector &&
-        (await this.startConnectorInstance(entry, 'connector failed to restart'));
+        (await this.running.startConnector(name, { ...entry.config }, entry.target));
       for (const t of tasks) await this.startTask(entry, t);
       if (started) await this.reconfigureTasks(entry, false);
       return plan;
@@ -532,11 +403,9 @@ export class StandaloneHerder implements Herder {
 
   /** Task configs as the connector generated them (`GET /connectors/{name}/tasks`). */
   taskConfigs(name: string): Array<{ id: ConnectorTaskId; config: Record<string, string> }> {
-    const e = this.entry(name);
-    // Tasks run with resolved values: secrets do not leak through the task configs.
-    return e.tasks.map((t) => ({
+    return this.entry(name).tasks.map((t) => ({
       id: { connector: name, task: t.id },
-      config: restoreReferences(t.config, e.config, e.resolved),
+      config: { ...t.config },
     }));
   }
 
@@ -600,7 +469,9 @@ export class StandaloneHerder implements Herder {
     const e = this.connectors.get(name);
     if (!e) return [];
     const topics = new Set(e.topics);
-    for (const t of e.tasks) for (const topic of t.runner?.counters.topics ?? []) topics.add(topic);
+    for (const t of e.tasks)
+      for (const topic of this.running.taskTopics({ connector: name, task: t.id }))
+        topics.add(topic);
     return [...topics].sort();
   }
 
@@ -609,21 +480,22 @@ export class StandaloneHerder implements Herder {
     const e = this.connectors.get(name);
     if (!e) return;
     e.topics.clear();
-    for (const t of e.tasks) t.runner?.counters.topics.clear();
+    this.running.resetTopics(name);
   }
 
   /** Running tasks' counters, for progress lines and metrics. */
   taskCounters(name: string): TaskCountersView[] {
-    return this.entry(name).tasks.map((t) => {
-      const r = t.runner;
-      return {
-        id: t.id,
-        counters: r?.counters ?? null,
-        errors: r?.errorCounters ?? null,
-        activeRecords: r && 'activeRecords' in r ? r.activeRecords : null,
-        partitionCount: r && 'partitionCount' in r ? r.partitionCount : null,
-      };
-    });
+    const running = new Map(this.running.taskCounters(name).map((c) => [c.id, c]));
+    return this.entry(name).tasks.map(
+      (t) =>
+        running.get(t.id) ?? {
+          id: t.id,
+          counters: null,
+          errors: null,
+          activeRecords: null,
+          partitionCount: null,
+        },
+    );
   }
 
   /**

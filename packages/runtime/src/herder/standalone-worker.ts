@@ -1,37 +1,20 @@
 import { hostname } from 'node:os';
-import { ConfigException, type ConfigProblem } from '@sluice/api';
-import {
-  type ConfigProviderLike,
-  ConfigTransformer,
-  createConfigProviders,
-} from '../config/config-providers.js';
+import { type ConfigDef, ConfigException, type ConfigProblem } from '@sluice/api';
 import {
   checkWorkerConfig,
-  commonClientProps,
-  unusedWorkerKeys,
+  WORKER_CONFIG_DEF,
   type WorkerConfig,
 } from '../config/worker-config.js';
-import type { KafkaClientFactory } from '../kafka/kafka-port.js';
-import { KafkajsClientFactory } from '../kafka/kafkajs-client.js';
-import type { Logger } from '../logging/logger.js';
-import { loadPlugins } from '../plugins/plugin-loader.js';
-import type { PluginDescriptor } from '../plugins/plugin-registry.js';
 import { FileOffsetStore } from '../storage/file-offset-store.js';
 import type { OffsetBackingStore } from '../storage/offset-store.js';
 import { Worker } from '../worker/worker.js';
+import { setUpWorker, type WorkerSetupOptions } from '../worker/worker-setup.js';
 import { StandaloneHerder } from './standalone-herder.js';
 
-export interface StandaloneOptions {
-  /** Packages whose dependencies hold plugins (the bundled worker passes its own folder). */
-  dependencyRoots?: readonly string[];
-  log: Logger;
-  /** Replaces the kafkajs client (tests, another client). */
-  clients?: KafkaClientFactory;
+export interface StandaloneOptions extends WorkerSetupOptions {
   /** Replaces the file offset store (tests). */
   offsetStore?: OffsetBackingStore;
   workerId?: string;
-  /** Plugins registered in code, besides those found on disk (embedding, tests). */
-  extraPlugins?: readonly PluginDescriptor[];
 }
 
 /** A standalone herder with its worker config, ready to `start()`. */
@@ -67,41 +50,15 @@ export async function prepareStandalone(
   options: StandaloneOptions,
 ): Promise<{ standalone: Standalone; problems: ConfigProblem[] }> {
   const mode = options.offsetStore ? 'embedded' : 'standalone';
-  for (const warning of unusedWorkerKeys(workerProps)) {
-    options.log.warn({ key: warning.key }, warning.message);
-  }
-  // Checked once to find plugins (plugin.path) and config providers, then again with the
-  // provider references resolved, as Kafka resolves `${...}` in worker configs too.
-  const raw = checkWorkerConfig(workerProps, mode).config;
-  const { registry } = await loadPlugins({
-    dependencyRoots: options.dependencyRoots ?? [],
-    pluginPath: raw.pluginPath,
-    log: options.log,
-  });
-  for (const plugin of options.extraPlugins ?? []) registry.add(plugin);
-  const problems: ConfigProblem[] = [];
-  let resolvedProps = workerProps;
-  let transformer = new ConfigTransformer(new Map());
-  try {
-    const providers = await createConfigProviders(workerProps, async (className) => {
-      const { instance } = await registry.instantiate(
-        'config-provider',
-        className,
-        'config.providers',
-      );
-      return instance as ConfigProviderLike;
-    });
-    transformer = new ConfigTransformer(providers);
-    resolvedProps = await transformer.transform(workerProps);
-  } catch (error) {
-    if (!(error instanceof ConfigException)) throw error;
-    problems.push(...problemsOf(error, 'config.providers'));
-  }
+  const { registry, transformer, resolvedProps, clients, problems } = await setUpWorker(
+    workerProps,
+    mode,
+    WORKER_CONFIG_DEF as unknown as ConfigDef<object>,
+    options,
+  );
   const checked = checkWorkerConfig(resolvedProps, mode);
   problems.push(...checked.problems);
   const { config } = checked;
-  const clients =
-    options.clients ?? new KafkajsClientFactory(commonClientProps(resolvedProps), options.log);
   const worker = new Worker({
     config,
     plugins: registry,
@@ -127,10 +84,6 @@ export async function prepareStandalone(
     },
     problems,
   };
-}
-
-function problemsOf(error: ConfigException, key: string): ConfigProblem[] {
-  return error.problems.length > 0 ? [...error.problems] : [{ key, message: error.message }];
 }
 
 /** A problem of one connector config, with the file (or other source) it came from. */

@@ -1,7 +1,8 @@
 /**
- * The runtime's only view of Kafka. Task runners, stores and the DLQ talk to these
- * interfaces; `kafkajs-client.ts` is the one implementation and the one file that
- * imports kafkajs, so another client can be added without touching the runners.
+ * The runtime's only view of Kafka. Task runners, stores, the DLQ and distributed mode's
+ * group membership talk to these interfaces; the `kafkajs-*.ts` files are the one
+ * implementation and the only files that import kafkajs, so another client can be added
+ * without touching the runners.
  */
 
 import type { Logger } from '../logging/logger.js';
@@ -88,9 +89,12 @@ export interface ConsumerListener {
 }
 
 export interface BatchControl {
-  /** Keeps the group membership alive during long processing. */
+  /**
+   * Keeps the group membership alive during long processing. When the group is rebalancing it
+   * resolves and the batch is no longer active: the client rejoins.
+   */
   heartbeat(): Promise<void>;
-  /** True while the consumer runs and no seek made this batch stale. */
+  /** True while the consumer runs, no seek made this batch stale and no rebalance began. */
   isActive(): boolean;
   /** Marks records up to `offset` (inclusive) as processed: the next fetch starts after it. */
   markProcessed(offset: bigint): void;

@@ -1,7 +1,6 @@
 import {
   type Admin,
   type Consumer,
-  type IHeaders,
   Kafka,
   type KafkaConfig,
   logLevel,
@@ -30,7 +29,6 @@ import {
   KafkaClientException,
   type KafkaClientFactory,
   type KafkaConsumer,
-  type KafkaHeader,
   type KafkaLogReader,
   type KafkaProducer,
   type NewTopic,
@@ -41,6 +39,7 @@ import {
   type TopicOffsets,
   type TopicPartition,
 } from './kafka-port.js';
+import { clusterOf } from './kafkajs-cluster.js';
 import { KafkajsGroupCoordinator } from './kafkajs-group-coordinator.js';
 import { fromIHeaders, toBuffer, toIHeaders } from './kafkajs-headers.js';
 import { kafkaLogCreator } from './kafkajs-log.js';
@@ -49,8 +48,27 @@ import { KafkajsLogReader } from './kafkajs-log-reader.js';
 /** kafkajs' ConfigResourceTypes.TOPIC (not a named export Node's ESM loader can see). */
 const TOPIC_RESOURCE = 2;
 
+/** Heartbeat errors after which a group member must rejoin (kafkajs rejoins when it sees them). */
+const REJOIN_ERRORS = new Set([
+  'REBALANCE_IN_PROGRESS',
+  'NOT_COORDINATOR_FOR_GROUP',
+  'ILLEGAL_GENERATION',
+  'UNKNOWN_MEMBER_ID',
+]);
+
 /** How long a newly created topic may go without partition leaders before creation fails. */
 const TOPIC_LEADER_TIMEOUT_MS = 30_000;
+
+/** kafkajs' delay before restarting a crashed consumer whose error names none. */
+const CONSUMER_RESTART_DELAY_MS = 300;
+
+/** A consumer crash kafkajs restarts from: its retries ran out, or the cause is retriable. */
+function restartable(error: unknown): boolean {
+  let e = error as { name?: string; retriable?: boolean; cause?: unknown } | undefined;
+  if (e?.name === 'KafkaJSNumberOfRetriesExceeded') return true;
+  for (let depth = 0; depth < 5 && e?.cause; depth++) e = e.cause as typeof e;
+  return e?.retriable === true;
+}
 
 /** Calls `connect` until it succeeds, logging each failure clearly; gives up only when `stopped()` says so. */
 export async function connectWithRetry(
@@ -504,6 +522,10 @@ class KafkajsConsumer implements KafkaConsumer {
   private regexTimer: NodeJS.Timeout | null = null;
   /** The running pattern refresh, awaited at disconnect. */
   private refreshing: Promise<void> = Promise.resolve();
+  /** The restart of a crashed consumer under way, awaited at disconnect. */
+  private restarting: Promise<void> = Promise.resolve();
+  /** Ends the wait before a restart (disconnect). */
+  private skipRestartDelay: (() => void) | null = null;
 
   constructor(
     kafka: Kafka,
@@ -525,6 +547,8 @@ class KafkajsConsumer implements KafkaConsumer {
       maxWaitTimeInMs: this.settings.maxWaitTimeInMs,
       metadataMaxAge: this.settings.metadataMaxAgeMs,
       allowAutoTopicCreation: false,
+      // kafkajs' default retries; a crashed consumer is restarted here (see restart()).
+      retry: { retries: 5, restartOnFailure: async () => false },
     });
     this.groupId = groupId;
   }
@@ -600,10 +624,10 @@ class KafkajsConsumer implements KafkaConsumer {
       void this.assign(tps);
     });
     this.consumer.on(this.consumer.events.CRASH, (event) => {
-      const payload = event.payload as { error: Error; restart: boolean };
-      if (!payload.restart && !this.closed) listener.onCrash(payload.error);
-      else if (!this.closed)
-        this.log.warn({ err: payload.error.message }, 'consumer failed; the client restarts it');
+      const { error } = event.payload as { error: Error & { retryTime?: number } };
+      if (this.closed) return;
+      if (restartable(error)) this.restart(error);
+      else listener.onCrash(error);
     });
     this.running = true;
     await this.startFetching();
@@ -621,6 +645,33 @@ class KafkajsConsumer implements KafkaConsumer {
       }, this.settings.metadataMaxAgeMs);
       this.regexTimer.unref?.();
     }
+  }
+
+  /**
+   * Starts a crashed consumer again after the error's retry time, as kafkajs would, but here so
+   * that disconnect() can wait for it: kafkajs' own restart cannot be stopped while it joins the
+   * group (its stop() returns at once and the join goes on), and the restarted member would then
+   * hold the partitions of a task that is gone, e.g. one abandoned while Kafka was down.
+   */
+  private restart(error: Error & { retryTime?: number }): void {
+    this.log.warn({ err: error.message }, 'consumer failed; the client restarts it');
+    const delayMs = error.retryTime ?? CONSUMER_RESTART_DELAY_MS;
+    this.restarting = this.restarting
+      .then(async () => {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delayMs);
+          this.skipRestartDelay = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.skipRestartDelay = null;
+        // A start that fails crashes again, and that crash queues the next restart.
+        if (!this.closed) await this.startFetching();
+      })
+      .catch((e: unknown) => {
+        if (!this.closed) this.listener?.onCrash(e as Error);
+      });
   }
 
   /** Hands an assignment to the listener, in order with the previous ones. */
@@ -673,12 +724,26 @@ class KafkajsConsumer implements KafkaConsumer {
           value: m.value,
           headers: fromIHeaders(m.headers),
         }));
+        // A heartbeat that finds the group rebalancing (or this member dropped, after a stall
+        // longer than the session) makes the batch stale: the task stops processing it, and the
+        // error goes back to kafkajs afterwards so that it rejoins and fetches again from the
+        // committed offsets. The task is not failed for it.
+        let lostGeneration: Error | null = null;
         await this.listener?.onBatch(records, {
-          heartbeat,
-          isActive: () => isRunning() && !isStale(),
+          heartbeat: async () => {
+            try {
+              await heartbeat();
+            } catch (error) {
+              const cause = unwrap(error) as { type?: string } | undefined;
+              if (!REJOIN_ERRORS.has(cause?.type ?? '')) throw error;
+              lostGeneration = (cause ?? error) as Error;
+            }
+          },
+          isActive: () => isRunning() && !isStale() && lostGeneration === null,
           markProcessed: (offset) => resolveOffset(offset.toString()),
           highWatermark: batch.highWatermark ? BigInt(batch.highWatermark) : null,
         });
+        if (lostGeneration) throw lostGeneration;
       },
     });
   }
@@ -723,39 +788,12 @@ class KafkajsConsumer implements KafkaConsumer {
     this.closed = true;
     if (this.regexTimer) clearInterval(this.regexTimer);
     await this.refreshing;
+    this.skipRestartDelay?.();
+    await this.restarting;
     if (this.running) await this.consumer.stop();
     await this.consumer.disconnect();
     await this.admin.disconnect();
   }
-}
-
-/** What setGroupOffsets needs of the cluster object a kafkajs client builds internally. */
-interface KafkajsCluster {
-  connect(): Promise<void>;
-  disconnect(): Promise<void>;
-  findGroupCoordinator(request: { groupId: string }): Promise<{
-    offsetCommit(request: {
-      groupId: string;
-      groupGenerationId: number;
-      memberId: string;
-      topics: Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }>;
-    }): Promise<unknown>;
-  }>;
-}
-
-/**
- * A new connection to the cluster through the factory kafkajs keeps for its clients (kafkajs
- * 2.2.4, pinned: `Symbol('private:Kafka:createCluster')`); kafkajs exposes no public way to send
- * a group coordinator request without joining the group.
- */
-function internalCluster(kafka: Kafka): KafkajsCluster {
-  const key = Object.getOwnPropertySymbols(kafka).find(
-    (s) => s.description === 'private:Kafka:createCluster',
-  );
-  const create = key === undefined ? undefined : (kafka as unknown as Record<symbol, unknown>)[key];
-  if (typeof create !== 'function')
-    throw new Error('this kafkajs version has no internal cluster factory; pin kafkajs 2.2.4');
-  return (create as (options: object) => KafkajsCluster)({});
 }
 
 class KafkajsAdmin implements KafkaAdmin {
@@ -841,31 +879,27 @@ class KafkajsAdmin implements KafkaAdmin {
     return meta.topics[0]?.partitions.length ?? 0;
   }
 
-  /**
-   * The low and high offsets of each partition. kafkajs gives up on the first error but an
-   * unknown topic; right after a topic is created (by this worker or by another one starting at
-   * the same time) the broker answers NOT_LEADER_OR_FOLLOWER until it has taken the leadership
-   * its metadata already announces, so retriable errors are retried here for a while, as Kafka's
-   * admin client retries them until its timeout.
-   */
   async topicOffsets(topic: string): Promise<TopicOffsets[]> {
     const deadline = Date.now() + TOPIC_LEADER_TIMEOUT_MS;
-    let offsets: Awaited<ReturnType<Admin['fetchTopicOffsets']>>;
-    for (let backoff = 50; ; backoff = Math.min(backoff * 2, 1_000)) {
+    for (;;) {
       try {
-        offsets = await this.admin.fetchTopicOffsets(topic);
-        break;
+        const offsets = await this.admin.fetchTopicOffsets(topic);
+        return offsets.map((o) => ({
+          partition: o.partition,
+          low: BigInt(o.low),
+          high: BigInt(o.high),
+        }));
       } catch (error) {
-        if (!toKafkaClientException(error).retriable || Date.now() + backoff > deadline)
-          throw error;
-        await new Promise((resolve) => setTimeout(resolve, backoff));
+        // A partition whose leader is being elected (a topic just created, a broker just
+        // restarted) answers NOT_LEADER_OR_FOLLOWER for a moment; kafkajs gives up at once where
+        // Kafka's admin refreshes its metadata and retries.
+        const type = (unwrap(error) as { type?: string } | undefined)?.type;
+        if (type !== 'NOT_LEADER_FOR_PARTITION' && type !== 'LEADER_NOT_AVAILABLE') throw error;
+        if (Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        await this.admin.fetchTopicMetadata({ topics: [topic] }).catch(() => {});
       }
     }
-    return offsets.map((o) => ({
-      partition: o.partition,
-      low: BigInt(o.low),
-      high: BigInt(o.high),
-    }));
   }
 
   async groupOffsets(
@@ -894,7 +928,7 @@ class KafkajsAdmin implements KafkaAdmin {
     topic: string,
     offsets: Array<{ partition: number; offset: bigint }>,
   ): Promise<void> {
-    const cluster = internalCluster(this.kafka);
+    const cluster = clusterOf(this.kafka);
     await cluster.connect();
     try {
       const coordinator = await cluster.findGroupCoordinator({ groupId });

@@ -1,6 +1,7 @@
 /**
  * The parts of kafkajs' internal cluster client that its public API does not expose: group
- * membership with a protocol type of our own, and fetching by position without a group. Both are
+ * membership with a protocol type of our own, fetching by position without a group, and
+ * committing an empty group's offsets without joining it. Both are
  * reached through the `Kafka` instance's own cluster factory, so they share its brokers, TLS,
  * SASL and retry settings. kafkajs is pinned (2.2.4); a change of these internals fails loudly here.
  */
@@ -53,6 +54,13 @@ export interface ClusterBroker {
     memberId: string;
   }): Promise<void>;
   leaveGroup(request: { groupId: string; memberId: string }): Promise<void>;
+  /** Commits offsets for a group; generation -1 and no member commit for an empty group. */
+  offsetCommit(request: {
+    groupId: string;
+    groupGenerationId: number;
+    memberId: string;
+    topics: Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }>;
+  }): Promise<unknown>;
   fetch(request: {
     maxWaitTime: number;
     minBytes: number;

@@ -48,6 +48,12 @@ const METADATA_WAIT_ERRORS = new Set([
   'There is no leader for this topic-partition as we are in the middle of a leadership election',
 ]);
 
+/** Kafka's messages telling a group member to join again (a rebalance is under way). */
+const GROUP_REJOIN_ERRORS = new Set([
+  'The group is rebalancing, so a rejoin is needed',
+  'Specified group generation id is not valid',
+]);
+
 /**
  * kafkajs's `logCreator`, writing through the worker's logger: errors it retries become warnings,
  * its info lines debug (kafkajs is chatty about routine group and producer steps).
@@ -59,8 +65,12 @@ export function kafkaLogCreator(log: Logger) {
       const fields = { kafkajs: rest };
       // Said for every idempotent producer with bounded retries, which is what we want.
       if (message.startsWith('Limiting retries for the idempotent producer')) return;
-      // A topic without metadata yet is waited for (and reported) by the producer itself.
-      if (message.startsWith('Response Metadata') && METADATA_WAIT_ERRORS.has(String(rest.error)))
+      // A topic without metadata yet is waited for (and reported) by the producer itself; a
+      // group rebalancing is routine for its members (Kafka's clients log it at INFO).
+      if (
+        (message.startsWith('Response Metadata') && METADATA_WAIT_ERRORS.has(String(rest.error))) ||
+        (message.startsWith('Response ') && GROUP_REJOIN_ERRORS.has(String(rest.error)))
+      )
         log.debug(fields, message);
       else if (level === logLevel.ERROR && !isRetriedCondition(entry)) log.error(fields, message);
       else if (level === logLevel.ERROR || level === logLevel.WARN) log.warn(fields, message);

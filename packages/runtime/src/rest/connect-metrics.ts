@@ -394,7 +394,13 @@ export class ConnectMetrics {
       tasks: ConnectState[];
     }> = [];
     const tasks: TaskSample[] = [];
-    for (const name of this.herder.connectorNames()) {
+    let names: string[] = [];
+    try {
+      names = this.herder.connectorNames();
+    } catch {
+      // A distributed worker that has not joined its group yet knows no connectors.
+    }
+    for (const name of names) {
       let status: ConnectorStateInfo;
       let counters: TaskCountersView[];
       try {

@@ -1,11 +1,17 @@
-import type { Logger } from '../logging/logger.js';
 import { LoggerLevels } from './logger-levels.js';
 import { badRequest, RestException } from './rest-exception.js';
 import type { Router } from './router.js';
 
-/** `/admin/loggers` (Kafka's LoggingResource) over the worker's pino loggers. */
-export function loggersRoutes(router: Router, root: Logger): void {
-  const levels = new LoggerLevels(root);
+/**
+ * `/admin/loggers` (Kafka's LoggingResource) over the worker's pino loggers. `?scope=cluster`
+ * (KIP-976) sets the level on every worker of the cluster through `setClusterLevel` (in
+ * standalone mode: this worker), answering 204.
+ */
+export function loggersRoutes(
+  router: Router,
+  levels: LoggerLevels,
+  setClusterLevel: (namespace: string, level: string) => Promise<void>,
+): void {
   router
     .add('GET', '/admin/loggers', () => ({ status: 200, body: levels.all() }))
     .add('GET', '/admin/loggers/{logger}', (r) => {
@@ -23,6 +29,11 @@ export function loggersRoutes(router: Router, root: Logger): void {
       // Kafka answers an unknown level with 404.
       if (!LoggerLevels.isLevel(level))
         throw new RestException(404, `invalid log level '${level}'.`);
-      return { status: 200, body: levels.set(r.params.logger as string, level) };
+      const namespace = r.params.logger as string;
+      if (r.query.get('scope')?.toLowerCase() === 'cluster') {
+        await setClusterLevel(namespace, level);
+        return { status: 204 };
+      }
+      return { status: 200, body: levels.set(namespace, level) };
     });
 }

@@ -10,6 +10,7 @@ import { ConnectMetrics, type MetricsSource } from './connect-metrics.js';
 import { ConnectorOffsetsAdmin } from './connector-offsets.js';
 import { connectorPluginsRoutes } from './connector-plugins-resource.js';
 import { connectorsRoutes } from './connectors-resource.js';
+import { LoggerLevels } from './logger-levels.js';
 import { loggersRoutes } from './loggers-resource.js';
 import { restRequest } from './rest-client.js';
 import { errorResponse, RestException, RoutingException } from './rest-exception.js';
@@ -66,6 +67,8 @@ export class RestServer {
   private readonly router = new Router();
   private readonly servers: Server[] = [];
   private readonly maxBodyBytes: number;
+  /** The levels `/admin/loggers` shows and changes (distributed mode applies cluster-wide ones). */
+  readonly loggerLevels: LoggerLevels;
 
   constructor(private readonly o: RestServerOptions) {
     this.maxBodyBytes = o.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
@@ -85,7 +88,11 @@ export class RestServer {
     connectorPluginsRoutes(this.router, o.herder, o.worker.plugins, o.worker.workerConverters());
     const cluster = o.herder.clusterInfo?.bind(o.herder);
     if (cluster) this.router.add('GET', '/cluster', () => ({ status: 200, body: cluster() }));
-    loggersRoutes(this.router, o.rootLogger ?? o.log);
+    this.loggerLevels = new LoggerLevels(o.rootLogger ?? o.log);
+    loggersRoutes(this.router, this.loggerLevels, async (namespace, level) => {
+      if (o.herder.setClusterLoggerLevel) await o.herder.setClusterLoggerLevel(namespace, level);
+      else this.loggerLevels.set(namespace, level);
+    });
     const metrics = new ConnectMetrics(o.herder);
     this.router.add(
       'GET',

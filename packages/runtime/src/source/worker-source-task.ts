@@ -409,6 +409,13 @@ export class WorkerSourceTask {
   cancel(): void {
     this.stopping = true;
     this.o.errorOperator.stop();
+    // As Kafka closes an abandoned task's producer: whatever the stuck task does later cannot
+    // reach Kafka (records already queued go out; their offsets are never committed).
+    this.o.producer
+      .disconnect()
+      .catch((e: unknown) =>
+        this.o.log.warn({ err: e }, 'closing the abandoned task’s producer failed'),
+      );
   }
 
   /** Resolves when the task loop has ended. */

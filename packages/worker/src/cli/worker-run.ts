@@ -45,7 +45,13 @@ function failedTasks(herder: RunnableHerder, name: string): Set<number> {
 }
 
 function logProgress(herder: RunnableHerder, log: Logger): void {
-  for (const name of herder.connectorNames()) {
+  let names: string[] = [];
+  try {
+    names = herder.connectorNames();
+  } catch {
+    return; // a distributed worker that has not joined its group yet
+  }
+  for (const name of names) {
     const failed = failedTasks(herder, name);
     for (const { id, counters } of herder.taskCounters(name)) {
       // A failed task moves nothing until it is restarted; its failure was logged with its trace.
