@@ -4,8 +4,6 @@
  * client, several repetitions each; throughput, latency, start-up and memory. Writes
  * bench/results/connect.{json,md,svg}. Options: --help.
  */
-import { spawnSync } from 'node:child_process';
-import { statSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -13,11 +11,11 @@ import { fileURLToPath } from 'node:url';
 import {
   ensureServices,
   installKafkaConnect,
-  javaCommand,
   type KafkaConnectInstall,
 } from '@sluice/test-fixtures';
 import { benchKafka, deleteGroupsContaining, deleteTopics } from './connect/kafka-client.js';
 import { runLatency } from './connect/latency-run.js';
+import { javaVersion, sluiceProvenance } from './connect/provenance.js';
 import {
   type BenchResults,
   type BenchSystem,
@@ -116,41 +114,6 @@ const benchStart = Date.now();
 function log(line: string): void {
   const elapsed = ((Date.now() - benchStart) / 1000).toFixed(0).padStart(5);
   process.stderr.write(`[bench ${elapsed} s] ${line}\n`);
-}
-
-/** The first line of `java -version` (printed on stderr). */
-function javaVersion(): string {
-  const result = spawnSync(javaCommand(), ['-version'], { encoding: 'utf8' });
-  return (result.stderr || result.stdout || 'java (version unknown)').split('\n')[0] ?? 'java';
-}
-
-/**
- * Which Sluice was measured: the repository's commit, how many files of the worker's packages
- * differ from it, and when the runtime's dist was built (the bin runs from dist).
- */
-function sluiceProvenance(): string {
-  const repo = join(here, '..');
-  const git = (args: string[]) =>
-    spawnSync('git', ['-C', repo, ...args], { encoding: 'utf8' }).stdout?.trim() ?? '';
-  const commit = git(['rev-parse', '--short', 'HEAD']) || 'unknown';
-  const dirty = git([
-    'status',
-    '--porcelain',
-    '--',
-    'packages',
-    'connectors',
-    'converters',
-    'transforms',
-  ])
-    .split('\n')
-    .filter((line) => line !== '').length;
-  let built = 'unknown';
-  try {
-    built = statSync(join(repo, 'packages', 'runtime', 'dist', 'index.js')).mtime.toISOString();
-  } catch {
-    // not built
-  }
-  return `commit ${commit}, ${dirty} uncommitted file(s) under packages/ connectors/ converters/ transforms/, runtime dist built ${built}`;
 }
 
 /** Writes connect.md and connect.svg for `results` into `out`, and prints the markdown. */

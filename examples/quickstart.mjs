@@ -5,8 +5,11 @@
 //   node examples/quickstart.mjs            PostgreSQL table → Kafka → another PostgreSQL table,
 //                                           with configs written for Confluent's JDBC connectors
 //   node examples/quickstart.mjs file       a file → Kafka → another file
+//   node examples/quickstart.mjs distributed
+//                                           the file pipeline on a cluster of three
+//                                           `sluice distributed` workers (quickstart-cluster.mjs)
 //
-// Stop with Ctrl-C: the worker drains and commits, then input and output are compared. The
+// Stop with Ctrl-C: the worker(s) drain and commit, then input and output are compared. The
 // services keep running for the next run (`pnpm services down` stops them).
 //
 // `pnpm quickstart` starts this script with `exec`: the shell pnpm runs scripts in (dash) dies of
@@ -17,6 +20,7 @@ import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runCluster } from './quickstart-cluster.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -52,6 +56,8 @@ const PIPELINES = {
       return `lines in input: ${await count('input.txt')}, lines in output: ${await count('output.txt')}`;
     },
   },
+  // Runs its own way (three workers, connectors created through REST): see quickstart-cluster.mjs.
+  distributed: { folder: 'distributed', services: ['kafka'], cluster: true },
 };
 
 const chosen = PIPELINES[which];
@@ -71,20 +77,21 @@ const stopHint = () =>
       : `${chosen.services.join(' and ')} keep running for the next run; stop them with \`pnpm services down\`.`,
   );
 
-// Ctrl-C reaches every process of the terminal's group: the worker stops gracefully on its own
-// (tasks drain and commit), and this script waits for it, then ends with the worker's code.
+// Ctrl-C reaches every process of the terminal's group: the standalone worker stops gracefully on
+// its own (tasks drain and commit), and this script waits for it, then ends with the worker's
+// code. The cluster's workers run in process groups of their own: the script stops them.
 let interrupted = false;
 let worker = null;
 let feeder = null;
-const interrupt = () => {
+const onInterrupt = [];
+const interrupt = (signal) => {
   interrupted = true;
   if (feeder) clearInterval(feeder);
+  if (signal === 'SIGTERM') worker?.kill('SIGTERM');
+  for (const action of onInterrupt) action(signal);
 };
-process.on('SIGINT', interrupt);
-process.on('SIGTERM', () => {
-  interrupt();
-  worker?.kill('SIGTERM');
-});
+process.on('SIGINT', () => interrupt('SIGINT'));
+process.on('SIGTERM', () => interrupt('SIGTERM'));
 const stopIfInterrupted = () => {
   if (!interrupted) return;
   say('Interrupted before the worker started.');
@@ -94,6 +101,17 @@ const stopIfInterrupted = () => {
 
 const env = { ...process.env, ...(await startServices(chosen.services)) };
 stopIfInterrupted();
+if (chosen.cluster) {
+  const code = await runCluster({
+    root,
+    pipeline,
+    env,
+    say,
+    onInterrupt: (action) => onInterrupt.push(action),
+  });
+  stopHint();
+  process.exit(code);
+}
 await mkdir(join(pipeline, 'data'), { recursive: true });
 await chosen.prepare(env, pipeline);
 stopIfInterrupted();

@@ -105,4 +105,30 @@ describe('kafkajs port', () => {
     await raw.disconnect();
     expect(groups[0]).toMatchObject({ groupId, state: 'Empty', protocolType: '', members: [] });
   });
+
+  it('reads the offsets of a topic just created, by itself or by workers starting beside it, without failing', async () => {
+    // Three workers starting together all create the offsets topic (25 partitions) and read its
+    // ends at once: the broker answers NOT_LEADER_OR_FOLLOWER for a moment after the creation.
+    const admins = Array.from({ length: 3 }, (_, i) =>
+      factory.admin({ clientId: `port-test-admin-${i}`, overrides: {} }),
+    );
+    await Promise.all(admins.map((a) => a.connect()));
+    try {
+      for (let round = 0; round < 5; round++) {
+        const topic = `port-fresh-${randomUUID()}`;
+        const read = await Promise.all(
+          admins.map(async (a) => {
+            await a.createTopics([{ topic, numPartitions: 25, replicationFactor: 1 }]);
+            return a.topicOffsets(topic);
+          }),
+        );
+        for (const offsets of read) {
+          expect(offsets).toHaveLength(25);
+          expect(offsets.every((o) => o.low === 0n && o.high === 0n)).toBe(true);
+        }
+      }
+    } finally {
+      await Promise.all(admins.map((a) => a.disconnect()));
+    }
+  });
 });
