@@ -10,3 +10,5 @@ export {
 } from './schema-mapping.js';
 export { MongoSinkConnector } from './sink-connector.js';
 export { MongoSinkTask } from './sink-task.js';
+export { MongoSourceConnector } from './source-connector.js';
+export { MongoSourceTask } from './source-task.js';

@@ -663,6 +663,14 @@ function sourceProblems(props: ConnectorProps): {
         };
   if (polling !== null && polling.field.trim() === '')
     problems.push(invalid('polling.field', '', 'the polling mode needs a field to read in order'));
+  if (polling !== null && pipeline.length > 0)
+    problems.push(
+      invalid(
+        'pipeline',
+        str('pipeline'),
+        'the polling mode does not apply a pipeline (leave it empty)',
+      ),
+    );
   if (polling !== null && str('database') === '')
     problems.push(
       invalid(
