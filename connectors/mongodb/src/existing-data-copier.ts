@@ -47,7 +47,7 @@ export class ExistingDataCopier {
     private readonly client: MongoClient,
     private readonly config: SourceConfig,
     namespaces: readonly { db: string; coll: string }[],
-    private readonly log: ConnectorLogger,
+    log: ConnectorLogger,
   ) {
     this.remaining = namespaces.length;
     const pending = [...namespaces];
