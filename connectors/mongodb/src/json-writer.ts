@@ -18,7 +18,14 @@ export function javaDouble(d: number): string {
   if (d === 0) return Object.is(d, -0) ? '-0.0' : '0.0';
   const sign = d < 0 ? '-' : '';
   const abs = Math.abs(d);
-  const [mantissa = '', exponent = '0'] = abs.toExponential().split('e');
+  let [mantissa = '', exponent = '0'] = abs.toExponential().split('e');
+  // Java writes at least two digits and, where one digit is the shortest (subnormals such as
+  // 5e-324), the two-digit decimal closest to the value: 4.9E-324.
+  if (mantissa.length === 1) {
+    const two = abs.toExponential(1);
+    if (Number(two) === abs && !two.startsWith(`${mantissa}.0`))
+      [mantissa = '', exponent = '0'] = two.split('e');
+  }
   const digits = mantissa.replace('.', '');
   const exp = Number(exponent);
   if (abs >= 1e-3 && abs < 1e7) {
@@ -72,10 +79,10 @@ export function quote(s: string): string {
       default:
         out +=
           c >= 0xd800 && c <= 0xdfff
-            ? `\\u${c.toString(16).toUpperCase().padStart(4, '0')}`
+            ? `\\u${c.toString(16).padStart(4, '0')}`
             : PLAIN.test(s[i] as string)
               ? s[i]
-              : `\\u${c.toString(16).toUpperCase().padStart(4, '0')}`;
+              : `\\u${c.toString(16).padStart(4, '0')}`;
     }
   }
   return `${out}"`;
@@ -219,7 +226,10 @@ class BsonJsonWriter {
       }
       case 0x0c: {
         const [ns, next] = this.string(at);
-        const id = `{"$ref": ${quote(ns)}, "$id": {"$oid": "${this.hex(next, 12)}"}}`;
+        const hex = this.hex(next, 12);
+        // Relaxed JSON (SimplifiedJson) writes a DBPointer as a DBRef, its id as a string.
+        if (mode === 'simplified') return [`{"$ref": ${quote(ns)}, "$id": "${hex}"}`, next + 12];
+        const id = `{"$ref": ${quote(ns)}, "$id": {"$oid": "${hex}"}}`;
         return [mode === 'strict' ? id : `{"$dbPointer": ${id}}`, next + 12];
       }
       case 0x0d: {

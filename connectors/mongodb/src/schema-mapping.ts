@@ -235,9 +235,57 @@ export function deserialize(bytes: Uint8Array): Document {
 
 /** Extended JSON text (canonical or relaxed) as a document with exact BSON types. */
 export function parseExtendedJson(text: string): Document {
-  const parsed = EJSON.parse(text, { relaxed: false }) as unknown;
+  let parsed: unknown;
+  try {
+    parsed = EJSON.deserialize(JSON.parse(exactNumbers(text), legacyBinary), { relaxed: false });
+  } catch (error) {
+    if (error instanceof DataException) throw error;
+    throw new DataException(
+      `Not extended JSON: ${(error as Error).message}: ${text.slice(0, 200)}`,
+    );
+  }
   if (!isDocument(parsed)) throw new DataException(`Not a JSON document: ${text.slice(0, 200)}`);
   return parsed;
+}
+
+/**
+ * JSON.parse's reviver turning the Java driver's strict-mode binary {"$binary": base64, "$type":
+ * hex} (which our DefaultJson output writes, as mongo-kafka's does) into the canonical form the
+ * Node driver reads.
+ */
+function legacyBinary(_key: string, value: unknown): unknown {
+  if (
+    isDocument(value) &&
+    typeof value.$binary === 'string' &&
+    typeof value.$type === 'string' &&
+    Object.keys(value).length === 2
+  )
+    return { $binary: { base64: value.$binary, subType: value.$type } };
+  return value;
+}
+
+/** A JSON string (skipped as it is) or a JSON number (fraction and exponent captured). */
+const STRING_OR_NUMBER = /"(?:[^"\\]|\\.)*"|-?\d+(\.\d+)?([eE][+-]?\d+)?/g;
+
+/**
+ * The text with the numbers JSON.parse would change written as extended JSON: a bare integer
+ * beyond 2^53 as {"$numberLong": ...} (the Java driver reads an int64, JSON.parse would round it),
+ * an integral number with a fraction or exponent (1.0, 1e3) as {"$numberDouble": ...} (a double
+ * for the Java driver, an int32 for the Node driver). An integer beyond int64 is refused as the
+ * Java driver refuses it.
+ */
+function exactNumbers(text: string): string {
+  if (!/\d[.eE]|\d{16}/.test(text)) return text;
+  return text.replace(STRING_OR_NUMBER, (token, fraction, exponent) => {
+    if (token.startsWith('"')) return token;
+    if (fraction !== undefined || exponent !== undefined)
+      return Number.isInteger(Number(token)) ? `{"$numberDouble": "${token}"}` : token;
+    if (token.replace('-', '').length < 16) return token;
+    const n = BigInt(token);
+    if (n < INT64_MIN || n > INT64_MAX)
+      throw new DataException(`The JSON number ${token} does not fit a 64-bit integer`);
+    return Number.isSafeInteger(Number(n)) ? token : `{"$numberLong": "${token}"}`;
+  });
 }
 
 // ---------------------------------------------------------------- BSON -> Connect (source)
