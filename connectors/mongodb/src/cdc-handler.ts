@@ -2,7 +2,7 @@ import { type ConnectorLogger, DataException } from '@sluice/api';
 import { BSON, type Document, ObjectId } from 'mongodb';
 import type { CdcHandlerName } from './config.js';
 import { removeNullValues } from './post-processor.js';
-import { isDocument } from './schema-mapping.js';
+import { isDocument, parseExtendedJson } from './schema-mapping.js';
 import type { SinkDocument } from './sink-document.js';
 import type { WriteModel } from './write-model.js';
 
@@ -17,9 +17,7 @@ function json(text: unknown, what: string): Document {
       `${what} must be a JSON string, got ${text === null ? 'null' : typeof text}`,
     );
   try {
-    const parsed = EJSON.parse(text, { relaxed: false }) as unknown;
-    if (!isDocument(parsed)) throw new Error('not a JSON document');
-    return parsed;
+    return parseExtendedJson(text);
   } catch (error) {
     throw new DataException(
       `${what} is not an extended JSON document: ${(error as Error).message}`,

@@ -28,6 +28,24 @@ export function problemsOf(
   return problems;
 }
 
+/**
+ * `props` without the keys `problems` name (their defaults take their place), and with a stand-in
+ * for required keys that are missing (their names: never used, the problem is already reported),
+ * so that `def.parse` succeeds and the checks after it still report their own problems: one
+ * validation lists every problem, not only the first kind.
+ */
+export function parsableProps(
+  def: ConfigDef<object>,
+  props: Readonly<Record<string, unknown>>,
+  problems: readonly ConfigProblem[],
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...props };
+  for (const p of problems) delete out[p.key];
+  for (const key of def.sortedKeys())
+    if (!key.hasDefault && out[key.name] === undefined) out[key.name] = key.name;
+  return out;
+}
+
 /** Validation results for the REST API: the ConfigDef's, with the other problems attached to their keys. */
 export function withProblems(
   def: ConfigDef<object>,

@@ -24,6 +24,11 @@ export function connectionConfigDef(defaultUri: string) {
     .define('connection.uri', {
       type: 'PASSWORD',
       default: defaultUri,
+      // mongo-kafka's check (the driver's ConnectionString), before any connection is tried.
+      validator: (value: unknown) =>
+        /^mongodb(\+srv)?:\/\/./.test((value as Password).value())
+          ? undefined
+          : "The connection string is invalid. Connection strings must start with either 'mongodb://' or 'mongodb+srv://'",
       importance: 'HIGH',
       group: 'Connection',
       documentation:

@@ -7,7 +7,14 @@ import {
   Range,
   ValidString,
 } from '@sluice/api';
-import { combine, invalid, parseJsonSetting, problemsOf, withProblems } from './config-problems.js';
+import {
+  combine,
+  invalid,
+  parsableProps,
+  parseJsonSetting,
+  problemsOf,
+  withProblems,
+} from './config-problems.js';
 import { type ConnectionSettings, connectionConfigDef, connectionOf } from './connection-config.js';
 
 const SINK = 'com.mongodb.kafka.connect.sink.';
@@ -620,15 +627,18 @@ function parseTopic(
   const merged = topicProps(topic, props);
   const prefix = `${TOPIC_OVERRIDE_PREFIX}${topic}.`;
   const keyOf = (key: string) => (props[`${prefix}${key}`] === undefined ? key : `${prefix}${key}`);
-  const found = problemsOf(SINK_TOPIC_CONFIG_DEF as ConfigDef<object>, merged).map((p) => ({
-    ...p,
-    key: keyOf(p.key),
-    message: p.message.replaceAll(`configuration ${p.key}`, `configuration ${keyOf(p.key)}`),
-  }));
-  problems.push(...found);
-  if (found.length > 0) return null;
-  const c = SINK_TOPIC_CONFIG_DEF.parse(merged);
+  const found = problemsOf(SINK_TOPIC_CONFIG_DEF as ConfigDef<object>, merged);
   const before = problems.length;
+  problems.push(
+    ...found.map((p) => ({
+      ...p,
+      key: keyOf(p.key),
+      message: p.message.replaceAll(`configuration ${p.key}`, `configuration ${keyOf(p.key)}`),
+    })),
+  );
+  const c = SINK_TOPIC_CONFIG_DEF.parse(
+    parsableProps(SINK_TOPIC_CONFIG_DEF as ConfigDef<object>, merged, found),
+  );
   const cls = <T extends string>(key: keyof typeof c, pkg: string, names: readonly T[]) =>
     className(keyOf(key), c[key] as string, pkg, names, problems);
 
@@ -921,6 +931,12 @@ function listOf(value: unknown): string[] {
     : [];
 }
 
+/** The problems without repeats (a global key's problem is found once per topic). */
+function distinct(problems: readonly ConfigProblem[]): ConfigProblem[] {
+  const byText = new Map(problems.map((p) => [`${p.key}\0${p.message}`, p]));
+  return [...byText.values()];
+}
+
 function sinkProblems(props: ConnectorProps): {
   problems: ConfigProblem[];
   config: SinkConfig | null;
@@ -976,7 +992,7 @@ function sinkProblems(props: ConnectorProps): {
     const parsed = parseTopic(topic, props, problems);
     if (parsed !== null) topics.set(topic, parsed);
   }
-  if (problems.length > 0) return { problems, config: null };
+  if (problems.length > 0) return { problems: distinct(problems), config: null };
   const c = SINK_CONNECTION_CONFIG_DEF.parse(props);
   const regex = topicsRegex;
   return {

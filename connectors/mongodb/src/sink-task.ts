@@ -14,26 +14,13 @@ import {
   type MongoClient,
   MongoServerError,
 } from 'mongodb';
-import { type CdcHandler, cdcHandlerOf } from './cdc-handler.js';
-import { parseSinkConfig, type SinkConfig, type TopicSinkConfig } from './config.js';
+import { parseSinkConfig, type SinkConfig } from './config.js';
 import { connectClient, describeMongoError, isRetriableMongoError } from './mongo-client.js';
-import { type Namespace, type NamespaceMapper, namespaceMapperOf } from './namespace-mapper.js';
-import { type PostProcessor, postProcessorsOf } from './post-processor.js';
+import type { Namespace } from './namespace-mapper.js';
 import { SinkDocument } from './sink-document.js';
+import { TopicWriter } from './topic-writer.js';
 import { VERSION } from './version.js';
-import { type WriteModel, type WriteModelStrategy, writeModelStrategyOf } from './write-model.js';
-
-/** How one topic's records become writes. */
-interface TopicWriter {
-  readonly config: TopicSinkConfig;
-  readonly namespace: NamespaceMapper;
-  readonly postProcessors: readonly PostProcessor[];
-  readonly writeModel: WriteModelStrategy;
-  readonly deleteModel: WriteModelStrategy | null;
-  readonly cdc: CdcHandler | null;
-  /** Bulk writes since the last rate-limit wait. */
-  writes: number;
-}
+import type { WriteModel } from './write-model.js';
 
 /** One record's write. */
 interface Item {
@@ -110,20 +97,7 @@ export class MongoSinkTask extends SinkTask {
     let writer = this.writers.get(topic);
     if (writer !== undefined) return writer;
     const config = (this.config as SinkConfig).topicConfig(topic);
-    writer = {
-      config,
-      namespace: namespaceMapperOf(config),
-      postProcessors: postProcessorsOf(config, this.log),
-      writeModel: writeModelStrategyOf(config.writeModel, config),
-      deleteModel: config.deleteOnNullValues
-        ? writeModelStrategyOf(config.deleteWriteModel, config)
-        : null,
-      cdc:
-        config.cdcHandler === null
-          ? null
-          : cdcHandlerOf(config.cdcHandler, config.cdcRemoveNullValues, this.log),
-      writes: 0,
-    };
+    writer = new TopicWriter(config, this.log);
     this.writers.set(topic, writer);
     this.log.info(
       { topic, database: config.database, collection: config.collection },
@@ -155,7 +129,7 @@ export class MongoSinkTask extends SinkTask {
       try {
         const doc = new SinkDocument(record);
         namespace = writer.namespace(doc);
-        model = this.modelOf(writer, doc);
+        model = writer.modelOf(doc);
       } catch (error) {
         failures.push({
           writer,
@@ -189,19 +163,6 @@ export class MongoSinkTask extends SinkTask {
       await this.handle(refused.map((failure) => ({ writer: batch.writer, failure })));
       await this.rateLimit(batch.writer);
     }
-  }
-
-  private modelOf(writer: TopicWriter, doc: SinkDocument): WriteModel | null {
-    if (writer.cdc !== null) return writer.cdc(doc);
-    for (const process of writer.postProcessors) process(doc);
-    if (doc.valueDoc !== null) return writer.writeModel(doc);
-    if (doc.keyDoc === null)
-      throw new DataException('Invalid Sink Record neither key doc nor value doc were present');
-    if (writer.deleteModel === null)
-      throw new DataException(
-        'Could not create write model: the record has a null value (set delete.on.null.values=true to delete by key)',
-      );
-    return writer.deleteModel(doc);
   }
 
   private dataError(record: SinkRecord, error: unknown): Error {

@@ -10,7 +10,7 @@ import {
 } from '@sluice/api';
 import { BSON, type Document, Timestamp } from 'mongodb';
 import { schemaOfAvroJson } from './avro-schema.js';
-import { combine, invalid, problemsOf, withProblems } from './config-problems.js';
+import { combine, invalid, parsableProps, problemsOf, withProblems } from './config-problems.js';
 import { type ConnectionSettings, connectionConfigDef, connectionOf } from './connection-config.js';
 import type { JsonMode } from './json-writer.js';
 import { parseNamespaceMap, type TopicNamespaceMap } from './topic-mapper.js';
@@ -568,8 +568,10 @@ function sourceProblems(props: ConnectorProps): {
   config: SourceConfig | null;
 } {
   const problems = problemsOf(SOURCE_CONFIG_DEF, props);
-  if (problems.length > 0) return { problems, config: null };
-  const c = SOURCE_CONFIG_DEF.parse(props) as Record<string, unknown>;
+  const c = SOURCE_CONFIG_DEF.parse(parsableProps(SOURCE_CONFIG_DEF, props, problems)) as Record<
+    string,
+    unknown
+  >;
   const str = (key: string) => c[key] as string;
   const pipeline = pipelineOf('pipeline', str('pipeline'), problems);
   const set = (key: string) => typeof props[key] === 'string' && props[key] !== '';
