@@ -23,7 +23,7 @@ const FORMATTER_PACKAGE = 'com.mongodb.kafka.connect.source.json.formatter.';
 export const DEFAULT_KEY_SCHEMA =
   '{"type": "record", "name": "keySchema", "fields" : [{"name": "_id", "type": "string"}]}';
 
-/** mongo-kafka's default value schema: a change stream event with documents as JSON text. */
+/** mongo-kafka's default value schema: a change stream event with documents as JSON text (one line, for the README's table). */
 export const DEFAULT_VALUE_SCHEMA = `{"name": "ChangeStream", "type": "record", "fields": [
   {"name": "_id", "type": "string"},
   {"name": "operationType", "type": ["string", "null"]},
@@ -44,7 +44,10 @@ export const DEFAULT_VALUE_SCHEMA = `{"name": "ChangeStream", "type": "record", 
   {"name": "wallTime", "type": ["long", "null"]},
   {"name": "txnNumber", "type": ["long", "null"]},
   {"name": "lsid", "type": [{"name": "lsid", "type": "record", "fields": [
-    {"name": "id", "type": "string"}, {"name": "uid", "type": "string"}]}, "null"]}]}`;
+    {"name": "id", "type": "string"}, {"name": "uid", "type": "string"}]}, "null"]}]}`.replace(
+  /\n\s*/g,
+  ' ',
+);
 
 const CHANGE_STREAM = 'Change stream';
 const OUTPUT = 'Output';
