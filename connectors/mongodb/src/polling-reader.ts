@@ -1,5 +1,5 @@
-import type { SourceOffset, SourcePartition, SourceRecord } from '@sluice/api';
-import { BSON, type Collection, type Document, ObjectId } from 'mongodb';
+import type { SourcePartition, SourceRecord } from '@sluice/api';
+import { BSON, type Collection, type Document, type FindCursor, ObjectId } from 'mongodb';
 import { type ChangeEvent, documentEvent } from './change-event.js';
 import type { SourceConfig } from './config.js';
 import type { EventEncoder } from './event-encoder.js';
@@ -30,6 +30,8 @@ export function rawField(doc: Buffer, path: string): unknown {
  */
 export class PollingReader {
   private fieldKind: 'date' | 'objectId' | 'other' | null = null;
+  /** The query being read through, kept open between reads. */
+  private cursor: FindCursor<Buffer> | null = null;
   /** When this collection may be read again. */
   dueAt = 0;
 
@@ -134,36 +136,62 @@ export class PollingReader {
     return parts.length === 0 ? {} : parts.length === 1 ? (parts[0] as Document) : { $and: parts };
   }
 
-  /** Reads the next documents (at most `max`); `more` when a full batch came back. */
+  /**
+   * Reads the next documents (at most `max`); `more` while the query has more. One query is read
+   * through over several calls (its cursor stays open between them): a new query for each batch
+   * would make the server find and sort the remaining documents again every time.
+   */
   async read(max: number, now: number): Promise<{ records: SourceRecord[]; more: boolean }> {
     if (this.polling.delayMs > 0) await this.probeFieldKind();
     const { field, mode } = this.polling;
-    const cursor = this.collection.find(this.filter(now), {
+    this.cursor ??= this.collection.find(this.filter(now), {
       raw: true,
       sort: this.sort(1),
-      limit: max,
-      ...(this.config.batchSize > 0 ? { batchSize: this.config.batchSize } : {}),
-    });
+      batchSize: this.config.batchSize > 0 ? this.config.batchSize : max,
+    }) as unknown as FindCursor<Buffer>;
+    const cursor = this.cursor;
     const records: SourceRecord[] = [];
-    let read = 0;
     const db = this.collection.dbName;
     const coll = this.collection.collectionName;
-    for await (const raw of cursor as unknown as AsyncIterable<Buffer>) {
-      read++;
-      const position: PollingPosition = { value: rawField(raw, field), id: rawField(raw, '_id') };
-      this.position = position;
-      const event: ChangeEvent = documentEvent(
-        raw,
-        db,
-        coll,
-        mode === 'incrementing' ? 'insert' : 'replace',
-        false,
-      );
-      const offset: SourceOffset = pollingOffset(position);
-      const record = this.encoder.record(event, this.topic, this.partition, offset);
-      if (record !== null) records.push(record);
+    let more = true;
+    try {
+      while (records.length < max) {
+        const raw = await cursor.next();
+        if (raw === null) {
+          more = false;
+          break;
+        }
+        const position: PollingPosition = { value: rawField(raw, field), id: rawField(raw, '_id') };
+        this.position = position;
+        const event: ChangeEvent = documentEvent(
+          raw,
+          db,
+          coll,
+          mode === 'incrementing' ? 'insert' : 'replace',
+          false,
+        );
+        const record = this.encoder.record(
+          event,
+          this.topic,
+          this.partition,
+          pollingOffset(position),
+        );
+        if (record !== null) records.push(record);
+      }
+    } catch (error) {
+      // The next read queries again from the last document read.
+      await this.close();
+      throw error;
     }
-    return { records, more: read >= max };
+    if (!more) await this.close();
+    return { records, more };
+  }
+
+  /** Closes the open query, if any. */
+  async close(): Promise<void> {
+    const cursor = this.cursor;
+    this.cursor = null;
+    await cursor?.close().catch(() => {});
   }
 }
 

@@ -296,6 +296,7 @@ export class MongoSourceTask extends SourceTask {
     this.copier = null;
     await this.stream?.close();
     this.stream = null;
+    for (const reader of this.readers) await reader.close();
     this.readers = [];
     const client = this.client;
     this.client = null;
