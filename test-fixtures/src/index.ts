@@ -56,6 +56,7 @@ export { installKafkaConnect, type KafkaConnectInstall } from './kafka-connect-i
 export { createTopicsAndWait, type TopicSpec } from './kafka-topics.js';
 export { copyMavenDependencies, type MavenDependenciesSpec } from './maven-dependencies.js';
 export { PrivateCassandra } from './private-cassandra.js';
+export { PrivateFerretDb } from './private-ferretdb.js';
 export {
   type LogEntry,
   type LogLevel,

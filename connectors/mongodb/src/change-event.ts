@@ -1,0 +1,94 @@
+import { BSON, type Document } from 'mongodb';
+import {
+  booleanElement,
+  documentElement,
+  documentOf,
+  findElement,
+  renamed,
+  stringElement,
+} from './raw-bson.js';
+
+/**
+ * One change event, as BSON bytes (made lazily): from a change stream, or made from a document
+ * read by `copy_existing` or the polling mode (`{_id, operationType, documentKey, fullDocument,
+ * ns}`, mongo-kafka's copy event).
+ */
+export interface ChangeEvent {
+  /** The database and collection the event is about. */
+  readonly db: string;
+  readonly coll: string | undefined;
+  /** The whole event. */
+  bytes(): Buffer;
+  /** `fullDocument`, or null when the event has none. */
+  fullDocument(): Buffer | null;
+  /** `{_id: <event _id>}` (the key when `documentKey` is not used). */
+  idKey(): Buffer;
+  /** `documentKey`, or null. */
+  documentKey(): Buffer | null;
+}
+
+const serialize = (doc: Document) => BSON.serialize(doc) as Buffer;
+
+/** A change stream event (deserialized with exact types). */
+export function streamEvent(event: Document): ChangeEvent {
+  const ns = (event.ns ?? {}) as { db?: string; coll?: string };
+  let bytes: Buffer | null = null;
+  return {
+    db: ns.db ?? '',
+    coll: ns.coll,
+    bytes: () => {
+      bytes ??= serialize(event);
+      return bytes;
+    },
+    fullDocument: () =>
+      typeof event.fullDocument === 'object' && event.fullDocument !== null
+        ? serialize(event.fullDocument as Document)
+        : null,
+    idKey: () => serialize({ _id: event._id }),
+    documentKey: () =>
+      typeof event.documentKey === 'object' && event.documentKey !== null
+        ? serialize(event.documentKey as Document)
+        : null,
+  };
+}
+
+/**
+ * The insert event of a document read with `raw: true` (copy or polling): `_id` is
+ * `{_id: <document _id>, copyingData: true}` for a copy, `{_id: <document _id>}` when polling.
+ */
+export function documentEvent(
+  doc: Buffer,
+  db: string,
+  coll: string,
+  operationType: 'insert' | 'replace',
+  copying: boolean,
+): ChangeEvent {
+  const id = findElement(doc, '_id');
+  const idElement = id === undefined ? null : renamed(doc, id, '_id');
+  const key = documentOf(idElement === null ? [] : [idElement]);
+  const eventId = documentOf(
+    idElement === null
+      ? []
+      : copying
+        ? [idElement, booleanElement('copyingData', true)]
+        : [idElement],
+  );
+  let bytes: Buffer | null = null;
+  return {
+    db,
+    coll,
+    bytes: () => {
+      bytes ??= documentOf([
+        documentElement('_id', eventId),
+        stringElement('operationType', operationType),
+        documentElement('documentKey', key),
+        documentElement('fullDocument', doc),
+        documentElement('ns', documentOf([stringElement('db', db), stringElement('coll', coll)])),
+      ]);
+      return bytes;
+    },
+    fullDocument: () => doc,
+    idKey: () => documentOf([documentElement('_id', eventId)]),
+    documentKey: () => key,
+  };
+}

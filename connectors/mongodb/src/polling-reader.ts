@@ -1,0 +1,205 @@
+import type { SourcePartition, SourceRecord } from '@sluice/api';
+import { BSON, type Collection, type Document, type FindCursor, ObjectId } from 'mongodb';
+import { type ChangeEvent, documentEvent } from './change-event.js';
+import type { SourceConfig } from './config.js';
+import type { EventEncoder } from './event-encoder.js';
+import { documentOf, findElement, renamed } from './raw-bson.js';
+import { isDocument } from './schema-mapping.js';
+import { type PollingPosition, pollingOffset } from './source-offset.js';
+
+const EXACT = { promoteValues: false, promoteBuffers: false, bsonRegExp: true } as const;
+
+/** A field of a raw document by dotted path (exact BSON types), or undefined. */
+export function rawField(doc: Buffer, path: string): unknown {
+  const [first = '', ...rest] = path.split('.');
+  const element = findElement(doc, first);
+  if (element === undefined) return undefined;
+  let value: unknown = BSON.deserialize(documentOf([renamed(doc, element, 'v')]), EXACT).v;
+  for (const part of rest) {
+    if (!isDocument(value)) return undefined;
+    value = value[part];
+  }
+  return value;
+}
+
+/**
+ * Reads one collection by queries on `polling.field` in order (★ Sluice's polling mode, for servers
+ * without change streams): each document read becomes an insert event (`incrementing`) or a
+ * replace event (`timestamp`), with the field value and `_id` read last as its offset, so a restart
+ * goes on after the last record Kafka acknowledged.
+ */
+export class PollingReader {
+  private fieldKind: 'date' | 'objectId' | 'other' | null = null;
+  /** The query being read through, kept open between reads. */
+  private cursor: FindCursor<Buffer> | null = null;
+  /** When this collection may be read again. */
+  dueAt = 0;
+
+  private constructor(
+    private readonly collection: Collection,
+    private readonly config: SourceConfig,
+    readonly partition: SourcePartition,
+    private position: PollingPosition | null,
+    private readonly topic: string,
+    private readonly encoder: EventEncoder,
+  ) {}
+
+  /** A reader starting at `stored`, or where `startup.mode` says when nothing is stored. */
+  static async create(
+    collection: Collection,
+    config: SourceConfig,
+    partition: SourcePartition,
+    stored: PollingPosition | null,
+    topic: string,
+    encoder: EventEncoder,
+  ): Promise<PollingReader> {
+    const reader = new PollingReader(collection, config, partition, stored, topic, encoder);
+    if (stored === null) await reader.startPosition();
+    return reader;
+  }
+
+  get name(): string {
+    return `${this.collection.dbName}.${this.collection.collectionName}`;
+  }
+
+  private get polling() {
+    const polling = this.config.polling;
+    if (polling === null) throw new Error('PollingReader needs polling settings');
+    return polling;
+  }
+
+  private async startPosition(): Promise<void> {
+    const { field } = this.polling;
+    if (this.config.startupMode === 'latest') {
+      const last = await this.collection
+        .find({ [field]: { $exists: true } }, { ...EXACT, projection: { [field]: 1, _id: 1 } })
+        .sort(this.sort(-1))
+        .limit(1)
+        .next();
+      if (last !== null) this.position = { value: fieldOf(last, field), id: last._id };
+    } else if (
+      this.config.startupMode === 'timestamp' &&
+      this.config.startAtOperationTime !== null
+    ) {
+      const seconds = this.config.startAtOperationTime.high;
+      await this.probeFieldKind();
+      // Only date and ObjectId fields have a time to start at.
+      const value =
+        this.fieldKind === 'objectId' ? ObjectId.createFromTime(seconds) : new Date(seconds * 1000);
+      this.position = { value, id: new ObjectId('000000000000000000000000') };
+      if (this.polling.mode === 'incrementing') this.position = { value, id: null };
+    }
+  }
+
+  private sort(direction: 1 | -1): Document {
+    const { field, mode } = this.polling;
+    return mode === 'timestamp' && field !== '_id'
+      ? { [field]: direction, _id: direction }
+      : { [field]: direction };
+  }
+
+  private async probeFieldKind(): Promise<void> {
+    if (this.fieldKind !== null) return;
+    const { field } = this.polling;
+    const sample = await this.collection.findOne(
+      { [field]: { $exists: true } },
+      { ...EXACT, projection: { [field]: 1 } },
+    );
+    if (sample === null) return;
+    const value = fieldOf(sample, field);
+    this.fieldKind =
+      value instanceof Date ? 'date' : value instanceof ObjectId ? 'objectId' : 'other';
+  }
+
+  private filter(now: number): Document {
+    const { field, mode, delayMs } = this.polling;
+    const parts: Document[] = [];
+    const at = this.position;
+    if (at !== null) {
+      parts.push(
+        mode === 'timestamp' && field !== '_id' && at.id !== null
+          ? { $or: [{ [field]: { $gt: at.value } }, { [field]: at.value, _id: { $gt: at.id } }] }
+          : { [field]: { $gt: at.value } },
+      );
+    }
+    if (delayMs > 0 && this.fieldKind !== 'other' && this.fieldKind !== null) {
+      const cutoff = now - delayMs;
+      parts.push({
+        [field]: {
+          $lt:
+            this.fieldKind === 'date'
+              ? new Date(cutoff)
+              : ObjectId.createFromTime(Math.floor(cutoff / 1000)),
+        },
+      });
+    }
+    return parts.length === 0 ? {} : parts.length === 1 ? (parts[0] as Document) : { $and: parts };
+  }
+
+  /**
+   * Reads the next documents (at most `max`); `more` while the query has more. One query is read
+   * through over several calls (its cursor stays open between them): a new query for each batch
+   * would make the server find and sort the remaining documents again every time.
+   */
+  async read(max: number, now: number): Promise<{ records: SourceRecord[]; more: boolean }> {
+    if (this.polling.delayMs > 0) await this.probeFieldKind();
+    const { field, mode } = this.polling;
+    this.cursor ??= this.collection.find(this.filter(now), {
+      raw: true,
+      sort: this.sort(1),
+      batchSize: this.config.batchSize > 0 ? this.config.batchSize : max,
+    }) as unknown as FindCursor<Buffer>;
+    const cursor = this.cursor;
+    const records: SourceRecord[] = [];
+    const db = this.collection.dbName;
+    const coll = this.collection.collectionName;
+    let more = true;
+    try {
+      while (records.length < max) {
+        const raw = await cursor.next();
+        if (raw === null) {
+          more = false;
+          break;
+        }
+        const position: PollingPosition = { value: rawField(raw, field), id: rawField(raw, '_id') };
+        this.position = position;
+        const event: ChangeEvent = documentEvent(
+          raw,
+          db,
+          coll,
+          mode === 'incrementing' ? 'insert' : 'replace',
+          false,
+        );
+        const record = this.encoder.record(
+          event,
+          this.topic,
+          this.partition,
+          pollingOffset(position),
+        );
+        if (record !== null) records.push(record);
+      }
+    } catch (error) {
+      // The next read queries again from the last document read.
+      await this.close();
+      throw error;
+    }
+    if (!more) await this.close();
+    return { records, more };
+  }
+
+  /** Closes the open query, if any. */
+  async close(): Promise<void> {
+    const cursor = this.cursor;
+    this.cursor = null;
+    await cursor?.close().catch(() => {});
+  }
+}
+
+function fieldOf(doc: Document, path: string): unknown {
+  let value: unknown = doc;
+  for (const part of path.split('.')) {
+    if (!isDocument(value)) return undefined;
+    value = value[part];
+  }
+  return value;
+}
