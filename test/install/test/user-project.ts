@@ -14,7 +14,6 @@ import {
 } from '@sluice/test-fixtures';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
-import { REPO_ROOT } from './workspace-packages.js';
 
 /** The last lines of a log, for an error message. */
 function tail(logFile: string, lines = 40): string {
@@ -218,6 +217,12 @@ export async function runReadmePipeline(
     // Ctrl-C: SIGINT to the whole foreground group (npx or pnpm, and the worker under it).
     if (child.pid !== undefined) process.kill(-child.pid, 'SIGINT');
     const exit = await exited;
+    // pnpm exits on the signal without waiting for its child: give the worker time to drain.
+    const deadline = Date.now() + 60_000;
+    while (!/Sluice worker stopped|exiting without waiting/.test(readFileSync(logFile, 'utf8'))) {
+      if (Date.now() > deadline) break;
+      await sleep(200);
+    }
     return { payloads, exit, log: readFileSync(logFile, 'utf8') };
   } catch (error) {
     if (child.pid !== undefined) await stopProcessGroup(child.pid, 'SIGKILL', 5_000);
@@ -237,7 +242,7 @@ export function tscPath(): string {
 }
 
 /**
- * Writes a TypeScript program using the packages' types, compiled as strictly as a user may:
+ * Writes a TypeScript program using the installed packages' types, compiled as strictly as a user may:
  * `strict`, `exactOptionalPropertyTypes`, `noUncheckedIndexedAccess` and `skipLibCheck: false`,
  * so every published declaration file is type-checked.
  */
@@ -261,25 +266,21 @@ export function writeStrictConsumer(dir: string): void {
   );
   writeFileSync(
     join(dir, 'consumer.ts'),
-    `import { ConfigDef, SchemaBuilder, Struct } from '@sluice/api';
+    `// Only what the project installed: under pnpm, @sluice/api (a peer of the connector) and
+// @sluice/runtime are not importable from here, but their declarations are checked through these.
 import {
   PostgresSinkConnector,
   PostgresSourceConnector,
   parseConnectionUrl,
   type SourceConfig,
 } from '@sluice/connector-postgres';
-import { RUNTIME_VERSION } from '@sluice/runtime';
 import { USAGE } from '@sluice/worker';
 
-const schema = SchemaBuilder.struct().name('order').field('id', SchemaBuilder.int64().build()).build();
-const order = new Struct(schema).put('id', 1n);
 const source = new PostgresSourceConnector();
 const sink = new PostgresSinkConnector();
-const def: ConfigDef<object> = source.config();
+const version: string = sink.version();
 const mode: SourceConfig['mode'] | undefined = undefined;
-export const seen = [order, sink.version(), def, mode, parseConnectionUrl, RUNTIME_VERSION, USAGE.length];
+export const seen = [source.config(), version, mode, parseConnectionUrl, USAGE.length];
 `,
   );
 }
-
-export { REPO_ROOT };
