@@ -1,12 +1,13 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cacheDir, withFileLock } from '@sluice/test-fixtures';
+import { cacheDir, kafkaBrokers, withFileLock } from '@sluice/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PrivateRegistry, startPrivateRegistry } from './private-registry.js';
 import {
   createExampleTables,
   run,
+  runPipeline,
   runReadmePipeline,
   tscPath,
   type WorkerCommand,
@@ -133,5 +134,57 @@ describe('installing the published packages from a registry, as a user would', (
       cwd: elsewhere,
       env: registry.env,
     });
+  });
+
+  it('npm create sluice-connector: the project builds and passes its kit tests; a worker runs its packed tarball', async () => {
+    const scaffold = publicPackages().find((p) => p.json.name === 'create-sluice-connector');
+    const env = {
+      ...registry.env,
+      npm_config_yes: 'true',
+      SLUICE_KAFKA_BROKERS: kafkaBrokers().join(','),
+    };
+    await run(
+      'npm',
+      [
+        'create',
+        `sluice-connector@${scaffold?.json.version}`,
+        'sluice-connector-acme',
+        '--',
+        '--kind',
+        'both',
+      ],
+      { cwd: work, env, logFile },
+    );
+    const project = join(work, 'sluice-connector-acme');
+    const options = { cwd: project, env, logFile };
+    await run('npm', ['install'], options);
+    await run('npm', ['run', 'build'], options);
+    // The README's config tables were generated from the ConfigDefs by the build.
+    expect(readFileSync(join(project, 'README.md'), 'utf8')).toContain('| `poll.interval.ms`');
+    await run('npm', ['test'], options);
+    await run('npm', ['pack', '--pack-destination', work], options);
+    // A user installs the packed connector beside the worker and runs it.
+    const user = join(work, 'acme-user');
+    mkdirSync(user);
+    await run('npm', ['install', '@sluice/worker', join(work, 'sluice-connector-acme-0.1.0.tgz')], {
+      ...options,
+      cwd: user,
+    });
+    const input = join(user, 'input.txt');
+    writeFileSync(input, 'one\ntwo\nthree\n');
+    const topic = `acme-${process.pid}-${Date.now().toString(36)}`;
+    const result = await runPipeline(
+      { command: 'npx', args: ['sluice'], cwd: user, env: registry.env },
+      { name: 'acme-source', 'connector.class': 'AcmeSource', file: input, topic },
+      topic,
+      3,
+      join(user, 'pipeline'),
+    );
+    expect(result.values.map((v) => (JSON.parse(v) as { payload: unknown }).payload)).toEqual([
+      'one',
+      'two',
+      'three',
+    ]);
+    expect(result.log).toContain('sluice-connector-acme@0.1.0');
   });
 });

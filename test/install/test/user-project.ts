@@ -102,8 +102,8 @@ export async function createExampleTables(): Promise<ExampleData> {
   return { schema, topicPrefix: `install-${id}-`, orders };
 }
 
-/** Reads `count` JSON values (with schemas) of a topic from the start; their payloads. */
-async function readPayloads(topic: string, count: number, timeoutMs: number): Promise<unknown[]> {
+/** Reads `count` values of a topic from the start, as strings. */
+async function readValues(topic: string, count: number, timeoutMs: number): Promise<string[]> {
   const kafka = new Kafka({ brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
   // The worker creates the topic (topic.creation.*): wait for it rather than auto-create it.
   const admin = kafka.admin();
@@ -118,7 +118,7 @@ async function readPayloads(topic: string, count: number, timeoutMs: number): Pr
     await admin.disconnect();
   }
   const consumer = kafka.consumer({ groupId: `${topic}-reader` });
-  const payloads: unknown[] = [];
+  const values: string[] = [];
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
@@ -126,16 +126,15 @@ async function readPayloads(topic: string, count: number, timeoutMs: number): Pr
       const timer = setTimeout(
         () =>
           reject(
-            new Error(`${payloads.length} of ${count} records on ${topic} after ${timeoutMs} ms`),
+            new Error(`${values.length} of ${count} records on ${topic} after ${timeoutMs} ms`),
           ),
         timeoutMs,
       );
       consumer
         .run({
           eachMessage: async ({ message }) => {
-            const value = JSON.parse(message.value?.toString() ?? 'null') as { payload: unknown };
-            payloads.push(value.payload);
-            if (payloads.length >= count) {
+            values.push(message.value?.toString() ?? '');
+            if (values.length >= count) {
               clearTimeout(timer);
               resolve();
             }
@@ -146,7 +145,7 @@ async function readPayloads(topic: string, count: number, timeoutMs: number): Pr
   } finally {
     await consumer.disconnect();
   }
-  return payloads;
+  return values;
 }
 
 /** How the user starts the worker in their project (`npx sluice`, `pnpm exec sluice`, ...). */
@@ -157,17 +156,24 @@ export interface WorkerCommand {
   readonly env: Record<string, string>;
 }
 
+/** One run of `sluice standalone`: what it moved to Kafka, how it ended, what it logged. */
+export interface PipelineRun {
+  readonly values: string[];
+  readonly exit: number | string;
+  readonly log: string;
+}
+
 /**
- * Runs `sluice standalone` with the README's source example over the example tables, until the
- * orders arrive in Kafka; stops it as Ctrl-C would. Returns the order payloads
- * seen and the worker's output.
+ * Runs `sluice standalone` with one connector config until `count` records arrived on `topic`,
+ * then stops it as Ctrl-C would. The worker writes JSON values (with schemas).
  */
-export async function runReadmePipeline(
+export async function runPipeline(
   worker: WorkerCommand,
-  readme: string,
-  data: ExampleData,
+  connector: Record<string, string>,
+  topic: string,
+  count: number,
   dir: string,
-): Promise<{ payloads: unknown[]; exit: number | string; log: string }> {
+): Promise<PipelineRun> {
   mkdirSync(dir, { recursive: true });
   const workerFile = await writeProperties(join(dir, 'worker.properties'), {
     'bootstrap.servers': kafkaBrokers().join(','),
@@ -177,16 +183,8 @@ export async function runReadmePipeline(
     'offset.flush.interval.ms': '1000',
     listeners: `http://127.0.0.1:${await ephemeralPort()}`,
   });
-  const {
-    'connection.user': _user,
-    'connection.password': _password,
-    ...example
-  } = readmeSourceConfig(readme);
-  const connectorFile = await writeProperties(join(dir, 'source.properties'), {
-    ...example,
-    'connection.url': postgresUrl(),
-    'table.whitelist': `${data.schema}.orders,${data.schema}.customers`,
-    'topic.prefix': data.topicPrefix,
+  const connectorFile = await writeProperties(join(dir, 'connector.properties'), {
+    ...connector,
     'topic.creation.default.replication.factor': '1',
     'topic.creation.default.partitions': '1',
   });
@@ -206,8 +204,8 @@ export async function runReadmePipeline(
     child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
   );
   try {
-    const payloads = await Promise.race([
-      readPayloads(`${data.topicPrefix}orders`, data.orders.length, 90_000),
+    const values = await Promise.race([
+      readValues(topic, count, 90_000),
       exited.then((code) => {
         throw new Error(
           `the worker exited (${code}) before the records arrived:\n${tail(logFile)}`,
@@ -223,13 +221,46 @@ export async function runReadmePipeline(
       if (Date.now() > deadline) break;
       await sleep(200);
     }
-    return { payloads, exit, log: readFileSync(logFile, 'utf8') };
+    return { values, exit, log: readFileSync(logFile, 'utf8') };
   } catch (error) {
     if (child.pid !== undefined) await stopProcessGroup(child.pid, 'SIGKILL', 5_000);
     throw error instanceof Error && !error.message.includes(logFile)
       ? new Error(`${error.message}\nworker output (${logFile}):\n${tail(logFile)}`)
       : error;
   }
+}
+
+/**
+ * Runs the README's source example over the example tables until the orders arrive in Kafka;
+ * the run's values are the orders' payloads.
+ */
+export async function runReadmePipeline(
+  worker: WorkerCommand,
+  readme: string,
+  data: ExampleData,
+  dir: string,
+): Promise<PipelineRun & { payloads: unknown[] }> {
+  const {
+    'connection.user': _user,
+    'connection.password': _password,
+    ...example
+  } = readmeSourceConfig(readme);
+  const run = await runPipeline(
+    worker,
+    {
+      ...example,
+      'connection.url': postgresUrl(),
+      'table.whitelist': `${data.schema}.orders,${data.schema}.customers`,
+      'topic.prefix': data.topicPrefix,
+    },
+    `${data.topicPrefix}orders`,
+    data.orders.length,
+    dir,
+  );
+  return {
+    ...run,
+    payloads: run.values.map((v) => (JSON.parse(v) as { payload: unknown }).payload),
+  };
 }
 
 /** TypeScript as this repository builds with (the user's project has its own; same major). */
