@@ -1,20 +1,6 @@
 import type { ConfigProblem } from '@sluice/api';
+import { compareVersions } from '../plugins/package-version.js';
 import type { PluginDescriptor, PluginRegistry, PluginRole } from '../plugins/plugin-registry.js';
-
-/** Orders two versions segment by segment, numbers as numbers (`1.10` after `1.9`). */
-function compareVersions(a: string, b: string): number {
-  const as = a.split(/[.-]/);
-  const bs = b.split(/[.-]/);
-  for (let i = 0; i < Math.max(as.length, bs.length); i++) {
-    const x = as[i] ?? '0';
-    const y = bs[i] ?? '0';
-    const nx = Number(x);
-    const ny = Number(y);
-    const c = Number.isInteger(nx) && Number.isInteger(ny) ? nx - ny : x < y ? -1 : x > y ? 1 : 0;
-    if (c !== 0) return c;
-  }
-  return 0;
-}
 
 /** A version requirement: `[1.0,2.0)`, `[1.0,)`, `(,2.0]`, `[1.2]`; a bare version means exactly it. */
 export interface VersionRange {

@@ -1,5 +1,5 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { hasPluginManifest, parsePluginManifest } from '@sluice/api';
 import type { Logger } from '../logging/logger.js';
@@ -7,6 +7,7 @@ import { declaredPlugin, type PluginDescriptor } from './plugin-registry.js';
 
 /** A package that declares plugins, found on disk. */
 export interface FoundPackage {
+  /** Its real folder (symbolic links resolved: pnpm links packages from its store). */
   dir: string;
   packageJson: Record<string, unknown>;
 }
@@ -61,15 +62,62 @@ export async function dependencyPackages(
   const out: FoundPackage[] = [];
   for (const dep of deps) {
     const dir = await findDependency(rootDir, dep);
-    if (!dir) continue;
-    try {
-      const packageJson = await readPackageJson(dir);
-      if (packageJson && hasPluginManifest(packageJson)) out.push({ dir, packageJson });
-    } catch (error) {
-      problems.push({ location: dir, message: (error as Error).message });
+    const found = dir ? await pluginPackageAt(dir, problems) : null;
+    if (found) out.push(found);
+  }
+  return out;
+}
+
+/** The plugin package in `dir` (by its real path), or null if it declares no plugins. */
+async function pluginPackageAt(
+  dir: string,
+  problems: DiscoveryProblem[],
+): Promise<FoundPackage | null> {
+  try {
+    const packageJson = await readPackageJson(dir);
+    if (!packageJson || !hasPluginManifest(packageJson)) return null;
+    return { dir: await realpath(dir), packageJson };
+  } catch (error) {
+    problems.push({ location: dir, message: (error as Error).message });
+    return null;
+  }
+}
+
+/** Plugin packages in the sub-folders of `dir`, scoped `@org/name` ones and node_modules too. */
+async function scanFolder(dir: string, problems: DiscoveryProblem[]): Promise<FoundPackage[]> {
+  let entries: string[];
+  try {
+    entries = (await readdir(dir)).sort();
+  } catch {
+    return [];
+  }
+  const out: FoundPackage[] = [];
+  for (const entry of entries) {
+    if (entry.startsWith('.')) continue;
+    const child = join(dir, entry);
+    if (!(await isDirectory(child))) continue;
+    if (entry.startsWith('@') || entry === 'node_modules')
+      out.push(...(await scanFolder(child, problems)));
+    else {
+      const found = await pluginPackageAt(child, problems);
+      if (found) out.push(found);
     }
   }
   return out;
+}
+
+/**
+ * Plugin packages installed beside the package at `packageDir`, when it is itself installed in a
+ * node_modules folder: a global install (`npm install -g @sluice/worker` and then a connector)
+ * puts the worker and the connector side by side, neither a dependency of the other.
+ */
+export async function besidePackages(
+  packageDir: string,
+  problems: DiscoveryProblem[],
+): Promise<FoundPackage[]> {
+  let dir = dirname(resolve(packageDir));
+  if (basename(dir).startsWith('@')) dir = dirname(dir);
+  return basename(dir) === 'node_modules' ? scanFolder(dir, problems) : [];
 }
 
 /**
@@ -80,42 +128,12 @@ export async function pluginPathPackages(
   folder: string,
   problems: DiscoveryProblem[],
 ): Promise<FoundPackage[]> {
-  const out: FoundPackage[] = [];
-  const consider = async (dir: string): Promise<boolean> => {
-    try {
-      const packageJson = await readPackageJson(dir);
-      if (packageJson && hasPluginManifest(packageJson)) {
-        out.push({ dir, packageJson });
-        return true;
-      }
-    } catch (error) {
-      problems.push({ location: dir, message: (error as Error).message });
-    }
-    return false;
-  };
   if (!(await isDirectory(folder))) {
     problems.push({ location: folder, message: 'plugin.path folder does not exist' });
-    return out;
+    return [];
   }
-  if (await consider(folder)) return out;
-  const scan = async (dir: string): Promise<void> => {
-    let entries: string[];
-    try {
-      entries = (await readdir(dir)).sort();
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
-      if (entry.startsWith('.')) continue;
-      const child = join(dir, entry);
-      if (!(await isDirectory(child))) continue;
-      if (entry.startsWith('@')) await scan(child);
-      else if (entry === 'node_modules') await scan(child);
-      else await consider(child);
-    }
-  };
-  await scan(folder);
-  return out;
+  const itself = await pluginPackageAt(folder, problems);
+  return itself ? [itself] : scanFolder(folder, problems);
 }
 
 /** The plugins a found package declares (invalid manifests become problems). */

@@ -1,6 +1,8 @@
 import type { Logger } from '../logging/logger.js';
 import { builtinPlugins } from './builtin-plugins.js';
+import { choosePackages, type DuplicatePackage, versionOf } from './package-choice.js';
 import {
+  besidePackages,
   type DiscoveryProblem,
   dependencyPackages,
   type FoundPackage,
@@ -11,7 +13,11 @@ import {
 import { PluginRegistry } from './plugin-registry.js';
 
 export interface PluginLoaderOptions {
-  /** Packages whose dependencies are searched (the worker's own package folder). */
+  /**
+   * Packages whose dependencies are searched (the worker's own package folder, the current
+   * project); when such a package is itself installed in a node_modules folder, the plugin
+   * packages installed beside it too (a global install).
+   */
   dependencyRoots?: readonly string[];
   /** The worker's `plugin.path` folders. */
   pluginPath?: readonly string[];
@@ -26,8 +32,10 @@ export interface LoadedPlugins {
 
 /**
  * Finds every plugin: the runtime's built-ins, packages with a `sluice` manifest among the
- * dependencies of `dependencyRoots`, and those in `plugin.path`. Nothing is imported yet (that
- * happens when a config names the plugin). Names claimed twice are logged as conflicts.
+ * dependencies of `dependencyRoots` or installed beside them, and those in `plugin.path`. One
+ * copy of each package is kept (the highest version; a warning names every version found).
+ * Nothing is imported yet (that happens when a config names the plugin). Names claimed by two
+ * packages are logged as conflicts.
  */
 export async function loadPlugins(options: PluginLoaderOptions): Promise<LoadedPlugins> {
   const problems: DiscoveryProblem[] = [];
@@ -36,18 +44,18 @@ export async function loadPlugins(options: PluginLoaderOptions): Promise<LoadedP
   const found: FoundPackage[] = [];
   for (const root of options.dependencyRoots ?? []) {
     found.push(...(await dependencyPackages(root, problems)));
+    found.push(...(await besidePackages(root, problems)));
   }
   for (const folder of options.pluginPath ?? []) {
     if (folder.trim() === '') continue;
     found.push(...(await pluginPathPackages(folder.trim(), problems)));
   }
-  const seenDirs = new Set<string>();
-  for (const pkg of found) {
-    if (seenDirs.has(pkg.dir)) continue;
-    seenDirs.add(pkg.dir);
+  const { packages, duplicates } = choosePackages(found);
+  for (const pkg of packages) {
     for (const plugin of packagePlugins(pkg, problems)) registry.add(plugin);
   }
   logDiscoveryProblems(problems, options.log);
+  for (const duplicate of duplicates) logDuplicate(duplicate, options.log);
   for (const c of registry.conflicts()) {
     options.log.warn(
       { kind: c.kind, name: c.name, plugins: c.claimedBy },
@@ -78,4 +86,27 @@ function logPluginSummary(registry: PluginRegistry, log: Logger): void {
     `Found ${plugins.length} plugins in ${packages.size} package${packages.size === 1 ? '' : 's'}: ${counts}`,
   );
   log.debug({ plugins: plugins.map((p) => `${p.kind}:${p.qualifiedName}`) }, 'plugins found');
+}
+
+/**
+ * Says which copy of a package found twice is used: a warning when the versions differ (the
+ * configs run on one of them, and the user should know which), debug when it is the same
+ * version in two folders (npm does not always deduplicate).
+ */
+function logDuplicate(duplicate: DuplicatePackage, log: Logger): void {
+  const { name, chosen, others } = duplicate;
+  const version = versionOf(chosen);
+  const copies = [chosen, ...others].map((p) => `${versionOf(p)} (${p.dir})`);
+  const fields = { package: name, version, location: chosen.dir, found: copies };
+  if (others.every((p) => versionOf(p) === version)) {
+    log.debug(
+      fields,
+      `Plugin package ${name} ${version} found in ${copies.length} folders; using ${chosen.dir}`,
+    );
+    return;
+  }
+  log.warn(
+    fields,
+    `Plugin package ${name} is installed in ${copies.length} versions: ${copies.join(', ')}; using ${version} from ${chosen.dir}`,
+  );
 }

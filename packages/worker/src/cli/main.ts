@@ -49,7 +49,8 @@ The REST API (Kafka Connect's paths and bodies) listens on the worker's listener
 (default http://0.0.0.0:8083).
 
 Plugins: the worker's bundled packages, packages with a "sluice" manifest among the
-dependencies of the current folder's package.json, and the worker's plugin.path folders.
+dependencies of the current folder's package.json or installed beside the worker (a global
+install), and the worker's plugin.path folders; of a package found twice, the highest version.
 Logs go to stderr: lines for people on a terminal, JSON lines otherwise; log.format=text|json
 in the worker config (or SLUICE_LOG_FORMAT) forces one. SLUICE_LOG_LEVEL=debug shows more.
 Stop with Ctrl-C (SIGINT) or SIGTERM: tasks drain, flush and commit their offsets.`;

@@ -100,11 +100,21 @@ export async function startRest(
 export async function runWorker(run: WorkerRun): Promise<number> {
   const { log, herder } = run;
   let stopping: Promise<void> | null = null;
+  let firstSignal: string | null = null;
   const stop = (signal: string) => {
     if (stopping) {
+      // `pnpm exec` and `pnpm sluice` end on Ctrl-C and send their child a SIGTERM as they go:
+      // only the same signal twice (Ctrl-C pressed again) means "do not wait".
+      if (signal !== firstSignal) {
+        log.info(
+          `${signal} received while stopping: still stopping (${firstSignal} again exits at once)`,
+        );
+        return;
+      }
       log.warn(`${signal} again: exiting without waiting for tasks`);
       process.exit(1);
     }
+    firstSignal = signal;
     log.info(`${signal} received: stopping (tasks drain, flush and commit their offsets)`);
     stopping = run.stop();
   };

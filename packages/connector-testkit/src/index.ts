@@ -1,0 +1,11 @@
+export { type ConfigFixture, testConnectorConfig } from './config-suite.js';
+export {
+  type ConnectorUnderTest,
+  failures,
+  KitWorker,
+  uniqueId,
+  waitFor,
+} from './kit-worker.js';
+export { type SinkFixture, type SinkRun, testSinkConnector } from './sink-suite.js';
+export { type SourceFixture, type SourceRun, testSourceConnector } from './source-suite.js';
+export { countContaining, createTopic, produceValues, readValuesUntil } from './topic-io.js';
