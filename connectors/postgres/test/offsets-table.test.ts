@@ -13,9 +13,7 @@ const record = (topic: string, partition: number, offset: number, renamed?: stri
     value: 'v',
   });
   // A transform routing the record to another topic keeps where it was consumed.
-  return renamed === undefined
-    ? consumed
-    : consumed.newRecord({ topic: renamed });
+  return renamed === undefined ? consumed : consumed.newRecord({ topic: renamed });
 };
 
 describe('spansOf', () => {
