@@ -4,11 +4,7 @@ import {
   type TransactionBoundary,
   type TransactionContext,
 } from '@sluice/api';
-import type {
-  KafkaClientException,
-  KafkaTransactionalProducer,
-  ProducerRecord,
-} from '../kafka/kafka-port.js';
+import type { KafkaClientException, KafkaTransactionalProducer } from '../kafka/kafka-port.js';
 import { canonicalJson, stringifyOffsetJson } from '../storage/offset-json.js';
 import { type OffsetBackingStore, type OffsetMap, offsetKey } from '../storage/offset-store.js';
 import { Signal } from '../worker-task/task-status.js';
@@ -19,12 +15,6 @@ import {
 } from './abstract-worker-source-task.js';
 import { taskMetadata } from './worker-source-task.js';
 import { WorkerTransactionContext } from './worker-transaction-context.js';
-
-/** A record of the open transaction, with where Kafka wrote it (null: dropped, aborted or not yet). */
-interface Committable {
-  record: SourceRecord;
-  metadata: Parameters<AbstractWorkerSourceTask['commitTaskRecord']>[1];
-}
 
 /** The checks around a task's transactional producer start (zombie fencing, then ownership). */
 export interface ExactlyOnceStartChecks {
@@ -55,22 +45,17 @@ export interface ExactlyOnceWorkerSourceTaskOptions extends SourceTaskRunnerOpti
  * before a commit leaves nothing of the transaction visible to read_committed readers, and the
  * task resumes from the offsets of the last committed transaction. Its producer's
  * `transactional.id` is the task's, so a restarted task fences the one it replaces.
- *
- * With the `poll` and `interval` boundaries a commit runs while the task polls and converts the
- * next batch: the records dispatched meanwhile are held, and sent in the next transaction once
- * the commit is done. One commit at a time; the next boundary waits for it.
  */
 export class ExactlyOnceWorkerSourceTask extends AbstractWorkerSourceTask {
   private readonly producer: KafkaTransactionalProducer;
   private readonly transactions: WorkerTransactionContext | null;
   /** Source offsets of the records in the open transaction, latest per source partition. */
   private pendingOffsets = new Map<string, { partition: OffsetMap; offset: OffsetMap | null }>();
-  /** Records of the open transaction (and of the held records' one, while a commit runs). */
-  private committable: Committable[] = [];
-  /** The commit running in the background (never rejects: a failure fails the task). */
-  private committing: Promise<void> | null = null;
-  /** Records dispatched while a commit runs, sent in the next transaction once it is done. */
-  private held: Array<{ producerRecord: ProducerRecord; entry: Committable }> = [];
+  /** Records of the open transaction, with where Kafka wrote them (null: dropped or aborted). */
+  private committable: Array<{
+    record: SourceRecord;
+    metadata: Parameters<AbstractWorkerSourceTask['commitTaskRecord']>[1];
+  }> = [];
   private readonly acked = new Signal();
   private inFlight = 0;
   private transactionSize = 0;
@@ -130,19 +115,10 @@ export class ExactlyOnceWorkerSourceTask extends AbstractWorkerSourceTask {
         'Source tasks may not produce to their own offsets topics when exactly-once support is enabled',
       );
     }
-    this.inFlight++;
-    const entry: Committable = { record: original, metadata: null };
-    this.committable.push(entry);
-    if (this.committing !== null) this.held.push({ producerRecord, entry });
-    else this.send(producerRecord, entry);
-    this.trackOffset(original);
-    this.transactionSize++;
-    await this.afterRecord(original);
-  }
-
-  /** Sends a record in the open transaction (begun if none is). */
-  private send(producerRecord: ProducerRecord, entry: Committable): void {
     this.maybeBegin();
+    this.inFlight++;
+    const entry: (typeof this.committable)[number] = { record: original, metadata: null };
+    this.committable.push(entry);
     this.producer.send(producerRecord).then(
       (metadata) => {
         this.inFlight--;
@@ -162,6 +138,9 @@ export class ExactlyOnceWorkerSourceTask extends AbstractWorkerSourceTask {
         );
       },
     );
+    this.trackOffset(original);
+    this.transactionSize++;
+    await this.afterRecord(original);
   }
 
   private get taskName(): string {
@@ -194,32 +173,7 @@ export class ExactlyOnceWorkerSourceTask extends AbstractWorkerSourceTask {
   }
 
   protected override async batchDispatched(): Promise<void> {
-    if (!(await this.boundaryReached())) return;
-    if (this.options.boundary === 'connector') {
-      await this.commitIfAny();
-      return;
-    }
-    await this.settleCommit();
-    if (!this.producer.inTransaction && this.pendingOffsets.size === 0) return;
-    this.committing = this.commit().then(
-      () => {
-        this.committing = null;
-        const held = this.held;
-        this.held = [];
-        for (const { producerRecord, entry } of held) this.send(producerRecord, entry);
-      },
-      (error: unknown) => {
-        this.committing = null;
-        this.held = [];
-        this.fail(error);
-      },
-    );
-  }
-
-  /** Waits for the background commit; throws the task's failure if it (or anything) failed. */
-  private async settleCommit(): Promise<void> {
-    if (this.committing !== null) await this.committing;
-    if (this.failure) throw this.failure;
+    if (await this.boundaryReached()) await this.commitIfAny();
   }
 
   /** Whether the transaction ends after this batch (`transaction.boundary`). */
@@ -250,7 +204,6 @@ export class ExactlyOnceWorkerSourceTask extends AbstractWorkerSourceTask {
   }
 
   protected async finalCommit(failed: boolean): Promise<void> {
-    if (this.committing !== null) await this.committing;
     if (failed || this.cancelled) {
       // Nothing of a failed task is committed; aborting now spares read_committed readers the
       // wait for the transaction to time out.
@@ -263,7 +216,6 @@ export class ExactlyOnceWorkerSourceTask extends AbstractWorkerSourceTask {
       await this.batchDispatched();
       return;
     }
-    if (this.failure) throw this.failure;
     await this.commitIfAny();
   }
 
@@ -291,8 +243,6 @@ export class ExactlyOnceWorkerSourceTask extends AbstractWorkerSourceTask {
     this.pendingOffsets = new Map();
     const records = this.committable;
     this.committable = [];
-    const size = this.transactionSize;
-    this.transactionSize = 0;
     const entries = new Map<string, string | null>();
     for (const { partition, offset } of offsets.values()) {
       entries.set(
@@ -324,9 +274,10 @@ export class ExactlyOnceWorkerSourceTask extends AbstractWorkerSourceTask {
     this.counters.offsetCommits++;
     this.counters.offsetCommitTimeMs.record(performance.now() - started);
     this.o.log.debug(
-      { records: size, partitions: entries.size },
+      { records: this.transactionSize, partitions: entries.size },
       'committed a transaction of records and their source offsets',
     );
+    this.transactionSize = 0;
     const kept = new Map([...entries].filter(([, v]) => v !== null));
     if (secondary && kept.size > 0) {
       secondary
