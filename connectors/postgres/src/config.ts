@@ -18,6 +18,10 @@ const WRITES_GROUP = 'Writes';
 const DATA_MAPPING_GROUP = 'Data Mapping';
 const DDL_GROUP = 'DDL Support';
 const RETRIES_GROUP = 'Retries';
+const EXACTLY_ONCE_GROUP = 'Exactly Once';
+
+/** The default of `exactly.once.offsets.table`. */
+export const DEFAULT_OFFSETS_TABLE = 'sluice_sink_offsets';
 
 /** The PostgreSQL dialect name of the JDBC connector: the only one accepted in `dialect.name`. */
 export const JDBC_POSTGRES_DIALECT = 'PostgreSqlDatabaseDialect';
@@ -441,6 +445,24 @@ export const SINK_CONFIG_DEF = defineConnection(new ConfigDef())
     group: RETRIES_GROUP,
     orderInGroup: 2,
   })
+  .define('exactly.once.enabled', {
+    type: 'BOOLEAN',
+    default: false,
+    importance: 'MEDIUM',
+    documentation:
+      'Exactly-once delivery: every transaction also stores the Kafka offsets of its records in `exactly.once.offsets.table`, and each partition is consumed from the offset stored there, so a crash or a rebalance neither repeats nor loses a row, in every insert mode.',
+    group: EXACTLY_ONCE_GROUP,
+    orderInGroup: 1,
+  })
+  .define('exactly.once.offsets.table', {
+    type: 'STRING',
+    default: DEFAULT_OFFSETS_TABLE,
+    importance: 'LOW',
+    documentation:
+      'The table holding the offsets of the exactly-once mode (`schema.table` names a schema), created if missing: one row per connector name, topic and partition with the next offset to consume.',
+    group: EXACTLY_ONCE_GROUP,
+    orderInGroup: 2,
+  })
   .defineUnsupported('db.timezone.date', 'dates are written as calendar days.')
   .defineUnsupported('mssql.use.merge.holdlock', 'SQL Server only.')
   .defineUnsupported('trim.sensitive.log', 'Sluice never logs record values from this connector.');
@@ -492,6 +514,8 @@ export interface SinkConfig {
   readonly autoEvolve: boolean;
   readonly maxRetries: number;
   readonly retryBackoffMs: number;
+  /** The exactly-once mode's offsets table and the connector name keying its rows; null when off. */
+  readonly exactlyOnce: { readonly offsetsTable: string; readonly connector: string } | null;
 }
 
 /** Validation results of every key, with problems across keys attached to the keys at fault. */
@@ -652,6 +676,9 @@ function sinkCrossCheck(values: Map<string, ConfigValue>): ConfigProblem[] {
   if (!stringValue(values, 'table.name.format').trim()) {
     problems.push(invalid('table.name.format', '', 'must not be empty'));
   }
+  if (!stringValue(values, 'exactly.once.offsets.table').trim()) {
+    problems.push(invalid('exactly.once.offsets.table', '', 'must not be empty'));
+  }
   return problems;
 }
 
@@ -731,5 +758,13 @@ export function parseSinkConfig(props: ConnectorProps): SinkConfig {
     autoEvolve: c['auto.evolve'],
     maxRetries: c['max.retries'],
     retryBackoffMs: c['retry.backoff.ms'],
+    exactlyOnce: c['exactly.once.enabled']
+      ? {
+          offsetsTable: c['exactly.once.offsets.table'].trim(),
+          // The connector config's `name` (each task config is a copy of it) keys the rows, so
+          // that connectors sharing a table and a topic keep their own positions.
+          connector: props.name ?? '',
+        }
+      : null,
   };
 }

@@ -4,8 +4,11 @@ import {
   type ConnectorProps,
   SinkConnector,
   type TaskClass,
+  type TopicPartitionMap,
 } from '@sluice/api';
 import { parseSinkConfig, SINK_CONFIG_DEF, validateSinkProps } from './config.js';
+import { OffsetsTable } from './offsets-table.js';
+import { closeConnection, openConnection, parseTableId } from './pg-connection.js';
 import { PostgresSinkTask } from './sink-task.js';
 import { VERSION } from './version.js';
 
@@ -43,8 +46,25 @@ export class PostgresSinkConnector extends SinkConnector {
 
   stop(): void {}
 
-  /** The sink keeps no offsets of its own: offsets altered through the REST API are accepted. */
-  override alterOffsets(): boolean {
+  /**
+   * Offsets altered or reset through the REST API are accepted; in exactly-once mode they are
+   * written to the offsets table too, since the tasks resume from there.
+   */
+  override async alterOffsets(
+    props: ConnectorProps,
+    offsets: TopicPartitionMap<number | null>,
+  ): Promise<boolean> {
+    const config = parseSinkConfig(props);
+    const eos = config.exactlyOnce;
+    if (eos === null) return true;
+    const table = new OffsetsTable(parseTableId(eos.offsetsTable), eos.connector);
+    const client = await openConnection(config.connection);
+    try {
+      await client.query(table.createSql());
+      await table.alter(client, offsets);
+    } finally {
+      await closeConnection(client);
+    }
     return true;
   }
 }

@@ -5,6 +5,7 @@ import {
   type SinkRecord,
   SinkTask,
   schemaEquals,
+  type TopicPartition,
 } from '@sluice/api';
 import type pg from 'pg';
 import {
@@ -16,6 +17,7 @@ import {
   recordError,
 } from './column-plan.js';
 import { parseSinkConfig, type SinkConfig } from './config.js';
+import { OffsetsTable, type PartitionSpan, spansOf } from './offsets-table.js';
 import {
   closeConnection,
   isTransientPgError,
@@ -108,6 +110,9 @@ function keyOf(params: readonly unknown[], keyCount: number): string {
  * commits afterwards is durable. When PostgreSQL refuses the data of a batch and an error
  * reporter is configured, the batch is written again record by record (one statement each) so
  * that only the refused records go to the reporter.
+ *
+ * With `exactly.once.enabled`, each transaction also moves the batch's partitions in the offsets
+ * table, and `open` starts each partition from the offset stored there.
  */
 export class PostgresSinkTask extends SinkTask {
   private config: SinkConfig | null = null;
@@ -115,6 +120,7 @@ export class PostgresSinkTask extends SinkTask {
   private copyWriter: CopyWriter | null = null;
   private readonly tables = new Map<string, TableColumns>();
   private readonly topicTables = new Map<string, { table: TableId; tableKey: string }>();
+  private offsets: OffsetsTable | null = null;
 
   version(): string {
     return VERSION;
@@ -123,6 +129,41 @@ export class PostgresSinkTask extends SinkTask {
   async start(props: ConnectorProps): Promise<void> {
     this.config = parseSinkConfig(props);
     this.client = await openConnection(this.config.connection, this.log);
+    const eos = this.config.exactlyOnce;
+    if (eos !== null) {
+      this.offsets = new OffsetsTable(parseTableId(eos.offsetsTable), eos.connector);
+      await this.ddl(this.client, this.offsets.createSql());
+    }
+  }
+
+  /** In exactly-once mode, has the runtime consume each partition from its stored offset. */
+  override async open(partitions: TopicPartition[]): Promise<void> {
+    const config = this.config;
+    const offsets = this.offsets;
+    if (config === null || offsets === null) return;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const stored = await offsets.read(await this.connection(config), partitions);
+        for (const [tp, offset] of stored) {
+          this.log.info(
+            { topic: tp.topic, partition: tp.partition, offset },
+            `Resuming ${tp.topic}-${tp.partition} at offset ${offset} stored in ${offsets.name}`,
+          );
+        }
+        this.context.offset(stored);
+        return;
+      } catch (error) {
+        if (!isTransientPgError(error) || attempt >= config.maxRetries) {
+          throw new ConnectException(
+            `Reading the stored offsets from ${offsets.name} failed: ${describeSqlError(error)}`,
+            { cause: error },
+          );
+        }
+        await closeConnection(this.client);
+        this.client = null;
+        await sleep(config.retryBackoffMs);
+      }
+    }
   }
 
   /**
@@ -143,6 +184,7 @@ export class PostgresSinkTask extends SinkTask {
       planned = null;
       const following = batches[b + 1];
       let writing = true;
+      let written: boolean;
       const planNext = () => {
         if (!writing || planned !== null || following === undefined) return;
         try {
@@ -152,10 +194,12 @@ export class PostgresSinkTask extends SinkTask {
         }
       };
       try {
-        await this.writeBatch(config, batch, current, planNext);
+        written = await this.writeBatch(config, batch, current, planNext);
       } finally {
         writing = false;
       }
+      // Records another task already wrote: the rest is consumed again from the stored offsets.
+      if (!written) return;
     }
   }
 
@@ -354,21 +398,51 @@ export class PostgresSinkTask extends SinkTask {
     else await writeRows(client, run.table, columns, run.plan, config.insertMode, [row]);
   }
 
-  /** Writes one planned batch in one transaction; `dataSent` is called once COPY data is on its way. */
+  /**
+   * In exactly-once mode, moves the batch's partitions in the offsets table within the open
+   * transaction. When another task already wrote some of the records (a zombie that kept a
+   * partition past a rebalance), rolls back, rewinds the consumer to the stored offsets and
+   * returns false.
+   */
+  private async claimOffsets(client: pg.Client, spans: readonly PartitionSpan[]): Promise<boolean> {
+    const offsets = this.offsets;
+    if (offsets === null || spans.length === 0) return true;
+    const taken = await offsets.claim(client, spans);
+    if (taken.length === 0) return true;
+    await client.query('ROLLBACK');
+    this.copyWriter?.rolledBack();
+    const stored = await offsets.read(client, taken);
+    this.log.warn(
+      { partitions: stored.toJSON() },
+      `Offsets stored in ${offsets.name} are past the batch: another task wrote these records; not writing them again, consuming from ${stored
+        .entries()
+        .map(([tp, o]) => `${tp.topic}-${tp.partition}@${o}`)
+        .join(', ')}`,
+    );
+    this.context.offset(stored);
+    return false;
+  }
+
+  /**
+   * Writes one planned batch in one transaction; `dataSent` is called once COPY data is on its
+   * way. False when the batch was not written because another task had (exactly-once mode).
+   */
   private async writeBatch(
     config: SinkConfig,
     records: readonly SinkRecord[],
     planned: Planned,
     dataSent: () => void,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const { runs, refused } = planned;
     const reporter = this.context.errantRecordReporter();
     if (reporter !== null && refused.length > 0) {
       await Promise.all(refused.map(({ record, error }) => reporter.report(record, error)));
     }
-    if (runs.length === 0) {
+    // Exactly once, even a batch of refused records moves the offsets: they are reported once.
+    const spans = this.offsets === null ? [] : spansOf(records);
+    if (runs.length === 0 && spans.length === 0) {
       dataSent();
-      return;
+      return true;
     }
     for (let attempt = 0; ; attempt++) {
       let client: pg.Client | null = null;
@@ -378,13 +452,14 @@ export class PostgresSinkTask extends SinkTask {
         for (const run of runs) columns.push(await this.ensureTable(config, client, run));
         await client.query('BEGIN');
         this.writerFor(client).beginTransaction();
+        if (!(await this.claimOffsets(client, spans))) return false;
         for (const [i, run] of runs.entries()) {
           // A delete from a table that does not exist has nothing to delete.
           const cols = columns[i];
           if (cols) await this.execute(client, config, run, cols, dataSent);
         }
         await client.query('COMMIT');
-        return;
+        return true;
       } catch (error) {
         if (client !== null) await client.query('ROLLBACK').catch(() => {});
         this.copyWriter?.rolledBack();
@@ -405,8 +480,7 @@ export class PostgresSinkTask extends SinkTask {
             { records: records.length },
             `PostgreSQL refused the batch of ${records.length} records (${describeSqlError(error)}): writing them one by one, to send the refused ones to the error reporter`,
           );
-          await this.writeOneByOne(config, client, runs);
-          return;
+          return await this.writeOneByOne(config, client, runs, spans);
         }
         if (error instanceof ConnectException) throw error;
         throw new ConnectException(
@@ -420,20 +494,22 @@ export class PostgresSinkTask extends SinkTask {
   /**
    * After a data error in a batch: writes record by record in one transaction, each under a
    * savepoint, sending the records PostgreSQL refuses to the error reporter (DLQ) with the SQL
-   * error, and committing the rest.
+   * error, and committing the rest (with the batch's offsets in exactly-once mode).
    */
   private async writeOneByOne(
     config: SinkConfig,
     client: pg.Client,
     runs: readonly Run[],
-  ): Promise<void> {
+    spans: readonly PartitionSpan[],
+  ): Promise<boolean> {
     const reporter = this.context.errantRecordReporter();
-    if (reporter === null) return;
+    if (reporter === null) return true;
     const reports: Promise<void>[] = [];
     const columns = [];
     for (const run of runs) columns.push(await this.ensureTable(config, client, run));
     await client.query('BEGIN');
     try {
+      if (!(await this.claimOffsets(client, spans))) return false;
       for (const [i, run] of runs.entries()) {
         for (const [j, row] of rowsOf(run).entries()) {
           const cols = columns[i];
@@ -459,12 +535,15 @@ export class PostgresSinkTask extends SinkTask {
           }
         }
       }
+      // Exactly once, the offsets commit with the rows: the reports must be durable before.
+      if (this.offsets !== null) await Promise.all(reports);
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
       throw error;
     }
     await Promise.all(reports);
+    return true;
   }
 
   async stop(): Promise<void> {

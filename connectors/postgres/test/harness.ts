@@ -9,6 +9,7 @@ import {
   type SourcePartition,
   type SourceRecord,
   type SourceTask,
+  type TopicPartition,
   TopicPartitionMap,
 } from '@sluice/api';
 import { postgresUrl, RecordingLogger } from '@sluice/test-fixtures';
@@ -163,9 +164,16 @@ export async function startSink<T extends SinkTask>(
   task: T,
   props: ConnectorProps,
   options: { dlq?: boolean } = {},
-): Promise<{ task: T; reported: Reported[]; log: RecordingLogger }> {
+): Promise<{
+  task: T;
+  reported: Reported[];
+  log: RecordingLogger;
+  /** Where the task asked the runtime to consume from (`context.offset`). */
+  sought: TopicPartitionMap<number>;
+}> {
   const log = new RecordingLogger();
   const reported: Reported[] = [];
+  const sought = new TopicPartitionMap<number>();
   const reporter: ErrantRecordReporter = {
     async report(record, error) {
       reported.push({ record, error });
@@ -173,7 +181,10 @@ export async function startSink<T extends SinkTask>(
   };
   const context: SinkTaskContext = {
     configs: () => props,
-    offset: () => {},
+    offset: (a: TopicPartition | TopicPartitionMap<number>, b?: number) => {
+      if (b !== undefined) sought.set(a as TopicPartition, b);
+      else for (const [tp, o] of a as TopicPartitionMap<number>) sought.set(tp, o);
+    },
     timeout: () => {},
     assignment: () => [],
     pause: () => {},
@@ -184,7 +195,7 @@ export async function startSink<T extends SinkTask>(
   };
   task.initialize(context);
   await task.start(props);
-  return { task, reported, log };
+  return { task, reported, log, sought };
 }
 
 /** put then flush, as the runtime does before committing offsets. */

@@ -158,6 +158,106 @@ describe('exactly-once objects', () => {
       await kill(second);
     }
   }, 420_000);
+
+  it('workers killed (kill -9) twice while writing and restarted leave objects equal to the topic: every record once, in order', async () => {
+    const partitions = 3;
+    const flushSize = 10;
+    const topic = unique('crash-stream');
+    const bucket = await freshBucket('crash-stream');
+    await createTopic(topic, partitions);
+    const name = unique('s3-crash-stream');
+    const connector = {
+      'connector.class': 'io.confluent.connect.s3.S3SinkConnector',
+      topics: topic,
+      'tasks.max': '2',
+      ...s3Props(bucket),
+      ...jsonValues,
+      'format.class': 'JsonFormat',
+      'flush.size': String(flushSize),
+    };
+    const worker = await workerProps({
+      // Offsets are committed twice a second: the kills land between commits.
+      'offset.flush.interval.ms': '500',
+      'consumer.max.poll.records': '20',
+      // The killed worker's member leaves the group after the session timeout: keep it short.
+      'consumer.session.timeout.ms': '6000',
+      'consumer.heartbeat.interval.ms': '1000',
+    });
+
+    // Records keep coming, one full object per partition every 100 ms, until both kills are
+    // done: every partition ends with a multiple of flush.size records, so every object closes.
+    let produced = 0;
+    let producing = true;
+    const producer = clients.producer({ clientId: 's3-test-stream', overrides: {} });
+    await producer.connect();
+    const stream = (async () => {
+      while (producing) {
+        const round = [];
+        for (let i = 0; i < partitions * flushSize; i++, produced++) {
+          round.push(
+            producer.send({
+              topic,
+              partition: produced % partitions,
+              key: null,
+              value: new TextEncoder().encode(JSON.stringify({ n: produced })),
+            }),
+          );
+        }
+        await Promise.all(round);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    try {
+      let atKill = 0;
+      for (const atLeast of [10, 60]) {
+        const child = await spawnWorker(worker, name, connector);
+        try {
+          await waitFor(`${atLeast} objects`, async () => (await keys(bucket)).length >= atLeast);
+        } finally {
+          await kill(child);
+        }
+        const now = (await keys(bucket)).length;
+        expect(now).toBeGreaterThan(atKill);
+        atKill = now;
+      }
+    } finally {
+      producing = false;
+      await stream;
+      await producer.disconnect();
+    }
+    const total = produced;
+    expect(total % (partitions * flushSize)).toBe(0);
+
+    const last = await spawnWorker(worker, name, connector);
+    try {
+      await waitFor(
+        'every record in objects',
+        async () => (await keys(bucket)).length >= total / flushSize,
+        300_000,
+      );
+      const topicRecords = await readTopic(topic, total);
+      const after = await objects(bucket);
+      expect(after.size).toBe(total / flushSize);
+      for (let p = 0; p < partitions; p++) {
+        const fromTopic = topicRecords
+          .filter((r) => r.partition === p)
+          .sort((a, b) => Number(a.offset - b.offset))
+          .map((r) => new TextDecoder().decode(r.value ?? new Uint8Array()));
+        const dir = `topics/${topic}/partition=${p}/`;
+        const names = [...after.keys()].filter((k) => k.startsWith(dir));
+        // One object per flush.size records, named by its first offset, none twice or missing.
+        expect(names).toEqual(
+          Array.from(
+            { length: fromTopic.length / flushSize },
+            (_, i) => `${dir}${topic}+${p}+${String(i * flushSize).padStart(10, '0')}.json`,
+          ),
+        );
+        expect(names.flatMap((k) => lines(after.get(k)))).toEqual(fromTopic);
+      }
+    } finally {
+      await kill(last);
+    }
+  }, 600_000);
 });
 
 describe('sink → source round trip', () => {
