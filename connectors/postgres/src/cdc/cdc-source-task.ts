@@ -246,7 +246,14 @@ export class PostgresCdcSourceTask extends SourceTask {
 
   async poll(): Promise<SourceRecord[] | null> {
     if (this.stopping) return null;
-    const records = await this.nextRecords();
+    let records: SourceRecord[];
+    try {
+      records = await this.nextRecords();
+    } catch (error) {
+      // stop() closes the connections under a pending poll: that is no failure.
+      if (this.stopping) return null;
+      throw error;
+    }
     if (this.stopping) return null;
     for (const record of records) {
       const entry: InFlight = {

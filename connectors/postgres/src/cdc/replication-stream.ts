@@ -83,8 +83,12 @@ export class ReplicationStream {
     this.resolveStarted();
     const kind = chunk[0];
     if (kind === 0x77) {
-      // w: XLogData — dataStart, walEnd, sendTime, then the plugin's message.
-      this.buffered.push({ lsn: chunk.readBigUInt64BE(1), payload: chunk.subarray(25) });
+      // w: XLogData — dataStart, walEnd, sendTime, then the plugin's message. Copied: pg's parser
+      // reuses its buffer for the bytes that follow, and messages are decoded later.
+      this.buffered.push({
+        lsn: chunk.readBigUInt64BE(1),
+        payload: Buffer.from(chunk.subarray(25)),
+      });
       if (!this.paused && this.buffered.length >= this.highWaterMark) {
         this.paused = true;
         this.connection?.stream.pause();
