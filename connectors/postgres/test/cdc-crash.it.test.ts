@@ -8,7 +8,8 @@ import { createLogger, KafkajsClientFactory } from '@sluice/runtime';
 import { kafkaBrokers } from '@sluice/test-fixtures';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cdcProps, slotPositions, uniqueName } from './cdc-harness.js';
+import { dropSlot } from '../src/cdc/replication-connection.js';
+import { cdcProps, dropPublications, slotPositions, uniqueName } from './cdc-harness.js';
 import { connect, freshSchema } from './harness.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -30,6 +31,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await dropPublications(admin);
   await admin.query(`DROP SCHEMA "${schema}" CASCADE`);
   await admin.end();
 });
@@ -193,12 +195,7 @@ describe('PostgreSQL CDC through a worker that is killed', () => {
       writing = false;
       await writer;
       worker.child.kill('SIGKILL');
-      await new Promise((r) => setTimeout(r, 500));
-      await admin.query(
-        'SELECT pg_drop_replication_slot($1) FROM pg_replication_slots WHERE slot_name = $1',
-        [slot],
-      );
-      await admin.query(`DROP PUBLICATION IF EXISTS "${props['publication.name']}"`);
+      await dropSlot(admin, slot);
     }
   });
 });

@@ -13,10 +13,20 @@ export function uniqueName(label: string): string {
   return `${label}_${process.pid}_${Date.now().toString(36)}_${counter}`.toLowerCase();
 }
 
+const publications = new Set<string>();
+
+/** Drops the publications `cdcProps` named (tasks create them; nothing else drops them). */
+export async function dropPublications(admin: pg.Client): Promise<void> {
+  for (const name of publications) await admin.query(`DROP PUBLICATION IF EXISTS "${name}"`);
+  publications.clear();
+}
+
 /** Connector props for the test server, capturing the tables of `schema`, with its own slot. */
 export function cdcProps(schema: string, extra: ConnectorProps = {}): ConnectorProps {
   const url = new URL(postgresUrl());
   const slot = uniqueName('slot');
+  publications.add(`pub_${slot}`);
+  if (typeof extra['publication.name'] === 'string') publications.add(extra['publication.name']);
   return {
     'database.hostname': url.hostname,
     'database.port': url.port,

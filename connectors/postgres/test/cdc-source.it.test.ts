@@ -1,7 +1,14 @@
 import { ConnectException, type Struct } from '@sluice/api';
 import type pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CdcRun, cdcProps, slotPositions, summary, uniqueName } from './cdc-harness.js';
+import {
+  CdcRun,
+  cdcProps,
+  dropPublications,
+  slotPositions,
+  summary,
+  uniqueName,
+} from './cdc-harness.js';
 import { connect, freshSchema, MemoryOffsets } from './harness.js';
 
 let admin: pg.Client;
@@ -18,6 +25,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
+  await dropPublications(admin);
   await admin.query(`DROP SCHEMA "${schema}" CASCADE`);
   await admin.end();
 });

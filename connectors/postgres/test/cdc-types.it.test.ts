@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CdcRun, cdcProps, fieldSchema, type JsonRecord } from './cdc-harness.js';
+import { CdcRun, cdcProps, dropPublications, fieldSchema, type JsonRecord } from './cdc-harness.js';
 import { connect, freshSchema } from './harness.js';
 
 /** Debezium 3.6.1's key/value schemas and payload of the row below (see its `about`). */
@@ -62,6 +62,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
+  await dropPublications(admin);
   await admin.query(`DROP SCHEMA "${schema}" CASCADE`);
   await admin.end();
 });

@@ -76,12 +76,21 @@ export async function createSlot(replication: pg.Client, slot: string): Promise<
   return { consistentPoint: parseLsn(row.consistent_point), snapshotName: row.snapshot_name };
 }
 
-/** Drops the slot (waits while it is still in use by the stream that just ended). */
-export async function dropSlot(client: pg.Client, slot: string): Promise<void> {
-  await client.query(
-    'SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1',
-    [slot],
-  );
+/**
+ * Drops the slot. The walsender of a stream that just ended may hold it a moment longer, so this
+ * waits (up to `timeoutMs`) for the slot to be released.
+ */
+export async function dropSlot(client: pg.Client, slot: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const state = await readSlotState(client, slot);
+    if (state === null) return;
+    if (!state.active || Date.now() > deadline) {
+      await client.query('SELECT pg_drop_replication_slot($1)', [slot]);
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /**
