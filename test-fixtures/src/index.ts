@@ -49,6 +49,7 @@ export {
 } from './recording-logger.js';
 export { CommandError, type RunCommandOptions, runCommand } from './run-command.js';
 export { type RunState, readRunState, runPaths } from './run-state.js';
+export { type ScratchPostgres, startScratchPostgres } from './scratch-postgres.js';
 export type {
   DaemonOptions,
   InstallContext,

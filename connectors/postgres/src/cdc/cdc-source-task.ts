@@ -292,7 +292,7 @@ export class PostgresCdcSourceTask extends SourceTask {
     const wait = Math.min(this.config.pollIntervalMs, this.heartbeat.untilNext());
     const records = await streaming.poll(max, wait);
     if (this.heartbeat.due()) {
-      if (streaming.drained) streaming.advanceWhileIdle();
+      streaming.advanceWhileIdle();
       records.push(this.dispatcher.emitted(this.heartbeat.record(this.offset.toOffset())));
       await this.runHeartbeatQuery();
     }

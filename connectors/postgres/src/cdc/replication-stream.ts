@@ -182,6 +182,19 @@ export class ReplicationStream {
     this.sendStatus(false);
   }
 
+  /**
+   * Asks the server for a keepalive now (a status update with the reply flag): its WAL end tells
+   * how far the server has read, even when nothing it read concerned the publication.
+   */
+  requestKeepalive(): void {
+    this.sendStatus(true);
+  }
+
+  /** How many received messages wait for `take()`. */
+  get bufferedCount(): number {
+    return this.buffered.length;
+  }
+
   /** Ends the COPY cleanly (CopyDone); the server answers and pg's query completes. */
   end(): void {
     this.stopTimer();
