@@ -12,6 +12,7 @@ import { VERSION } from '../version.js';
 import { ChangeEventDispatcher } from './change-event-dispatcher.js';
 import { type CdcConfig, parseCdcConfig } from './config/cdc-config.js';
 import { Heartbeat } from './heartbeat.js';
+import { IncrementalSnapshot } from './incremental-snapshot.js';
 import { formatLsn, type Lsn, lsnFromOffset } from './lsn.js';
 import { OffsetContext, serverPartition } from './offset-context.js';
 import { checkServerForCdc, closeQuietly, connectPostgres } from './postgres-connection.js';
@@ -64,6 +65,7 @@ export class PostgresCdcSourceTask extends SourceTask {
   private snapshot: PostgresSnapshotChangeEventSource | null = null;
   private streaming: PostgresStreamingChangeEventSource | null = null;
   private stream: ReplicationStream | null = null;
+  private incremental: IncrementalSnapshot | null = null;
   private streamFrom: { lsn: Lsn; resume: ResumeFilter | null } | null = null;
   private readonly inFlight: InFlight[] = [];
   private readonly entries = new WeakMap<SourceRecord, InFlight>();
@@ -138,6 +140,19 @@ export class PostgresCdcSourceTask extends SourceTask {
       config.topicPrefix,
       this.partition,
     );
+    this.incremental =
+      signal === null
+        ? null
+        : new IncrementalSnapshot(
+            signal,
+            config.incrementalSnapshotChunkSize,
+            this.schema,
+            this.filters,
+            types,
+            this.offset,
+            this.dispatcher,
+            this.log,
+          );
 
     this.replication = await connectPostgres(config.connection, {
       replication: true,
@@ -240,8 +255,9 @@ export class PostgresCdcSourceTask extends SourceTask {
       this.log,
       from.resume,
       this.config.signalDataCollection,
-      async () => {},
+      this.incremental,
     );
+    await this.incremental?.resume(this.sql);
   }
 
   async poll(): Promise<SourceRecord[] | null> {

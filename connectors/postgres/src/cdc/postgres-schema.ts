@@ -79,6 +79,11 @@ export class PostgresSchema {
     return this.put(definition);
   }
 
+  /** Every table read so far. */
+  knownTables(): TableId[] {
+    return [...this.tables.values()].map((t) => t.definition.id);
+  }
+
   /** The schema of a table read before, or undefined. */
   schemaFor(id: TableId): TableSchema | undefined {
     return this.tables.get(qualifiedName(id));

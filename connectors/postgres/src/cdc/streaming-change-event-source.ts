@@ -1,7 +1,7 @@
 import { type ConnectorLogger, DataException, type SourceRecord } from '@sluice/api';
 import type pg from 'pg';
 import { qualifiedName } from '../pg-connection.js';
-import type { ChangeEventDispatcher } from './change-event-dispatcher.js';
+import type { ChangeEventDispatcher, RowChange } from './change-event-dispatcher.js';
 import type { Lsn } from './lsn.js';
 import type { MessageType, OffsetContext } from './offset-context.js';
 import type { PgOutputMessage, TupleValue } from './pgoutput/pgoutput-message.js';
@@ -18,12 +18,24 @@ export interface ResumeFilter {
   readonly lsn: Lsn;
 }
 
-/** A row inserted into the signal table, handed to the signal processor instead of emitted. */
-export type SignalListener = (
-  row: readonly TupleValue[],
-  table: TableSchema,
-  out: SourceRecord[],
-) => Promise<void>;
+const CHANGE_TYPES = { r: 'INSERT', c: 'INSERT', u: 'UPDATE', d: 'DELETE' } as const;
+
+/** What the incremental snapshot hears from the stream. */
+export interface StreamListener {
+  /** A row inserted into the signal table (never emitted as an event). */
+  signal(
+    sql: pg.Client,
+    row: readonly TupleValue[],
+    table: TableSchema,
+    out: SourceRecord[],
+  ): Promise<void>;
+  /** A change of a captured table. */
+  changed(
+    table: TableSchema,
+    oldRow: readonly TupleValue[] | null,
+    newRow: readonly TupleValue[] | null,
+  ): void;
+}
 
 /**
  * Streams the slot (Debezium's PostgresStreamingChangeEventSource): pgoutput messages, decoded,
@@ -48,7 +60,7 @@ export class PostgresStreamingChangeEventSource {
     private readonly log: ConnectorLogger,
     private resume: ResumeFilter | null,
     private readonly signalTable: string | null,
-    private readonly onSignal: SignalListener,
+    private readonly listener: StreamListener | null,
   ) {}
 
   /** Whether every message received so far has been turned into records. */
@@ -178,37 +190,22 @@ export class PostgresStreamingChangeEventSource {
         const name = qualifiedName(table.definition.id);
         if (name === this.signalTable) {
           this.position(wal.lsn, 'INSERT');
-          if (message.tag === 'insert') await this.onSignal(message.newTuple, table, out);
+          if (message.tag === 'insert')
+            await this.listener?.signal(this.client, message.newTuple, table, out);
           return;
         }
         if (!this.filters.isIncluded(table.definition.id)) return;
         if (this.resume !== null && this.xid === this.resume.xid && wal.lsn <= this.resume.lsn)
           return;
-        if (message.tag === 'insert') {
-          this.position(wal.lsn, 'INSERT');
-          this.dispatcher.dataChange(
-            table,
-            { op: 'c', oldRow: null, newRow: message.newTuple },
-            'false',
-            out,
-          );
-        } else if (message.tag === 'update') {
-          this.position(wal.lsn, 'UPDATE');
-          this.dispatcher.dataChange(
-            table,
-            { op: 'u', oldRow: message.oldTuple, newRow: message.newTuple },
-            'false',
-            out,
-          );
-        } else {
-          this.position(wal.lsn, 'DELETE');
-          this.dispatcher.dataChange(
-            table,
-            { op: 'd', oldRow: message.oldTuple, newRow: null },
-            'false',
-            out,
-          );
-        }
+        const change: RowChange =
+          message.tag === 'insert'
+            ? { op: 'c', oldRow: null, newRow: message.newTuple }
+            : message.tag === 'update'
+              ? { op: 'u', oldRow: message.oldTuple, newRow: message.newTuple }
+              : { op: 'd', oldRow: message.oldTuple, newRow: null };
+        this.position(wal.lsn, CHANGE_TYPES[change.op]);
+        this.listener?.changed(table, change.oldRow, change.newRow);
+        this.dispatcher.dataChange(table, change, 'false', out);
         return;
       }
     }

@@ -69,6 +69,8 @@ interface FieldSource {
  */
 export class TableSchema {
   readonly keySchema: Schema | null;
+  /** The columns of the key, in key order (indexes into the definition's columns). */
+  readonly keyIndexes: readonly number[];
   readonly valueSchema: Schema;
   readonly envelopeSchema: Schema;
   private readonly keyFields: readonly FieldSource[];
@@ -119,6 +121,7 @@ export class TableSchema {
     }
     this.keySchema = keys.length > 0 ? keyBuilder.build() : null;
     this.keyFields = keys;
+    this.keyIndexes = keys.map((k) => k.column);
     const valueBuilder = SchemaBuilder.struct().name(`${topic}.Value`);
     const values: FieldSource[] = [];
     definition.columns.forEach((column, index) => {
