@@ -10,9 +10,13 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureServices, javaCommand } from '@sluice/test-fixtures';
+import {
+  ensureServices,
+  installKafkaConnect,
+  javaCommand,
+  type KafkaConnectInstall,
+} from '@sluice/test-fixtures';
 import { benchKafka, deleteGroupsContaining, deleteTopics } from './connect/kafka-client.js';
-import { installKafkaConnect, type KafkaConnectInstall } from './connect/kafka-connect-install.js';
 import { runLatency } from './connect/latency-run.js';
 import {
   type BenchResults,

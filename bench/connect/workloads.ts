@@ -1,7 +1,7 @@
 /** The workloads both workers run, and the worker/connector configs they share. */
 import { join } from 'node:path';
+import type { KafkaConnectInstall } from '@sluice/test-fixtures';
 import type { Admin, Kafka, Producer } from 'kafkajs';
-import type { KafkaConnectInstall } from './kafka-connect-install.js';
 import { RECORD_SIZES, type RecordSize } from './record-data.js';
 
 /** Which way the records move through the worker. */

@@ -10,6 +10,14 @@ export {
   type VectorSchema,
 } from './connect-typed-values.js';
 export {
+  rssOf,
+  startConnectWorker,
+  type WorkerLaunch,
+  type WorkerProcess,
+  type WorkerSystem,
+  writeProperties,
+} from './connect-worker-process.js';
+export {
   cassandraContactPoints,
   type KnownService,
   kafkaBrokers,
@@ -40,6 +48,7 @@ export {
   runJavaHarness,
 } from './java-harness.js';
 export { javaCommand, mavenCommand } from './java-toolchain.js';
+export { installKafkaConnect, type KafkaConnectInstall } from './kafka-connect-install.js';
 export { createTopicsAndWait, type TopicSpec } from './kafka-topics.js';
 export { copyMavenDependencies, type MavenDependenciesSpec } from './maven-dependencies.js';
 export {

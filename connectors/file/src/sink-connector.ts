@@ -1,4 +1,10 @@
-import { type ConfigDef, type ConnectorProps, SinkConnector, type TaskClass } from '@sluice/api';
+import {
+  type ConfigDef,
+  type ConnectorProps,
+  SinkConnector,
+  type TaskClass,
+  type TopicPartitionMap,
+} from '@sluice/api';
 import { FILE_SINK_CONFIG_DEF, parseFileSinkConfig } from './config.js';
 import { FileStreamSinkTask } from './sink-task.js';
 import { VERSION } from './version.js';
@@ -26,6 +32,14 @@ export class FileStreamSinkConnector extends SinkConnector {
   }
 
   stop(): void {}
+
+  /** Any consumer offsets are fine: the sink keeps no offsets of its own (as Kafka's). */
+  override alterOffsets(
+    _props: ConnectorProps,
+    _offsets: TopicPartitionMap<number | null>,
+  ): boolean {
+    return true;
+  }
 
   config(): ConfigDef<object> {
     return FILE_SINK_CONFIG_DEF;

@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   ConfigException,
+  ConnectException,
   type OffsetStorageReader,
   SinkRecord,
   type SinkTaskContext,
+  type SourceOffsetAlteration,
   type SourceRecord,
   type SourceTaskContext,
   TopicPartitionMap,
@@ -136,7 +138,34 @@ describe('FileStreamSource', () => {
     expect(values.configValues.find((v) => v.name === 'topic')?.errorMessages).toHaveLength(1);
     expect(() => connector.start({ file: '/x' })).toThrow(ConfigException);
     connector.start({ file: '/x', topic: 't' });
-    expect(connector.taskConfigs(4)).toEqual([{ file: '/x', topic: 't', 'batch.size': '2000' }]);
+    expect(connector.taskConfigs(4)).toEqual([{ file: '/x', topic: 't' }]);
+  });
+
+  it("checks altered offsets as Kafka's FileStreamSourceConnector, with its messages", () => {
+    const connector = new FileStreamSourceConnector();
+    const alter = (partition: unknown, offset: unknown) => () =>
+      connector.alterOffsets({ file: '/x', topic: 't' }, [
+        { partition, offset } as SourceOffsetAlteration,
+      ]);
+    expect(alter({ filename: '/x' }, { position: 12 })()).toBe(true);
+    expect(alter({ filename: '/x' }, null)()).toBe(true);
+    expect(alter({ anything: 1 }, null)()).toBe(true);
+    expect(alter({ filename: '/x' }, { position: 'x' })).toThrow(
+      new ConnectException(
+        "The value for the 'position' key in the offset is expected to be a Long value",
+      ),
+    );
+    expect(alter({ filename: '/x' }, { position: 1.5 })).toThrow('expected to be a Long value');
+    expect(alter({ filename: '/x' }, { position: -1 })).toThrow(
+      "The value for the 'position' key in the offset should be a non-negative value",
+    );
+    expect(alter({ filename: '/x' }, { line: 3 })).toThrow(
+      "Offset objects should either be null or contain the key 'position'",
+    );
+    expect(alter({ file: '/x' }, { position: 3 })).toThrow(
+      "Partition objects should contain the key 'filename'",
+    );
+    expect(alter(null, { position: 3 })).toThrow('Partition objects cannot be null');
   });
 });
 
@@ -159,5 +188,8 @@ describe('FileStreamSink', () => {
     const connector = new FileStreamSinkConnector();
     connector.start({ file, topics: 't' });
     expect(connector.taskConfigs(2)).toHaveLength(2);
+    expect(
+      connector.alterOffsets({ file }, new TopicPartitionMap([[{ topic: 't', partition: 0 }, 5]])),
+    ).toBe(true);
   });
 });

@@ -28,6 +28,8 @@ export {
   WORKER_CONFIG_DEF,
   type WorkerConfig,
 } from './config/worker-config.js';
+export { BooleanConverter } from './converters/boolean-converter.js';
+export { CONVERTER_CONFIG_DEF } from './converters/converter-config.js';
 export { SimpleHeaderConverter } from './converters/simple-header-converter.js';
 export {
   ByteArrayConverter,

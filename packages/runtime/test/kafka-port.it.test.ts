@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { kafkaBrokers } from '@sluice/test-fixtures';
+import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ConsumerRecord, TopicPartition } from '../src/kafka/kafka-port.js';
 import { KafkajsClientFactory } from '../src/kafka/kafkajs-client.js';
@@ -80,5 +81,28 @@ describe('kafkajs port', () => {
     const committed = await consumer.committed([topic]);
     expect(committed.find((c) => c.partition === 0)?.offset).toBe(5n);
     await consumer.disconnect();
+  });
+
+  it("sets a group's committed offsets without joining the group (as Kafka's alterConsumerGroupOffsets)", async () => {
+    const topic = `port-offsets-${randomUUID()}`;
+    const groupId = `g-${topic}`;
+    await admin.connect();
+    await admin.createTopics([{ topic, numPartitions: 2, replicationFactor: 1 }]);
+    await admin.setGroupOffsets(groupId, topic, [
+      { partition: 0, offset: 3n },
+      { partition: 1, offset: 0n },
+    ]);
+    const offsets = await admin.groupOffsets(groupId, [topic]);
+    expect(offsets.map((o) => [o.partition, o.offset]).sort()).toEqual([
+      [0, 3n],
+      [1, 0n],
+    ]);
+    // A group that members joined carries their protocol type ("consumer"); one only committed
+    // to has none: no consumer joined (and waited for its first fetch) to set these offsets.
+    const raw = new Kafka({ brokers: kafkaBrokers(), logLevel: logLevel.NOTHING }).admin();
+    await raw.connect();
+    const { groups } = await raw.describeGroups([groupId]);
+    await raw.disconnect();
+    expect(groups[0]).toMatchObject({ groupId, state: 'Empty', protocolType: '', members: [] });
   });
 });

@@ -40,7 +40,7 @@ function expectError(answer: Answer, status: number, message?: string | RegExp):
   else if (message) expect(answer.body.message).toMatch(message);
 }
 
-/** Kafka's ConnectorStateInfo: name, connector {state, worker_id[, trace]}, tasks, type. */
+/** Kafka's ConnectorStateInfo: name, connector {state, worker_id, version[, trace]}, tasks, type. */
 function expectStateInfo(body: Record<string, unknown>, name: string, type: string): void {
   expect(Object.keys(body).sort()).toEqual(['connector', 'name', 'tasks', 'type']);
   expect(body.name).toBe(name);
@@ -50,13 +50,13 @@ function expectStateInfo(body: Record<string, unknown>, name: string, type: stri
     Object.keys(connector)
       .filter((k) => k !== 'trace')
       .sort(),
-  ).toEqual(['state', 'worker_id']);
+  ).toEqual(['state', 'version', 'worker_id']);
   for (const task of body.tasks as Array<Record<string, unknown>>) {
     expect(
       Object.keys(task)
         .filter((k) => k !== 'trace')
         .sort(),
-    ).toEqual(['id', 'state', 'worker_id']);
+    ).toEqual(['id', 'state', 'version', 'worker_id']);
     expect(typeof task.id).toBe('number');
   }
 }
@@ -95,7 +95,8 @@ describe('Kafka Connect REST API compatibility', () => {
     // Create: 201, Location, ConnectorInfo {name, config (with name), tasks, type}.
     const created = await api('POST', '/connectors', { name, config });
     expect(created.status).toBe(201);
-    expect(created.headers.get('location')).toBe(`/connectors/${name}`);
+    // Absolute, on the host the request addressed (as JAX-RS builds it).
+    expect(created.headers.get('location')).toBe(`${worker.url}/connectors/${name}`);
     expect(Object.keys(created.body).sort()).toEqual(['config', 'name', 'tasks', 'type']);
     expect(created.body).toEqual({
       name,
@@ -220,15 +221,28 @@ describe('Kafka Connect REST API compatibility', () => {
     expect(status.body.connector.state).toBe('RUNNING');
     const tasks = await api('GET', `/connectors/${name}/tasks`);
     expect(tasks.body).toEqual([
-      { id: { connector: name, task: 0 }, config: { ...config, name, 'task.index': '0' } },
+      {
+        id: { connector: name, task: 0 },
+        config: {
+          ...config,
+          name,
+          'task.index': '0',
+          'task.class': 'test-plugins/CountingSourceTask',
+        },
+      },
     ]);
     const taskStatus = await api('GET', `/connectors/${name}/tasks/0/status`);
     expect(taskStatus.body).toEqual({
       id: 0,
       state: 'RUNNING',
       worker_id: status.body.connector.worker_id,
+      version: '1.0.0',
     });
-    expectError(await api('GET', `/connectors/${name}/tasks/7/status`), 404);
+    expectError(
+      await api('GET', `/connectors/${name}/tasks/7/status`),
+      404,
+      `No status found for task ${name}-7`,
+    );
 
     // Pause and resume: 202 without a body.
     const paused = await api('PUT', `/connectors/${name}/pause`);
@@ -341,7 +355,7 @@ describe('Kafka Connect REST API compatibility', () => {
     const other = uniqueName('rest-put');
     const putNew = await api('PUT', `/connectors/${other}/config`, config);
     expect(putNew.status).toBe(201);
-    expect(putNew.headers.get('location')).toBe(`/connectors/${other}`);
+    expect(putNew.headers.get('location')).toBe(`${worker.url}/connectors/${other}`);
     expect(putNew.body).toMatchObject({
       name: other,
       type: 'source',
@@ -354,17 +368,23 @@ describe('Kafka Connect REST API compatibility', () => {
       expect(deleted.status).toBe(204);
       expect(deleted.body).toBeUndefined();
     }
-    for (const [method, path] of [
-      ['GET', `/connectors/${name}`],
-      ['GET', `/connectors/${name}/status`],
-      ['GET', `/connectors/${name}/config`],
-      ['GET', `/connectors/${name}/tasks`],
-      ['PUT', `/connectors/${name}/pause`],
-      ['POST', `/connectors/${name}/restart`],
-      ['DELETE', `/connectors/${name}`],
-      ['GET', `/connectors/${name}/offsets`],
+    // Worded per operation, as Kafka words them.
+    const notFound = `Connector ${name} not found`;
+    for (const [method, path, message] of [
+      ['GET', `/connectors/${name}`, notFound],
+      ['GET', `/connectors/${name}/status`, `No status found for connector ${name}`],
+      ['GET', `/connectors/${name}/tasks/0/status`, `No status found for task ${name}-0`],
+      ['GET', `/connectors/${name}/config`, notFound],
+      ['GET', `/connectors/${name}/tasks`, notFound],
+      ['PUT', `/connectors/${name}/pause`, `Unknown connector ${name}`],
+      ['PUT', `/connectors/${name}/resume`, `Unknown connector ${name}`],
+      ['POST', `/connectors/${name}/restart`, notFound],
+      ['POST', `/connectors/${name}/restart?includeTasks=true`, `Unknown connector: ${name}`],
+      ['DELETE', `/connectors/${name}`, notFound],
+      ['GET', `/connectors/${name}/offsets`, notFound],
+      ['DELETE', `/connectors/${name}/offsets`, notFound],
     ] as const) {
-      expectError(await api(method, path), 404, `Connector ${name} not found`);
+      expectError(await api(method, path), 404, message);
     }
     expect((await api('GET', '/connectors')).body).not.toContain(name);
   });

@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+export { writeProperties } from '@sluice/test-fixtures';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The real `sluice` bin (run from dist: turbo builds before testing). */
@@ -37,18 +38,6 @@ export function runSluice(
     child.on('exit', (code, signal) => r(code ?? signal ?? -1)),
   );
   return { child, output: () => out, exited };
-}
-
-/** Writes a .properties file from a map. */
-export async function writeProperties(
-  file: string,
-  props: Record<string, string>,
-): Promise<string> {
-  const text = Object.entries(props)
-    .map(([k, v]) => `${k}=${v.replaceAll('\\', '\\\\')}`)
-    .join('\n');
-  await writeFile(file, `${text}\n`);
-  return file;
 }
 
 export function workerProps(dir: string, brokers: string[]): Record<string, string> {

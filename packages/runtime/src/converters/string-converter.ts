@@ -1,23 +1,27 @@
 import {
   ConfigDef,
   ConfigException,
-  type ConnectHeaders,
+  ConnectHeaders,
   type Converter,
   DataException,
+  type HeaderConverter,
   Schema,
   type SchemaAndValue,
 } from '@sluice/api';
+import { CONVERTER_CONFIG_DEF } from './converter-config.js';
 
-/** StringConverter's one setting (the key/value-specific serializer.encoding forms are read too). */
-export const STRING_CONVERTER_CONFIG_DEF = new ConfigDef().define('converter.encoding', {
-  type: 'STRING',
-  default: 'UTF-8',
-  importance: 'HIGH',
-  documentation: 'The name of the character encoding used to encode and decode strings.',
-});
-
-/** Converters without settings share an empty ConfigDef. */
-const NO_SETTINGS = new ConfigDef();
+/** StringConverter's setting (the key/value-specific serializer.encoding forms are read too). */
+export const STRING_CONVERTER_CONFIG_DEF = new ConfigDef(CONVERTER_CONFIG_DEF).define(
+  'converter.encoding',
+  {
+    type: 'STRING',
+    default: 'UTF-8',
+    importance: 'HIGH',
+    documentation: 'The name of the character encoding used to encode and decode strings.',
+    width: 'MEDIUM',
+    displayName: 'Encoding',
+  },
+);
 
 const ENCODINGS: Record<string, BufferEncoding> = {
   'utf-8': 'utf8',
@@ -29,6 +33,9 @@ const ENCODINGS: Record<string, BufferEncoding> = {
   'us-ascii': 'ascii',
   ascii: 'ascii',
 };
+
+/** The headers handed to the record methods when converting a header value (they ignore them). */
+const NO_HEADERS = new ConnectHeaders();
 
 /** Reads `converter.encoding` (or its key/value form) as a Node buffer encoding. */
 export function encodingOf(configs: Record<string, unknown>, isKey: boolean): BufferEncoding {
@@ -48,16 +55,16 @@ export function encodingOf(configs: Record<string, unknown>, isKey: boolean): Bu
 
 /**
  * Kafka's StringConverter: any value as its string form in `converter.encoding` (UTF-8);
- * bytes read back as an optional STRING.
+ * bytes read back as an optional STRING. Also a header converter, with the same format.
  */
-export class StringConverter implements Converter {
+export class StringConverter implements Converter, HeaderConverter {
   private encoding: BufferEncoding = 'utf8';
 
   config(): ConfigDef<object> {
     return STRING_CONVERTER_CONFIG_DEF;
   }
 
-  configure(configs: Record<string, unknown>, isKey: boolean): void {
+  configure(configs: Record<string, unknown>, isKey = false): void {
     this.encoding = encodingOf(configs, isKey);
   }
 
@@ -85,15 +92,41 @@ export class StringConverter implements Converter {
     };
   }
 
+  fromConnectHeader(
+    topic: string,
+    _key: string,
+    schema: Schema | null,
+    value: unknown,
+  ): Uint8Array | null {
+    return this.fromConnectData(topic, NO_HEADERS, schema, value);
+  }
+
+  toConnectHeader(topic: string, _key: string, value: Uint8Array | null): SchemaAndValue {
+    return this.toConnectData(topic, NO_HEADERS, value);
+  }
+
   close(): void {}
 }
 
-/** Kafka's ByteArrayConverter: passes BYTES through unchanged. */
-export class ByteArrayConverter implements Converter {
-  configure(_configs: Record<string, unknown>, _isKey: boolean): void {}
+/** Kafka's ByteArrayConverter: passes BYTES through unchanged (as a header converter too). */
+export class ByteArrayConverter implements Converter, HeaderConverter {
+  configure(_configs: Record<string, unknown>, _isKey?: boolean): void {}
 
   config(): ConfigDef<object> {
-    return NO_SETTINGS;
+    return CONVERTER_CONFIG_DEF;
+  }
+
+  fromConnectHeader(
+    topic: string,
+    _key: string,
+    schema: Schema | null,
+    value: unknown,
+  ): Uint8Array | null {
+    return this.fromConnectData(topic, NO_HEADERS, schema, value);
+  }
+
+  toConnectHeader(topic: string, _key: string, value: Uint8Array | null): SchemaAndValue {
+    return this.toConnectData(topic, NO_HEADERS, value);
   }
 
   fromConnectData(
@@ -129,14 +162,30 @@ export class ByteArrayConverter implements Converter {
 
 type NumberType = 'INT16' | 'INT32' | 'INT64' | 'FLOAT32' | 'FLOAT64';
 
-/** Kafka's number converters (Short/Integer/Long/Float/Double): big-endian fixed-width values. */
-abstract class NumberConverter implements Converter {
+/**
+ * Kafka's number converters (Short/Integer/Long/Float/Double): big-endian fixed-width values,
+ * as record data and as header values.
+ */
+abstract class NumberConverter implements Converter, HeaderConverter {
   protected abstract readonly type: NumberType;
 
-  configure(_configs: Record<string, unknown>, _isKey: boolean): void {}
+  configure(_configs: Record<string, unknown>, _isKey?: boolean): void {}
 
   config(): ConfigDef<object> {
-    return NO_SETTINGS;
+    return CONVERTER_CONFIG_DEF;
+  }
+
+  fromConnectHeader(
+    topic: string,
+    _key: string,
+    schema: Schema | null,
+    value: unknown,
+  ): Uint8Array | null {
+    return this.fromConnectData(topic, NO_HEADERS, schema, value);
+  }
+
+  toConnectHeader(topic: string, _key: string, value: Uint8Array | null): SchemaAndValue {
+    return this.toConnectData(topic, NO_HEADERS, value);
   }
 
   private schema(): Schema {

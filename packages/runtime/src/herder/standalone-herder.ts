@@ -5,6 +5,7 @@ import {
   ConnectException,
   NotFoundException,
 } from '@sluice/api';
+import { connectorPluginOf } from '../config/connector-class.js';
 import { restoreRedacted } from '../config/password-keys.js';
 import { stackTrace } from '../errors/processing-context.js';
 import { connectorLogger, type Logger } from '../logging/logger.js';
@@ -26,6 +27,8 @@ export type TargetState = 'STARTED' | 'PAUSED' | 'STOPPED';
 export interface StateInfo {
   state: ConnectState;
   worker_id: string;
+  /** The version of the connector plugin running it (KIP-891). */
+  version: string | null;
   trace?: string;
 }
 
@@ -74,6 +77,8 @@ interface ConnectorEntry {
   resolved: Record<string, string>;
   state: ConnectState;
   trace?: string;
+  /** The connector plugin's version, shown in status (KIP-891). */
+  version: string;
   tasks: TaskEntry[];
   /** Serializes lifecycle operations of this connector. */
   queue: Promise<void>;
@@ -146,9 +151,10 @@ export class StandaloneHerder {
     return [...this.connectors.keys()].sort();
   }
 
-  private entry(name: string): ConnectorEntry {
+  /** The connector, or a NotFoundException with `message` (Kafka words it per operation). */
+  private entry(name: string, message = `Connector ${name} not found`): ConnectorEntry {
     const e = this.connectors.get(name);
-    if (!e) throw new NotFoundException(`Connector ${name} not found`);
+    if (!e) throw new NotFoundException(message);
     return e;
   }
 
@@ -172,6 +178,7 @@ export class StandaloneHerder {
     initialTarget: TargetState = 'STARTED',
   ): Promise<{ created: boolean; info: ConnectorInfo }> {
     if (this.stopping) throw new ConnectException('The worker is shutting down');
+    const plugin = connectorPluginOf(this.worker.plugins, { ...config, name });
     const secrets = await this.worker.connectorPasswordKeys({ ...config, name });
     // A secret sent back as the placeholder REST showed keeps its value (GET, edit, PUT).
     const props: Record<string, string> = restoreRedacted(
@@ -198,14 +205,11 @@ export class StandaloneHerder {
       name,
       config: props,
       target: initialTarget,
-      type: this.worker.plugins.resolve(
-        'connector',
-        props['connector.class'] ?? '',
-        'connector.class',
-      ).kind as ConnectorType,
+      type: plugin.kind as ConnectorType,
       instance: null,
       resolved: {},
       state: 'UNASSIGNED',
+      version: plugin.version,
       tasks: [],
       queue: Promise.resolve(),
       reconfigurePending: false,
@@ -233,12 +237,22 @@ export class StandaloneHerder {
     };
   }
 
-  /** Starts the connector (unless STOPPED) and its tasks. Failures leave it FAILED, not thrown. */
+  /**
+   * Starts the connector (unless STOPPED), and its tasks when its target is STARTED: as in Kafka,
+   * a connector created or stopped and then paused gets its tasks once it is resumed. Failures
+   * leave it FAILED, not thrown.
+   */
   private async startConnector(entry: ConnectorEntry): Promise<void> {
+    if (await this.startConnectorInstance(entry, 'connector failed to start'))
+      await this.reconfigureTasks(entry, true);
+  }
+
+  /** Starts a new instance of the connector alone; false when STOPPED or it failed. */
+  private async startConnectorInstance(entry: ConnectorEntry, failure: string): Promise<boolean> {
     delete entry.trace;
     if (entry.target === 'STOPPED') {
       entry.state = 'STOPPED';
-      return;
+      return false;
     }
     this.startups.connectorAttempts++;
     try {
@@ -246,6 +260,7 @@ export class StandaloneHerder {
       const instance = await this.worker.instantiateConnector(entry.resolved);
       entry.instance = instance;
       entry.type = instance.type;
+      entry.version = instance.plugin.version;
       instance.connector.initialize?.(this.context(entry));
       await instance.connector.start(entry.resolved);
       this.startups.connectorSuccesses++;
@@ -254,12 +269,12 @@ export class StandaloneHerder {
         { plugin: instance.plugin.qualifiedName, version: instance.plugin.version },
         `connector started (${entry.state})`,
       );
+      return true;
     } catch (error) {
       this.startups.connectorFailures++;
-      this.connectorFailed(entry, error, 'connector failed to start');
-      return;
+      this.connectorFailed(entry, error, failure);
+      return false;
     }
-    await this.reconfigureTasks(entry, true);
   }
 
   private connectorFailed(entry: ConnectorEntry, error: unknown, what: string): void {
@@ -269,18 +284,16 @@ export class StandaloneHerder {
     entry.trace = stackTrace(err);
   }
 
-  /** Asks the connector for task configs; restarts the tasks when they changed (or `force`). */
+  /**
+   * Asks the running connector for task configs; restarts the tasks when they changed (or
+   * `force`). Only while the target is STARTED, as Kafka's herder updates tasks.
+   */
   private async reconfigureTasks(entry: ConnectorEntry, force: boolean): Promise<void> {
     const instance = entry.instance;
-    if (!instance || entry.state === 'FAILED' || entry.target === 'STOPPED') return;
+    if (!instance || entry.state === 'FAILED' || entry.target !== 'STARTED') return;
     let configs: Array<Record<string, string>>;
     try {
-      configs = (await instance.connector.taskConfigs(instance.common.tasksMax)) ?? [];
-      if (configs.length > instance.common.tasksMax && instance.common.tasksMaxEnforce) {
-        throw new ConnectException(
-          `The connector ${entry.name} has generated ${configs.length} tasks, which is greater than ${instance.common.tasksMax}, the maximum number of tasks it is configured to create. This behaviour should be considered a bug and is disallowed. If necessary, it can be permitted by reconfiguring the connector with 'tasks.max.enforce' set to false; however, this option will be removed in a future release of Kafka Connect.`,
-        );
-      }
+      configs = await this.worker.connectorTaskConfigs(entry.name, instance, entry.resolved);
       configs = await Promise.all(configs.map((c) => this.worker.resolveConfig(c)));
     } catch (error) {
       this.connectorFailed(entry, error, 'generating task configs failed');
@@ -311,12 +324,13 @@ export class StandaloneHerder {
         startedNow();
         if (current()) task.state = 'RUNNING';
       },
+      // A failed task stays FAILED when its connector is paused or resumed (as in Kafka).
       onPause: () => {
         startedNow();
-        if (current()) task.state = 'PAUSED';
+        if (current() && task.state !== 'FAILED') task.state = 'PAUSED';
       },
       onResume: () => {
-        if (current()) task.state = 'RUNNING';
+        if (current() && task.state !== 'FAILED') task.state = 'RUNNING';
       },
       onFailure: (_id, error) => {
         if (!started) {
@@ -336,7 +350,11 @@ export class StandaloneHerder {
 
   private async startTask(entry: ConnectorEntry, task: TaskEntry): Promise<void> {
     const instance = entry.instance;
-    if (!instance) return;
+    if (!instance) {
+      // The connector failed or is stopped: nothing runs the task.
+      task.state = 'UNASSIGNED';
+      return;
+    }
     const id = { connector: entry.name, task: task.id };
     const log = connectorLogger(this.log, entry.name, task.id);
     delete task.trace;
@@ -391,6 +409,11 @@ export class StandaloneHerder {
 
   private async stopConnectorAndTasks(entry: ConnectorEntry): Promise<void> {
     await this.stopTasks(entry);
+    await this.stopConnectorInstance(entry);
+  }
+
+  /** Stops the connector alone (its tasks keep running). */
+  private async stopConnectorInstance(entry: ConnectorEntry): Promise<void> {
     const instance = entry.instance;
     entry.instance = null;
     if (instance && entry.state !== 'FAILED') {
@@ -425,7 +448,7 @@ export class StandaloneHerder {
 
   /** Pauses the connector and its tasks (they stay assigned, no data moves). */
   async pauseConnector(name: string): Promise<void> {
-    const entry = this.entry(name);
+    const entry = this.entry(name, `Unknown connector ${name}`);
     await this.enqueue(entry, async () => {
       if (entry.target === 'STOPPED') {
         entry.target = 'PAUSED';
@@ -439,9 +462,9 @@ export class StandaloneHerder {
     });
   }
 
-  /** Resumes a paused (or stopped) connector. */
+  /** Resumes a paused (or stopped) connector; tasks it has none of yet are created. */
   async resumeConnector(name: string): Promise<void> {
-    const entry = this.entry(name);
+    const entry = this.entry(name, `Unknown connector ${name}`);
     await this.enqueue(entry, async () => {
       const wasStopped = entry.target === 'STOPPED';
       entry.target = 'STARTED';
@@ -452,6 +475,7 @@ export class StandaloneHerder {
       if (entry.state === 'PAUSED') entry.state = 'RUNNING';
       for (const t of entry.tasks) t.runner?.resume();
       entry.log.info('connector resumed');
+      await this.reconfigureTasks(entry, false);
     });
   }
 
@@ -469,55 +493,37 @@ export class StandaloneHerder {
 
   /**
    * Restarts the connector, and its tasks when `includeTasks` (only the failed ones when
-   * `onlyFailed`), as Kafka's `POST /connectors/{name}/restart`.
+   * `onlyFailed`), as Kafka's `POST /connectors/{name}/restart`. Answers Kafka's restart plan:
+   * the status as it was, with RESTARTING for what was restarted. Task configs are kept.
    */
   async restartConnector(name: string, request: RestartRequest = {}): Promise<ConnectorStateInfo> {
-    const entry = this.entry(name);
     const onlyFailed = request.onlyFailed ?? false;
     const includeTasks = request.includeTasks ?? false;
-    await this.enqueue(entry, async () => {
+    const entry = this.entry(
+      name,
+      includeTasks || onlyFailed ? `Unknown connector: ${name}` : `Connector ${name} not found`,
+    );
+    return this.enqueue(entry, async () => {
       const restartConnector = !onlyFailed || entry.state === 'FAILED';
       const tasks = includeTasks
         ? entry.tasks.filter((t) => !onlyFailed || t.state === 'FAILED')
         : [];
-      if (restartConnector) entry.state = 'RESTARTING';
-      for (const t of tasks) t.state = 'RESTARTING';
+      const plan = this.connectorStatus(name);
+      if (restartConnector) plan.connector.state = 'RESTARTING';
+      for (const t of plan.tasks) if (tasks.some((r) => r.id === t.id)) t.state = 'RESTARTING';
       if (restartConnector) {
-        if (includeTasks && tasks.length === entry.tasks.length) {
-          await this.stopConnectorAndTasks(entry);
-          entry.tasks = [];
-          await this.startConnector(entry);
-          return;
-        }
-        const instance = entry.instance;
-        if (instance && entry.state !== 'FAILED')
-          await Promise.resolve(instance.connector.stop()).catch(() => {});
-        const previousTasks = entry.tasks;
-        entry.instance = null;
-        // Restart the connector alone, keeping running tasks unless their configs change.
-        this.startups.connectorAttempts++;
-        try {
-          entry.resolved = await this.worker.resolveConfig(entry.config);
-          const fresh = await this.worker.instantiateConnector(entry.resolved);
-          entry.instance = fresh;
-          fresh.connector.initialize?.(this.context(entry));
-          await fresh.connector.start(entry.resolved);
-          this.startups.connectorSuccesses++;
-          entry.state = entry.target === 'PAUSED' ? 'PAUSED' : 'RUNNING';
-          delete entry.trace;
-        } catch (error) {
-          this.startups.connectorFailures++;
-          this.connectorFailed(entry, error, 'connector failed to restart');
-        }
-        entry.tasks = previousTasks;
+        await this.stopConnectorInstance(entry);
+        entry.state = 'RESTARTING';
       }
-      for (const t of tasks) {
-        await this.stopTask(entry, t);
-        await this.startTask(entry, t);
-      }
-      if (restartConnector) await this.reconfigureTasks(entry, false);
+      await Promise.all(tasks.map((t) => this.stopTask(entry, t)));
+      for (const t of tasks) t.state = 'RESTARTING';
+      const started =
+        restartConnector &&
+        (await this.startConnectorInstance(entry, 'connector failed to restart'));
+      for (const t of tasks) await this.startTask(entry, t);
+      if (started) await this.reconfigureTasks(entry, false);
+      return plan;
     });
-    return this.connectorStatus(name);
   }
 
   /** Restarts one task. */
@@ -572,10 +578,13 @@ export class StandaloneHerder {
   }
 
   connectorStatus(name: string): ConnectorStateInfo {
-    const e = this.entry(name);
+    const e = this.entry(name, `No status found for connector ${name}`);
     const workerId = this.worker.workerId;
-    const info = (state: ConnectState, trace?: string): StateInfo =>
-      trace ? { state, worker_id: workerId, trace } : { state, worker_id: workerId };
+    const info = (state: ConnectState, trace?: string): StateInfo => {
+      const shown: StateInfo = { state, worker_id: workerId, version: e.version };
+      if (trace) shown.trace = trace;
+      return shown;
+    };
     return {
       name,
       connector: info(e.state, e.trace),
@@ -586,9 +595,31 @@ export class StandaloneHerder {
 
   /** Task status (`GET /connectors/{name}/tasks/{id}/status`). */
   taskStatus(name: string, taskId: number): StateInfo & { id: number } {
-    const s = this.connectorStatus(name).tasks.find((t) => t.id === taskId);
-    if (!s) throw new NotFoundException(`Task ${name}-${taskId} not found`);
+    const s = this.connectors.has(name)
+      ? this.connectorStatus(name).tasks.find((t) => t.id === taskId)
+      : undefined;
+    if (!s) throw new NotFoundException(`No status found for task ${name}-${taskId}`);
     return s;
+  }
+
+  /**
+   * `PUT /connectors/{name}/fence` (KIP-618 zombie fencing, a request between workers of a
+   * cluster): a standalone worker has no exactly-once source support, and answers as Kafka's.
+   */
+  async fenceZombieSourceTasks(_name: string): Promise<void> {
+    throw new ConnectException(
+      'Kafka Connect in standalone mode does not support exactly-once source connectors.',
+    );
+  }
+
+  /**
+   * `POST /connectors/{name}/tasks` (task configs written by the cluster's leader): a standalone
+   * worker refuses it, as Kafka's.
+   */
+  async putTaskConfigs(_name: string, _configs: unknown): Promise<void> {
+    throw new ConnectException(
+      'Kafka Connect in standalone mode does not support externally setting task configurations.',
+    );
   }
 
   /** Committed offsets: source partitions from the offset store, sink partitions from the group. */
@@ -634,7 +665,9 @@ export class StandaloneHerder {
    * topics were reset (KIP-558), sorted.
    */
   connectorActiveTopics(name: string): string[] {
-    const e = this.entry(name);
+    // Kafka answers an unknown connector with no topics (it has none recorded), not 404.
+    const e = this.connectors.get(name);
+    if (!e) return [];
     const topics = new Set(e.topics);
     for (const t of e.tasks) for (const topic of t.runner?.counters.topics ?? []) topics.add(topic);
     return [...topics].sort();
@@ -642,7 +675,8 @@ export class StandaloneHerder {
 
   /** Forgets the connector's active topics (`PUT /connectors/{name}/topics/reset`). */
   resetConnectorActiveTopics(name: string): void {
-    const e = this.entry(name);
+    const e = this.connectors.get(name);
+    if (!e) return;
     e.topics.clear();
     for (const t of e.tasks) t.runner?.counters.topics.clear();
   }

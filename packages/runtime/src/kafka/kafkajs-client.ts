@@ -755,12 +755,42 @@ class KafkajsConsumer implements KafkaConsumer {
   }
 }
 
+/** What setGroupOffsets needs of the cluster object a kafkajs client builds internally. */
+interface KafkajsCluster {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  findGroupCoordinator(request: { groupId: string }): Promise<{
+    offsetCommit(request: {
+      groupId: string;
+      groupGenerationId: number;
+      memberId: string;
+      topics: Array<{ topic: string; partitions: Array<{ partition: number; offset: string }> }>;
+    }): Promise<unknown>;
+  }>;
+}
+
+/**
+ * A new connection to the cluster through the factory kafkajs keeps for its clients (kafkajs
+ * 2.2.4, pinned: `Symbol('private:Kafka:createCluster')`); kafkajs exposes no public way to send
+ * a group coordinator request without joining the group.
+ */
+function internalCluster(kafka: Kafka): KafkajsCluster {
+  const key = Object.getOwnPropertySymbols(kafka).find(
+    (s) => s.description === 'private:Kafka:createCluster',
+  );
+  const create = key === undefined ? undefined : (kafka as unknown as Record<symbol, unknown>)[key];
+  if (typeof create !== 'function')
+    throw new Error('this kafkajs version has no internal cluster factory; pin kafkajs 2.2.4');
+  return (create as (options: object) => KafkajsCluster)({});
+}
+
 class KafkajsAdmin implements KafkaAdmin {
   private closed = false;
   constructor(
     private readonly admin: Admin,
     private readonly brokers: string[],
     private readonly log: Logger,
+    private readonly kafka: Kafka,
   ) {}
 
   async connect(): Promise<void> {
@@ -860,16 +890,39 @@ class KafkajsAdmin implements KafkaAdmin {
     );
   }
 
+  /**
+   * Commits offsets for a group that has no members, as Kafka's Admin.alterConsumerGroupOffsets
+   * does: one OffsetCommit to the group's coordinator with generation -1 and no member id, which
+   * the broker accepts while the group is empty (and refuses while a consumer is in it). kafkajs'
+   * own admin.setOffsets joins the group with a consumer and waits for a fetch: seconds instead of
+   * a round trip.
+   */
   async setGroupOffsets(
     groupId: string,
     topic: string,
     offsets: Array<{ partition: number; offset: bigint }>,
   ): Promise<void> {
-    await this.admin.setOffsets({
-      groupId,
-      topic,
-      partitions: offsets.map((o) => ({ partition: o.partition, offset: o.offset.toString() })),
-    });
+    const cluster = internalCluster(this.kafka);
+    await cluster.connect();
+    try {
+      const coordinator = await cluster.findGroupCoordinator({ groupId });
+      await coordinator.offsetCommit({
+        groupId,
+        groupGenerationId: -1,
+        memberId: '',
+        topics: [
+          {
+            topic,
+            partitions: offsets.map((o) => ({
+              partition: o.partition,
+              offset: o.offset.toString(),
+            })),
+          },
+        ],
+      });
+    } finally {
+      await cluster.disconnect();
+    }
   }
 
   async deleteGroups(groupIds: string[]): Promise<void> {
@@ -973,6 +1026,6 @@ export class KafkajsClientFactory implements KafkaClientFactory {
     const log = options.log ?? this.log;
     this.warnIgnored('admin', options.overrides, log);
     const { kafka, brokers, clientId } = this.kafka(options.clientId, options.overrides, log);
-    return new KafkajsAdmin(kafka.admin(), brokers, log.child({ client: clientId }));
+    return new KafkajsAdmin(kafka.admin(), brokers, log.child({ client: clientId }), kafka);
   }
 }

@@ -19,12 +19,21 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The body of `PATCH /connectors/{name}/offsets`: `{"offsets": [{"partition", "offset"}]}`. */
-export function alterOffsetsBody(body: unknown): Alteration[] {
+/**
+ * The entries of a `PATCH /connectors/{name}/offsets` body (`{"offsets": [{"partition",
+ * "offset"}]}`); an empty list is refused at once, as Kafka does, the entries only once the
+ * connector is known and stopped (`alterations`).
+ */
+export function alterOffsetsBody(body: unknown): unknown[] {
   const offsets = isObject(body) ? body.offsets : undefined;
   if (!Array.isArray(offsets) || offsets.length === 0)
     throw badRequest('Partitions / offsets need to be provided for an alter offsets request');
-  return offsets.map((entry) => {
+  return offsets;
+}
+
+/** Each entry as a partition object and an offset object (or null). */
+function parseAlterations(entries: unknown[]): Alteration[] {
+  return entries.map((entry) => {
     if (!isObject(entry) || !isObject(entry.partition))
       throw badRequest('The partition of a connector offset cannot be null or missing');
     if (entry.offset !== null && entry.offset !== undefined && !isObject(entry.offset))
@@ -91,8 +100,9 @@ export class ConnectorOffsetsAdmin {
     private readonly worker: Worker,
   ) {}
 
-  /** Kafka's check: only a STOPPED connector (no tasks) may have its offsets changed. */
+  /** Kafka's checks: the connector exists (404), and is STOPPED with no tasks (400). */
   private checkStopped(name: string): void {
+    this.herder.connectorConfig(name);
     const status = this.herder.connectorStatus(name);
     if (status.connector.state !== 'STOPPED' || status.tasks.length > 0) {
       throw badRequest(
@@ -106,29 +116,32 @@ export class ConnectorOffsetsAdmin {
     return { props, instance: await this.worker.instantiateConnector(props) };
   }
 
-  private async confirm(name: string, call: () => unknown, reset: boolean): Promise<boolean> {
+  /**
+   * The connector's `alterOffsets` verdict. A ConnectException it throws is the answer as it is
+   * (its message is what the user reads, as in Kafka); anything else is wrapped.
+   */
+  private async confirm(name: string, type: string, call: () => unknown): Promise<boolean> {
     try {
       return (await call()) === true;
     } catch (error) {
-      throw new ConnectException(
-        `Failed to ${reset ? 'reset' : 'alter'} offsets for connector ${name}: the connector refused them: ${(error as Error).message}`,
-        { cause: error },
-      );
+      if (error instanceof ConnectException) throw error;
+      throw new ConnectException(`Failed to modify offsets for ${type} connector ${name}`, {
+        cause: error,
+      });
     }
   }
 
   /** `PATCH /connectors/{name}/offsets`. */
-  async alter(name: string, alterations: Alteration[]): Promise<Message> {
+  async alter(name: string, entries: unknown[]): Promise<Message> {
     this.checkStopped(name);
+    const alterations = parseAlterations(entries);
     const { props, instance } = await this.connectorFor(name);
     const connector = instance.connector as {
       alterOffsets?: (props: Record<string, string>, offsets: unknown) => unknown;
     };
     if (instance.type === 'source') {
-      const confirmed = await this.confirm(
-        name,
-        () => connector.alterOffsets?.(props, alterations),
-        false,
+      const confirmed = await this.confirm(name, 'source', () =>
+        connector.alterOffsets?.(props, alterations),
       );
       const entries = new Map<string, string | null>();
       for (const a of alterations)
@@ -140,16 +153,13 @@ export class ConnectorOffsetsAdmin {
       return done(confirmed, false);
     }
     const parsed = sinkAlterations(alterations);
-    const confirmed = await this.confirm(
-      name,
-      () =>
-        connector.alterOffsets?.(
-          props,
-          new TopicPartitionMap(
-            parsed.map((p) => [{ topic: p.topic, partition: p.partition }, p.offset]),
-          ),
+    const confirmed = await this.confirm(name, 'sink', () =>
+      connector.alterOffsets?.(
+        props,
+        new TopicPartitionMap(
+          parsed.map((p) => [{ topic: p.topic, partition: p.partition }, p.offset]),
         ),
-      false,
+      ),
     );
     const admin = await this.worker.kafkaAdmin();
     const byTopic = new Map<string, Array<{ partition: number; offset: bigint }>>();
@@ -182,34 +192,28 @@ export class ConnectorOffsetsAdmin {
       const keys = (await this.worker.offsetStore.keys()).filter(
         (k) => parseOffsetKey(k)?.connector === name,
       );
-      const confirmed = await this.confirm(
-        name,
-        () =>
-          connector.alterOffsets?.(
-            props,
-            current.offsets.map((o) => ({ partition: o.partition, offset: null })),
-          ),
-        true,
+      const confirmed = await this.confirm(name, 'source', () =>
+        connector.alterOffsets?.(
+          props,
+          current.offsets.map((o) => ({ partition: o.partition, offset: null })),
+        ),
       );
       await this.worker.offsetStore.set(new Map(keys.map((k) => [k, null])));
       return done(confirmed, true);
     }
-    const confirmed = await this.confirm(
-      name,
-      () =>
-        connector.alterOffsets?.(
-          props,
-          new TopicPartitionMap(
-            current.offsets.map((o) => [
-              {
-                topic: String(o.partition.kafka_topic),
-                partition: Number(o.partition.kafka_partition),
-              },
-              null,
-            ]),
-          ),
+    const confirmed = await this.confirm(name, 'sink', () =>
+      connector.alterOffsets?.(
+        props,
+        new TopicPartitionMap(
+          current.offsets.map((o) => [
+            {
+              topic: String(o.partition.kafka_topic),
+              partition: Number(o.partition.kafka_partition),
+            },
+            null,
+          ]),
         ),
-      true,
+      ),
     );
     // Kafka deletes the whole consumer group; a group with no committed offsets has nothing to delete.
     if (current.offsets.length > 0) {

@@ -6,8 +6,15 @@ import {
   ConfigDef as Def,
   type PluginKind,
 } from '@sluice/api';
+import { ConnectorClassException, connectorPluginOf } from '../config/connector-class.js';
 import { baseDefOf } from '../config/connector-config.js';
+import {
+  enrichedConnectorDef,
+  versionNotInstalled,
+  type WorkerConverters,
+} from '../config/enriched-connector-config.js';
 import { configDefOf } from '../config/password-keys.js';
+import { type VersionRange, versionRange } from '../config/plugin-versions.js';
 import type { StandaloneHerder } from '../herder/standalone-herder.js';
 import type { ConnectorLike } from '../plugins/contracts.js';
 import {
@@ -41,6 +48,30 @@ function pluginInfo(p: PluginDescriptor, type: string): PluginInfo {
   return { class: p.qualifiedName, type, version: p.version };
 }
 
+/** Kafka's ALIAS_SUFFIX rule: `FooConnector` and `Foo` name the same connector. */
+function withoutConnectorSuffix(name: string): string {
+  return name.endsWith('Connector') && name.length > 'Connector'.length
+    ? name.slice(0, -'Connector'.length)
+    : name;
+}
+
+/**
+ * Whether the `connector.class` of a validate body matches the plugin in its path: by Kafka's
+ * rule (the body's name ends with the path's, a `Connector` suffix ignored) or because both
+ * resolve to the same installed plugin (a Java alias against a package-qualified name).
+ */
+function sameConnector(plugins: PluginRegistry, included: string, path: string): boolean {
+  if (withoutConnectorSuffix(included).endsWith(withoutConnectorSuffix(path))) return true;
+  try {
+    return (
+      plugins.resolve('connector', included, 'connector.class') ===
+      plugins.resolve('connector', path, 'connector.class')
+    );
+  } catch {
+    return false;
+  }
+}
+
 /** The plugin a path names, of any kind the REST API knows, or Kafka's 404. */
 function findPlugin(plugins: PluginRegistry, name: string): PluginDescriptor {
   for (const [kind] of PLUGIN_TYPES) {
@@ -58,12 +89,17 @@ function findPlugin(plugins: PluginRegistry, name: string): PluginDescriptor {
  * Kafka's connectorPluginConfig: the plugin's own keys, then (connectors) the framework's keys it
  * does not redefine.
  */
-async function pluginConfigKeys(plugin: PluginDescriptor): Promise<ConfigKey[]> {
+async function pluginConfigKeys(
+  plugins: PluginRegistry,
+  plugin: PluginDescriptor,
+): Promise<ConfigKey[]> {
   const cls = await plugin.load();
   const own = configDefOf(new cls());
   const keys = new Map<string, ConfigKey>(own ? own.configKeys() : []);
-  const base = baseDefOf(plugin.kind);
-  if (base) for (const [name, key] of base.configKeys()) if (!keys.has(name)) keys.set(name, key);
+  if (baseDefOf(plugin.kind)) {
+    const base = await enrichedConnectorDef(plugins, plugin, null);
+    for (const [name, key] of base.configKeys()) if (!keys.has(name)) keys.set(name, key);
+  }
   return [...keys.values()];
 }
 
@@ -74,11 +110,12 @@ async function pluginConfigKeys(plugin: PluginDescriptor): Promise<ConfigKey[]> 
  */
 export async function validateConnector(
   herder: StandaloneHerder,
+  plugins: PluginRegistry,
+  converters: WorkerConverters,
   plugin: PluginDescriptor,
   props: Record<string, string>,
 ): Promise<ConfigInfos> {
-  const base = baseDefOf(plugin.kind);
-  if (!base) throw badRequest(`${plugin.qualifiedName} is not a connector plugin`);
+  const base = await enrichedConnectorDef(plugins, plugin, { props, converters });
   const keys = new Map<string, ConfigKey>(base.configKeys());
   const groups = [...base.groups()];
   const values = new Map<string, ConfigValue>(base.validateAll(props));
@@ -102,6 +139,8 @@ export async function validateConnector(
     } else if (!value.errorMessages.includes(problem.message)) {
       value.errorMessages.push(problem.message);
     }
+    // A class key naming a plugin that does not load has no value, as in Kafka.
+    if (value && keys.get(problem.key)?.type === 'CLASS') value.value = null;
   }
   // The connector's own verdict on its keys (already counted above where the worker reported it).
   const result = (await connector.validate?.(props)) as
@@ -133,7 +172,9 @@ export async function validateConnector(
       value: value ? Def.configValueInfo(value, key.type) : null,
     });
   }
-  return { name: plugin.qualifiedName, error_count: errorCount, groups, configs };
+  // Named as the config names it, as Kafka answers.
+  const name = props['connector.class'] ?? plugin.qualifiedName;
+  return { name, error_count: errorCount, groups, configs };
 }
 
 /** `/connector-plugins/...` (Kafka's ConnectorPluginsResource). */
@@ -141,6 +182,7 @@ export function connectorPluginsRoutes(
   router: Router,
   herder: StandaloneHerder,
   plugins: PluginRegistry,
+  converters: WorkerConverters,
 ): void {
   router
     .add('GET', '/connector-plugins', (r) => {
@@ -159,28 +201,38 @@ export function connectorPluginsRoutes(
     })
     .add('GET', '/connector-plugins/{plugin}/config', async (r) => {
       const plugin = findPlugin(plugins, r.params.plugin as string);
-      const keys = await pluginConfigKeys(plugin);
+      const keys = await pluginConfigKeys(plugins, plugin);
       return { status: 200, body: keys.map((k) => Def.configKeyInfo(k)) };
     })
     .add('PUT', '/connector-plugins/{plugin}/config/validate', async (r) => {
       const name = r.params.plugin as string;
       const props = configBody(await r.body());
-      const plugin = findPlugin(plugins, name);
       const included = props['connector.class'];
-      if (included !== undefined) {
-        let same = false;
-        try {
-          same = plugins.resolve('connector', included, 'connector.class') === plugin;
-        } catch {
-          same = false;
-        }
-        if (!same)
-          throw badRequest(
-            `Included connector type ${included} does not match request type ${name}`,
+      if (included !== undefined && !sameConnector(plugins, included, name))
+        throw badRequest(`Included connector type ${included} does not match request type ${name}`);
+      let plugin: PluginDescriptor;
+      try {
+        plugin = connectorPluginOf(plugins, props);
+      } catch (error) {
+        // Kafka's validate wraps the herder's refusal: a 500 quoting the Java exception.
+        if (error instanceof ConnectorClassException)
+          throw new RestException(
+            500,
+            `org.apache.kafka.connect.runtime.rest.errors.BadRequestException: ${error.message}`,
           );
+        throw error;
       }
-      // Kafka requires connector.class in the body; the path already names the plugin.
-      const withClass = { ...props, 'connector.class': included ?? plugin.qualifiedName };
-      return { status: 200, body: await validateConnector(herder, plugin, withClass) };
+      let range: VersionRange | null = null;
+      try {
+        range = versionRange(props['connector.plugin.version']);
+      } catch {
+        // A malformed range is reported on its key by the full validation.
+      }
+      if (range && !range.contains(plugin.version))
+        return { status: 200, body: versionNotInstalled(plugin, props, range) };
+      return {
+        status: 200,
+        body: await validateConnector(herder, plugins, converters, plugin, props),
+      };
     });
 }

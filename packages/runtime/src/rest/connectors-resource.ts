@@ -129,6 +129,26 @@ export function connectorsRoutes(
       status: 200,
       body: herder.taskStatus(connector(r), taskIdParam(r.params.task)),
     }))
+    // Requests between the workers of a cluster (Kafka's InternalClusterResource: any content
+    // type); the herder answers whether it can serve them.
+    .add(
+      'POST',
+      '/connectors/{connector}/tasks',
+      async (r) => {
+        await herder.putTaskConfigs(connector(r), await r.body());
+        return { status: 204 };
+      },
+      { anyContentType: true },
+    )
+    .add(
+      'PUT',
+      '/connectors/{connector}/fence',
+      async (r) => {
+        await herder.fenceZombieSourceTasks(connector(r));
+        return { status: 204 };
+      },
+      { anyContentType: true },
+    )
     .add('POST', '/connectors/{connector}/tasks/{task}/restart', async (r) => {
       await herder.restartTask(connector(r), taskIdParam(r.params.task));
       return { status: 204 };
@@ -170,10 +190,11 @@ export function connectorsRoutes(
       body: await herder.connectorOffsets(connector(r)),
     }))
     .add('PATCH', '/connectors/{connector}/offsets', async (r) => {
+      // As Kafka: an empty request first (400), then an unknown connector (404).
+      const alterations = alterOffsetsBody(await r.body());
       const name = connector(r);
-      // Unknown connector first (404), then the body (400).
       herder.connectorConfig(name);
-      return { status: 200, body: await offsets.alter(name, alterOffsetsBody(await r.body())) };
+      return { status: 200, body: await offsets.alter(name, alterations) };
     })
     .add('DELETE', '/connectors/{connector}/offsets', async (r) => ({
       status: 200,

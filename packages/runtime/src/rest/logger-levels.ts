@@ -46,7 +46,10 @@ function inNamespace(name: string, namespace: string): boolean {
  */
 export class LoggerLevels {
   private readonly live = new Set<WeakRef<Logger>>();
-  private readonly explicit = new Map<string, { level: string; lastModified: number }>();
+  /** Levels set through `set`, by namespace (pino level names). */
+  private readonly explicit = new Map<string, { level: string }>();
+  /** When each logger's level last changed through `set`. */
+  private readonly modified = new Map<string, number>();
 
   constructor(private readonly root: Logger) {
     const previous = root.onChild;
@@ -90,11 +93,14 @@ export class LoggerLevels {
       const name = loggerName(logger);
       out[name] ??= {
         level: toKafkaLevel(logger.level),
-        last_modified: this.explicit.get(name)?.lastModified ?? null,
+        last_modified: this.modified.get(name) ?? null,
       };
     }
-    for (const [namespace, { level, lastModified }] of this.explicit) {
-      out[namespace] ??= { level: toKafkaLevel(level), last_modified: lastModified };
+    for (const [namespace, { level }] of this.explicit) {
+      out[namespace] ??= {
+        level: toKafkaLevel(level),
+        last_modified: this.modified.get(namespace) ?? null,
+      };
     }
     return out;
   }
@@ -109,22 +115,30 @@ export class LoggerLevels {
     return level.toUpperCase() in TO_PINO;
   }
 
-  /** Sets the level of a namespace and every logger in it; returns the names of the loggers set. */
+  /**
+   * Sets the level of a namespace and every logger in it; returns the loggers whose level
+   * changed (as Kafka: setting a logger to the level it has changes nothing, and its
+   * last_modified stays as it was).
+   */
   set(namespace: string, level: string): string[] {
     const pinoLevel = TO_PINO[level.toUpperCase()];
     if (!pinoLevel) throw new Error(`invalid log level '${level}'.`);
-    this.explicit.set(namespace, { level: pinoLevel, lastModified: Date.now() });
-    const affected = new Set<string>();
-    if (namespace === ROOT_LOGGER) affected.add(ROOT_LOGGER);
+    const before = this.all();
+    // As log4j's setAllLevels: the level replaces those set earlier for loggers below it.
+    for (const set of this.explicit.keys())
+      if (inNamespace(set, namespace)) this.explicit.set(set, { level: pinoLevel });
+    this.explicit.set(namespace, { level: pinoLevel });
     for (const logger of this.liveLoggers()) {
       const name = loggerName(logger);
       if (!inNamespace(name, namespace)) continue;
-      // A more specific namespace set earlier keeps its own level, as in log4j.
       const own = this.levelFor(name);
       if (own !== undefined) logger.level = own;
-      affected.add(name);
     }
-    affected.add(namespace);
-    return [...affected].sort();
+    const now = Date.now();
+    const changed = Object.entries(this.all())
+      .filter(([name, { level: after }]) => before[name]?.level !== after)
+      .map(([name]) => name);
+    for (const name of changed) this.modified.set(name, now);
+    return changed.sort();
   }
 }

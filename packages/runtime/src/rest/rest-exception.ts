@@ -12,6 +12,14 @@ export class RestException extends Error {
   }
 }
 
+/**
+ * A 404, 405 or 415 answered before any resource was chosen (no route for the path, the method or
+ * the content type). Kafka's Jersey answers these without a Content-Type header; so do we.
+ */
+export class RoutingException extends RestException {
+  override name = 'RoutingException';
+}
+
 /** 400 Bad Request (JAX-RS BadRequestException in Kafka). */
 export function badRequest(message: string): RestException {
   return new RestException(400, message);

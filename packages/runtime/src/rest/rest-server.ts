@@ -10,10 +10,10 @@ import { ConnectorOffsetsAdmin } from './connector-offsets.js';
 import { connectorPluginsRoutes } from './connector-plugins-resource.js';
 import { connectorsRoutes } from './connectors-resource.js';
 import { loggersRoutes } from './loggers-resource.js';
-import { errorResponse, RestException } from './rest-exception.js';
+import { errorResponse, RestException, RoutingException } from './rest-exception.js';
 import { BasicAuthenticator, listenerTlsOptions } from './rest-security.js';
 import { rootRoutes } from './root-resource.js';
-import { type RestResponse, Router } from './router.js';
+import { checkJsonContentType, type RestResponse, Router } from './router.js';
 
 /** Largest request body accepted (Kafka has no limit of its own; configs are small). */
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -80,13 +80,18 @@ export class RestServer {
       enable: o.worker.config.topicTrackingEnable,
       allowReset: o.worker.config.topicTrackingAllowReset,
     });
-    connectorPluginsRoutes(this.router, o.herder, o.worker.plugins);
+    connectorPluginsRoutes(this.router, o.herder, o.worker.plugins, o.worker.workerConverters());
     loggersRoutes(this.router, o.rootLogger ?? o.log);
     const metrics = new ConnectMetrics(o.herder);
-    this.router.add('GET', '/metrics', async () => {
-      const { text, contentType } = await metrics.scrape();
-      return { status: 200, text: { body: text, contentType } };
-    });
+    this.router.add(
+      'GET',
+      '/metrics',
+      async () => {
+        const { text, contentType } = await metrics.scrape();
+        return { status: 200, text: { body: text, contentType } };
+      },
+      { anyContentType: true },
+    );
   }
 
   /** Starts listening on every listener; resolves with their URLs (actual ports). */
@@ -96,7 +101,7 @@ export class RestServer {
     for (const listener of this.o.listeners) {
       const { protocol, host, port } = parseListener(listener);
       const onRequest = (req: IncomingMessage, res: ServerResponse) => {
-        this.handle(req, res, auth).catch((error: unknown) => {
+        this.handle(req, res, protocol, auth).catch((error: unknown) => {
           this.o.log.error({ err: error }, 'REST response failed');
           res.destroy();
         });
@@ -137,22 +142,25 @@ export class RestServer {
   private async handle(
     req: IncomingMessage,
     res: ServerResponse,
+    protocol: 'http' | 'https',
     auth: BasicAuthenticator | null,
   ): Promise<void> {
     const started = Date.now();
     let response: RestResponse;
+    let withContentType = true;
     try {
       auth?.check(req);
       const url = new URL(req.url ?? '/', 'http://localhost');
       const method = req.method ?? 'GET';
-      const { handler, params } = this.router.match(method, url.pathname);
+      const { handler, params, options } = this.router.match(method, url.pathname);
+      if (!options.anyContentType) checkJsonContentType(req.headers['content-type']);
       let bodyRead: Promise<unknown> | null = null;
       response = await handler({
         method,
         params,
         query: url.searchParams,
         body: () => {
-          bodyRead ??= this.readBody(req);
+          bodyRead ??= this.readBody(req, !options.anyContentType);
           return bodyRead;
         },
       });
@@ -162,10 +170,15 @@ export class RestServer {
         this.o.log.error({ err: error, url: req.url }, 'REST request failed');
       response = { status: mapped.status, body: mapped.body };
       if (mapped.status === 401) response.headers = { 'www-authenticate': 'Basic realm="Sluice"' };
+      withContentType = !(error instanceof RoutingException);
     }
     // Drain an unread body so the connection can be reused.
     req.resume();
     const headers: Record<string, string> = { ...response.headers };
+    // A created resource's Location is absolute, on the host the client addressed (as JAX-RS
+    // builds it from the request URI).
+    if (headers.location?.startsWith('/'))
+      headers.location = `${protocol}://${req.headers.host ?? 'localhost'}${headers.location}`;
     let payload: string | undefined;
     if (response.text) {
       payload = response.text.body;
@@ -173,7 +186,7 @@ export class RestServer {
       headers['content-length'] = String(Buffer.byteLength(payload));
     } else if (response.status !== 204 && response.body !== undefined) {
       payload = JSON.stringify(response.body);
-      headers['content-type'] = 'application/json';
+      if (withContentType) headers['content-type'] = 'application/json';
       headers['content-length'] = String(Buffer.byteLength(payload));
     } else if (response.status !== 204) {
       headers['content-length'] = '0';
@@ -186,7 +199,11 @@ export class RestServer {
     );
   }
 
-  private readBody(req: IncomingMessage): Promise<unknown> {
+  /**
+   * Reads and parses a JSON body. With `json`, a body sent without a Content-Type is refused as
+   * Jersey refuses it (it takes it as application/octet-stream, which no JSON reader accepts).
+   */
+  private readBody(req: IncomingMessage, json: boolean): Promise<unknown> {
     return new Promise((resolve, reject) => {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -210,6 +227,10 @@ export class RestServer {
       req.on('end', () => {
         if (failed) return;
         const text = Buffer.concat(chunks).toString('utf8');
+        if (json && size > 0 && req.headers['content-type'] === undefined) {
+          reject(new RestException(415, 'HTTP 415 Unsupported Media Type'));
+          return;
+        }
         if (text.trim() === '') {
           resolve(undefined);
           return;

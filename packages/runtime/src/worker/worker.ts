@@ -13,6 +13,7 @@ import {
   parseConnectorConfig,
 } from '../config/connector-config.js';
 import { CLIENT_PASSWORD_KEYS, configDefOf, passwordKeys } from '../config/password-keys.js';
+import { pluginVersionProblems } from '../config/plugin-versions.js';
 import { commonClientProps, type WorkerConfig, withPrefix } from '../config/worker-config.js';
 import { DeadLetterQueueReporter } from '../errors/dead-letter-queue-reporter.js';
 import type { ErrorHandlingConfig } from '../errors/error-handling-config.js';
@@ -178,6 +179,7 @@ export class Worker {
     } catch (error) {
       problems.push(...problemsOf(error, 'transforms', props.transforms));
     }
+    problems.push(...pluginVersionProblems(this.plugins, props, this.workerConverters()));
     if (plugin) {
       try {
         const cls = await plugin.load();
@@ -281,6 +283,15 @@ export class Worker {
     const common = parseConnectorConfig(props, type);
     const cls = await plugin.load();
     return { connector: new cls() as ConnectorLike, plugin, type, common };
+  }
+
+  /** The worker's `key.converter`, `value.converter` and `header.converter`, as configured. */
+  workerConverters(): Record<'key' | 'value' | 'header', string> {
+    return {
+      key: this.config.keyConverter,
+      value: this.config.valueConverter,
+      header: this.config.headerConverter,
+    };
   }
 
   private workerConverterClass(role: 'key' | 'value' | 'header'): string {
@@ -401,6 +412,35 @@ export class Worker {
       );
     }
     return new RetryWithToleranceOperator(errors, reporters, log, counters);
+  }
+
+  /**
+   * The task configs of a started connector, as Kafka's Worker.connectorTaskConfigs makes them:
+   * what the connector's `taskConfigs` returned (at most `tasks.max` unless `tasks.max.enforce`
+   * is false), each with `task.class` (the task class, package-qualified) and the connector's
+   * `topics` / `topics.regex` when it has them.
+   */
+  async connectorTaskConfigs(
+    name: string,
+    instance: ConnectorInstance,
+    connectorProps: Readonly<Record<string, string>>,
+  ): Promise<Array<Record<string, string>>> {
+    const { tasksMax, tasksMaxEnforce } = instance.common;
+    const configs = (await instance.connector.taskConfigs(tasksMax)) ?? [];
+    if (configs.length > tasksMax && tasksMaxEnforce) {
+      throw new ConnectException(
+        `The connector ${name} has generated ${configs.length} tasks, which is greater than ${tasksMax}, the maximum number of tasks it is configured to create. This behaviour should be considered a bug and is disallowed. If necessary, it can be permitted by reconfiguring the connector with 'tasks.max.enforce' set to false; however, this option will be removed in a future release of Kafka Connect.`,
+      );
+    }
+    const taskClass = `${instance.plugin.packageName}/${this.taskClassOf(instance).name}`;
+    return configs.map((config) => {
+      const task: Record<string, string> = { ...config, 'task.class': taskClass };
+      for (const key of ['topics', 'topics.regex']) {
+        const value = connectorProps[key];
+        if (value !== undefined) task[key] = value;
+      }
+      return task;
+    });
   }
 
   /** Checks what `taskClass()` returned against the task interface. */
