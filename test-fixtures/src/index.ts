@@ -32,6 +32,11 @@ export {
   serviceVariable,
 } from './connection-info.js';
 export { isProcessAlive, sleep, stopProcessGroup } from './daemon-process.js';
+export {
+  DEBEZIUM_VERSION,
+  type DebeziumInstall,
+  installDebeziumPostgres,
+} from './debezium-install.js';
 export { type FileLockOptions, LockTimeoutError, withFileLock } from './file-lock.js';
 export { ephemeralPort, isPortFree, PortInUseError, pickPort, pinnedPort } from './free-port.js';
 export {

@@ -195,6 +195,15 @@ describe('PostgreSQL CDC through a worker that is killed', () => {
       writing = false;
       await writer;
       worker.child.kill('SIGKILL');
+      // The server may not have noticed the killed worker yet: end its walsender first.
+      const deadline = Date.now() + 30_000;
+      while ((await slotPositions(admin, slot))?.active === true && Date.now() < deadline) {
+        await admin.query(
+          'SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = $1 AND active',
+          [slot],
+        );
+        await new Promise((r) => setTimeout(r, 200));
+      }
       await dropSlot(admin, slot);
     }
   });

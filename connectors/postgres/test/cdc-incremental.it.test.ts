@@ -109,7 +109,9 @@ describe('PostgreSQL CDC incremental snapshots', () => {
     await signal('execute-snapshot', [`${schema}.live`]);
     await until(run, () => completed(run));
     await writes.stop();
-    await run.drain(1000);
+    // A last row marks the end of the writes: once it arrived, everything before it did.
+    await admin.query(`INSERT INTO "${schema}".live VALUES (999999, 0)`);
+    await until(run, () => run.records.some((r) => r.value?.payload.after?.id === 999999));
     const reads = run.records.filter((r) => r.value?.payload.op === 'r');
     expect(reads.length).toBeGreaterThan(500);
     expect(reads[0]?.value?.payload.source).toMatchObject({

@@ -25,6 +25,7 @@ import {
   initPublication,
   readSlotState,
   type SlotCreation,
+  type SlotState,
   startStreaming,
 } from './replication-connection.js';
 import type { ReplicationStream } from './replication-stream.js';
@@ -115,15 +116,7 @@ export class PostgresCdcSourceTask extends SourceTask {
 
     const stored = await this.context.offsetStorageReader().offset(this.partition);
     this.offset = stored === null ? new OffsetContext() : OffsetContext.load(stored);
-    const slot = await readSlotState(sql, config.slotName);
-    if (slot !== null) {
-      checkSlot(slot, config);
-      if (slot.active) {
-        throw new ConnectException(
-          `Replication slot "${config.slotName}" is in use by server process ${slot.activePid}: another connector (or a previous task still stopping) streams it. Stop it, or give this connector its own slot.name`,
-        );
-      }
-    }
+    const slot = await this.freeSlot(sql, config);
     const snapshot = this.snapshotWanted(stored !== null, slot === null);
     this.transactions = config.provideTransactionMetadata
       ? new TransactionMonitor(config.topicPrefix, this.partition, this.offset)
@@ -197,6 +190,33 @@ export class PostgresCdcSourceTask extends SourceTask {
     }
     this.streamFrom = this.resumePoint(creation, slot?.confirmedFlushLsn ?? null);
     if (config.snapshotMode !== 'initial_only') await this.startStreaming();
+  }
+
+  /**
+   * The slot's state once no other connection holds it: a connector killed a moment ago keeps its
+   * server process (and the slot) until the server notices, so this waits `slot.retry.delay.ms`
+   * up to `slot.max.retries` times, as Debezium does.
+   */
+  private async freeSlot(sql: pg.Client, config: CdcConfig): Promise<SlotState | null> {
+    for (let attempt = 1; ; attempt++) {
+      const slot = await readSlotState(sql, config.slotName);
+      if (slot === null) return null;
+      checkSlot(slot, config);
+      if (!slot.active) return slot;
+      const message = `Replication slot "${config.slotName}" is in use by server process ${slot.activePid}`;
+      if (attempt >= config.slotMaxRetries) {
+        throw new ConnectException(
+          `${message}: another connector (or a previous task still stopping) streams it. Stop it, or give this connector its own slot.name`,
+        );
+      }
+      this.log.warn(
+        { slot: config.slotName, pid: slot.activePid, attempt },
+        `${message} (attempt ${attempt} of ${config.slotMaxRetries}); waiting ${config.slotRetryDelayMs} ms`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, config.slotRetryDelayMs));
+      if (this.stopping)
+        throw new ConnectException('stopped while waiting for the replication slot');
+    }
   }
 
   /** Whether to take a snapshot now, by `snapshot.mode` (Debezium's snapshotters). */

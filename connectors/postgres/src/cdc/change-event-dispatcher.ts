@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import {
   ConnectHeaders,
+  type Header,
   type SourceOffset,
   type SourcePartition,
   SourceRecord,
@@ -42,6 +44,8 @@ function nowMicros(): bigint {
 export class ChangeEventDispatcher {
   private readonly sourceInfo: SourceInfo;
   private lastOffset: SourceOffset;
+  /** Debezium 3's context headers, or null when `extended.headers.enabled=false`. */
+  private readonly contextHeaders: readonly Header[] | null;
 
   constructor(
     private readonly config: CdcConfig,
@@ -51,6 +55,23 @@ export class ChangeEventDispatcher {
   ) {
     this.sourceInfo = new SourceInfo(config.topicPrefix, config.connection.database);
     this.lastOffset = offset.toOffset();
+    this.contextHeaders = config.extendedHeaders
+      ? [
+          ...new ConnectHeaders()
+            .addString('__debezium.context.connectorLogicalName', config.topicPrefix)
+            .addString('__debezium.context.taskId', '0')
+            .addString('__debezium.context.connectorName', 'postgresql')
+            .addString('__debezium.context.runId', randomUUID()),
+        ]
+      : null;
+  }
+
+  /** A record's own headers followed by the context headers, as Debezium orders them. */
+  private headers(own?: ConnectHeaders): ConnectHeaders | undefined {
+    if (this.contextHeaders === null) return own;
+    return new ConnectHeaders(
+      own === undefined ? this.contextHeaders : [...own, ...this.contextHeaders],
+    );
   }
 
   private skipped(op: OperationCode): boolean {
@@ -106,8 +127,9 @@ export class ChangeEventDispatcher {
     key: Struct | null,
     value: Struct | null,
     offset: SourceOffset,
-    headers?: ConnectHeaders,
+    own?: ConnectHeaders,
   ): SourceRecord {
+    const headers = this.headers(own);
     return new SourceRecord({
       sourcePartition: this.partition,
       sourceOffset: offset,
@@ -157,7 +179,10 @@ export class ChangeEventDispatcher {
             value: this.envelope(table, 'd', before, null, marker),
             headers: deleteHeaders,
           });
-          if (this.config.tombstonesOnDelete) pending.push({ key: oldKey, value: null });
+          // The tombstone is a copy of the delete record, headers included.
+          if (this.config.tombstonesOnDelete) {
+            pending.push({ key: oldKey, value: null, headers: deleteHeaders });
+          }
           const createHeaders = new ConnectHeaders();
           createHeaders.add('__debezium.oldkey', oldKey, table.keySchema);
           pending.push({
@@ -187,6 +212,11 @@ export class ChangeEventDispatcher {
     this.lastOffset = own;
   }
 
+  private headersField(): { headers?: ConnectHeaders } {
+    const headers = this.headers();
+    return headers === undefined ? {} : { headers };
+  }
+
   /** A truncate record of a table (unless `t` is skipped, Debezium's default). */
   truncate(table: TableSchema, out: SourceRecord[]): void {
     if (this.skipped('t')) return;
@@ -201,6 +231,7 @@ export class ChangeEventDispatcher {
         key: null,
         valueSchema: table.envelopeSchema,
         value,
+        ...this.headersField(),
       }),
     );
     this.lastOffset = own;

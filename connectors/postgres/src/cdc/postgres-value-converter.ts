@@ -228,9 +228,8 @@ export class PostgresValueConverter {
           builder: D.zonedTimestamp,
           decode: (t) => {
             const micros = parseTimestampMicros(t);
-            if (micros === 'infinity') return isoInstant(POSITIVE_INFINITY_MICROS * 1000n, width);
-            if (micros === '-infinity') return isoInstant(NEGATIVE_INFINITY_MICROS * 1000n, width);
-            return isoInstant(micros, width);
+            // Debezium passes infinity through as PostgreSQL's text.
+            return typeof micros === 'string' ? micros : isoInstant(micros, width);
           },
           placeholder,
         };

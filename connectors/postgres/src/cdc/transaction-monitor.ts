@@ -5,6 +5,7 @@ import {
   SourceRecord,
   Struct,
 } from '@sluice/api';
+import { javaHashMapOrder } from './java-hash-map-order.js';
 import type { OffsetContext } from './offset-context.js';
 import { TRANSACTION_BLOCK_SCHEMA } from './table-schema.js';
 
@@ -94,7 +95,8 @@ export class TransactionMonitor {
   /** The transaction committed: its END record (its offset still carries the counters). */
   end(commitTimeMicros: number): SourceRecord {
     const tx = this.offset.transaction;
-    const collections = [...tx.perTable].map(([table, count]) =>
+    // Debezium keeps the counts in a java.util.HashMap and lists them in its order.
+    const collections = javaHashMapOrder([...tx.perTable]).map(([table, count]) =>
       new Struct(COLLECTION_SCHEMA).put('data_collection', table).put('event_count', BigInt(count)),
     );
     const record = this.record(

@@ -58,6 +58,8 @@ export interface CdcConfig {
   readonly connection: CdcConnectionSettings;
   readonly slotName: string;
   readonly dropSlotOnStop: boolean;
+  readonly slotMaxRetries: number;
+  readonly slotRetryDelayMs: number;
   readonly publicationName: string;
   readonly publicationAutocreateMode: 'all_tables' | 'disabled' | 'filtered' | 'no_tables';
   readonly statusUpdateIntervalMs: number;
@@ -72,6 +74,7 @@ export interface CdcConfig {
   readonly topicPrefix: string;
   readonly tombstonesOnDelete: boolean;
   readonly provideTransactionMetadata: boolean;
+  readonly extendedHeaders: boolean;
   readonly heartbeatIntervalMs: number;
   readonly heartbeatTopicsPrefix: string;
   readonly heartbeatActionQuery: string | null;
@@ -197,6 +200,8 @@ export function parseCdcConfig(props: ConnectorProps): CdcConfig {
     },
     slotName: c['slot.name'],
     dropSlotOnStop: c['slot.drop.on.stop'],
+    slotMaxRetries: c['slot.max.retries'],
+    slotRetryDelayMs: c['slot.retry.delay.ms'],
     publicationName: c['publication.name'],
     publicationAutocreateMode: c[
       'publication.autocreate.mode'
@@ -219,6 +224,7 @@ export function parseCdcConfig(props: ConnectorProps): CdcConfig {
     topicPrefix: c['topic.prefix'],
     tombstonesOnDelete: c['tombstones.on.delete'],
     provideTransactionMetadata: c['provide.transaction.metadata'],
+    extendedHeaders: c['extended.headers.enabled'],
     heartbeatIntervalMs: c['heartbeat.interval.ms'],
     heartbeatTopicsPrefix: c['heartbeat.topics.prefix'],
     heartbeatActionQuery: c['heartbeat.action.query'] || null,

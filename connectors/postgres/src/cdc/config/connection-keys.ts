@@ -120,6 +120,25 @@ export function defineConnectionKeys<C extends object>(def: ConfigDef<C>) {
       group: REPLICATION_GROUP,
       orderInGroup: 5,
     })
+    .define('slot.max.retries', {
+      type: 'INT',
+      default: 6,
+      validator: Range.atLeast(1),
+      importance: 'LOW',
+      documentation:
+        'How many times to wait for the slot when another connection still holds it (a connector killed a moment ago whose server process has not noticed yet), before failing.',
+      group: REPLICATION_GROUP,
+      orderInGroup: 6,
+    })
+    .define('slot.retry.delay.ms', {
+      type: 'LONG',
+      default: 10000,
+      validator: Range.atLeast(0),
+      importance: 'LOW',
+      documentation: 'Wait between those attempts, in milliseconds.',
+      group: REPLICATION_GROUP,
+      orderInGroup: 7,
+    })
     .define('status.update.interval.ms', {
       type: 'INT',
       default: 10000,
@@ -128,6 +147,6 @@ export function defineConnectionKeys<C extends object>(def: ConfigDef<C>) {
       documentation:
         'How often the connector tells the server its position on the replication stream (keeps the connection alive; the slot only moves after records are committed to Kafka).',
       group: REPLICATION_GROUP,
-      orderInGroup: 6,
+      orderInGroup: 8,
     });
 }

@@ -44,6 +44,15 @@ export function defineEventKeys<C extends object>(def: ConfigDef<C>) {
       group: EVENTS_GROUP,
       orderInGroup: 3,
     })
+    .define('extended.headers.enabled', {
+      type: 'BOOLEAN',
+      default: true,
+      importance: 'LOW',
+      documentation:
+        'Add Debezium 3’s context headers to every change event: `__debezium.context.connectorLogicalName` (the topic prefix), `__debezium.context.taskId`, `__debezium.context.connectorName` (`postgresql`) and `__debezium.context.runId` (a UUID per task start).',
+      group: EVENTS_GROUP,
+      orderInGroup: 4,
+    })
     .define('heartbeat.interval.ms', {
       type: 'INT',
       default: 0,

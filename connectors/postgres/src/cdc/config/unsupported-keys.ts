@@ -56,8 +56,6 @@ const UNSUPPORTED: readonly [key: string, why: string][] = [
   ['snapshot.delay.ms', 'not supported.'],
   ['snapshot.lock.timeout.ms', 'snapshots take no table locks.'],
   ['slot.stream.params', 'the stream options are fixed (proto_version 1, publication_names).'],
-  ['slot.max.retries', 'use the runtime error handling (errors.retry.timeout).'],
-  ['slot.retry.delay.ms', 'use the runtime error handling (errors.retry.timeout).'],
   ['slot.failover', 'not supported.'],
   ['xmin.fetch.interval.ms', 'the source block’s xmin is always null.'],
   ['message.prefix.include.list', 'logical decoding messages are not emitted.'],
