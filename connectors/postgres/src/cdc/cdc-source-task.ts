@@ -40,8 +40,11 @@ import { TypeRegistry } from './type-registry.js';
 
 /** One record handed out and whether Kafka has acknowledged it yet. */
 interface InFlight {
-  /** The slot position confirmable once this record and all before it are in Kafka. */
-  readonly flush: Lsn | null;
+  /**
+   * The slot position confirmable once this record and all before it are in Kafka: its offset's
+   * `lsn_commit`, as stored (read as an LSN only when confirming).
+   */
+  readonly flush: unknown;
   acked: boolean;
 }
 
@@ -68,7 +71,9 @@ export class PostgresCdcSourceTask extends SourceTask {
   private stream: ReplicationStream | null = null;
   private incremental: IncrementalSnapshot | null = null;
   private streamFrom: { lsn: Lsn; resume: ResumeFilter | null } | null = null;
-  private readonly inFlight: InFlight[] = [];
+  /** Records handed out, in order; `inFlightHead` is the first not yet confirmed. */
+  private inFlight: InFlight[] = [];
+  private inFlightHead = 0;
   private readonly entries = new WeakMap<SourceRecord, InFlight>();
   private stopping = false;
 
@@ -292,10 +297,7 @@ export class PostgresCdcSourceTask extends SourceTask {
     }
     if (this.stopping) return null;
     for (const record of records) {
-      const entry: InFlight = {
-        flush: lsnFromOffset(record.sourceOffset?.lsn_commit),
-        acked: false,
-      };
+      const entry: InFlight = { flush: record.sourceOffset?.lsn_commit, acked: false };
       this.inFlight.push(entry);
       this.entries.set(record, entry);
     }
@@ -356,11 +358,19 @@ export class PostgresCdcSourceTask extends SourceTask {
    * transaction all of whose records are in Kafka).
    */
   override commit(): void {
-    let flush: Lsn | null = null;
-    while (this.inFlight[0]?.acked === true) {
-      const entry = this.inFlight.shift() as InFlight;
-      if (entry.flush !== null) flush = entry.flush;
+    let last: unknown;
+    let head = this.inFlightHead;
+    while (this.inFlight[head]?.acked === true) {
+      const entry = this.inFlight[head++] as InFlight;
+      if (entry.flush !== undefined && entry.flush !== null) last = entry.flush;
     }
+    const flush = lsnFromOffset(last);
+    // Dropping the confirmed prefix now and then keeps this linear (Array.shift is not).
+    if (head > 1024 && head * 2 > this.inFlight.length) {
+      this.inFlight = this.inFlight.slice(head);
+      head = 0;
+    }
+    this.inFlightHead = head;
     if (flush !== null && this.stream !== null && flush > this.stream.flushedLsn) {
       this.log.debug({ lsn: formatLsn(flush) }, `Confirming slot position ${formatLsn(flush)}`);
       this.stream.flush(flush);
