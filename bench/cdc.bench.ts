@@ -70,6 +70,8 @@ async function main(): Promise<void> {
   const debezium = await installDebeziumPostgres(log);
   const results: Measure[] = [];
   const startedLoad = loadavg()[0] ?? 0;
+  // Each run's slot and publication are named by its prefix.
+  const prefixes: string[] = [];
   try {
     for (let rep = 1; rep <= REPS; rep++) {
       log(`rep ${rep}: creating ${SCHEMA}.orders with ${ROWS} rows`);
@@ -86,10 +88,11 @@ async function main(): Promise<void> {
       const order: System[] = rep % 2 === 1 ? SYSTEMS : [...SYSTEMS].reverse();
       const runs = new Map<
         System,
-        { dir: string; prefix: string; slot: string; connector: Record<string, string> }
+        { dir: string; prefix: string; connector: Record<string, string> }
       >();
       for (const system of order) {
         const prefix = `bench_cdc_${system}_${process.pid}_${rep}`;
+        prefixes.push(prefix);
         const dir = await mkdtemp(join(tmpdir(), `bench-cdc-${system}-`));
         const connector: Record<string, string> = {
           name: prefix,
@@ -108,7 +111,7 @@ async function main(): Promise<void> {
           'table.include.list': `${SCHEMA}\\.orders`,
           'snapshot.mode': 'initial',
         };
-        runs.set(system, { dir, prefix, slot: prefix, connector });
+        runs.set(system, { dir, prefix, connector });
         await createTopic(kafkaAdmin, `${prefix}.${SCHEMA}.orders`);
         log(`${system}: snapshot`);
         const worker = await start(system, dir, connector, kafkaConnect, debezium.pluginPath);
@@ -154,15 +157,14 @@ async function main(): Promise<void> {
           ),
         );
         await worker.stop();
-        await admin.query(
-          'SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1',
-          [run.slot],
-        );
-        await admin.query(`DROP PUBLICATION IF EXISTS ${run.prefix}`);
+        await dropSlotAndPublication(admin, run.prefix);
         await deleteTopics(kafkaAdmin, [`${run.prefix}.${SCHEMA}.orders`]);
       }
     }
   } finally {
+    for (const prefix of prefixes) {
+      await dropSlotAndPublication(admin, prefix).catch((error) => log(`cleanup: ${error}`));
+    }
     await admin.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`).catch(() => undefined);
     await admin.end();
     await kafkaAdmin.disconnect();
@@ -170,6 +172,27 @@ async function main(): Promise<void> {
   const report = render(results, startedLoad);
   process.stdout.write(report);
   await writeFile(new URL('results/cdc-latest.md', import.meta.url), report);
+}
+
+/**
+ * Drops a run's slot once its walsender has gone (a stopped worker's replication connection
+ * can outlive the worker's exit by a moment), then its publication.
+ */
+async function dropSlotAndPublication(admin: pg.Client, name: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const { rows } = await admin.query<{ active: boolean }>(
+      'SELECT active FROM pg_replication_slots WHERE slot_name = $1',
+      [name],
+    );
+    if (rows[0] === undefined) break;
+    if (!rows[0].active || Date.now() > deadline) {
+      await admin.query('SELECT pg_drop_replication_slot($1)', [name]);
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  await admin.query(`DROP PUBLICATION IF EXISTS ${name}`);
 }
 
 async function start(

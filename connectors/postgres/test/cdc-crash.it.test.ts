@@ -8,8 +8,7 @@ import { createLogger, KafkajsClientFactory } from '@sluice/runtime';
 import { kafkaBrokers } from '@sluice/test-fixtures';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropSlot } from '../src/cdc/replication-connection.js';
-import { cdcProps, dropPublications, slotPositions, uniqueName } from './cdc-harness.js';
+import { cdcProps, dropReplicationObjects, slotPositions, uniqueName } from './cdc-harness.js';
 import { connect, freshSchema } from './harness.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -31,7 +30,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await dropPublications(admin);
+  await dropReplicationObjects(admin);
   await admin.query(`DROP SCHEMA "${schema}" CASCADE`);
   await admin.end();
 });
@@ -195,7 +194,8 @@ describe('PostgreSQL CDC through a worker that is killed', () => {
       writing = false;
       await writer;
       worker.child.kill('SIGKILL');
-      // The server may not have noticed the killed worker yet: end its walsender first.
+      // The server may not have noticed the killed worker yet: end its walsender so that
+      // afterAll can drop the slot.
       const deadline = Date.now() + 30_000;
       while ((await slotPositions(admin, slot))?.active === true && Date.now() < deadline) {
         await admin.query(
@@ -204,7 +204,6 @@ describe('PostgreSQL CDC through a worker that is killed', () => {
         );
         await new Promise((r) => setTimeout(r, 200));
       }
-      await dropSlot(admin, slot);
     }
   });
 });

@@ -21,7 +21,7 @@ import {
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERSION } from '../src/version.js';
-import { cdcProps, dropPublications, uniqueName } from './cdc-harness.js';
+import { cdcProps, dropReplicationObjects, uniqueName } from './cdc-harness.js';
 import { connect, freshSchema } from './harness.js';
 
 /**
@@ -111,7 +111,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await herder?.stop();
   await debezium?.stop(20_000);
-  await dropPublications(admin);
+  await dropReplicationObjects(admin);
   await admin.query(`DROP SCHEMA "${schema}" CASCADE`);
   await admin.end();
 });

@@ -2,6 +2,7 @@ import type { ConnectorProps, SourceRecord } from '@sluice/api';
 import { JsonConverter } from '@sluice/converter-json';
 import { postgresUrl, RecordingLogger } from '@sluice/test-fixtures';
 import type pg from 'pg';
+import { dropSlot } from '../src/cdc/replication-connection.js';
 import { PostgresCdcSourceTask } from '../src/index.js';
 import { MemoryOffsets, startSource } from './harness.js';
 
@@ -14,9 +15,16 @@ export function uniqueName(label: string): string {
 }
 
 const publications = new Set<string>();
+const slots = new Set<string>();
 
-/** Drops the publications `cdcProps` named (tasks create them; nothing else drops them). */
-export async function dropPublications(admin: pg.Client): Promise<void> {
+/**
+ * Drops the slots and publications `cdcProps` named: tasks create them, and a test that fails
+ * before its task stops (dropping its slot) would otherwise leave a slot holding WAL on the
+ * shared server.
+ */
+export async function dropReplicationObjects(admin: pg.Client): Promise<void> {
+  for (const slot of slots) await dropSlot(admin, slot);
+  slots.clear();
   for (const name of publications) await admin.query(`DROP PUBLICATION IF EXISTS "${name}"`);
   publications.clear();
 }
@@ -25,6 +33,8 @@ export async function dropPublications(admin: pg.Client): Promise<void> {
 export function cdcProps(schema: string, extra: ConnectorProps = {}): ConnectorProps {
   const url = new URL(postgresUrl());
   const slot = uniqueName('slot');
+  slots.add(slot);
+  if (typeof extra['slot.name'] === 'string') slots.add(extra['slot.name']);
   publications.add(`pub_${slot}`);
   if (typeof extra['publication.name'] === 'string') publications.add(extra['publication.name']);
   return {

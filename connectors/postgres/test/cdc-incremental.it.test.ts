@@ -1,6 +1,12 @@
 import type pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CdcRun, cdcProps, dropPublications, type JsonRecord, uniqueName } from './cdc-harness.js';
+import {
+  CdcRun,
+  cdcProps,
+  dropReplicationObjects,
+  type JsonRecord,
+  uniqueName,
+} from './cdc-harness.js';
 import { connect, freshSchema, MemoryOffsets } from './harness.js';
 
 let admin: pg.Client;
@@ -20,7 +26,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await dropPublications(admin);
+  await dropReplicationObjects(admin);
   await admin.query(`DROP SCHEMA "${schema}" CASCADE`);
   await admin.end();
 });

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   CdcRun,
   cdcProps,
-  dropPublications,
+  dropReplicationObjects,
   fieldSchema,
   slotPositions,
   summary,
@@ -26,7 +26,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await dropPublications(admin);
+  await dropReplicationObjects(admin);
   await admin.query(`DROP SCHEMA "${schema}" CASCADE`);
   await admin.end();
 });

@@ -11,7 +11,7 @@ import {
 import { kafkaBrokers, postgresUrl } from '@sluice/test-fixtures';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cdcProps, dropPublications, uniqueName } from './cdc-harness.js';
+import { cdcProps, dropReplicationObjects, uniqueName } from './cdc-harness.js';
 import { connect, freshSchema } from './harness.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -48,7 +48,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await herder?.stop();
-  await dropPublications(admin);
+  await dropReplicationObjects(admin);
   await admin.query(`DROP SCHEMA "${schema}" CASCADE`);
   await admin.end();
 });

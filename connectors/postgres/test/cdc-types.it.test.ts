@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import type pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CdcRun, cdcProps, dropPublications, fieldSchema, type JsonRecord } from './cdc-harness.js';
+import {
+  CdcRun,
+  cdcProps,
+  dropReplicationObjects,
+  fieldSchema,
+  type JsonRecord,
+} from './cdc-harness.js';
 import { connect, freshSchema } from './harness.js';
 
 /** Debezium 3.6.1's key/value schemas and payload of the row below (see its `about`). */
@@ -62,7 +68,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await dropPublications(admin);
+  await dropReplicationObjects(admin);
   await admin.query(`DROP SCHEMA "${schema}" CASCADE`);
   await admin.end();
 });
