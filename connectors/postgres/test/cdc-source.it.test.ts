@@ -318,4 +318,33 @@ describe('PostgreSQL CDC source', () => {
       await admin.query(`DROP ROLE "${role}"`);
     }
   });
+  it('refuses a user who may not create the publication, saying what to grant or create', async () => {
+    await admin.query(`CREATE TABLE "${schema}".owned (id int PRIMARY KEY)`);
+    const role = uniqueName('noowner');
+    await admin.query(`CREATE ROLE "${role}" LOGIN REPLICATION`);
+    try {
+      await admin.query(`GRANT USAGE ON SCHEMA "${schema}" TO "${role}"`);
+      await admin.query(`GRANT SELECT ON "${schema}".owned TO "${role}"`);
+      const props = cdcProps(schema, {
+        'database.user': role,
+        'table.include.list': `${schema}\\.owned`,
+        'snapshot.mode': 'no_data',
+      });
+      const error = await CdcRun.start(props).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ConnectException);
+      const message = String((error as Error).message);
+      expect(message).toMatch(
+        /Creating publication "pub_[^"]+" failed: (must be owner|permission denied)/,
+      );
+      expect(message).toMatch(
+        /needs to own the captured tables .* set publication\.autocreate\.mode=disabled/,
+      );
+    } finally {
+      await admin.query(`DROP OWNED BY "${role}"`);
+      await admin.query(`DROP ROLE "${role}"`);
+    }
+  });
 });
