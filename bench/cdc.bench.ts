@@ -9,12 +9,14 @@
  *   the slot holds them) streamed into Kafka after a restart, catching up.
  *
  * Events/s from the first record seen in the topic to the last (start-up left out); peak RSS of
- * the worker process sampled every 200 ms during each phase.
+ * the worker process sampled every 200 ms during each phase; CPU time of the worker process over
+ * the same window per 1,000 events (what the events cost, however busy the shared machine is).
  *
  * `pnpm --filter @sluice/bench bench:cdc` after `pnpm build`. ROWS (default 1000000) and REPS
  * (default 1) tune it; SYSTEMS=sluice or SYSTEMS=debezium runs one side only; CPU_PROF=<dir>
  * writes V8 CPU profiles of the Sluice worker there.
  */
+import { readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +48,16 @@ interface Measure {
   phase: 'snapshot' | 'streaming';
   eventsPerSecond: number;
   peakRssMb: number;
+  cpuMsPer1000: number;
+}
+
+/** CPU time (user + system) the process used so far, in ms, from /proc (clock ticks of 10 ms). */
+function cpuMs(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  // "pid (comm) state ppid ...": utime and stime are the 12th and 13th fields after ')'.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 function log(line: string): void {
@@ -232,16 +244,28 @@ async function measure(
   target: number,
 ): Promise<Measure> {
   worker.resetPeakRss();
-  const flow = await watchFlow({ count, target, worker, pollMs: 100, stallMs: 300_000 });
+  let cpuAtFirst: number | undefined;
+  const flow = await watchFlow({
+    count,
+    target,
+    worker,
+    pollMs: 100,
+    stallMs: 300_000,
+    onProgress: (arrived) => {
+      if (arrived > 0 && cpuAtFirst === undefined) cpuAtFirst = cpuMs(worker.child.pid);
+    },
+  });
+  const cpu = cpuMs(worker.child.pid) - (cpuAtFirst ?? Number.NaN);
   const m: Measure = {
     system,
     rep,
     phase,
     eventsPerSecond: flow.records / flow.seconds,
     peakRssMb: worker.peakRss() / 1024 / 1024,
+    cpuMsPer1000: (1000 * cpu) / flow.records,
   };
   log(
-    `${system} ${phase}: ${Math.round(m.eventsPerSecond)} events/s, peak RSS ${Math.round(m.peakRssMb)} MB`,
+    `${system} ${phase}: ${Math.round(m.eventsPerSecond)} events/s, peak RSS ${Math.round(m.peakRssMb)} MB, ${m.cpuMsPer1000.toFixed(0)} CPU ms per 1,000 events`,
   );
   return m;
 }
@@ -261,8 +285,8 @@ function render(results: Measure[], startedLoad: number): string {
     '',
     `${ROWS.toLocaleString('en-US')} rows, ${REPS} repetition(s), ${new Date().toISOString()}, nproc ${availableParallelism()}, load average ${startedLoad.toFixed(1)}→${(loadavg()[0] ?? 0).toFixed(1)}, Node ${process.version}.`,
     '',
-    '| phase | Sluice events/s | Debezium events/s | Sluice / Debezium | Sluice peak RSS | Debezium peak RSS | RSS ratio |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| phase | Sluice events/s | Debezium events/s | Sluice / Debezium | Sluice peak RSS | Debezium peak RSS | RSS ratio | Sluice CPU ms / 1k events | Debezium CPU ms / 1k events |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const phase of ['snapshot', 'streaming'] as const) {
     const of = (system: System, f: (m: Measure) => number) =>
@@ -272,18 +296,19 @@ function render(results: Measure[], startedLoad: number): string {
       of('debezium', (m) => m.eventsPerSecond),
     ];
     const [sm, dm] = [of('sluice', (m) => m.peakRssMb), of('debezium', (m) => m.peakRssMb)];
+    const [sc, dc] = [of('sluice', (m) => m.cpuMsPer1000), of('debezium', (m) => m.cpuMsPer1000)];
     lines.push(
-      `| ${phase} | ${fmt(sr)} | ${fmt(dr)} | ${Math.round((100 * sr) / dr)}% | ${fmt(sm)} MB | ${fmt(dm)} MB | ${((100 * sm) / dm).toFixed(0)}% |`,
+      `| ${phase} | ${fmt(sr)} | ${fmt(dr)} | ${Math.round((100 * sr) / dr)}% | ${fmt(sm)} MB | ${fmt(dm)} MB | ${((100 * sm) / dm).toFixed(0)}% | ${fmt(sc)} | ${fmt(dc)} |`,
     );
   }
   lines.push(
     '',
-    '| system | rep | phase | events/s | peak RSS |',
-    '| --- | ---: | --- | ---: | ---: |',
+    '| system | rep | phase | events/s | peak RSS | CPU ms / 1k events |',
+    '| --- | ---: | --- | ---: | ---: | ---: |',
   );
   for (const m of results) {
     lines.push(
-      `| ${m.system} | ${m.rep} | ${m.phase} | ${fmt(m.eventsPerSecond)} | ${fmt(m.peakRssMb)} MB |`,
+      `| ${m.system} | ${m.rep} | ${m.phase} | ${fmt(m.eventsPerSecond)} | ${fmt(m.peakRssMb)} MB | ${fmt(m.cpuMsPer1000)} |`,
     );
   }
   return `${lines.join('\n')}\n`;

@@ -40,6 +40,7 @@ import {
   type TopicPartition,
 } from './kafka-port.js';
 import { kafkaLogCreator } from './kafkajs-log.js';
+import { keyPartition } from './murmur2.js';
 
 /** How long a newly created topic may go without partition leaders before creation fails. */
 const TOPIC_LEADER_TIMEOUT_MS = 30_000;
@@ -186,7 +187,6 @@ class KafkajsProducer implements KafkaProducer {
   /** Asks for topic metadata with auto-creation allowed, as Kafka's producer does (made on first need). */
   private metadataProbe: Producer | null = null;
   private probeConnected = false;
-  private readonly partitioner = Partitioners.DefaultPartitioner();
   private readonly partitionCounts = new Map<string, number>();
   /** Keyless records stick to one partition per topic until batch.size bytes went to it (Kafka's built-in partitioner). */
   private readonly sticky = new Map<string, { partition: number; bytes: number }>();
@@ -338,16 +338,7 @@ class KafkajsProducer implements KafkaProducer {
       }
       return s.partition;
     }
-    return this.partitioner({
-      topic: record.topic,
-      partitionMetadata: Array.from({ length: count }, (_, i) => ({
-        partitionId: i,
-        leader: 0,
-        replicas: [0],
-        isr: [0],
-      })) as never,
-      message: { key: toBuffer(record.key), value: null },
-    });
+    return keyPartition(record.key, count);
   }
 
   /**
