@@ -35,6 +35,11 @@ export {
   serviceVariable,
 } from './connection-info.js';
 export { isProcessAlive, sleep, stopProcessGroup } from './daemon-process.js';
+export {
+  DEBEZIUM_VERSION,
+  type DebeziumInstall,
+  installDebeziumPostgres,
+} from './debezium-install.js';
 export { type FileLockOptions, LockTimeoutError, withFileLock } from './file-lock.js';
 export { ephemeralPort, isPortFree, PortInUseError, pickPort, pinnedPort } from './free-port.js';
 export {
@@ -64,6 +69,7 @@ export {
 } from './recording-logger.js';
 export { CommandError, type RunCommandOptions, runCommand } from './run-command.js';
 export { type RunState, readRunState, runPaths } from './run-state.js';
+export { type ScratchPostgres, startScratchPostgres } from './scratch-postgres.js';
 export type {
   DaemonOptions,
   InstallContext,

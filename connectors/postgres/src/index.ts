@@ -1,3 +1,7 @@
+export { PostgresCdcSourceConnector } from './cdc/cdc-source-connector.js';
+export { PostgresCdcSourceTask } from './cdc/cdc-source-task.js';
+export type { CdcConfig } from './cdc/config/cdc-config.js';
+export { CDC_CONFIG_DEF, parseCdcConfig } from './cdc/config/cdc-config.js';
 export type { InsertMode, PkMode, SinkConfig, SourceConfig, SourceMode } from './config.js';
 export {
   parseSinkConfig,

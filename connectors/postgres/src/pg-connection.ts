@@ -9,7 +9,7 @@ import type { ConnectionSettings } from './config.js';
 import { parseConnectionUrl } from './connection-url.js';
 
 /** Every column arrives as the server's text: schema-mapping decodes it exactly. */
-const RAW_TEXT_TYPES = {
+export const RAW_TEXT_TYPES = {
   getTypeParser: () => (value: string) => value,
 } as unknown as pg.CustomTypesConfig;
 
@@ -17,7 +17,7 @@ const RAW_TEXT_TYPES = {
  * Session settings the text decoding relies on: timestamps printed in UTC and ISO form, bytea in
  * hex, floats with every digit.
  */
-const SESSION_SETUP =
+export const SESSION_SETUP =
   "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; SET bytea_output = 'hex'; SET extra_float_digits = 3";
 
 /** SQLSTATE classes worth retrying: connection problems, resources, serialization and deadlocks. */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SINK_CONFIG_DEF, SOURCE_CONFIG_DEF } from '../src/index.js';
+import { CDC_CONFIG_DEF, SINK_CONFIG_DEF, SOURCE_CONFIG_DEF } from '../src/index.js';
 
 // The formatter pads table cells and writes emphasis with underscores; compare the cells.
 const cells = (markdown: string) =>
@@ -17,5 +17,9 @@ describe('README', () => {
 
   it('documents every sink key in the generated config table', () => {
     expect(readme).toContain(cells(SINK_CONFIG_DEF.toMarkdown().trim()));
+  });
+
+  it('documents every CDC source key in the generated config table', () => {
+    expect(readme).toContain(cells(CDC_CONFIG_DEF.toMarkdown().trim()));
   });
 });

@@ -108,7 +108,7 @@ export const postgres: ServiceDefinition = {
 };
 
 /** `/usr/lib/postgresql/<newest major>/bin`, or undefined when PostgreSQL is not installed. */
-function postgresBinDir(): string | undefined {
+export function postgresBinDir(): string | undefined {
   if (!existsSync(DEBIAN_LIB)) return undefined;
   const majors = readdirSync(DEBIAN_LIB)
     .filter(
@@ -120,7 +120,7 @@ function postgresBinDir(): string | undefined {
 }
 
 /** initdb and postgres refuse to run as root: as root, run them as Debian's `postgres` user. */
-function serverUser(): OsUser | undefined {
+export function serverUser(): OsUser | undefined {
   if (process.getuid?.() !== 0) return undefined;
   const user = lookupOsUser('postgres');
   if (user === undefined) {

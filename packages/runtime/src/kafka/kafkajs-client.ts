@@ -50,6 +50,7 @@ import { KafkajsGroupCoordinator } from './kafkajs-group-coordinator.js';
 import { fromIHeaders, toBuffer, toIHeaders } from './kafkajs-headers.js';
 import { kafkaLogCreator } from './kafkajs-log.js';
 import { KafkajsLogReader } from './kafkajs-log-reader.js';
+import { keyPartition } from './murmur2.js';
 
 /** kafkajs' ConfigResourceTypes.TOPIC (not a named export Node's ESM loader can see). */
 const TOPIC_RESOURCE = 2;
@@ -198,7 +199,6 @@ class KafkajsProducer implements KafkaProducer {
   /** Asks for topic metadata with auto-creation allowed, as Kafka's producer does (made on first need). */
   private metadataProbe: Producer | null = null;
   private probeConnected = false;
-  private readonly partitioner = Partitioners.DefaultPartitioner();
   private readonly partitionCounts = new Map<string, number>();
   /** Keyless records stick to one partition per topic until batch.size bytes went to it (Kafka's built-in partitioner). */
   private readonly sticky = new Map<string, { partition: number; bytes: number }>();
@@ -356,16 +356,7 @@ class KafkajsProducer implements KafkaProducer {
       }
       return s.partition;
     }
-    return this.partitioner({
-      topic: record.topic,
-      partitionMetadata: Array.from({ length: count }, (_, i) => ({
-        partitionId: i,
-        leader: 0,
-        replicas: [0],
-        isr: [0],
-      })) as never,
-      message: { key: toBuffer(record.key), value: null },
-    });
+    return keyPartition(record.key, count);
   }
 
   /**

@@ -1,0 +1,154 @@
+import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * kafkajs is patched (patches/kafkajs@2.2.4.patch) where a CDC worker's profile showed it
+ * spending: the record batch checksum, and the encoder's buffers and varints. The bytes must stay
+ * what Kafka's protocol defines.
+ */
+const require = createRequire(import.meta.url);
+const crc32C = require('kafkajs/src/protocol/recordBatch/crc32C/crc32C.js') as (
+  buffer: Buffer,
+) => number;
+interface Encoder {
+  writeVarInt(value: number): Encoder;
+  writeVarLong(value: number): Encoder;
+  buffer: Buffer;
+}
+const Encoder = require('kafkajs/src/protocol/encoder.js') as {
+  new (initialSize?: number): Encoder;
+  sizeOfVarLong(value: number): number;
+};
+const Record = require('kafkajs/src/protocol/recordBatch/record/v0/index.js') as (record: {
+  offsetDelta: number;
+  timestampDelta: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers?: Record<string, Buffer | Buffer[]>;
+}) => Encoder;
+
+const { RecordBatch } = require('kafkajs/src/protocol/recordBatch/v0/index.js') as {
+  RecordBatch: (batch: {
+    firstTimestamp: number;
+    maxTimestamp: number;
+    lastOffsetDelta: number;
+    records: Encoder[];
+  }) => Promise<Encoder>;
+};
+
+/** CRC-32C one bit at a time, straight from the definition. */
+function crcReference(buffer: Buffer): number {
+  let crc = 0xffffffff;
+  for (const byte of buffer) {
+    crc ^= byte;
+    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0x82f63b78 : crc >>> 1;
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+/** Kafka's varlong: zigzag-encoded 64 bits, 7 bits a byte, lowest first. */
+function varlong(value: number): Buffer {
+  let v = BigInt.asUintN(64, (BigInt(value) << 1n) ^ (BigInt(value) >> 63n));
+  const out: number[] = [];
+  while (v >= 0x80n) {
+    out.push(Number(v & 0x7fn) | 0x80);
+    v >>= 7n;
+  }
+  out.push(Number(v));
+  return Buffer.from(out);
+}
+
+describe('kafkajs as patched', () => {
+  it('checksums record batches with CRC-32C: its check value and the definition for every length', () => {
+    expect(crc32C(Buffer.from('123456789'))).toBe(0xe3069283);
+    for (let length = 0; length < 600; length++) {
+      const buffer = randomBytes(length);
+      expect(crc32C(buffer), `length ${length}`).toBe(crcReference(buffer));
+    }
+  });
+
+  it('writes varints and varlongs as Kafka defines them, across the int32 boundary', () => {
+    const values = [
+      0,
+      1,
+      -1,
+      63,
+      64,
+      -64,
+      -65,
+      300,
+      2 ** 31 - 1,
+      -(2 ** 31),
+      2 ** 31,
+      -(2 ** 31) - 1,
+    ];
+    values.push(2 ** 40, -(2 ** 40), 1_733_000_000_000, Number.MAX_SAFE_INTEGER);
+    for (const value of values) {
+      const written = new Encoder().writeVarLong(value).buffer;
+      expect(written, String(value)).toEqual(varlong(value));
+      expect(Encoder.sizeOfVarLong(value)).toBe(written.length);
+      if ((value | 0) === value)
+        expect(new Encoder().writeVarInt(value).buffer).toEqual(varlong(value));
+    }
+  });
+
+  it('encodes records of any size as Kafka’s record format defines them', () => {
+    for (const size of [0, 10, 600, 5000]) {
+      const key = randomBytes(size);
+      const value = randomBytes(size * 2);
+      const headers = { h: [Buffer.from('x'), Buffer.from('')] };
+      const body = Buffer.concat([
+        Buffer.from([0]), // attributes
+        varlong(12), // timestamp delta
+        varlong(3), // offset delta
+        varlong(key.length),
+        key,
+        varlong(value.length),
+        value,
+        Buffer.from([4, 2, 0x68, 2, 0x78, 2, 0x68, 0]), // two headers: h=x, h=(empty)
+      ]);
+      const encoded = Record({ offsetDelta: 3, timestampDelta: 12, key, value, headers }).buffer;
+      expect(encoded).toEqual(Buffer.concat([varlong(body.length), body]));
+    }
+  });
+
+  it('writes uncompressed record batches in Kafka’s v2 batch format, checksum included', async () => {
+    for (const count of [0, 1, 250]) {
+      const records = Array.from({ length: count }, (_, i) =>
+        Record({
+          offsetDelta: i,
+          timestampDelta: i,
+          key: randomBytes(40),
+          value: randomBytes(4000),
+        }),
+      );
+      const recordBytes = Buffer.concat(records.map((r) => r.buffer));
+      const batch = (
+        await RecordBatch({
+          firstTimestamp: 1000,
+          maxTimestamp: 2000,
+          lastOffsetDelta: count - 1,
+          records,
+        })
+      ).buffer;
+      const header = Buffer.alloc(40);
+      header.writeInt16BE(0, 0); // attributes: no compression, create time, not transactional
+      header.writeInt32BE(count - 1, 2);
+      header.writeBigInt64BE(1000n, 6);
+      header.writeBigInt64BE(2000n, 14);
+      header.writeBigInt64BE(-1n, 22); // producer id
+      header.writeInt16BE(0, 30);
+      header.writeInt32BE(0, 32);
+      header.writeInt32BE(count, 36);
+      const body = Buffer.concat([header, recordBytes]);
+      const front = Buffer.alloc(21);
+      front.writeBigInt64BE(0n, 0); // first offset
+      front.writeInt32BE(9 + body.length, 8); // length of what follows
+      front.writeInt32BE(0, 12); // partition leader epoch
+      front.writeInt8(2, 16); // magic
+      front.writeUInt32BE(crcReference(body), 17);
+      expect(batch).toEqual(Buffer.concat([front, body]));
+    }
+  });
+});

@@ -1,0 +1,4 @@
+export {
+  DELETE_TOMBSTONE_MODES,
+  ExtractNewRecordState,
+} from './extract-new-record-state.js';
