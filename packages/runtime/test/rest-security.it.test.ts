@@ -113,7 +113,7 @@ describe('REST safe defaults', () => {
     const w = await startRestWorker({ 'admin.listeners': 'http://127.0.0.1:0' }, captured.log);
     workers.push(w);
     const started = captured.lines.find((l) => String(l.msg).startsWith('REST API listening'));
-    const [adminUrl] = started?.adminUrls as string[];
+    const [adminUrl] = (started?.adminUrls ?? []) as string[];
     expect((await call(w.url, 'GET', '/admin/loggers')).status).toBe(404);
     expect((await call(w.url, 'GET', '/connectors')).status).toBe(200);
     expect((await call(adminUrl as string, 'GET', '/admin/loggers')).status).toBe(200);
