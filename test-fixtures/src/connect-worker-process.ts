@@ -1,8 +1,9 @@
 /** Starts a Connect worker (Sluice's `sluice` bin or Apache Kafka Connect) as a child process. */
-import { tmpdir } from 'node:os';
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { javaCommand } from './java-toolchain.js';
 import type { KafkaConnectInstall } from './kafka-connect-install.js';

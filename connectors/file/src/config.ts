@@ -1,5 +1,5 @@
-import { allowedFile } from './allowed-paths.js';
 import { ConfigDef, MatchesPattern, NonEmptyString, Range } from '@sluice/api';
+import { allowedFile } from './allowed-paths.js';
 
 /** FileStreamSource's keys, with the names and defaults of Kafka's FileStreamSourceConnector. */
 export const FILE_SOURCE_CONFIG_DEF = new ConfigDef()
