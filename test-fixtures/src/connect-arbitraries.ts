@@ -144,7 +144,7 @@ function requiredValue(schema: Schema): fc.Arbitrary<unknown> {
       const fields = schema.fields;
       return fc.tuple(...fields.map((f) => connectValue(f.schema))).map((values) => {
         const struct = new Struct(schema);
-        fields.forEach((f, i) => struct.put(f.name, values[i]));
+        for (const [i, f] of fields.entries()) struct.put(f.name, values[i]);
         return struct;
       });
     }
