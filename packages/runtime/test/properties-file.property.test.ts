@@ -31,18 +31,40 @@ describe('properties parser', () => {
   it('reads back every key and value Java would store, whatever they hold', () => {
     const text = fc.string({ unit: 'binary', maxLength: 12 });
     fc.assert(
-      fc.property(fc.dictionary(text.filter((k) => k !== ''), text, { maxKeys: 6 }), (props) => {
-        const file = Object.entries(props)
-          .map(([k, v]) => `${escape(k, true)}=${escape(v, false)}`)
-          .join('\n');
-        expect(parseProperties(`# stored\n${file}\n`)).toEqual({ ...props });
-      }),
+      fc.property(
+        fc.dictionary(
+          text.filter((k) => k !== ''),
+          text,
+          { maxKeys: 6 },
+        ),
+        (props) => {
+          const file = Object.entries(props)
+            .map(([k, v]) => `${escape(k, true)}=${escape(v, false)}`)
+            .join('\n');
+          expect(parseProperties(`# stored\n${file}\n`)).toEqual({ ...props });
+        },
+      ),
       RUNS,
     );
   });
 
   it('never crashes on random text: it reads it or refuses it with a ConfigException naming the line', () => {
-    const chars = fc.constantFrom('a', '=', ':', ' ', '\\', 'u', '0', 'f', '\n', '\r', '#', '!', '\t', 'é');
+    const chars = fc.constantFrom(
+      'a',
+      '=',
+      ':',
+      ' ',
+      '\\',
+      'u',
+      '0',
+      'f',
+      '\n',
+      '\r',
+      '#',
+      '!',
+      '\t',
+      'é',
+    );
     fc.assert(
       fc.property(fc.string({ unit: chars, maxLength: 40 }), (text) => {
         try {
