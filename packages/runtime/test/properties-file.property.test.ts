@@ -7,7 +7,7 @@ import { parseProperties } from '../src/config/properties-file.js';
 const RUNS = { numRuns: 500 };
 
 /** Escapes as java.util.Properties.store writes (keys escape spaces too; values a leading one). */
-function escape(text: string, isKey: boolean): string {
+function javaEscape(text: string, isKey: boolean): string {
   let out = '';
   for (const [i, c] of [...text].entries()) {
     const code = c.codePointAt(0) as number;
@@ -39,7 +39,7 @@ describe('properties parser', () => {
         ),
         (props) => {
           const file = Object.entries(props)
-            .map(([k, v]) => `${escape(k, true)}=${escape(v, false)}`)
+            .map(([k, v]) => `${javaEscape(k, true)}=${javaEscape(v, false)}`)
             .join('\n');
           expect(parseProperties(`# stored\n${file}\n`)).toEqual({ ...props });
         },
