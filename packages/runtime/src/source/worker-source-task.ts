@@ -127,8 +127,8 @@ export class WorkerSourceTask {
       await this.o.producer
         .disconnect()
         .catch((e: unknown) => log.warn({ err: e }, 'closing the producer failed'));
-      await this.o.transforms.close().catch(() => {});
-      await closeConverters(this.o.converters).catch(() => {});
+      await this.o.transforms.close(log);
+      await closeConverters(this.o.converters, log);
     }
   }
 
