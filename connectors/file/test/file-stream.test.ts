@@ -2,6 +2,7 @@ import { appendFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  type Config,
   ConfigException,
   ConnectException,
   type OffsetStorageReader,
@@ -201,11 +202,15 @@ describe('allowed paths', () => {
   /** The problems `validate` reports for the `file` key. */
   const fileErrors = (
     connector: FileStreamSourceConnector | FileStreamSinkConnector,
-    file: string,
+    file?: string,
   ) =>
-    connector
-      .validate({ file, topic: 'lines', topics: 'lines' })
-      .configValues.find((v) => v.name === 'file')?.errorMessages;
+    (
+      connector.validate({
+        ...(file === undefined ? {} : { file }),
+        topic: 'lines',
+        topics: 'lines',
+      }) as Config
+    ).configValues.find((v) => v.name === 'file')?.errorMessages;
 
   it('are disabled unless the worker names the folders they may use', () => {
     delete process.env[ALLOWED_PATHS_ENV];
@@ -215,11 +220,7 @@ describe('allowed paths', () => {
       ]);
     }
     // The sink without a file writes to standard output, which needs no folder.
-    expect(
-      new FileStreamSinkConnector()
-        .validate({ topics: 'lines' })
-        .configValues.find((v) => v.name === 'file')?.errorMessages,
-    ).toEqual([]);
+    expect(fileErrors(new FileStreamSinkConnector())).toEqual([]);
   });
 
   it('refuse files outside the folders, through .. or a symbolic link, at validation and at task start', async () => {
