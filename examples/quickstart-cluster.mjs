@@ -148,6 +148,8 @@ function startWorker(bin, pipeline, env, cluster, n, port, say, isStopping) {
       SLUICE_CLUSTER: cluster,
       SLUICE_REST_PORT: String(port),
       SLUICE_LOG_FORMAT: env.SLUICE_LOG_FORMAT ?? 'text',
+      // The file connectors read and write only in the folders this names (none by default).
+      SLUICE_FILE_ALLOWED_PATHS: join(pipeline, 'data'),
     },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],

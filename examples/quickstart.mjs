@@ -121,7 +121,8 @@ say('Watch the pipeline in the web console: http://localhost:8083/ui');
 
 worker = spawn(process.execPath, [bin, 'standalone', 'worker.properties', ...chosen.connectors], {
   cwd: pipeline,
-  env,
+  // The file connectors read and write only in the folders this names (none by default).
+  env: { ...env, SLUICE_FILE_ALLOWED_PATHS: join(pipeline, 'data') },
   stdio: 'inherit',
 });
 let n = 0;

@@ -1,7 +1,9 @@
 /** Starts a Connect worker (Sluice's `sluice` bin or Apache Kafka Connect) as a child process. */
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { javaCommand } from './java-toolchain.js';
 import type { KafkaConnectInstall } from './kafka-connect-install.js';
@@ -153,7 +155,9 @@ export async function startConnectWorker(launch: WorkerLaunch): Promise<WorkerPr
   const child = spawn(cmd, args, {
     cwd: launch.dir,
     stdio: ['ignore', out, out],
-    env: { ...process.env, ...launch.env },
+    // Sluice's file connectors use only the folders this names; tests and benches keep their
+    // files in the temporary folder.
+    env: { SLUICE_FILE_ALLOWED_PATHS: tmpdir(), ...process.env, ...launch.env },
   });
   const exited = new Promise<number | string>((resolve) => {
     child.once('exit', (code, signal) => resolve(code ?? signal ?? -1));

@@ -1,6 +1,12 @@
 export { cacheDir, installDir, runDir } from './cache-dir.js';
 export { CHROMIUM_PATH, type ChromiumLaunch, ensureChromium } from './chromium.js';
 export {
+  connectSchema,
+  connectValue,
+  type SchemaWithValue,
+  schemaWithValue,
+} from './connect-arbitraries.js';
+export {
   CONNECT_VALUES_JAVA_DIR,
   type ConnectTypedValues,
   connectTypedValues,

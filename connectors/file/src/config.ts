@@ -1,13 +1,14 @@
 import { ConfigDef, MatchesPattern, NonEmptyString, Range } from '@sluice/api';
+import { allowedFile } from './allowed-paths.js';
 
 /** FileStreamSource's keys, with the names and defaults of Kafka's FileStreamSourceConnector. */
 export const FILE_SOURCE_CONFIG_DEF = new ConfigDef()
   .define('file', {
     type: 'STRING',
-    validator: new NonEmptyString(),
+    validator: [new NonEmptyString(), allowedFile],
     importance: 'HIGH',
     documentation:
-      'The file to read, one record per line. Read from the start (or the committed position) and tailed: lines appended later are sent too.',
+      'The file to read, one record per line, in a folder the worker allows (SLUICE_FILE_ALLOWED_PATHS). Read from the start (or the committed position) and tailed: lines appended later are sent too.',
   })
   .define('topic', {
     type: 'STRING',
@@ -28,9 +29,10 @@ export const FILE_SOURCE_CONFIG_DEF = new ConfigDef()
 export const FILE_SINK_CONFIG_DEF = new ConfigDef().define('file', {
   type: 'STRING',
   default: null,
+  validator: allowedFile,
   importance: 'HIGH',
   documentation:
-    'The file to append records to, one value per line. Standard output when not set (as Kafka).',
+    'The file to append records to, one value per line, in a folder the worker allows (SLUICE_FILE_ALLOWED_PATHS). Standard output when not set (as Kafka).',
 });
 
 /** The parsed source config. */

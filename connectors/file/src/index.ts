@@ -1,3 +1,4 @@
+export { ALLOWED_PATHS_ENV, fileRefusal } from './allowed-paths.js';
 export {
   FILE_SINK_CONFIG_DEF,
   FILE_SOURCE_CONFIG_DEF,

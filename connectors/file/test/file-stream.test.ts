@@ -1,7 +1,8 @@
-import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  type Config,
   ConfigException,
   ConnectException,
   type OffsetStorageReader,
@@ -15,6 +16,7 @@ import {
 import { RecordingLogger } from '@sluice/test-fixtures';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  ALLOWED_PATHS_ENV,
   FileStreamSinkConnector,
   FileStreamSinkTask,
   FileStreamSourceConnector,
@@ -25,6 +27,7 @@ let dir: string;
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sluice-file-'));
+  process.env[ALLOWED_PATHS_ENV] = dir;
 });
 
 afterEach(async () => {
@@ -137,8 +140,9 @@ describe('FileStreamSource', () => {
     };
     expect(values.configValues.find((v) => v.name === 'topic')?.errorMessages).toHaveLength(1);
     expect(() => connector.start({ file: '/x' })).toThrow(ConfigException);
-    connector.start({ file: '/x', topic: 't' });
-    expect(connector.taskConfigs(4)).toEqual([{ file: '/x', topic: 't' }]);
+    const file = join(dir, 'x');
+    connector.start({ file, topic: 't' });
+    expect(connector.taskConfigs(4)).toEqual([{ file, topic: 't' }]);
   });
 
   it("declares exactly-once support for a named file, as Kafka's FileStreamSourceConnector", () => {
@@ -199,5 +203,58 @@ describe('FileStreamSink', () => {
     expect(
       connector.alterOffsets({ file }, new TopicPartitionMap([[{ topic: 't', partition: 0 }, 5]])),
     ).toBe(true);
+  });
+});
+
+describe('allowed paths', () => {
+  /** The problems `validate` reports for the `file` key. */
+  const fileErrors = (
+    connector: FileStreamSourceConnector | FileStreamSinkConnector,
+    file?: string,
+  ) =>
+    (
+      connector.validate({
+        ...(file === undefined ? {} : { file }),
+        topic: 'lines',
+        topics: 'lines',
+      }) as Config
+    ).configValues.find((v) => v.name === 'file')?.errorMessages;
+
+  it('are disabled unless the worker names the folders they may use', () => {
+    delete process.env[ALLOWED_PATHS_ENV];
+    for (const connector of [new FileStreamSourceConnector(), new FileStreamSinkConnector()]) {
+      expect(fileErrors(connector, join(dir, 'a.txt'))).toEqual([
+        `Invalid value ${join(dir, 'a.txt')} for configuration file: the file connectors are disabled: start the worker with the environment variable SLUICE_FILE_ALLOWED_PATHS naming the folders they may use (comma-separated absolute paths)`,
+      ]);
+    }
+    // The sink without a file writes to standard output, which needs no folder.
+    expect(fileErrors(new FileStreamSinkConnector())).toEqual([]);
+  });
+
+  it('refuse files outside the folders, through .. or a symbolic link, at validation and at task start', async () => {
+    const allowed = join(dir, 'allowed');
+    await mkdir(allowed);
+    await writeFile(join(dir, 'secret.txt'), 'password=s3cret\n');
+    await symlink(join(dir, 'secret.txt'), join(allowed, 'link.txt'));
+    process.env[ALLOWED_PATHS_ENV] = `/nonexistent-root, ${allowed}`;
+    expect(fileErrors(new FileStreamSourceConnector(), join(allowed, 'in.txt'))).toEqual([]);
+    expect(fileErrors(new FileStreamSinkConnector(), join(allowed, 'new', 'out.txt'))).toEqual([]);
+    for (const outside of [
+      join(dir, 'secret.txt'),
+      join(allowed, '..', 'secret.txt'),
+      join(allowed, 'link.txt'),
+      '/etc/passwd',
+    ]) {
+      expect(fileErrors(new FileStreamSourceConnector(), outside)).toEqual([
+        `Invalid value ${outside} for configuration file: ${outside} is outside the folders SLUICE_FILE_ALLOWED_PATHS allows`,
+      ]);
+      expect(fileErrors(new FileStreamSinkConnector(), outside)?.length).toBe(1);
+    }
+    await expect(startSource(join(allowed, 'link.txt'), null)).rejects.toThrow(ConfigException);
+    const sink = new FileStreamSinkTask();
+    await expect(sink.start({ file: join(dir, 'secret.txt') })).rejects.toThrow(
+      /is outside the folders SLUICE_FILE_ALLOWED_PATHS allows/,
+    );
+    expect(await readFile(join(dir, 'secret.txt'), 'utf8')).toBe('password=s3cret\n');
   });
 });

@@ -61,6 +61,8 @@ export function avroType(schema: unknown, options: AvroTypeOptions = {}): avro.T
       if (s === 'long' || (typeof s === 'object' && (s as { type?: unknown }).type === 'long')) {
         return BIGINT_LONG_TYPE;
       }
+      const collection = boundedCollection(s, opts);
+      if (collection !== undefined) return collection;
       if (!Array.isArray(s)) return undefined;
       const UnionType = isNullableUnion(s)
         ? avro.types.UnwrappedUnionType
@@ -68,4 +70,89 @@ export function avroType(schema: unknown, options: AvroTypeOptions = {}): avro.T
       return new (UnionType as unknown as new (s: unknown, o: unknown) => avro.Type)(s, opts);
     },
   });
+}
+
+/** What avsc's readers see of its Tap: the bytes and the read position. */
+interface Tap {
+  buf: Buffer;
+  pos: number;
+  readLong(): number;
+  skipLong(): void;
+  readString(): string;
+}
+
+interface ReadableType {
+  _read(tap: Tap): unknown;
+}
+
+/**
+ * Above this many items a block count must be backed by as many bytes left in the message: only
+ * items of zero bytes (nulls, empty records) can be more numerous than the bytes holding them.
+ */
+const ZERO_SIZE_ITEMS_LIMIT = 1_000_000;
+
+/** A block's item count, refused when the message cannot hold that many items. */
+function blockCount(tap: Tap): number {
+  let n = tap.readLong();
+  if (n < 0) {
+    n = -n;
+    tap.skipLong(); // the block's size in bytes
+  }
+  if (n > Math.max(tap.buf.length - tap.pos, ZERO_SIZE_ITEMS_LIMIT)) {
+    throw new Error(
+      `a block of ${n} items at byte offset ${tap.pos}, more than the ${tap.buf.length - tap.pos} bytes left can hold`,
+    );
+  }
+  return n;
+}
+
+function checkInside(tap: Tap): void {
+  if (tap.pos > tap.buf.length) {
+    throw new Error(`the message ends at byte offset ${tap.buf.length} inside an array or map`);
+  }
+}
+
+type TypeClass = new (schema: unknown, opts: unknown) => avro.Type;
+
+/**
+ * avsc's array type with a reader that stops at the end of the message: avsc's own allocates and
+ * loops over whatever item count the bytes claim (2^60 from a damaged record), so one bad record
+ * could exhaust the worker's memory before the decoder notices it ran out of bytes.
+ */
+class BoundedArrayType extends (avro.types.ArrayType as unknown as TypeClass) {
+  _read(tap: Tap): unknown[] {
+    const items = (this as unknown as { itemsType: ReadableType }).itemsType;
+    const values: unknown[] = [];
+    for (let n = blockCount(tap); n !== 0; n = blockCount(tap)) {
+      while (n-- > 0) {
+        values.push(items._read(tap));
+        checkInside(tap);
+      }
+    }
+    return values;
+  }
+}
+
+/** avsc's map type with a reader that stops at the end of the message (see BoundedArrayType). */
+class BoundedMapType extends (avro.types.MapType as unknown as TypeClass) {
+  _read(tap: Tap): Record<string, unknown> {
+    const valuesType = (this as unknown as { valuesType: ReadableType }).valuesType;
+    const values: Record<string, unknown> = {};
+    for (let n = blockCount(tap); n !== 0; n = blockCount(tap)) {
+      while (n-- > 0) {
+        const key = tap.readString();
+        values[key] = valuesType._read(tap);
+        checkInside(tap);
+      }
+    }
+    return values;
+  }
+}
+
+function boundedCollection(schema: unknown, opts: unknown): avro.Type | undefined {
+  const type =
+    typeof schema === 'object' && schema !== null ? (schema as { type?: unknown }).type : undefined;
+  if (type === 'array') return new BoundedArrayType(schema, opts);
+  if (type === 'map') return new BoundedMapType(schema, opts);
+  return undefined;
 }

@@ -1,5 +1,6 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { existsSync, realpathSync } from 'node:fs';
+import { readdir, readFile, realpath } from 'node:fs/promises';
+import { isAbsolute, join, normalize, resolve, sep } from 'node:path';
 import { ConfigException } from '@sluice/api';
 import { parseProperties } from './properties-file.js';
 
@@ -22,14 +23,13 @@ export class FileConfigProvider implements ConfigProviderLike {
   private allowedPaths: string[] | null = null;
 
   configure(configs: Record<string, string>): void {
-    const allowed = configs['allowed.paths'];
-    if (allowed) this.allowedPaths = allowed.split(',').map((p) => resolve(p.trim()));
+    this.allowedPaths = parseAllowedPaths(configs['allowed.paths']);
   }
 
   async get(path: string, keys?: readonly string[]): Promise<ConfigData> {
     if (!path) return { data: {} };
-    checkAllowed(path, this.allowedPaths);
-    const props = parseProperties(await readFile(path, 'utf8'));
+    const file = await allowedPath(path, this.allowedPaths);
+    const props = parseProperties(await readFile(file, 'utf8'));
     return { data: pick(props, keys) };
   }
 }
@@ -39,25 +39,53 @@ export class DirectoryConfigProvider implements ConfigProviderLike {
   private allowedPaths: string[] | null = null;
 
   configure(configs: Record<string, string>): void {
-    const allowed = configs['allowed.paths'];
-    if (allowed) this.allowedPaths = allowed.split(',').map((p) => resolve(p.trim()));
+    this.allowedPaths = parseAllowedPaths(configs['allowed.paths']);
   }
 
   async get(path: string, keys?: readonly string[]): Promise<ConfigData> {
     if (!path) return { data: {} };
-    checkAllowed(path, this.allowedPaths);
-    const names = keys ?? (await readdir(path));
+    const dir = await allowedPath(path, this.allowedPaths);
+    // Keys are matched against the files listed, never joined to the path: a key such as
+    // `../../etc/passwd` names no file of the directory.
     const data: Record<string, string> = {};
-    for (const name of names) {
-      const file = join(path, name);
-      try {
-        if ((await stat(file)).isFile()) data[name] = await readFile(file, 'utf8');
-      } catch {
-        // Missing files are left unresolved, as Kafka does.
-      }
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      if (!entry.isFile() || (keys && !keys.includes(entry.name))) continue;
+      data[entry.name] = await readFile(join(dir, entry.name), 'utf8');
     }
     return { data };
   }
+}
+
+/**
+ * KIP-993's `allowed.paths`: comma-separated absolute paths that must exist (refused otherwise,
+ * as Kafka), or `null` when not set (every path allowed).
+ */
+function parseAllowedPaths(value: string | undefined): string[] | null {
+  if (!value) return null;
+  return value.split(',').map((entry) => {
+    const path = normalize(entry.trim());
+    if (!isAbsolute(path) || !existsSync(path)) {
+      throw ConfigException.invalid(
+        'allowed.paths',
+        value,
+        `Path ${path} is not valid. The path should be absolute and exist`,
+      );
+    }
+    return realpathSync(path);
+  });
+}
+
+/**
+ * The path to read, when it lies under one of the allowed paths. Symbolic links are followed
+ * first (Kafka only normalizes), so a link inside an allowed folder cannot lead outside it.
+ */
+async function allowedPath(path: string, allowed: string[] | null): Promise<string> {
+  if (!allowed) return path;
+  const full = await realpath(resolve(path)).catch(() => resolve(path));
+  if (!allowed.some((a) => full === a || full.startsWith(a.endsWith(sep) ? a : `${a}${sep}`))) {
+    throw new ConfigException(`The path ${path} is not allowed to be accessed (allowed.paths)`);
+  }
+  return full;
 }
 
 /** `${env:VAR}`: an environment variable, limited by `allowlist.pattern` when set. */
@@ -84,14 +112,6 @@ function pick(props: Record<string, string>, keys?: readonly string[]): Record<s
   const out: Record<string, string> = {};
   for (const k of keys) if (props[k] !== undefined) out[k] = props[k] as string;
   return out;
-}
-
-function checkAllowed(path: string, allowed: string[] | null): void {
-  if (!allowed) return;
-  const full = resolve(path);
-  if (!allowed.some((a) => full === a || full.startsWith(`${a}/`))) {
-    throw new ConfigException(`The path ${path} is not allowed to be accessed (allowed.paths)`);
-  }
 }
 
 /** Java class names and short names of the built-in providers. */

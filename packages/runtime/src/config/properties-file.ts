@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { ConfigProblem } from '@sluice/api';
+import { ConfigException, type ConfigProblem } from '@sluice/api';
 
 /** Properties as read from text, with where each key was written and lines that look like mistakes. */
 export interface ParsedProperties {
@@ -46,7 +46,7 @@ export function parsePropertiesWithLines(text: string): ParsedProperties {
       if (c === '=' || c === ':' || c === ' ' || c === '\t' || c === '\f') break;
       keyEnd++;
     }
-    const key = unescapeJava(line.slice(0, keyEnd));
+    const key = unescapeJava(line.slice(0, keyEnd), lineNumber);
     let rest = line.slice(keyEnd).replace(/^[ \t\f]+/, '');
     const hasSeparator = rest.startsWith('=') || rest.startsWith(':');
     // Set again, the key's earlier line no longer counts.
@@ -59,7 +59,13 @@ export function parsePropertiesWithLines(text: string): ParsedProperties {
         message: `${key} has no value: the line holds only a key, without '=' (Java properties read it as ${key} with an empty value); write ${key}=<value>, or ${key}= for an empty value`,
       });
     }
-    parsed.props[key] = unescapeJava(rest);
+    // Defined, not assigned: a key such as `__proto__` is a key like any other.
+    Object.defineProperty(parsed.props, key, {
+      value: unescapeJava(rest, lineNumber),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
     parsed.lines.set(key, lineNumber);
   }
   return parsed;
@@ -71,7 +77,8 @@ function endsWithContinuation(line: string): boolean {
   return n % 2 === 1;
 }
 
-function unescapeJava(s: string): string {
+/** Java's unescaping; a malformed `\\uXXXX` is refused naming its line (Java: "Malformed \\uxxxx encoding."). */
+function unescapeJava(s: string, lineNumber: number): string {
   let out = '';
   for (let i = 0; i < s.length; i++) {
     const c = s[i] as string;
@@ -87,7 +94,11 @@ function unescapeJava(s: string): string {
     else if (n === 'f') out += '\f';
     else if (n === 'u') {
       const hex = s.slice(i + 1, i + 5);
-      if (!/^[0-9a-fA-F]{4}$/.test(hex)) throw new Error(`Malformed \\uXXXX escape: \\u${hex}`);
+      if (!/^[0-9a-fA-F]{4}$/.test(hex)) {
+        throw new ConfigException(
+          `Line ${lineNumber}: malformed \\uXXXX escape \\u${hex}: \\u must be followed by 4 hexadecimal digits (write \\\\u for a backslash and a u)`,
+        );
+      }
       out += String.fromCharCode(Number.parseInt(hex, 16));
       i += 4;
     } else out += n;

@@ -74,9 +74,31 @@ export const WORKER_CONFIG_DEF = new ConfigDef()
   })
   .define('listeners', {
     type: 'LIST',
-    default: 'http://0.0.0.0:8083',
+    default: 'http://127.0.0.1:8083',
     importance: 'LOW',
-    documentation: 'Where the REST API listens (comma-separated URLs).',
+    documentation:
+      'Where the REST API listens (comma-separated http:// or https:// URLs). The default serves this machine only (loopback); http://0.0.0.0:8083 serves every interface.',
+  })
+  .define('admin.listeners', {
+    type: 'LIST',
+    default: null,
+    importance: 'LOW',
+    documentation:
+      'Where the admin endpoints (/admin/loggers) are served: unset, on the listeners; empty, nowhere; else only on these URLs (https ones take listeners.https.* keys as admin.listeners.https.*).',
+  })
+  .define('access.control.allow.origin', {
+    type: 'STRING',
+    default: '',
+    importance: 'LOW',
+    documentation:
+      'Origins (comma-separated, * for any) whose web pages may call the REST API from a browser (CORS). Empty: only pages served by the worker itself; requests from other origins are refused.',
+  })
+  .define('access.control.allow.methods', {
+    type: 'STRING',
+    default: '',
+    importance: 'LOW',
+    documentation:
+      'Methods (comma-separated) allowed in cross-origin requests when access.control.allow.origin is set; empty: GET, POST and HEAD.',
   })
   .define('rest.advertised.host.name', {
     type: 'STRING',
@@ -161,6 +183,10 @@ export interface WorkerConfig {
   logFormat: LogFormat | null;
   pluginPath: string[];
   listeners: string[];
+  /** `null`: the admin endpoints are on `listeners`; `[]`: they are not served. */
+  adminListeners: string[] | null;
+  accessControlAllowOrigin: string;
+  accessControlAllowMethods: string;
   topicCreationEnable: boolean;
   topicTrackingEnable: boolean;
   topicTrackingAllowReset: boolean;
@@ -226,6 +252,9 @@ export function checkWorkerConfig(
     logFormat: ((parsed['log.format'] as string | null)?.toLowerCase() ?? null) as LogFormat | null,
     pluginPath: parsed['plugin.path'] as string[],
     listeners: parsed.listeners as string[],
+    adminListeners: parsed['admin.listeners'] as string[] | null,
+    accessControlAllowOrigin: parsed['access.control.allow.origin'] as string,
+    accessControlAllowMethods: parsed['access.control.allow.methods'] as string,
     topicCreationEnable: parsed['topic.creation.enable'] as boolean,
     topicTrackingEnable: parsed['topic.tracking.enable'] as boolean,
     topicTrackingAllowReset: parsed['topic.tracking.allow.reset'] as boolean,
@@ -262,6 +291,7 @@ const WORKER_KEY_PREFIXES = [
   'header.converter.',
   'config.providers.',
   'listeners.https.',
+  'admin.listeners.https.',
 ];
 
 /** Worker keys read outside the ConfigDef: the REST API's credentials file. */
@@ -281,9 +311,6 @@ const KAFKA_WORKER_KEYS_NOT_USED = new Set([
   'metric.reporters',
   'auto.include.jmx.reporter',
   'rest.advertised.listener',
-  'access.control.allow.origin',
-  'access.control.allow.methods',
-  'admin.listeners',
   'rest.extension.classes',
   'response.http.headers.config',
   'group.id',

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
-import type { SecureContextOptions } from 'node:tls';
+import type { SecureContextOptions, TLSSocket } from 'node:tls';
 import { ConfigDef, ConfigException, type Password, ValidString } from '@sluice/api';
 import { parseProperties } from '../config/properties-file.js';
 import { withPrefix } from '../config/worker-config.js';
@@ -50,6 +50,35 @@ export const REST_SECURITY_CONFIG_DEF = new ConfigDef()
     importance: 'HIGH',
     documentation: 'The certificate chain in PEM, inline (with ssl.keystore.key).',
   })
+  .define('ssl.client.auth', {
+    type: 'STRING',
+    default: 'none',
+    validator: ValidString.in('required', 'requested', 'none'),
+    importance: 'LOW',
+    documentation:
+      'Whether an https listener asks clients for a certificate signed by a CA of the truststore: required (a client without one is refused during the handshake), requested (asked, not required) or none.',
+  })
+  .define('ssl.truststore.type', {
+    type: 'STRING',
+    default: null,
+    validator: ValidString.in('PEM', 'PKCS12', 'JKS'),
+    importance: 'MEDIUM',
+    documentation:
+      'PEM: the CA certificates client certificates are checked against. PKCS12 and JKS truststores are refused with the command that converts them.',
+  })
+  .define('ssl.truststore.location', {
+    type: 'STRING',
+    default: null,
+    importance: 'HIGH',
+    documentation: 'A PEM file of the CA certificates trusted to sign client certificates.',
+  })
+  .define('ssl.truststore.certificates', {
+    type: 'PASSWORD',
+    default: null,
+    importance: 'HIGH',
+    documentation:
+      'The trusted CA certificates in PEM, inline (instead of ssl.truststore.location).',
+  })
   .define('rest.basic.auth.credentials.file', {
     type: 'STRING',
     default: null,
@@ -62,13 +91,71 @@ function secret(value: unknown): string | undefined {
   return value === null || value === undefined ? undefined : (value as Password).value();
 }
 
-/** Node's TLS options of an https listener, from the worker properties. */
-export function listenerTlsOptions(props: Record<string, string>): SecureContextOptions {
+/** The TLS options of an https listener, with client authentication when asked for. */
+export type ListenerTlsOptions = SecureContextOptions & {
+  requestCert?: boolean;
+  rejectUnauthorized?: boolean;
+};
+
+/**
+ * Node's TLS options of an https listener, from the worker properties: the `prefix` keys
+ * (`listeners.https.`, or `admin.listeners.https.` for an admin listener) before `ssl.*`.
+ */
+export function listenerTlsOptions(
+  props: Record<string, string>,
+  prefix = 'listeners.https.',
+): ListenerTlsOptions {
   const merged: Record<string, string> = {};
   for (const key of REST_SECURITY_CONFIG_DEF.names())
     if (key.startsWith('ssl.') && props[key] !== undefined) merged[key] = props[key];
-  Object.assign(merged, withPrefix(props, 'listeners.https.'));
+  Object.assign(merged, withPrefix(props, prefix));
   const c = REST_SECURITY_CONFIG_DEF.parse(merged) as Record<string, unknown>;
+  return { ...keystoreOptions(c), ...clientAuthOptions(c) };
+}
+
+/** Kafka's `ssl.client.auth` as Node's requestCert/rejectUnauthorized with the truststore's CAs. */
+function clientAuthOptions(c: Record<string, unknown>): ListenerTlsOptions {
+  const mode = c['ssl.client.auth'] as 'required' | 'requested' | 'none';
+  if (mode === 'none') return {};
+  const inline = secret(c['ssl.truststore.certificates']);
+  const location = c['ssl.truststore.location'] as string | null;
+  const type = c['ssl.truststore.type'] as string | null;
+  if (
+    type === 'PKCS12' ||
+    type === 'JKS' ||
+    (type === null && location && /\.(p12|pfx|jks)$/i.test(location))
+  ) {
+    throw ConfigException.invalid(
+      'ssl.truststore.type',
+      type ?? location,
+      'Node reads trusted certificates as PEM only; convert the truststore (keytool -exportcert -rfc, or openssl pkcs12 -nokeys -out truststore.pem)',
+    );
+  }
+  let ca: string | Buffer;
+  if (inline) ca = inline;
+  else if (location) ca = readOrRefuse('ssl.truststore.location', location, 'the truststore');
+  else {
+    throw new ConfigException(
+      `ssl.client.auth=${mode} needs the CA certificates that sign client certificates: ssl.truststore.location (a PEM file) or ssl.truststore.certificates`,
+      { key: 'ssl.truststore.location' },
+    );
+  }
+  return { ca, requestCert: true, rejectUnauthorized: mode === 'required' };
+}
+
+function readOrRefuse(key: string, location: string, what: string): Buffer {
+  try {
+    return readFileSync(location);
+  } catch (error) {
+    throw ConfigException.invalid(
+      key,
+      location,
+      `cannot read ${what}: ${(error as Error).message}`,
+    );
+  }
+}
+
+function keystoreOptions(c: Record<string, unknown>): SecureContextOptions {
   const inlineKey = secret(c['ssl.keystore.key']);
   const inlineChain = secret(c['ssl.keystore.certificate.chain']);
   const location = c['ssl.keystore.location'] as string | null;
@@ -91,16 +178,7 @@ export function listenerTlsOptions(props: Record<string, string>): SecureContext
       'Java keystores cannot be read by Node; convert it to PKCS12 (keytool -importkeystore -deststoretype PKCS12) or PEM',
     );
   }
-  let content: Buffer;
-  try {
-    content = readFileSync(location);
-  } catch (error) {
-    throw ConfigException.invalid(
-      'ssl.keystore.location',
-      location,
-      `cannot read the keystore: ${(error as Error).message}`,
-    );
-  }
+  const content = readOrRefuse('ssl.keystore.location', location, 'the keystore');
   if (type === 'PEM') {
     return withPassphrase({ key: content, cert: content }, secret(c['ssl.key.password']));
   }
@@ -153,5 +231,22 @@ export class BasicAuthenticator {
       Buffer.byteLength(expected) === Buffer.byteLength(password) &&
       timingSafeEqual(Buffer.from(expected), Buffer.from(password));
     if (!ok) throw new RestException(401, 'The user name or password is wrong');
+  }
+}
+
+/**
+ * With `ssl.client.auth=requested` a client may come without a certificate, but one it shows
+ * must be trusted (as Java's TLS, which fails the handshake); Node lets it through, so it is
+ * refused here.
+ */
+export function checkClientCertificate(req: IncomingMessage): void {
+  const socket = req.socket as TLSSocket;
+  if (typeof socket.getPeerCertificate !== 'function' || socket.authorized) return;
+  const cert = socket.getPeerCertificate();
+  if (cert && Object.keys(cert).length > 0) {
+    throw new RestException(
+      401,
+      `The client certificate is not trusted: ${String(socket.authorizationError)}`,
+    );
   }
 }

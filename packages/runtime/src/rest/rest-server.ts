@@ -11,13 +11,22 @@ import { ConnectorOffsetsAdmin } from './connector-offsets.js';
 import { connectorPluginsRoutes } from './connector-plugins-resource.js';
 import { connectorsRoutes } from './connectors-resource.js';
 import { consoleRoutes } from './console-resource.js';
+import { CorsPolicy } from './cors-policy.js';
 import { LoggerLevels } from './logger-levels.js';
 import { loggersRoutes } from './loggers-resource.js';
 import { restRequest } from './rest-client.js';
 import { errorResponse, RestException, RoutingException } from './rest-exception.js';
-import { BasicAuthenticator, listenerTlsOptions } from './rest-security.js';
+import { BasicAuthenticator, checkClientCertificate, listenerTlsOptions } from './rest-security.js';
 import { rootRoutes } from './root-resource.js';
 import { checkJsonContentType, type RestResponse, Router } from './router.js';
+
+/** Which paths a server answers: `/admin/*` only, everything else, or all. */
+type Serves = 'admin' | 'public' | 'all';
+
+/** A host only this machine reaches. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
 
 /** Largest request body accepted (Kafka has no limit of its own; configs are small). */
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -73,11 +82,16 @@ export class RestServer {
   private readonly router = new Router();
   private readonly servers: Server[] = [];
   private readonly maxBodyBytes: number;
+  private readonly cors: CorsPolicy;
   /** The levels `/admin/loggers` shows and changes (distributed mode applies cluster-wide ones). */
   readonly loggerLevels: LoggerLevels;
 
   constructor(private readonly o: RestServerOptions) {
     this.maxBodyBytes = o.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    this.cors = new CorsPolicy(
+      o.worker.config.accessControlAllowOrigin,
+      o.worker.config.accessControlAllowMethods,
+    );
     let clusterId: Promise<string> | null = null;
     rootRoutes(this.router, () => {
       clusterId ??= o.worker.kafkaAdmin().then((admin) => admin.clusterId());
@@ -112,36 +126,73 @@ export class RestServer {
     );
   }
 
-  /** Starts listening on every listener; resolves with their URLs (actual ports). */
+  /**
+   * Starts listening on every listener (and admin listener); resolves with the URLs of the
+   * listeners (actual ports), the first of which is the worker's advertised one.
+   */
   async start(): Promise<string[]> {
+    const { props, adminListeners } = this.o.worker.config;
+    const auth = BasicAuthenticator.fromProps(props);
+    // Kafka's admin.listeners: unset serves /admin/* on the listeners, empty serves it nowhere.
+    const adminOnListeners = adminListeners === null;
     const urls: string[] = [];
-    const auth = BasicAuthenticator.fromProps(this.o.worker.config.props);
-    for (const listener of this.o.listeners) {
-      const { protocol, host, port } = parseListener(listener);
-      const onRequest = (req: IncomingMessage, res: ServerResponse) => {
-        this.handle(req, res, protocol, auth).catch((error: unknown) => {
-          this.o.log.error({ err: error }, 'REST response failed');
-          res.destroy();
-        });
-      };
-      const server =
-        protocol === 'https'
-          ? createHttpsServer(listenerTlsOptions(this.o.worker.config.props), onRequest)
-          : createServer(onRequest);
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
-      this.servers.push(server);
-      const address = server.address() as AddressInfo;
-      const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-      urls.push(`${protocol}://${shownHost}:${address.port}`);
-    }
-    this.o.log.info({ urls }, 'REST API listening');
+    for (const listener of this.o.listeners)
+      urls.push(await this.listen(listener, auth, adminOnListeners ? 'all' : 'public'));
+    const adminUrls: string[] = [];
+    for (const listener of adminListeners ?? [])
+      adminUrls.push(await this.listen(listener, auth, 'admin'));
+    this.logStarted(urls, adminUrls, auth !== null);
     return urls;
+  }
+
+  /** One server; `serves` says which paths it answers (the admin ones, the others, or all). */
+  private async listen(
+    listener: string,
+    auth: BasicAuthenticator | null,
+    serves: Serves,
+  ): Promise<string> {
+    const { protocol, host, port } = parseListener(listener);
+    const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+      this.handle(req, res, protocol, auth, serves).catch((error: unknown) => {
+        this.o.log.error({ err: error }, 'REST response failed');
+        res.destroy();
+      });
+    };
+    const prefix = serves === 'admin' ? 'admin.listeners.https.' : 'listeners.https.';
+    const server =
+      protocol === 'https'
+        ? createHttpsServer(listenerTlsOptions(this.o.worker.config.props, prefix), onRequest)
+        : createServer(onRequest);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.servers.push(server);
+    const address = server.address() as AddressInfo;
+    const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    return `${protocol}://${shownHost}:${address.port}`;
+  }
+
+  /** The start line says who can reach the API and how to change it. */
+  private logStarted(urls: string[], adminUrls: string[], authenticated: boolean): void {
+    const hosts = [...urls, ...adminUrls].map((u) => parseListener(u).host);
+    const context = { urls, ...(adminUrls.length > 0 ? { adminUrls } : {}) };
+    if (hosts.every(isLoopback)) {
+      this.o.log.info(
+        context,
+        `REST API listening on ${urls.join(', ')}, reachable from this machine only; to serve other machines set listeners=http://0.0.0.0:8083 (or https://, with rest.basic.auth.credentials.file) in the worker config`,
+      );
+    } else if (!authenticated) {
+      this.o.log.warn(
+        context,
+        `REST API listening on ${urls.join(', ')} without authentication: anyone who reaches it can create connectors; set rest.basic.auth.credentials.file, or listeners on loopback`,
+      );
+    } else {
+      this.o.log.info(context, `REST API listening on ${urls.join(', ')}`);
+    }
   }
 
   /** Stops accepting requests and closes open connections. */
@@ -162,6 +213,7 @@ export class RestServer {
     res: ServerResponse,
     protocol: 'http' | 'https',
     auth: BasicAuthenticator | null,
+    serves: Serves,
   ): Promise<void> {
     const started = Date.now();
     let textRead: Promise<string> | null = null;
@@ -171,10 +223,22 @@ export class RestServer {
     };
     let response: RestResponse | null = null;
     let failure: unknown;
+    const cors = this.cors.headers(req);
+    if (cors.preflight) {
+      req.resume();
+      res.writeHead(204, cors.headers);
+      res.end();
+      return;
+    }
     try {
+      checkClientCertificate(req);
+      this.cors.check(req, cors.allowed);
       auth?.check(req);
       const url = new URL(req.url ?? '/', 'http://localhost');
       const method = req.method ?? 'GET';
+      const admin = url.pathname === '/admin' || url.pathname.startsWith('/admin/');
+      if (admin ? serves === 'public' : serves === 'admin')
+        throw new RoutingException(404, 'HTTP 404 Not Found');
       const { handler, params, options } = this.router.match(method, url.pathname);
       if (!options.anyContentType) checkJsonContentType(req.headers['content-type']);
       response = await handler({
@@ -212,7 +276,7 @@ export class RestServer {
     }
     // Drain an unread body so the connection can be reused.
     req.resume();
-    const headers: Record<string, string> = { ...response.headers };
+    const headers: Record<string, string> = { ...cors.headers, ...response.headers };
     // A created resource's Location is absolute, on the host the client addressed (as JAX-RS
     // builds it from the request URI).
     if (headers.location?.startsWith('/'))

@@ -213,8 +213,8 @@ export class WorkerSinkTask {
       await this.o.errorOperator
         .close()
         .catch((e: unknown) => log.warn({ err: e }, 'closing the error reporters failed'));
-      await this.o.transforms.close().catch(() => {});
-      await closeConverters(this.o.converters).catch(() => {});
+      await this.o.transforms.close(log);
+      await closeConverters(this.o.converters, log);
     }
   }
 

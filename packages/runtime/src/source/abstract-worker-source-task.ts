@@ -170,8 +170,8 @@ export abstract class AbstractWorkerSourceTask {
     await this.o.producer
       .disconnect()
       .catch((e: unknown) => log.warn({ err: e }, 'closing the producer failed'));
-    await this.o.transforms.close().catch(() => {});
-    await closeConverters(this.o.converters).catch(() => {});
+    await this.o.transforms.close(log);
+    await closeConverters(this.o.converters, log);
     await this.o
       .releaseOffsets?.()
       .catch((e: unknown) => log.warn({ err: e }, 'releasing the offsets store failed'));

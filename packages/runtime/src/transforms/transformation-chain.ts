@@ -5,6 +5,8 @@ import {
   type Predicate,
   type Transformation,
 } from '@sluice/api';
+import type { Logger } from '../logging/logger.js';
+import { closeLogged } from '../worker-task/close-logged.js';
 
 /** One configured transform, optionally gated by a predicate. */
 export class TransformStep<R extends ConnectRecord> {
@@ -27,7 +29,7 @@ export class TransformStep<R extends ConnectRecord> {
 export class TransformationChain<R extends ConnectRecord> {
   constructor(
     readonly steps: readonly TransformStep<R>[],
-    private readonly predicates: readonly Predicate<R>[] = [],
+    private readonly predicates: ReadonlyMap<string, Predicate<R>> = new Map(),
   ) {}
 
   /** Applies every step without error handling (tests, tools); runners go step by step. */
@@ -40,9 +42,21 @@ export class TransformationChain<R extends ConnectRecord> {
     return current;
   }
 
-  async close(): Promise<void> {
-    for (const s of this.steps) await s.transform.close?.();
-    for (const p of this.predicates) await p.close?.();
+  /**
+   * Closes every transform and predicate, each even when one before it failed. A failure is
+   * logged on `log` (the task's or the connector's, so the line names them) with the transform
+   * or predicate at fault, never thrown: the task is stopping anyway (Kafka's closeQuietly).
+   */
+  async close(log: Logger): Promise<void> {
+    for (const s of this.steps) {
+      await closeLogged(() => s.transform.close?.(), log, {
+        transform: s.alias,
+        class: s.className,
+      });
+    }
+    for (const [name, p] of this.predicates) {
+      await closeLogged(() => p.close?.(), log, { predicate: name });
+    }
   }
 }
 
@@ -185,5 +199,5 @@ export async function buildTransformationChain<R extends ConnectRecord>(
     }
   }
   if (problems.length > 0) throw ConfigException.fromProblems(problems);
-  return new TransformationChain(steps, [...predicates.values()]);
+  return new TransformationChain(steps, predicates);
 }

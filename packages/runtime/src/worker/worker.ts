@@ -57,6 +57,7 @@ import {
   buildTransformationChain,
   type PluginInstantiator,
 } from '../transforms/transformation-chain.js';
+import { closeLogged } from '../worker-task/close-logged.js';
 import type { TaskConverters } from '../worker-task/converters-set.js';
 import type { ConnectorTaskId, TaskStatusListener } from '../worker-task/task-status.js';
 
@@ -189,7 +190,7 @@ export class Worker {
     problems.push(...(await this.converterProblems(props)));
     try {
       const chain = await buildTransformationChain(props, this.instantiator());
-      await chain.close();
+      await chain.close(this.log);
     } catch (error) {
       problems.push(...problemsOf(error, 'transforms', props.transforms));
     }
@@ -232,7 +233,11 @@ export class Worker {
       const k = `${role}.converter`;
       try {
         const c = await this.createConverter(role, props);
-        await c.instance.close?.();
+        // A converter that fails to close is still a valid config: logged, not a problem.
+        await closeLogged(() => c.instance.close?.(), this.log, {
+          converter: role,
+          class: c.className,
+        });
       } catch (error) {
         for (const p of problemsOf(error, k, props[k] ?? this.workerConverterClass(role)))
           problems.push(

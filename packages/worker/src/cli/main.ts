@@ -46,7 +46,7 @@ Options:
   -v, --version                  show the versions of the worker and the runtime
 
 The REST API (Kafka Connect's paths and bodies) listens on the worker's listeners
-(default http://0.0.0.0:8083).
+(default http://127.0.0.1:8083: this machine only; listeners=http://0.0.0.0:8083 serves others).
 
 Plugins: the worker's bundled packages, packages with a "sluice" manifest among the
 dependencies of the current folder's package.json or installed beside the worker (a global

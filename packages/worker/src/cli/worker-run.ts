@@ -87,7 +87,7 @@ export async function startRest(
     await rest.stop();
     log.error(
       { err: error },
-      'the REST API could not listen on the default listener http://0.0.0.0:8083; running without it (set listeners=http://host:port in the worker config)',
+      'the REST API could not listen on the default listener http://127.0.0.1:8083; running without it (set listeners=http://host:port in the worker config)',
     );
     return [];
   }
