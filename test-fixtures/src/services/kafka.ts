@@ -79,9 +79,15 @@ export const kafka: ServiceDefinition = {
   },
 };
 
-/** A Kafka cluster id: 16 random bytes, base64url without padding (what `random-uuid` prints). */
+/**
+ * A Kafka cluster id: 16 random bytes, base64url without padding (what `random-uuid` prints),
+ * never starting with '-': `kafka-storage format -t -Abc…` would read it as an option.
+ */
 function clusterId(): string {
-  return randomBytes(16).toString('base64url');
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 function log4jOption(installDir: string): string {
