@@ -42,7 +42,9 @@ const table = [
     (r) =>
       `| ${r.scenario} | ${r.recordsIn} | ${r.recordsOut} | **${r.lost}** | ${r.duplicates} | ${(r.recoveryMs / 1000).toFixed(1)} s | ${r.notes} |`,
   ),
-  ...failures.map((f) => `| ${f.replaceAll('|', '/').replaceAll('\n', ' ').slice(0, 300)} | | | failed | | | |`),
+  ...failures.map(
+    (f) => `| ${f.replaceAll('|', '/').replaceAll('\n', ' ').slice(0, 300)} | | | failed | | | |`,
+  ),
 ].join('\n');
 const stamp = `${size.name} run of ${new Date().toISOString().slice(0, 10)}, load average ${loadavg()
   .map((l) => l.toFixed(1))
