@@ -60,9 +60,8 @@ export const distributedWorkerKill: Scenario = {
         if (created.status !== 201) throw new Error(`creating ${name}: ${JSON.stringify(created)}`);
       }
       await cluster.running('chaos-source', 1);
-      // The sink task reports RUNNING only once its topic exists, i.e. after the first line.
-      feed.start();
       await cluster.running('chaos-sink', 1);
+      feed.start();
       await caughtUp(read, 1, 120_000);
       await sleep(size.beforeMs);
       // The worker running the source task dies; the other one must take its work over.
