@@ -1,6 +1,7 @@
 /**
  * `pnpm chaos`: runs every scenario at full size (or `--short`), prints each result as it comes
- * and the table at the end, and saves the table in results/chaos.{md,json} and in README.md.
+ * and the table at the end, and saves the table in results/chaos-<size>.{md,json} (full size: in
+ * README.md too).
  * `--only <text>` runs the scenarios whose name contains the text.
  */
 import { readFile, writeFile } from 'node:fs/promises';
@@ -13,6 +14,22 @@ import { SCENARIOS } from './scenarios.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
+if (args.includes('--help')) {
+  const describe = (s: typeof FULL) =>
+    `${s.name}: ${s.perSecond} records/s, ${s.beforeMs / 1000} s before the fault, faults of ${s.faultMs / 1000} s, sink database outage ${s.outageMs / 1000} s`;
+  process.stdout.write(
+    [
+      'pnpm chaos [--short] [--only <text>]',
+      '  --short        the short versions (as `pnpm test` runs them) instead of the full ones',
+      '  --only <text>  only the scenarios whose name contains <text> (results/ and README.md untouched)',
+      `sizes: ${describe(FULL)}`,
+      `       ${describe(SHORT)}`,
+      `scenarios: ${SCENARIOS.map((s) => s.name).join('; ')}`,
+      '',
+    ].join('\n'),
+  );
+  process.exit(0);
+}
 const size = args.includes('--short') ? SHORT : FULL;
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 

@@ -541,8 +541,8 @@ class KafkajsProducer implements KafkaProducer {
   }
 
   /**
-   * Whether a failed produce request is sent again. A transactional producer's send fails the
-   * transaction instead (it is aborted and its records sent again from the source offsets).
+   * Whether a failed produce request is sent again. A transactional producer's failed send
+   * fails its open transaction instead, which is never committed.
    */
   protected get resends(): boolean {
     return true;
