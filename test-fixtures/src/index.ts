@@ -46,6 +46,7 @@ export {
   type DebeziumInstall,
   installDebeziumPostgres,
 } from './debezium-install.js';
+export { FaultProxy, type FaultProxyOptions } from './fault-proxy.js';
 export { type FileLockOptions, LockTimeoutError, withFileLock } from './file-lock.js';
 export { ephemeralPort, isPortFree, PortInUseError, pickPort, pinnedPort } from './free-port.js';
 export {
@@ -68,11 +69,14 @@ export { createTopicsAndWait, type TopicSpec } from './kafka-topics.js';
 export { copyMavenDependencies, type MavenDependenciesSpec } from './maven-dependencies.js';
 export { PrivateCassandra } from './private-cassandra.js';
 export { PrivateFerretDb } from './private-ferretdb.js';
+export { PrivateMinio } from './private-minio.js';
+export { PrivatePostgres } from './private-postgres.js';
 export {
   type LogEntry,
   type LogLevel,
   RecordingLogger,
 } from './recording-logger.js';
+export { RestartableServer, type ServerLaunch } from './restartable-server.js';
 export { CommandError, type RunCommandOptions, runCommand } from './run-command.js';
 export { type RunState, readRunState, runPaths } from './run-state.js';
 export { type ScratchPostgres, startScratchPostgres } from './scratch-postgres.js';
@@ -100,4 +104,21 @@ export {
   stopServices,
 } from './service-manager.js';
 export { registerService, serviceDefinition, serviceNames } from './service-registry.js';
+export {
+  type Answer,
+  appendLines,
+  type ClusterView,
+  ClusterWorker,
+  type ConnectorStatus,
+  clusterProps,
+  countLines,
+  LineFeed,
+  rest,
+  restWrite,
+  runSluice,
+  type SluiceProcess,
+  type StatusEntry,
+  TestCluster,
+  waitFor,
+} from './sluice-cluster.js';
 export { type ServicesGlobalSetup, services } from './vitest-setup.js';

@@ -21,6 +21,13 @@ export interface KafkaBrokerOptions {
   readonly dir?: string;
   /** JVM heap options (default `-Xms256m -Xmx512m`: a test broker holds little). */
   readonly heap?: readonly string[];
+  /** The client port (default: a free one). */
+  readonly port?: number;
+  /**
+   * The port clients are told to connect to (default: the client port): a {@link FaultProxy}'s,
+   * so that every connection, not only the bootstrap one, goes through the proxy.
+   */
+  readonly advertisedPort?: number;
 }
 
 /** A broker process of its own: stop it (gracefully or kill -9) and start it again on the same port and log dir. */
@@ -115,17 +122,22 @@ export async function startKafkaBroker(options: KafkaBrokerOptions = {}): Promis
   );
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'sluice-kafka-')));
   await mkdir(dir, { recursive: true });
-  const port = await ephemeralPort();
+  const port = options.port ?? (await ephemeralPort());
   let controllerPort = await ephemeralPort();
   while (controllerPort === port) controllerPort = await ephemeralPort();
   const properties = join(dir, 'server.properties');
   await writeFile(
     properties,
-    serverProperties({ port, controllerPort, dataDir: join(dir, 'data') }),
+    serverProperties({
+      port,
+      controllerPort,
+      dataDir: join(dir, 'data'),
+      advertisedPort: options.advertisedPort ?? port,
+    }),
   );
   const broker = new BrokerProcess(
     dir,
-    [`127.0.0.1:${port}`],
+    [`127.0.0.1:${options.advertisedPort ?? port}`],
     kafkaServerArgs({
       installDir: install,
       logDir: dir,

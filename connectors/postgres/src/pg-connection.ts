@@ -23,8 +23,9 @@ export const SESSION_SETUP =
 /** SQLSTATE classes worth retrying: connection problems, resources, serialization and deadlocks. */
 export function isTransientPgError(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
-  if (typeof code !== 'string') {
-    // Socket errors (ECONNRESET, ECONNREFUSED) and "Connection terminated" have no SQLSTATE.
+  // Socket errors carry Node's code (ECONNRESET, EPIPE: no SQLSTATE class starts with E);
+  // "Connection terminated" has none.
+  if (typeof code !== 'string' || code.startsWith('E')) {
     return (
       error instanceof Error &&
       /ECONN|EPIPE|ETIMEDOUT|terminated|timeout|connection error|not queryable/i.test(error.message)

@@ -339,6 +339,32 @@ describe('sink task runner', () => {
     expect(new Set(sinkLog(name).values)).toEqual(new Set(values));
   });
 
+  it('reports RUNNING as soon as it started, before its topic exists, and consumes the topic once created', async () => {
+    const topic = uniqueName('later');
+    const { herder: h } = await herder();
+    const name = uniqueName('later-sink');
+    await h.putConnectorConfig(name, { 'connector.class': 'CollectingSink', topics: topic }, false);
+    // As Kafka Connect: the task runs, its consumer just has no partitions yet.
+    await waitFor('the task RUNNING', () => h.connectorStatus(name).tasks[0]?.state === 'RUNNING');
+    expect(await (await admin()).listTopics()).not.toContain(topic);
+    await createTopic(topic);
+    await produce(topic, ['l0', 'l1']);
+    await waitFor('the records of the new topic', () => sinkLog(name).values.length >= 2);
+    expect(sinkLog(name).values).toEqual(['l0', 'l1']);
+    expect(h.connectorStatus(name).tasks[0]?.state).toBe('RUNNING');
+  });
+
+  it('reports PAUSED for a paused connector whose topic does not exist yet, RUNNING after resume', async () => {
+    const topic = uniqueName('later-paused');
+    const { herder: h } = await herder();
+    const name = uniqueName('later-paused-sink');
+    await h.putConnectorConfig(name, { 'connector.class': 'CollectingSink', topics: topic }, false);
+    await h.pauseConnector(name);
+    await waitFor('the task PAUSED', () => h.connectorStatus(name).tasks[0]?.state === 'PAUSED');
+    await h.resumeConnector(name);
+    await waitFor('the task RUNNING', () => h.connectorStatus(name).tasks[0]?.state === 'RUNNING');
+  });
+
   it('delivers nothing while paused and everything after resume', async () => {
     const topic = uniqueName('pause');
     await createTopic(topic);

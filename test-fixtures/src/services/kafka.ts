@@ -151,16 +151,23 @@ interface ServerPropertiesInput {
   readonly port: number;
   readonly controllerPort: number;
   readonly dataDir: string;
+  /** The port in `advertised.listeners` (default: `port`). */
+  readonly advertisedPort?: number;
 }
 
 /** Single-node KRaft settings: loopback only, replication 1, no rebalance delay. */
-export function serverProperties({ port, controllerPort, dataDir }: ServerPropertiesInput): string {
+export function serverProperties({
+  port,
+  controllerPort,
+  dataDir,
+  advertisedPort = port,
+}: ServerPropertiesInput): string {
   return `${[
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@127.0.0.1:${controllerPort}`,
     `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${advertisedPort}`,
     'controller.listener.names=CONTROLLER',
     'inter.broker.listener.name=PLAINTEXT',
     'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',

@@ -30,67 +30,13 @@ export const postgres: ServiceDefinition = {
   },
 
   async start(ctx) {
-    const bin = postgresBinDir();
-    if (bin === undefined)
-      throw new Error(`no PostgreSQL binaries under ${DEBIAN_LIB}/<version>/bin`);
     const user = serverUser();
     const clusterDir = clusterDirFor(ctx.stateDir, user);
-    const dataDir = join(clusterDir, 'data');
-    const socketDir = join(clusterDir, 'socket');
     await rm(clusterDir, { recursive: true, force: true });
-    await mkdir(socketDir, { recursive: true });
-    if (user !== undefined) {
-      await chown(clusterDir, user.uid, user.gid);
-      await chown(socketDir, user.uid, user.gid);
-    }
-    const asUser = user === undefined ? {} : { user: { uid: user.uid, gid: user.gid } };
-    await runCommand(
-      join(bin, 'initdb'),
-      [
-        '-D',
-        dataDir,
-        '-U',
-        'postgres',
-        '--auth=trust',
-        '--encoding=UTF8',
-        '--locale=C',
-        // Test clusters are throwaway: skipping fsync makes initdb ~3x faster.
-        '--no-sync',
-        '--no-instructions',
-      ],
-      { logFile: ctx.logFile, cwd: clusterDir, ...asUser },
-    );
+    const server = await initPostgresCluster(clusterDir, ctx.logFile);
     const port = await ctx.port();
     await writeFile(join(ctx.stateDir, 'cluster-dir'), `${clusterDir}\n`);
-    const pid = ctx.spawnDaemon(
-      join(bin, 'postgres'),
-      [
-        '-D',
-        dataDir,
-        '-p',
-        String(port),
-        '-k',
-        socketDir,
-        '-c',
-        'listen_addresses=127.0.0.1',
-        '-c',
-        'wal_level=logical',
-        '-c',
-        'max_replication_slots=20',
-        '-c',
-        'max_wal_senders=20',
-        '-c',
-        'max_connections=200',
-        // Durability is not what tests check; these make commits and checkpoints cheap.
-        '-c',
-        'fsync=off',
-        '-c',
-        'synchronous_commit=off',
-        '-c',
-        'full_page_writes=off',
-      ],
-      { cwd: clusterDir, ...asUser },
-    );
+    const pid = ctx.spawnDaemon(server.command, postgresServerArgs(server, port), server.options);
     return { connection: `postgres://postgres@127.0.0.1:${port}/postgres`, pid };
   },
 
@@ -106,6 +52,84 @@ export const postgres: ServiceDefinition = {
     }
   },
 };
+
+/** A cluster made by {@link initPostgresCluster}: how to run its server. */
+export interface PostgresCluster {
+  readonly command: string;
+  readonly dataDir: string;
+  readonly socketDir: string;
+  readonly options: { cwd: string; user?: { uid: number; gid: number } };
+}
+
+/** initdb into `<clusterDir>/data` (trust auth, user postgres), as the server's OS user. */
+export async function initPostgresCluster(
+  clusterDir: string,
+  logFile: string,
+): Promise<PostgresCluster> {
+  const bin = postgresBinDir();
+  if (bin === undefined)
+    throw new Error(`no PostgreSQL binaries under ${DEBIAN_LIB}/<version>/bin`);
+  const user = serverUser();
+  const dataDir = join(clusterDir, 'data');
+  const socketDir = join(clusterDir, 'socket');
+  await mkdir(socketDir, { recursive: true });
+  if (user !== undefined) {
+    await chown(clusterDir, user.uid, user.gid);
+    await chown(socketDir, user.uid, user.gid);
+  }
+  const asUser = user === undefined ? {} : { user: { uid: user.uid, gid: user.gid } };
+  await runCommand(
+    join(bin, 'initdb'),
+    [
+      '-D',
+      dataDir,
+      '-U',
+      'postgres',
+      '--auth=trust',
+      '--encoding=UTF8',
+      '--locale=C',
+      // Test clusters are throwaway: skipping fsync makes initdb ~3x faster.
+      '--no-sync',
+      '--no-instructions',
+    ],
+    { logFile, cwd: clusterDir, ...asUser },
+  );
+  return {
+    command: join(bin, 'postgres'),
+    dataDir,
+    socketDir,
+    options: { cwd: clusterDir, ...asUser },
+  };
+}
+
+/** The server's command line: loopback only, logical decoding on, durability off. */
+export function postgresServerArgs(cluster: PostgresCluster, port: number): string[] {
+  return [
+    '-D',
+    cluster.dataDir,
+    '-p',
+    String(port),
+    '-k',
+    cluster.socketDir,
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'wal_level=logical',
+    '-c',
+    'max_replication_slots=20',
+    '-c',
+    'max_wal_senders=20',
+    '-c',
+    'max_connections=200',
+    // Durability is not what tests check; these make commits and checkpoints cheap.
+    '-c',
+    'fsync=off',
+    '-c',
+    'synchronous_commit=off',
+    '-c',
+    'full_page_writes=off',
+  ];
+}
 
 /** `/usr/lib/postgresql/<newest major>/bin`, or undefined when PostgreSQL is not installed. */
 export function postgresBinDir(): string | undefined {
@@ -133,7 +157,7 @@ export function serverUser(): OsUser | undefined {
  * Where the cluster lives: `<stateDir>/cluster`, unless the server's user cannot reach
  * it (a cache under /root, mode 700); then a folder in the temp dir named after it.
  */
-function clusterDirFor(stateDir: string, user: OsUser | undefined): string {
+export function clusterDirFor(stateDir: string, user: OsUser | undefined): string {
   const preferred = join(stateDir, 'cluster');
   if (user === undefined || canTraverse(stateDir, user)) return preferred;
   const key = createHash('sha256').update(stateDir).digest('hex').slice(0, 12);

@@ -35,39 +35,13 @@ export const s3: ServiceDefinition = {
   async start(ctx) {
     const port = await ctx.port();
     const consolePort = await ctx.port('console');
+    const { variables, server } = minioEnv();
     const pid = ctx.spawnDaemon(
       join(ctx.installDir, 'bin', 'minio'),
-      [
-        'server',
-        join(ctx.stateDir, 'data'),
-        '--address',
-        `127.0.0.1:${port}`,
-        '--console-address',
-        `127.0.0.1:${consolePort}`,
-        '--quiet',
-        '--anonymous',
-      ],
-      {
-        env: {
-          MINIO_ROOT_USER: ACCESS_KEY_ID,
-          MINIO_ROOT_PASSWORD: SECRET_ACCESS_KEY,
-          MINIO_REGION: REGION,
-          // No phoning home, no browser console traffic: a test server on loopback.
-          MINIO_UPDATE: 'off',
-          MINIO_BROWSER: 'off',
-          MINIO_CALLHOME_ENABLE: 'off',
-        },
-      },
+      minioServerArgs(join(ctx.stateDir, 'data'), port, consolePort),
+      { env: server },
     );
-    return {
-      connection: `http://127.0.0.1:${port}`,
-      pid,
-      env: {
-        [S3_CREDENTIAL_VARS.accessKeyId]: ACCESS_KEY_ID,
-        [S3_CREDENTIAL_VARS.secretAccessKey]: SECRET_ACCESS_KEY,
-        [S3_CREDENTIAL_VARS.region]: REGION,
-      },
-    };
+    return { connection: `http://127.0.0.1:${port}`, pid, env: variables };
   },
 
   async checkReady(connection, env) {
@@ -93,3 +67,37 @@ export const s3: ServiceDefinition = {
     }
   },
 };
+
+/** `minio server` on one drive folder, loopback only. */
+export function minioServerArgs(dataDir: string, port: number, consolePort: number): string[] {
+  return [
+    'server',
+    dataDir,
+    '--address',
+    `127.0.0.1:${port}`,
+    '--console-address',
+    `127.0.0.1:${consolePort}`,
+    '--quiet',
+    '--anonymous',
+  ];
+}
+
+/** The server's environment and the SLUICE_S3_* variables clients sign requests with. */
+export function minioEnv(): { server: Record<string, string>; variables: Record<string, string> } {
+  return {
+    server: {
+      MINIO_ROOT_USER: ACCESS_KEY_ID,
+      MINIO_ROOT_PASSWORD: SECRET_ACCESS_KEY,
+      MINIO_REGION: REGION,
+      // No phoning home, no browser console traffic: a test server on loopback.
+      MINIO_UPDATE: 'off',
+      MINIO_BROWSER: 'off',
+      MINIO_CALLHOME_ENABLE: 'off',
+    },
+    variables: {
+      [S3_CREDENTIAL_VARS.accessKeyId]: ACCESS_KEY_ID,
+      [S3_CREDENTIAL_VARS.secretAccessKey]: SECRET_ACCESS_KEY,
+      [S3_CREDENTIAL_VARS.region]: REGION,
+    },
+  };
+}

@@ -466,7 +466,7 @@ class KafkajsProducer implements KafkaProducer {
       topicMessages.set(group.topic, messages);
     }
     try {
-      const response = await this.produce({
+      const response = await this.produceWithin({
         acks: -1,
         timeout: this.settings.timeoutMs,
         compression: this.settings.compression === 'gzip' ? 1 : 0,
@@ -502,6 +502,41 @@ class KafkajsProducer implements KafkaProducer {
       this.sendFailed(failure);
       for (const item of batch) item.reject(failure);
     }
+  }
+
+  /**
+   * Sends a produce request again after a retriable failure (the broker unreachable, restarting,
+   * or without a leader) until delivery.timeout.ms has passed, as Kafka's producer does: kafkajs
+   * alone gives up after its own few retries (about 15 s), which failed a source task whenever
+   * a broker took longer than that to come back.
+   */
+  private async produceWithin(batch: ProducerBatch): Promise<KafkajsRecordMetadata[]> {
+    const deadline = Date.now() + this.settings.timeoutMs;
+    let backoff = 100;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.produce(batch);
+      } catch (error) {
+        const failure = toKafkaClientException(error);
+        if (!this.resends || !failure.retriable || this.closed || Date.now() + backoff >= deadline)
+          throw error;
+        if (attempt === 1 || attempt % 10 === 0)
+          this.log.warn(
+            { err: failure.message, attempt, deliveryTimeoutMs: this.settings.timeoutMs },
+            'produce request failed with a retriable error; sending it again until delivery.timeout.ms',
+          );
+        await new Promise((r) => setTimeout(r, backoff));
+        backoff = Math.min(backoff * 2, METADATA_BACKOFF_MAX_MS);
+      }
+    }
+  }
+
+  /**
+   * Whether a failed produce request is sent again. A transactional producer's failed send
+   * fails its open transaction instead, which is never committed.
+   */
+  protected get resends(): boolean {
+    return true;
   }
 
   /** Sends one produce request's records. */
@@ -566,6 +601,10 @@ class KafkajsTransactionalProducer extends KafkajsProducer implements KafkaTrans
     if (this.transaction === null)
       throw new Error('A transactional producer sends only inside a transaction');
     return (await this.transaction).sendBatch(batch);
+  }
+
+  protected override get resends(): boolean {
+    return false;
   }
 
   protected override sendFailed(error: KafkaClientException): void {

@@ -158,22 +158,31 @@ export class WorkerSinkTask {
       task.initialize?.(this.context());
       await task.start(this.o.taskConfig);
       started = true;
-      await consumer.connect();
-      await consumer.subscribe({
-        ...(this.o.topics.length > 0 ? { topics: this.o.topics } : {}),
-        ...(this.o.topicsRegex ? { topicsRegex: this.o.topicsRegex } : {}),
-        // Where a partition without a committed offset starts comes from
-        // consumer.auto.offset.reset (earliest by default, as Kafka Connect).
-        cancelled: () => this.halted,
-      });
-      await consumer.run({
-        onBatch: (records, control) => this.onBatch(records, control),
-        onAssignment: (tps) => this.serial.run(() => this.onAssignment(tps)),
-        onCrash: (error) => this.fail(error),
-      });
+      // As Kafka Connect: a started task is RUNNING, even while its consumer waits for its
+      // topics to exist (it just has no partitions yet).
       log.info({ topics: this.o.topics, regex: this.o.topicsRegex?.source }, 'sink task started');
       if (this.paused) status.onPause(id);
       else status.onStartup(id);
+      await consumer.connect();
+      try {
+        await consumer.subscribe({
+          ...(this.o.topics.length > 0 ? { topics: this.o.topics } : {}),
+          ...(this.o.topicsRegex ? { topicsRegex: this.o.topicsRegex } : {}),
+          // Where a partition without a committed offset starts comes from
+          // consumer.auto.offset.reset (earliest by default, as Kafka Connect).
+          cancelled: () => this.halted,
+        });
+      } catch (error) {
+        // Stopped while waiting for the topics: a shutdown, not a failure.
+        if (!this.stopping || this.failure) throw error;
+      }
+      if (!this.stopping) {
+        await consumer.run({
+          onBatch: (records, control) => this.onBatch(records, control),
+          onAssignment: (tps) => this.serial.run(() => this.onAssignment(tps)),
+          onCrash: (error) => this.fail(error),
+        });
+      }
       this.nextCommitAt = Date.now() + this.o.offsetCommitIntervalMs;
       this.commitTimer = setInterval(
         () => {
