@@ -21,6 +21,12 @@ export interface ThroughputRun {
   readonly mbPerSecond: number;
   /** Largest worker RSS sampled during the run (workers only). */
   readonly peakRssBytes?: number;
+  /**
+   * CPU time (user + system) of the process that moved the records, from the first record seen to
+   * the last, per 1,000 records: steadier than records/s on a shared machine. The raw client's is
+   * the bench process's own.
+   */
+  readonly cpuMsPer1000?: number;
   /** Sluice runs: when the code they ran was built (see `sluiceBuildStamp`). */
   readonly sluiceBuild?: string;
 }
@@ -95,6 +101,7 @@ export interface ThroughputSummary {
   readonly recordsPerSecond: Spread;
   readonly mbPerSecond: Spread;
   readonly peakRssBytes: Spread;
+  readonly cpuMsPer1000: Spread;
 }
 
 /** Per workload and system: median and spread over the repetitions. */
@@ -113,6 +120,9 @@ export function summarizeThroughput(results: BenchResults): ThroughputSummary[] 
         mbPerSecond: spread(runs.map((run) => run.mbPerSecond)),
         peakRssBytes: spread(
           runs.flatMap((run) => (run.peakRssBytes === undefined ? [] : [run.peakRssBytes])),
+        ),
+        cpuMsPer1000: spread(
+          runs.flatMap((run) => (run.cpuMsPer1000 === undefined ? [] : [run.cpuMsPer1000])),
         ),
       });
     }
@@ -158,13 +168,13 @@ export function throughputTable(
   summaries: readonly ThroughputSummary[],
 ): string {
   const lines = [
-    '| workload | system | records/s (median) | records/s (min–max) | MB/s (median) | peak RSS MiB |',
-    '| --- | --- | ---: | ---: | ---: | ---: |',
+    '| workload | system | records/s (median) | records/s (min–max) | MB/s (median) | CPU ms / 1,000 records (median) | peak RSS MiB |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const workload of results.workloads) {
     for (const s of summaries.filter((x) => x.workload === workload.id)) {
       lines.push(
-        `| ${workload.title} | ${SYSTEM_LABEL[s.system]} | ${int(s.recordsPerSecond.median)} | ${int(s.recordsPerSecond.min)}–${int(s.recordsPerSecond.max)} | ${dec(s.mbPerSecond.median)} | ${s.peakRssBytes.n === 0 ? '–' : mib(s.peakRssBytes.median)} |`,
+        `| ${workload.title} | ${SYSTEM_LABEL[s.system]} | ${int(s.recordsPerSecond.median)} | ${int(s.recordsPerSecond.min)}–${int(s.recordsPerSecond.max)} | ${dec(s.mbPerSecond.median)} | ${s.cpuMsPer1000.n === 0 ? '–' : dec(s.cpuMsPer1000.median)} | ${s.peakRssBytes.n === 0 ? '–' : mib(s.peakRssBytes.median)} |`,
       );
     }
   }

@@ -12,7 +12,7 @@ import {
   writeLinesFile,
 } from './record-data.js';
 import type { ThroughputRun } from './results.js';
-import { sluiceBuildStamp, startWorker, type WorkerSystem } from './worker-process.js';
+import { cpuMsOf, sluiceBuildStamp, startWorker, type WorkerSystem } from './worker-process.js';
 import {
   type BenchContext,
   fileSinkConfig,
@@ -173,15 +173,24 @@ export async function runWorkerThroughput(
         ? join(ctx.cpuProfileDir, workload.id)
         : undefined,
   });
+  const pid = worker.child.pid;
+  let cpuAtFirst: number | undefined;
   try {
     const flow = await watchFlow({
-      count,
+      count: async () => {
+        const arrived = await count();
+        if (arrived > 0 && cpuAtFirst === undefined) cpuAtFirst = cpuMsOf(pid);
+        return arrived;
+      },
       target: ctx.records,
       worker,
       onProgress: progressReporter(ctx, label),
     });
+    const cpuMsPer1000 = (1000 * (cpuMsOf(pid) - (cpuAtFirst ?? Number.NaN))) / flow.records;
     const recordsPerSecond = rate(ctx, label, flow.records, flow.seconds);
-    ctx.log(`${label}: ${Math.round(recordsPerSecond).toLocaleString('en-US')} records/s`);
+    ctx.log(
+      `${label}: ${Math.round(recordsPerSecond).toLocaleString('en-US')} records/s, ${cpuMsPer1000.toFixed(1)} CPU ms / 1,000 records`,
+    );
     if (workload.path !== 'source')
       ctx.log(`${label}: first output line: ${await firstLine(output)}`);
     return {
@@ -193,6 +202,7 @@ export async function runWorkerThroughput(
       recordsPerSecond,
       mbPerSecond: (recordsPerSecond * prepared.meanValueBytes) / 1e6,
       peakRssBytes: worker.peakRss(),
+      cpuMsPer1000,
       ...(system === 'sluice' ? { sluiceBuild: sluiceBuildStamp() } : {}),
     };
   } finally {
@@ -214,6 +224,7 @@ export async function runRawThroughput(
   const onProgress = progressReporter(ctx, label);
   let records: number;
   let seconds: number;
+  const cpuBefore = process.cpuUsage();
   if (workload.path === 'source') {
     const topic = `bench-${ctx.runId}-${workload.id}-raw-${rep}`;
     await createTopic(ctx.admin, topic);
@@ -238,8 +249,12 @@ export async function runRawThroughput(
     records = consumed.records;
     seconds = consumed.seconds;
   }
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuMsPer1000 = (cpu.user + cpu.system) / records;
   const recordsPerSecond = rate(ctx, label, records, seconds);
-  ctx.log(`${label}: ${Math.round(recordsPerSecond).toLocaleString('en-US')} records/s`);
+  ctx.log(
+    `${label}: ${Math.round(recordsPerSecond).toLocaleString('en-US')} records/s, ${cpuMsPer1000.toFixed(1)} CPU ms / 1,000 records`,
+  );
   return {
     workload: workload.id,
     system: 'raw-kafkajs',
@@ -248,5 +263,6 @@ export async function runRawThroughput(
     seconds,
     recordsPerSecond,
     mbPerSecond: (recordsPerSecond * prepared.meanValueBytes) / 1e6,
+    cpuMsPer1000,
   };
 }

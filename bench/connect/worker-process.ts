@@ -1,5 +1,5 @@
 /** Starts a Connect worker (Sluice or Apache Kafka Connect) for the bench, from this build. */
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import {
@@ -12,6 +12,19 @@ import {
 } from '@sluice/test-fixtures';
 
 export { rssOf, type WorkerProcess, type WorkerSystem };
+
+/** CPU time (user + system) a process used so far, in ms, from /proc (clock ticks of 10 ms). */
+export function cpuMsOf(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    // "pid (comm) state ppid ...": utime and stime are the 12th and 13th fields after ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
 
 /** The `sluice` bin of @sluice/worker (run from its dist: build first). */
 export function sluiceBin(): string {

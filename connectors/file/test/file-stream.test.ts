@@ -190,12 +190,19 @@ describe('FileStreamSink', () => {
     await task.start({ file, topics: 't' });
     const record = (offset: number, value: unknown) =>
       new SinkRecord({ topic: 't', kafkaPartition: 0, kafkaOffset: offset, value });
-    await task.put([record(0, 'a'), record(1, null), record(2, { n: 1 })]);
-    const offsets = new TopicPartitionMap([[{ topic: 't', partition: 0 }, { offset: 3 }]]);
+    await task.put([
+      record(0, 'a'),
+      record(1, null),
+      record(2, { n: 1 }),
+      record(3, { id: 2n ** 63n - 1n, nested: [{ small: 5n }], s: 'x' }),
+    ]);
+    const offsets = new TopicPartitionMap([[{ topic: 't', partition: 0 }, { offset: 4 }]]);
     expect((await task.preCommit(offsets)).get({ topic: 't', partition: 0 })).toEqual({
-      offset: 3,
+      offset: 4,
     });
-    expect(await readFile(file, 'utf8')).toBe('existing\na\nnull\n{"n":1}\n');
+    expect(await readFile(file, 'utf8')).toBe(
+      'existing\na\nnull\n{"n":1}\n{"id":"9223372036854775807","nested":[{"small":"5"}],"s":"x"}\n',
+    );
     await task.stop();
     const connector = new FileStreamSinkConnector();
     connector.start({ file, topics: 't' });

@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest';
 
 /**
  * kafkajs is patched (patches/kafkajs@2.2.4.patch) where a CDC worker's profile showed it
- * spending: the record batch checksum, and the encoder's buffers and varints. The bytes must stay
- * what Kafka's protocol defines.
+ * spending: the record batch checksum, and the encoder's buffers and varints; and where a file
+ * source worker's did: grouping a send by partition, and the produce request's timestamps. The
+ * bytes must stay what Kafka's protocol defines.
  */
 const require = createRequire(import.meta.url);
 const crc32C = require('kafkajs/src/protocol/recordBatch/crc32C/crc32C.js') as (
@@ -36,6 +37,26 @@ const { RecordBatch } = require('kafkajs/src/protocol/recordBatch/v0/index.js') 
     records: Encoder[];
   }) => Promise<Encoder>;
 };
+
+const groupMessagesPerPartition =
+  require('kafkajs/src/producer/groupMessagesPerPartition.js') as (args: {
+    topic: string;
+    partitionMetadata: unknown[];
+    messages: Array<{ partition: number; value: string }>;
+    partitioner: (a: { message: { partition: number } }) => number;
+  }) => Record<number, Array<{ partition: number; value: string }>>;
+
+const produceV3 = require('kafkajs/src/protocol/requests/produce/v3/request.js') as (request: {
+  acks: number;
+  timeout: number;
+  topicData: Array<{
+    topic: string;
+    partitions: Array<{
+      partition: number;
+      messages: Array<{ key: Buffer | null; value: Buffer; timestamp?: string }>;
+    }>;
+  }>;
+}) => { encode(): Promise<Encoder> };
 
 /** CRC-32C one bit at a time, straight from the definition. */
 function crcReference(buffer: Buffer): number {
@@ -150,5 +171,59 @@ describe('kafkajs as patched', () => {
       front.writeUInt32BE(crcReference(body), 17);
       expect(batch).toEqual(Buffer.concat([front, body]));
     }
+  });
+
+  it('groups a send by partition keeping each partition’s messages in order', () => {
+    const messages = Array.from({ length: 3000 }, (_, i) => ({ partition: i % 3, value: `v${i}` }));
+    const grouped = groupMessagesPerPartition({
+      topic: 't',
+      partitionMetadata: [{}, {}, {}],
+      messages,
+      partitioner: ({ message }) => message.partition,
+    });
+    expect(Object.keys(grouped)).toEqual(['0', '1', '2']);
+    for (const p of [0, 1, 2])
+      expect(grouped[p]).toEqual(messages.filter((m) => m.partition === p));
+    expect(
+      groupMessagesPerPartition({
+        topic: 't',
+        partitionMetadata: [],
+        messages,
+        partitioner: () => 0,
+      }),
+    ).toEqual({});
+  });
+
+  it('stamps a produce request’s batch with its smallest and largest timestamp, records as deltas', async () => {
+    const key = Buffer.from('k');
+    const value = Buffer.from('value');
+    // 999 sorts after 10000 as a string: the batch must still start at 999.
+    const stamps = ['10000', '999', '1000000', '12345'];
+    const request = produceV3({
+      acks: -1,
+      timeout: 30000,
+      topicData: [
+        {
+          topic: 't',
+          partitions: [
+            { partition: 0, messages: stamps.map((timestamp) => ({ key, value, timestamp })) },
+          ],
+        },
+      ],
+    });
+    const bytes = (await request.encode()).buffer;
+    const records = stamps.map((t, i) =>
+      Record({ offsetDelta: i, timestampDelta: Number(t) - 999, key, value }),
+    );
+    const batch = (
+      await RecordBatch({
+        firstTimestamp: 999,
+        maxTimestamp: 1_000_000,
+        lastOffsetDelta: stamps.length - 1,
+        records,
+      })
+    ).buffer;
+    // The request ends with the partition's record batch.
+    expect(bytes.subarray(bytes.length - batch.length)).toEqual(batch);
   });
 });

@@ -68,28 +68,54 @@ export class RetryWithToleranceOperator {
     return this.reporters.length > 0;
   }
 
-  /** Runs one stage for one record. Throws a ConnectException when the failure is not tolerated. */
-  async execute<T>(
+  /**
+   * Runs one stage for one record. Throws a ConnectException when the failure is not tolerated.
+   * A synchronous operation that succeeds gets its result back synchronously: no promise per
+   * record and stage on the hot path (await it all the same).
+   */
+  execute<T>(
     stage: Stage,
     executingClass: string,
     origin: RecordOrigin,
     operation: () => T | Promise<T>,
-  ): Promise<StageResult<T>> {
+  ): StageResult<T> | Promise<StageResult<T>> {
     const start = Date.now();
+    let result: T | Promise<T>;
+    try {
+      result = operation();
+    } catch (error) {
+      return this.retryOrFail(stage, executingClass, origin, operation, error, start);
+    }
+    if (!(result instanceof Promise)) return { ok: true, value: result };
+    return result.then(
+      (value): StageResult<T> => ({ ok: true, value }),
+      (error: unknown) => this.retryOrFail(stage, executingClass, origin, operation, error, start),
+    );
+  }
+
+  /** After a failed attempt: retries a RetriableException within the retry timeout, else handles the failure. */
+  private async retryOrFail<T>(
+    stage: Stage,
+    executingClass: string,
+    origin: RecordOrigin,
+    operation: () => T | Promise<T>,
+    firstError: unknown,
+    start: number,
+  ): Promise<StageResult<T>> {
+    let error = firstError;
     for (let attempt = 1; ; attempt++) {
+      this.counters.failures++;
+      this.counters.lastErrorTimestamp = Date.now();
+      if (!(error instanceof RetriableException) || this.stopped || !this.canRetry(start))
+        return this.handleFailure(stage, executingClass, origin, error, attempt);
+      this.counters.retries++;
+      await this.backoff(attempt, start);
       try {
         const result = operation();
         const value = result instanceof Promise ? await result : result;
         return { ok: true, value };
-      } catch (error) {
-        this.counters.failures++;
-        this.counters.lastErrorTimestamp = Date.now();
-        if (error instanceof RetriableException && !this.stopped && this.canRetry(start)) {
-          this.counters.retries++;
-          await this.backoff(attempt, start);
-          continue;
-        }
-        return this.handleFailure(stage, executingClass, origin, error, attempt);
+      } catch (e) {
+        error = e;
       }
     }
   }
