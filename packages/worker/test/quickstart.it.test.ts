@@ -64,7 +64,17 @@ async function startQuickstart(variant: string): Promise<Quickstart> {
     exited,
     interrupt: () => process.kill(-(pnpm.pid as number), 'SIGINT'),
     kill: () => {
-      if (pnpm.exitCode === null) process.kill(-(pnpm.pid as number), 'SIGKILL');
+      if (pnpm.exitCode !== null) return;
+      process.kill(-(pnpm.pid as number), 'SIGKILL');
+      // The cluster's workers run in process groups of their own (so Ctrl-C reaches only the
+      // script): end the ones it started, or they outlive a failed test.
+      for (const [, pid] of output.matchAll(/\(pid (\d+)\), log lines prefixed/g)) {
+        try {
+          process.kill(-Number(pid), 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
+      }
     },
   };
 }
