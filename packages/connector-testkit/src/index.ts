@@ -8,4 +8,14 @@ export {
 } from './kit-worker.js';
 export { type SinkFixture, type SinkRun, testSinkConnector } from './sink-suite.js';
 export { type SourceFixture, type SourceRun, testSourceConnector } from './source-suite.js';
+export {
+  deliver,
+  drain,
+  MemoryOffsets,
+  pollRecords,
+  type Reported,
+  type StartedSink,
+  startSinkTask,
+  startSourceTask,
+} from './task-harness.js';
 export { countContaining, createTopic, produceValues, readValuesUntil } from './topic-io.js';
