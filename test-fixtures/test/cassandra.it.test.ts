@@ -7,6 +7,9 @@ describe('cassandra service', () => {
   const client = new cassandraDriver.Client({
     contactPoints: cassandraContactPoints(),
     localDataCenter: 'datacenter1',
+    // Schema changes wait for the node's schema agreement, which takes well over the
+    // driver's 12 s default while the rest of the suite loads both cores.
+    socketOptions: { readTimeout: 60_000 },
   });
 
   afterAll(async () => {
