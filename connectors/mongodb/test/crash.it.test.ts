@@ -30,6 +30,9 @@ afterAll(async () => {
   await client?.close();
 });
 
+/** What each worker process printed, shown when a wait times out. */
+const workerOutput = new Map<ChildProcess, string>();
+
 /** Starts a worker process running `connectors`; resolves once they are configured. */
 async function spawnWorker(
   worker: Record<string, string>,
@@ -41,17 +44,36 @@ async function spawnWorker(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  const collect = (c: unknown) => {
+    output += String(c);
+    workerOutput.set(child, output.slice(-4000));
+  };
   await new Promise<void>((resolve, reject) => {
     child.stdout?.on('data', (c) => {
-      output += String(c);
+      collect(c);
       if (output.includes('started')) resolve();
     });
-    child.stderr?.on('data', (c) => {
-      output += String(c);
-    });
+    child.stderr?.on('data', collect);
     child.on('exit', (code) => reject(new Error(`worker exited with ${code}: ${output}`)));
   });
   return child;
+}
+
+/** `waitFor`, whose timeout also says where the counts stood and what the worker printed. */
+async function waitWithWorker(
+  child: ChildProcess,
+  what: string,
+  check: () => Promise<boolean>,
+  counts: () => Promise<string>,
+  timeoutMs?: number,
+): Promise<void> {
+  try {
+    await waitFor(what, check, timeoutMs);
+  } catch (error) {
+    throw new Error(
+      `${(error as Error).message} (${await counts()}); worker output:\n${workerOutput.get(child) ?? ''}`,
+    );
+  }
 }
 
 function kill(child: ChildProcess): Promise<void> {
@@ -121,9 +143,11 @@ describe('crashes', () => {
     const sink = db.collection('sink');
     const first = await spawnWorker(worker, connectors);
     try {
-      await waitFor(
+      await waitWithWorker(
+        first,
         'some documents and records',
         async () => (await sink.countDocuments()) >= 300 && (await topicSize(output)) >= 300,
+        async () => `documents ${await sink.countDocuments()}, records ${await topicSize(output)}`,
       );
     } finally {
       await kill(first);
@@ -137,7 +161,13 @@ describe('crashes', () => {
     await source.insertMany(rows(5000, 1000) as never[]);
     const second = await spawnWorker(worker, connectors);
     try {
-      await waitFor('6000 documents', async () => (await sink.countDocuments()) === 6000, 300_000);
+      await waitWithWorker(
+        second,
+        '6000 documents',
+        async () => (await sink.countDocuments()) === 6000,
+        async () => `documents ${await sink.countDocuments()}`,
+        300_000,
+      );
       const written = await sink.find().toArray();
       expect(written.every((d) => d.n === `row ${d._id}`)).toBe(true);
       // At least once: records sent before the kill but after the last offset flush come again.
