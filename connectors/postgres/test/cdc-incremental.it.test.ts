@@ -66,12 +66,16 @@ async function tableRows(table: string): Promise<Map<number, unknown>> {
   return new Map(rows.map((r) => [r.id as number, { id: r.id, v: r.v }]));
 }
 
-/** Random inserts, updates and deletes until stopped. */
-function writer(table: string) {
+/**
+ * Random inserts, updates and deletes until stopped, at most `limit` of them: each touches at
+ * most one of the snapshotted rows, so however slow the snapshot, at least 1000 - `limit` of
+ * them are still there, unchanged, to be read.
+ */
+function writer(table: string, limit = 400) {
   let stop = false;
   let next = 100_000;
   const done = (async () => {
-    while (!stop) {
+    for (let n = 0; n < limit && !stop; n++) {
       const id = 1 + Math.floor(Math.random() * 1200);
       const what = Math.random();
       if (what < 0.5)
