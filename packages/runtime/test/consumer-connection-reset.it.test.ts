@@ -2,8 +2,9 @@
  * The group consumer across connections that die in the middle of a response: kafkajs kept the
  * bytes of the half-received response and read the next connection's responses after them, so
  * every later request on that broker connection timed out and the consumer never fetched again
- * (the chaos scenario "worker ↔ Kafka through a fault proxy" lost records that way). A private
- * broker advertising a FaultProxy's port, so that every connection goes through the proxy.
+ * (the chaos scenario "worker ↔ Kafka through a fault proxy" lost records that way); and a
+ * heartbeat lost with its connection failed the sink task. A private broker advertising a
+ * FaultProxy's port, so that every connection goes through the proxy.
  */
 import {
   ephemeralPort,
@@ -55,11 +56,13 @@ describe('consumer across connections reset mid-response', () => {
     const consumer = factory.consumer({
       clientId: uniqueName('reset-c'),
       groupId: uniqueName('reset-g'),
-      overrides: { 'max.partition.fetch.bytes': '65536' },
+      // A heartbeat at every call (kafkajs skips those sooner than the interval).
+      overrides: { 'max.partition.fetch.bytes': '65536', 'heartbeat.interval.ms': '1' },
     });
     const seen = new Set<bigint>();
     let resets = 0;
     let crash: Error | null = null;
+    let heartbeatError: Error | null = null;
     await consumer.connect();
     try {
       await consumer.subscribe({ topics: [topic], fromBeginning: true });
@@ -68,10 +71,15 @@ describe('consumer across connections reset mid-response', () => {
           for (const r of records) seen.add(r.offset);
           const last = records.at(-1);
           if (last) control.markProcessed(last.offset);
-          // Three rounds of resets while the backlog is being read.
+          // Three rounds of resets while the backlog is being read, each with a heartbeat in
+          // flight (its response is the one cut on the coordinator's connection), as a sink task
+          // sends after each chunk it delivered.
           if (resets < 3 && seen.size >= (resets + 1) * 200) {
             resets++;
             proxy.resetMidResponse();
+            await control.heartbeat().catch((e: Error) => {
+              heartbeatError ??= e;
+            });
           }
         },
         onAssignment: async () => {},
@@ -89,6 +97,7 @@ describe('consumer across connections reset mid-response', () => {
     }
     expect(resets).toBe(3);
     expect(crash).toBeNull();
+    expect(heartbeatError).toBeNull();
     expect(seen.size).toBe(RECORDS);
   }, 300_000);
 });
