@@ -2,7 +2,9 @@
  * Network faults through a TCP fault proxy on loopback: between the worker and Kafka (a private
  * broker advertising the proxy's port, so every connection goes through it) and between the
  * worker and PostgreSQL (a sink's connection URL pointing at the proxy). Each link gets added
- * latency, then a stall, then connection resets, one after the other.
+ * latency, then a stall, then connection resets, one after the other. The resets land in the
+ * middle of a response (the full-size run hit that by chance; kafkajs then stopped fetching), and
+ * the Kafka stall outlasts the sink consumer's session, so the consumer is dropped from its group.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -20,21 +22,29 @@ import { caughtUp, figures } from '../tally.js';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const LATENCY_MS = 200;
 const RESETS = 3;
+/** The sink consumer's session in the Kafka scenario: the broker's minimum. */
+const SESSION_MS = 6_000;
 
-/** Latency, stall, resets on `proxy`; resolves with each phase's catch-up time. */
-async function faultPhases(proxy: FaultProxy, pipeline: StandalonePipeline, size: Size) {
+/** Latency, stall (at least `minStallMs`), resets on `proxy`; resolves with each phase's catch-up time. */
+async function faultPhases(
+  proxy: FaultProxy,
+  pipeline: StandalonePipeline,
+  size: Size,
+  minStallMs = 0,
+) {
   const read = () => pipeline.read();
   proxy.latency(LATENCY_MS);
   await sleep(size.faultMs);
   proxy.clear();
   const latency = await caughtUp(read, pipeline.feed.written);
+  const stallMs = Math.max(size.faultMs, minStallMs);
   proxy.stall();
-  await sleep(size.faultMs);
+  await sleep(stallMs);
   proxy.clear();
   const stall = await caughtUp(read, pipeline.feed.written);
   let resetConnections = 0;
   for (let i = 0; i < RESETS; i++) {
-    resetConnections += proxy.reset();
+    resetConnections += proxy.resetMidResponse();
     await sleep(size.faultMs / RESETS);
   }
   const reset = await caughtUp(read, pipeline.feed.written);
@@ -42,7 +52,7 @@ async function faultPhases(proxy: FaultProxy, pipeline: StandalonePipeline, size
   await caughtUp(read, pipeline.feed.written);
   return {
     recoveryMs: Math.max(latency, stall, reset),
-    notes: `${LATENCY_MS} ms latency ${size.faultMs / 1000} s (caught up in ${latency} ms), stall ${size.faultMs / 1000} s (${stall} ms), ${RESETS} resets of ${resetConnections} connections (${reset} ms)`,
+    notes: `${LATENCY_MS} ms latency ${size.faultMs / 1000} s (caught up in ${latency} ms), stall ${stallMs / 1000} s (${stall} ms), ${RESETS} resets mid-response of ${resetConnections} connections (${reset} ms)`,
   };
 }
 
@@ -55,10 +65,15 @@ export const kafkaNetworkFaults: Scenario = {
     let pipeline: StandalonePipeline | null = null;
     let ok = false;
     try {
-      pipeline = await StandalonePipeline.start({ brokers: broker.brokers, size });
+      pipeline = await StandalonePipeline.start({
+        brokers: broker.brokers,
+        size,
+        worker: { 'consumer.session.timeout.ms': String(SESSION_MS) },
+      });
       await pipeline.flowing();
       await sleep(size.beforeMs);
-      const phases = await faultPhases(proxy, pipeline, size);
+      // A stall longer than the session: the sink consumer is dropped from its group meanwhile.
+      const phases = await faultPhases(proxy, pipeline, size, SESSION_MS + 1_000);
       ok = true;
       return {
         scenario: this.name,

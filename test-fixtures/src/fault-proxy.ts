@@ -13,9 +13,14 @@ export interface FaultProxyOptions {
   readonly port?: number;
 }
 
+/** How long a connection reset mid-response stays open with the partial chunk delivered. */
+const MID_RESPONSE_RESET_DELAY_MS = 200;
+
 interface Link {
   readonly client: Socket;
   readonly server: Socket;
+  /** Set by {@link FaultProxy.resetMidResponse}: cut at the next chunk from the server. */
+  cut?: boolean;
 }
 
 export class FaultProxy {
@@ -86,6 +91,18 @@ export class FaultProxy {
     return count;
   }
 
+  /**
+   * Resets every open connection in the middle of the next chunk the server sends on it: all but
+   * the chunk's last byte reach the client, nothing more, and the connection is reset both sides
+   * {@link MID_RESPONSE_RESET_DELAY_MS} later. The client is left holding part of a response, as
+   * when a reset lands while a large response is on the wire (what `reset()` hits only by
+   * chance). Connections made afterwards are not affected. Returns how many were armed.
+   */
+  resetMidResponse(): number {
+    for (const link of this.links) link.cut = true;
+    return this.links.size;
+  }
+
   /** Resets the open connections and stops listening. */
   async close(): Promise<void> {
     this.reset();
@@ -106,7 +123,7 @@ export class FaultProxy {
     client.on('error', end).on('close', end);
     server.on('error', end).on('close', end);
     this.pipe(client, server);
-    this.pipe(server, client);
+    this.pipe(server, client, link);
     server.once('connect', () => {
       if (!this.stalled) {
         client.resume();
@@ -115,10 +132,27 @@ export class FaultProxy {
     });
   }
 
-  /** Copies `from` to `to`, each chunk after the latency then in force. */
-  private pipe(from: Socket, to: Socket): void {
+  /**
+   * Copies `from` to `to`, each chunk after the latency then in force; `cutLink`: the link whose
+   * server is `from`, cut mid-chunk once armed.
+   */
+  private pipe(from: Socket, to: Socket, cutLink?: Link): void {
     let last = Promise.resolve();
-    from.on('data', (chunk) => {
+    from.on('data', (chunk: Buffer) => {
+      if (cutLink?.cut) {
+        cutLink.cut = false;
+        from.pause();
+        this.links.delete(cutLink);
+        last = last.then(() => {
+          if (!to.destroyed) to.write(chunk.subarray(0, chunk.length - 1));
+          // Later, not at once: a reset discards what the client has not read yet.
+          setTimeout(() => {
+            cutLink.client.resetAndDestroy();
+            cutLink.server.resetAndDestroy();
+          }, MID_RESPONSE_RESET_DELAY_MS);
+        });
+        return;
+      }
       if (this.latencyMs === 0) {
         // Queued writes of an earlier latency go first.
         last = last.then(() => {

@@ -884,8 +884,13 @@ class KafkajsConsumer implements KafkaConsumer {
               await heartbeat();
             } catch (error) {
               const cause = unwrap(error) as { type?: string } | undefined;
-              if (!REJOIN_ERRORS.has(cause?.type ?? '')) throw error;
-              lostGeneration = (cause ?? error) as Error;
+              if (REJOIN_ERRORS.has(cause?.type ?? '')) lostGeneration = (cause ?? error) as Error;
+              // A heartbeat lost with its connection (reset, timed out, coordinator moving) is
+              // sent again with the next one, on a new connection: Kafka's consumer retries its
+              // heartbeats too. Only the others fail the task.
+              else if (restartable(error))
+                this.log.debug({ err: (error as Error).message }, 'heartbeat failed; sent again');
+              else throw error;
             }
           },
           isActive: () => isRunning() && !isStale() && lostGeneration === null,
