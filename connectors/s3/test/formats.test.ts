@@ -206,3 +206,63 @@ describe('ByteArrayFormat', () => {
     );
   });
 });
+
+describe('reading incrementally', () => {
+  const many = Array.from({ length: 2500 }, (_, i) =>
+    orderValue(i % 100).put('id', 9007199254740993n + BigInt(i)),
+  );
+  const formats: [string, RecordFormat][] = [
+    // Avro blocks of 64 000 bytes: several blocks; Parquet row groups of 1000 and then 100 000 rows.
+    ['Avro deflate', new AvroFormat('deflate', DEFAULT_AVRO_DATA_OPTIONS)],
+    ['Parquet', new ParquetFormat('snappy', DEFAULT_AVRO_DATA_OPTIONS)],
+    ['JSON lines gzip', new JsonFormat({ gzipLevel: 6, decimalFormat: 'BASE64' })],
+  ];
+  for (const [name, format] of formats) {
+    it(`${name}: reads from record \`skip\` on, in chunks that split records and blocks`, async () => {
+      const writer = format.newWriter('k');
+      for (const value of many) writer.write(order, value);
+      const bytes = Buffer.concat(await writer.finish());
+      for (const skip of [0, 1, 1500, 2499, 2500]) {
+        const back = await readAll(format, bytes, { skip, chunkSize: 1000 });
+        expect(back).toHaveLength(2500 - skip);
+        const first = back[0]?.value;
+        if (skip < 2500) {
+          const id = first instanceof Struct ? first.get('id') : (first as { id: number }).id;
+          expect(BigInt(id as bigint)).toBe(9007199254740993n + BigInt(skip));
+        }
+      }
+    });
+  }
+
+  it('ByteArrayFormat: a multi-byte separator split between chunks still separates', async () => {
+    const format = new ByteArrayFormat({ extension: '.bin', separator: '<|>', gzipLevel: null });
+    const bytes = Buffer.from('one<|>two<|><|>three<|>four');
+    for (const chunkSize of [1, 2, 4, 5]) {
+      const back = await readAll(format, bytes, { chunkSize });
+      expect(back.map((r) => Buffer.from(r.value as Uint8Array).toString())).toEqual([
+        'one',
+        'two',
+        '',
+        'three',
+        'four',
+      ]);
+    }
+  });
+
+  it('names the object and record of a line that is not JSON', async () => {
+    const format = new JsonFormat({ gzipLevel: null, decimalFormat: 'BASE64' });
+    await expect(readAll(format, Buffer.from('1\n2\n{oops\n'))).rejects.toThrow(
+      'Not a JSON line: record 3 of test-object',
+    );
+  });
+
+  it('names a truncated Avro object', async () => {
+    const format = new AvroFormat('null', DEFAULT_AVRO_DATA_OPTIONS);
+    const writer = format.newWriter('k');
+    for (const value of orders) writer.write(order, value);
+    const bytes = Buffer.concat(await writer.finish());
+    await expect(readAll(format, bytes.subarray(0, bytes.byteLength - 40))).rejects.toThrow(
+      /test-object ends after \d+ bytes/,
+    );
+  });
+});
