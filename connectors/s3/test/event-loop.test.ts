@@ -156,7 +156,7 @@ describe('the S3 sink compresses off the event loop', () => {
         compressed.bytes,
       );
       expect(back).toHaveLength(count);
-      expect((back[count - 1]?.value as Struct).get('text')).toBe(
+      expect(((back[count - 1] as { value: Struct }).value as Struct).get('text')).toBe(
         pages[(count - 1) % pages.length],
       );
     });
