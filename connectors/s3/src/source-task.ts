@@ -140,13 +140,13 @@ export class S3SourceTask extends SourceTask {
   /**
    * Up to `max` records from the partitions' ranges, starting with the partition after the one
    * the last poll started with (no partition waits for another's large object). A range is
-   * opened when its turn comes; one that has ended gives way to the next of its partition.
+   * opened when its turn comes; one that has ended gives way to the next of its partition. The
+   * positions move only once the whole batch was read: a failure half-way loses none of it.
    */
   private async readBatch(max: number): Promise<SourceRecord[]> {
     const out: SourceRecord[] = [];
-    const turn = this.readers.shift() as PartitionReader;
-    this.readers.push(turn);
-    for (const reader of [...this.readers.slice(-1), ...this.readers.slice(0, -1)]) {
+    const moved = new Map<string, Position>();
+    for (const reader of this.readers) {
       while (out.length < max) {
         if (reader.open === null) {
           const range = reader.ranges.shift();
@@ -158,17 +158,18 @@ export class S3SourceTask extends SourceTask {
         const open = reader.open;
         const records = await open.next(max - out.length);
         out.push(...records);
-        this.positions.set(reader.id, {
-          startOffset: open.range.startOffset,
-          record: open.position,
-          complete: open.done,
-        });
-        if (records.length > 0) this.emittedSinceListing = true;
+        const { startOffset } = open.range;
+        moved.set(reader.id, { startOffset, record: open.position, complete: open.done });
         if (open.done) reader.open = null;
       }
       if (out.length >= max) break;
     }
-    this.readers = this.readers.filter((r) => r.open !== null || r.ranges.length > 0);
+    for (const [id, position] of moved) this.positions.set(id, position);
+    if (out.length > 0) this.emittedSinceListing = true;
+    const [first, ...rest] = this.readers;
+    this.readers = [...rest, ...(first === undefined ? [] : [first])].filter(
+      (r) => r.open !== null || r.ranges.length > 0,
+    );
     return out;
   }
 
@@ -338,7 +339,9 @@ export class S3SourceTask extends SourceTask {
   stop(): void {
     this.stopped = true;
     this.wakeUp?.();
-    void this.closeReaders();
+    this.closeReaders().catch(() => {
+      // Closing only releases the streams; a failure to do so changes nothing for the offsets.
+    });
     this.storage?.destroy();
     this.storage = null;
   }

@@ -161,7 +161,6 @@ describe('S3 source memory', () => {
       expect(after).toEqual([]);
       // Reading it whole would hold the object's bytes and every record decoded from them.
       const held = peak - Math.min(before, liveBytes());
-      console.log('HELD', held, stored, plain, before, peak);
       expect(held).toBeLessThan(stored / 4);
     });
   }
