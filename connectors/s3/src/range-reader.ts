@@ -51,7 +51,10 @@ class ObjectRecords {
     const out = this.batch.slice(this.at, this.at + n);
     this.at += n;
     this.count += n;
-    if (this.at >= this.batch.length) this.batch = [];
+    if (this.at >= this.batch.length) {
+      this.batch = [];
+      this.at = 0;
+    }
     return out;
   }
 
