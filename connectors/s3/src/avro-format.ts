@@ -188,9 +188,12 @@ export class AvroFormat implements RecordFormat {
     key: string,
     skip: number,
   ): AsyncGenerator<SchemaAndValue[]> {
-    if (!(await reader.read(MAGIC.byteLength).catch(() => Buffer.alloc(0))).equals(MAGIC)) {
-      throw new DataException(`Not an Avro object container file: ${key}`);
-    }
+    // Too short to hold the magic is not Avro either; an S3 failure stays what it is.
+    const magic = await reader.read(MAGIC.byteLength).catch((error: unknown) => {
+      if (error instanceof DataException) return Buffer.alloc(0);
+      throw error;
+    });
+    if (!magic.equals(MAGIC)) throw new DataException(`Not an Avro object container file: ${key}`);
     const meta = await readMetadata(reader);
     const sync = Buffer.from(await reader.read(16));
     const schemaText = meta.get('avro.schema')?.toString('utf8');
