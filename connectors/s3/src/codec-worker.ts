@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { ConnectException } from '@sluice/api';
+import { ConnectException, RetriableException } from '@sluice/api';
 
 const require = createRequire(import.meta.url);
 
@@ -38,7 +38,8 @@ import(workerData.hyparquetWriter).then(({ parquetWriteBuffer }) => {
       }));
       parentPort.postMessage({ id, bytes }, [bytes.buffer]);
     } catch (error) {
-      parentPort.postMessage({ id, error: String(error && error.message || error) });
+      const what = job.op === 'snappy' ? 'Snappy compression' : 'Writing a Parquet file';
+      parentPort.postMessage({ id, error: what + ' failed: ' + String(error && error.message || error) });
     }
   });
 }, (error) => { throw error; });
@@ -87,12 +88,13 @@ class CodecWorker {
       if (message.bytes === undefined) waiting.reject(new ConnectException(message.error ?? ''));
       else waiting.resolve(message.bytes);
     });
+    // The next job starts a new worker: the objects of the failed jobs are written again.
     const fail = (error: Error): void => {
       if (this.worker === worker) this.worker = null;
       const waiting = [...this.pending.values()];
       this.pending.clear();
       for (const w of waiting) {
-        w.reject(new ConnectException(`The codec worker thread failed: ${error.message}`));
+        w.reject(new RetriableException(`The codec worker thread failed: ${error.message}`));
       }
     };
     worker.on('error', fail);

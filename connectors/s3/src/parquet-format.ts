@@ -102,13 +102,7 @@ export class ParquetFormat implements RecordFormat {
       ],
       createdBy: 'sluice connector-s3',
     };
-    try {
-      return await parquetWrite(options);
-    } catch (error) {
-      throw new DataException(`Writing the Parquet file failed: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
+    return parquetWrite(options);
   }
 
   /**
