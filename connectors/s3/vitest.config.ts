@@ -7,5 +7,7 @@ export default defineConfig({
     // The machine is shared: never depend on speed, wait generously.
     testTimeout: 180_000,
     hookTimeout: 300_000,
+    // The source's memory test measures live memory after full collections.
+    poolOptions: { forks: { execArgv: ['--expose-gc'] } },
   },
 });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { crc32, deflateRaw, inflateRaw } from 'node:zlib';
 import { DataException, type Schema, type SchemaAndValue, schemaEquals } from '@sluice/api';
 import {
   type AvroDataOptions,
@@ -13,8 +14,12 @@ import {
 } from '@sluice/converter-avro';
 import avro from 'avsc';
 import snappy from 'snappyjs';
+import { ByteReader } from './byte-reader.js';
+import { snappyCompress } from './codec-worker.js';
+import { CompressionQueue } from './compression-queue.js';
 import type { AvroCodec } from './config.js';
-import { ChunkBuffer, type ObjectWriter, type RecordFormat } from './record-format.js';
+import type { ObjectWriter, RecordFormat } from './record-format.js';
+import { readFailure, type StoredObject } from './stored-object.js';
 
 const MAGIC = Buffer.from([0x4f, 0x62, 0x6a, 0x01]); // "Obj" 1
 /** Bytes of encoded records per block, as Avro's DataFileWriter default sync interval. */
@@ -22,26 +27,31 @@ const BLOCK_BYTES = 64_000;
 const META_TYPE = avro.Type.forSchema({ type: 'map', values: 'bytes' });
 const LONG_TYPE = avro.Type.forSchema('long');
 
-function compress(codec: AvroCodec, data: Buffer): Buffer {
+const deflateRawAsync = promisify(deflateRaw);
+const inflateRawAsync = promisify(inflateRaw);
+
+/** The data of a block compressed with `codec`, off the event loop. */
+async function compress(codec: AvroCodec, data: Buffer): Promise<Uint8Array[]> {
   switch (codec) {
     case 'null':
-      return data;
+      return [data];
     case 'deflate':
-      return deflateRawSync(data);
+      return [await deflateRawAsync(data)];
     case 'snappy': {
       const checksum = Buffer.alloc(4);
       checksum.writeUInt32BE(crc32(data) >>> 0);
-      return Buffer.concat([Buffer.from(snappy.compress(data)), checksum]);
+      return [await snappyCompress(data), checksum];
     }
   }
 }
 
-function decompress(codec: string, data: Buffer): Buffer {
+/** The data of a block read back (deflate on zlib's thread pool; snappy blocks are small and fast). */
+async function decompress(codec: string, data: Buffer): Promise<Buffer> {
   switch (codec) {
     case 'null':
       return data;
     case 'deflate':
-      return inflateRawSync(data);
+      return inflateRawAsync(data);
     case 'snappy':
       return Buffer.from(snappy.uncompress(data.subarray(0, data.byteLength - 4)));
     default:
@@ -58,7 +68,7 @@ interface Compiled {
 
 /** Writes one Avro object container file; the schema is that of the first record. */
 class AvroObjectWriter implements ObjectWriter {
-  private readonly out = new ChunkBuffer();
+  private readonly out = new CompressionQueue();
   private readonly block: Buffer[] = [];
   private blockBytes = 0;
   private blockCount = 0;
@@ -93,14 +103,14 @@ class AvroObjectWriter implements ObjectWriter {
   }
 
   get pendingBytes(): number {
-    return this.out.byteLength;
+    return this.out.pendingBytes;
   }
 
-  take(): Uint8Array[] {
+  take(): Promise<Uint8Array[]> {
     return this.out.take();
   }
 
-  finish(): Uint8Array[] {
+  finish(): Promise<Uint8Array[]> {
     this.flushBlock();
     return this.out.take();
   }
@@ -110,18 +120,20 @@ class AvroObjectWriter implements ObjectWriter {
       'avro.schema': Buffer.from(JSON.stringify(compiled.avroJson)),
       'avro.codec': Buffer.from(this.format.codec),
     };
-    this.out.push(MAGIC);
-    this.out.push(META_TYPE.toBuffer(meta));
-    this.out.push(this.sync);
+    const header = [MAGIC, META_TYPE.toBuffer(meta), this.sync];
+    this.out.add(0, () => header);
   }
 
   private flushBlock(): void {
     if (this.blockCount === 0) return;
-    const data = compress(this.format.codec, Buffer.concat(this.block));
-    this.out.push(LONG_TYPE.toBuffer(this.blockCount));
-    this.out.push(LONG_TYPE.toBuffer(data.byteLength));
-    this.out.push(data);
-    this.out.push(this.sync);
+    const raw = Buffer.concat(this.block);
+    const count = LONG_TYPE.toBuffer(this.blockCount);
+    const codec = this.format.codec;
+    this.out.add(raw.byteLength, async () => {
+      const data = await compress(codec, raw);
+      const size = data.reduce((n, d) => n + d.byteLength, 0);
+      return [count, LONG_TYPE.toBuffer(size), ...data, this.sync];
+    });
     this.block.length = 0;
     this.blockBytes = 0;
     this.blockCount = 0;
@@ -159,34 +171,85 @@ export class AvroFormat implements RecordFormat {
     return new AvroObjectWriter(this, seed);
   }
 
-  read(bytes: Uint8Array): SchemaAndValue[] {
-    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    if (buf.byteLength < 4 || !buf.subarray(0, 4).equals(MAGIC)) {
-      throw new DataException('Not an Avro object container file');
+  /** The records of an Avro container, block by block: one block is held at a time. */
+  async *read(object: StoredObject, skip: number): AsyncGenerator<SchemaAndValue[]> {
+    const reader = new ByteReader(await object.open(), object.key);
+    try {
+      yield* this.readBlocks(reader, object.key, skip);
+    } catch (error) {
+      throw readFailure(error, object.key);
+    } finally {
+      await reader.close();
     }
-    const header = META_TYPE.decode(buf, 4) as { value: Record<string, Buffer>; offset: number };
-    let pos = header.offset + 16;
-    const schemaText = header.value['avro.schema']?.toString('utf8');
-    if (schemaText === undefined) throw new DataException('Avro file without a schema');
-    const codec = header.value['avro.codec']?.toString('utf8') ?? 'null';
+  }
+
+  private async *readBlocks(
+    reader: ByteReader,
+    key: string,
+    skip: number,
+  ): AsyncGenerator<SchemaAndValue[]> {
+    // Too short to hold the magic is not Avro either; an S3 failure stays what it is.
+    const magic = await reader.read(MAGIC.byteLength).catch((error: unknown) => {
+      if (error instanceof DataException) return Buffer.alloc(0);
+      throw error;
+    });
+    if (!magic.equals(MAGIC)) throw new DataException(`Not an Avro object container file: ${key}`);
+    const meta = await readMetadata(reader);
+    const sync = Buffer.from(await reader.read(16));
+    const schemaText = meta.get('avro.schema')?.toString('utf8');
+    if (schemaText === undefined) throw new DataException(`Avro file without a schema: ${key}`);
+    const codec = meta.get('avro.codec')?.toString('utf8') ?? 'null';
     const avroJson = JSON.parse(schemaText) as unknown;
     const type = avroType(avroJson);
     const schema = toConnectSchema(avroJson as never, this.options);
     const fromAvro: FromAvro = compileFromAvro(schema, type, this.options);
-    const out: SchemaAndValue[] = [];
-    while (pos < buf.byteLength) {
-      const count = LONG_TYPE.decode(buf, pos) as { value: number; offset: number };
-      const size = LONG_TYPE.decode(buf, count.offset) as { value: number; offset: number };
-      const data = decompress(codec, buf.subarray(size.offset, size.offset + size.value));
-      pos = size.offset + size.value + 16;
-      let at = 0;
-      for (let i = 0; i < count.value; i++) {
-        const decoded = type.decode(data, at) as { value: unknown; offset: number };
-        if (decoded.offset < 0) throw new DataException('Truncated Avro block');
-        out.push({ schema, value: fromAvro(decoded.value) });
-        at = decoded.offset;
+    let toSkip = skip;
+    let index = 0;
+    while (!(await reader.atEnd())) {
+      const count = await reader.readLong();
+      const size = await reader.readLong();
+      const at = reader.position;
+      const block = await reader.read(size);
+      if (!(await reader.read(16)).equals(sync)) {
+        throw new DataException(`Avro sync marker missing after the block at byte ${at} of ${key}`);
       }
+      if (count <= toSkip) {
+        // Records before the resume point: passed over without decompressing.
+        toSkip -= count;
+        index += count;
+        continue;
+      }
+      const data = await decompress(codec, block);
+      const out: SchemaAndValue[] = [];
+      let pos = 0;
+      for (let i = 0; i < count; i++) {
+        index++;
+        const decoded = type.decode(data, pos) as { value: unknown; offset: number };
+        if (decoded.offset < 0) {
+          throw new DataException(`Truncated Avro block at byte ${at} of ${key} (record ${index})`);
+        }
+        pos = decoded.offset;
+        if (i >= toSkip) out.push({ schema, value: fromAvro(decoded.value) });
+      }
+      toSkip = 0;
+      yield out;
     }
-    return out;
+  }
+}
+
+/** The file metadata map of an Avro container header (blocks of string keys and bytes values). */
+async function readMetadata(reader: ByteReader): Promise<Map<string, Buffer>> {
+  const meta = new Map<string, Buffer>();
+  for (;;) {
+    let count = await reader.readLong();
+    if (count === 0) return meta;
+    if (count < 0) {
+      count = -count;
+      await reader.readLong(); // the block's size in bytes
+    }
+    for (let i = 0; i < count; i++) {
+      const name = (await reader.read(await reader.readLong())).toString('utf8');
+      meta.set(name, Buffer.from(await reader.read(await reader.readLong())));
+    }
   }
 }

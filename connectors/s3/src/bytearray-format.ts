@@ -1,7 +1,7 @@
 import { DataException, Schema, type SchemaAndValue } from '@sluice/api';
-import { gunzip } from './gzip-chunks.js';
-import { SeparatedWriter, splitRecords } from './json-format.js';
+import { SeparatedWriter, separatedRecords } from './json-format.js';
 import type { ObjectWriter, RecordFormat } from './record-format.js';
+import type { StoredObject } from './stored-object.js';
 
 /** Options of {@link ByteArrayFormat}. */
 export interface ByteArrayFormatOptions {
@@ -39,11 +39,14 @@ export class ByteArrayFormat implements RecordFormat {
     return new SeparatedWriter(bytesOf, this.separator, this.options.gzipLevel);
   }
 
-  read(bytes: Uint8Array): SchemaAndValue[] {
-    const plain = this.options.gzipLevel === null ? bytes : gunzip(bytes);
-    return splitRecords(plain, this.separator).map((b) => ({
-      schema: Schema.OPTIONAL_BYTES_SCHEMA,
-      value: new Uint8Array(b),
-    }));
+  read(object: StoredObject, skip: number): AsyncIterable<SchemaAndValue[]> {
+    return separatedRecords(
+      object,
+      this.options.gzipLevel !== null,
+      this.separator,
+      skip,
+      () => true,
+      (piece) => ({ schema: Schema.OPTIONAL_BYTES_SCHEMA, value: new Uint8Array(piece) }),
+    );
   }
 }

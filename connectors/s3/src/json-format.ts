@@ -1,7 +1,8 @@
 import { DataException, type Schema, type SchemaAndValue } from '@sluice/api';
 import { JsonConverter } from '@sluice/converter-json';
-import { GzipChunks, gunzip } from './gzip-chunks.js';
+import { GzipChunks, openPlain } from './gzip-chunks.js';
 import { ChunkBuffer, type ObjectWriter, type RecordFormat } from './record-format.js';
+import { readFailure, type StoredObject } from './stored-object.js';
 
 const NEWLINE = new Uint8Array([0x0a]);
 
@@ -33,29 +34,66 @@ export class SeparatedWriter implements ObjectWriter {
     return this.gzip ? this.gzip.pendingBytes : this.plain.byteLength;
   }
 
-  take(): Uint8Array[] {
+  async take(): Promise<Uint8Array[]> {
     return this.gzip ? this.gzip.take() : this.plain.take();
   }
 
-  finish(): Uint8Array[] {
+  async finish(): Promise<Uint8Array[]> {
     return this.gzip ? this.gzip.finish() : this.plain.take();
   }
 }
 
-/** Splits `bytes` at every occurrence of `separator`; a trailing separator ends the last record. */
-export function splitRecords(bytes: Uint8Array, separator: Uint8Array): Buffer[] {
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const out: Buffer[] = [];
-  if (separator.byteLength === 0) return buf.byteLength === 0 ? [] : [buf];
-  let start = 0;
-  for (;;) {
-    const at = buf.indexOf(separator, start);
-    if (at < 0) break;
-    out.push(buf.subarray(start, at));
-    start = at + separator.byteLength;
+/**
+ * The records of a separated stream (JSON lines, raw bytes), in batches as chunks arrive: only the
+ * current chunk and the record it ends in are held. A trailing separator ends the last record;
+ * with an empty separator the whole object is one record. Pieces `isRecord` rejects (blank lines)
+ * are not records; the first `skip` records are passed over without decoding.
+ */
+export async function* separatedRecords(
+  object: StoredObject,
+  gzip: boolean,
+  separator: Uint8Array,
+  skip: number,
+  isRecord: (piece: Buffer) => boolean,
+  decode: (piece: Buffer, index: number) => SchemaAndValue,
+): AsyncGenerator<SchemaAndValue[]> {
+  const stream = await openPlain(object, gzip);
+  let seen = 0;
+  const add = (piece: Buffer, out: SchemaAndValue[]): void => {
+    if (!isRecord(piece)) return;
+    seen++;
+    if (seen > skip) out.push(decode(piece, seen));
+  };
+  let carry: Buffer | null = null;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      const buf: Buffer = carry === null ? chunk : Buffer.concat([carry, chunk]);
+      if (separator.byteLength === 0) {
+        carry = buf;
+        continue;
+      }
+      const out: SchemaAndValue[] = [];
+      // A separator may straddle the chunks: search from just before the new bytes.
+      let from = carry === null ? 0 : Math.max(0, carry.byteLength - separator.byteLength + 1);
+      let start = 0;
+      for (;;) {
+        const at = buf.indexOf(separator, from);
+        if (at < 0) break;
+        add(buf.subarray(start, at), out);
+        start = at + separator.byteLength;
+        from = start;
+      }
+      carry = start < buf.byteLength ? buf.subarray(start) : null;
+      if (out.length > 0) yield out;
+    }
+  } catch (error) {
+    throw readFailure(error, object.key);
+  } finally {
+    stream.destroy();
   }
-  if (start < buf.byteLength) out.push(buf.subarray(start));
-  return out;
+  const out: SchemaAndValue[] = [];
+  if (carry !== null) add(carry, out);
+  if (out.length > 0) yield out;
 }
 
 /** Characters of JSON text gathered before they are encoded to UTF-8 in one go. */
@@ -92,12 +130,12 @@ class JsonLinesWriter implements ObjectWriter {
     return (this.gzip ? this.gzip.pendingBytes : this.plain.byteLength) + this.text.length;
   }
 
-  take(): Uint8Array[] {
+  async take(): Promise<Uint8Array[]> {
     this.encodeText();
     return this.gzip ? this.gzip.take() : this.plain.take();
   }
 
-  finish(): Uint8Array[] {
+  async finish(): Promise<Uint8Array[]> {
     this.encodeText();
     return this.gzip ? this.gzip.finish() : this.plain.take();
   }
@@ -139,16 +177,22 @@ export class JsonFormat implements RecordFormat {
     return new JsonLinesWriter(this.converter, this.options.gzipLevel);
   }
 
-  read(bytes: Uint8Array): SchemaAndValue[] {
-    const plain = this.options.gzipLevel === null ? bytes : gunzip(bytes);
-    return splitRecords(plain, NEWLINE)
-      .filter((line) => line.byteLength > 0 && !(line.byteLength === 1 && line[0] === 0x0d))
-      .map((line) => {
+  read(object: StoredObject, skip: number): AsyncIterable<SchemaAndValue[]> {
+    return separatedRecords(
+      object,
+      this.options.gzipLevel !== null,
+      NEWLINE,
+      skip,
+      (line) => line.byteLength > 0 && !(line.byteLength === 1 && line[0] === 0x0d),
+      (line, index) => {
         try {
           return this.converter.toConnectData('', null, line);
         } catch (error) {
-          throw new DataException('Not a JSON line', { cause: error });
+          throw new DataException(`Not a JSON line: record ${index} of ${object.key}`, {
+            cause: error,
+          });
         }
-      });
+      },
+    );
   }
 }

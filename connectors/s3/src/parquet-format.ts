@@ -1,4 +1,3 @@
-import { gzipSync } from 'node:zlib';
 import {
   DataException,
   type Field,
@@ -8,12 +7,13 @@ import {
   schemaEquals,
 } from '@sluice/api';
 import { type AvroDataOptions, fromConnectSchema, toConnectSchema } from '@sluice/converter-avro';
-import { parquetMetadata, parquetReadObjects } from 'hyparquet';
+import { type AsyncBuffer, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
 import { compressors as decompressors } from 'hyparquet-compressors';
-import { parquetWriteBuffer } from 'hyparquet-writer';
+import { parquetWrite } from './codec-worker.js';
 import type { ParquetCodec } from './config.js';
 import type { ObjectWriter, RecordFormat } from './record-format.js';
 import { fromParquetValue, parquetSchemaOf, toParquetValue } from './schema-mapping.js';
+import { readFailure, type StoredObject } from './stored-object.js';
 
 /** The footer key holding the Avro schema (as parquet-avro writes it), from which the Connect schema reads back. */
 const AVRO_SCHEMA_KEY = 'parquet.avro.schema';
@@ -55,13 +55,15 @@ class ParquetObjectWriter implements ObjectWriter {
     return 0;
   }
 
-  take(): Uint8Array[] {
+  async take(): Promise<Uint8Array[]> {
     return [];
   }
 
-  finish(): Uint8Array[] {
+  async finish(): Promise<Uint8Array[]> {
     if (this.schema === null) return [];
-    return [this.format.encode(this.schema, this.columns)];
+    const columns = this.columns;
+    this.columns = [];
+    return [await this.format.encode(this.schema, columns)];
   }
 }
 
@@ -82,36 +84,59 @@ export class ParquetFormat implements RecordFormat {
     return new ParquetObjectWriter(this);
   }
 
-  /** The bytes of a Parquet file holding `columns` (one array per field of `schema`). */
-  encode(schema: Schema, columns: unknown[][]): Uint8Array {
-    const elements = parquetSchemaOf(schema);
-    const buffer = parquetWriteBuffer({
-      schema: elements,
+  /**
+   * The bytes of a Parquet file holding `columns` (one array per field of `schema`). Encoding and
+   * compressing every page is synchronous in hyparquet-writer, so it runs in the codec worker.
+   */
+  async encode(schema: Schema, columns: unknown[][]): Promise<Uint8Array> {
+    const options = {
+      schema: parquetSchemaOf(schema),
       columnData: schema.fields.map((f, i) => ({
         name: f.name,
-        data: columns[i] as never,
+        data: columns[i],
         nullable: f.schema.optional,
       })),
       codec: CODECS[this.codec],
-      compressors: { GZIP: (input: Uint8Array) => gzipSync(input) },
       kvMetadata: [
         { key: AVRO_SCHEMA_KEY, value: JSON.stringify(fromConnectSchema(schema, this.options)) },
       ],
       createdBy: 'sluice connector-s3',
-    });
-    return new Uint8Array(buffer);
+    };
+    return parquetWrite(options);
   }
 
-  async read(bytes: Uint8Array): Promise<SchemaAndValue[]> {
-    const file = bytes.buffer.slice(
-      bytes.byteOffset,
-      bytes.byteOffset + bytes.byteLength,
-    ) as ArrayBuffer;
-    const metadata = parquetMetadata(file);
+  /**
+   * The rows of a Parquet file, row group by row group: the footer and then each group's column
+   * chunks are fetched by ranged reads, so one row group is held at a time. Row groups before
+   * the resume point are not fetched.
+   */
+  async *read(object: StoredObject, skip: number): AsyncGenerator<SchemaAndValue[]> {
+    try {
+      yield* this.readRowGroups(object, skip);
+    } catch (error) {
+      throw readFailure(error, object.key);
+    }
+  }
+
+  private async *readRowGroups(
+    object: StoredObject,
+    skip: number,
+  ): AsyncGenerator<SchemaAndValue[]> {
+    const file: AsyncBuffer = {
+      byteLength: await object.size(),
+      slice: async (start, end) => {
+        const bytes = await object.range(start, end ?? file.byteLength);
+        return bytes.buffer.slice(
+          bytes.byteOffset,
+          bytes.byteOffset + bytes.byteLength,
+        ) as ArrayBuffer;
+      },
+    };
+    const metadata = await parquetMetadataAsync(file);
     const avroText = metadata.key_value_metadata?.find((kv) => kv.key === AVRO_SCHEMA_KEY)?.value;
     if (avroText === undefined) {
       throw new DataException(
-        `Parquet file without ${AVRO_SCHEMA_KEY}: not written by the S3 sink`,
+        `Parquet file without ${AVRO_SCHEMA_KEY}: ${object.key} was not written by the S3 sink`,
       );
     }
     const schema = toConnectSchema(JSON.parse(avroText) as never, this.options);
@@ -122,12 +147,21 @@ export class ParquetFormat implements RecordFormat {
         delete element.logical_type;
       }
     }
-    const rows = (await parquetReadObjects({
-      file,
-      metadata,
-      compressors: decompressors,
-      utf8: false,
-    })) as Record<string, unknown>[];
-    return rows.map((row) => ({ schema, value: fromParquetValue(schema, row) }));
+    let groupStart = 0;
+    for (const group of metadata.row_groups) {
+      const groupEnd = groupStart + Number(group.num_rows);
+      if (groupEnd > skip) {
+        const rows = (await parquetReadObjects({
+          file,
+          metadata,
+          rowStart: Math.max(skip, groupStart),
+          rowEnd: groupEnd,
+          compressors: decompressors,
+          utf8: false,
+        })) as Record<string, unknown>[];
+        yield rows.map((row) => ({ schema, value: fromParquetValue(schema, row) }));
+      }
+      groupStart = groupEnd;
+    }
   }
 }

@@ -1,9 +1,11 @@
+import { Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   GetObjectCommand,
   HeadBucketCommand,
+  HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
@@ -13,6 +15,7 @@ import {
 import { ConnectException, RetriableException } from '@sluice/api';
 import type { S3Connection } from './config.js';
 import { concat } from './record-format.js';
+import type { StoredObject } from './stored-object.js';
 
 interface RetryToken {
   getRetryCount(): number;
@@ -129,17 +132,65 @@ export class S3Storage {
     return new ObjectUpload(this, key, partSize);
   }
 
-  /** The bytes of an object. */
-  async getObject(key: string): Promise<Uint8Array> {
-    try {
-      const response = await this.client.send(
-        new GetObjectCommand({ Bucket: this.bucket, Key: key }),
-      );
-      if (response.Body === undefined) return new Uint8Array(0);
-      return await response.Body.transformToByteArray();
-    } catch (error) {
-      throw s3Error(error, `reading ${key}`, this.bucket);
-    }
+  /**
+   * An object to read: streamed by one GetObject (the body is pulled as it is read, so S3's
+   * connection carries the backpressure), or by ranged GetObjects. Failures, also those in the
+   * middle of a body, are Connect errors (retriable when transient).
+   */
+  object(key: string): StoredObject {
+    const what = `reading ${key}`;
+    const get = async (range?: string): Promise<Readable> => {
+      try {
+        const response = await this.client.send(
+          new GetObjectCommand({
+            Bucket: this.bucket,
+            Key: key,
+            ...(range === undefined ? {} : { Range: range }),
+          }),
+        );
+        return (response.Body as Readable | undefined) ?? Readable.from([]);
+      } catch (error) {
+        throw s3Error(error, what, this.bucket);
+      }
+    };
+    const bucket = this.bucket;
+    return {
+      key,
+      open: async () => {
+        const body = await get();
+        return Readable.from(
+          (async function* chunks() {
+            try {
+              yield* body;
+            } catch (error) {
+              throw s3Error(error, what, bucket);
+            } finally {
+              body.destroy();
+            }
+          })(),
+          { objectMode: false },
+        );
+      },
+      size: async () => {
+        try {
+          const head = await this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+          return head.ContentLength ?? 0;
+        } catch (error) {
+          throw s3Error(error, what, bucket);
+        }
+      },
+      range: async (start, end) => {
+        if (end <= start) return new Uint8Array(0);
+        const body = await get(`bytes=${start}-${end - 1}`);
+        const chunks: Buffer[] = [];
+        try {
+          for await (const chunk of body) chunks.push(chunk as Buffer);
+        } catch (error) {
+          throw s3Error(error, what, bucket);
+        }
+        return Buffer.concat(chunks);
+      },
+    };
   }
 
   /** Every object key under `prefix`, in S3's (lexicographic) order. */

@@ -1,31 +1,29 @@
 import {
   ConnectException,
-  type ConnectHeaders,
   type ConnectorProps,
   DataException,
   isRetriable,
-  type SchemaAndValue,
-  SourceRecord,
+  type SourceRecord,
   SourceTask,
 } from '@sluice/api';
 import { DEFAULT_AVRO_DATA_OPTIONS } from '@sluice/converter-avro';
 import { type FormatName, parseSourceConfig, type S3SourceConfig } from './config.js';
 import { createFormat } from './object-formats.js';
 import { type ObjectLayout, type ParsedObjectName, parseObjectKey } from './object-name.js';
+import { type Range, RangeReader } from './range-reader.js';
 import type { RecordFormat } from './record-format.js';
-import { headersFromView } from './record-view.js';
 import { S3Storage } from './s3-storage.js';
+import type { StoredObject } from './stored-object.js';
 import { VERSION } from './version.js';
 
-/** The objects of one record range (same topic, partition and start offset): value, keys, headers. */
-interface Range {
-  readonly topic: string;
-  readonly partition: number;
-  readonly startOffset: number;
-  readonly base: string;
-  value?: ParsedObjectName;
-  key?: ParsedObjectName;
-  headers?: ParsedObjectName;
+/**
+ * A Kafka partition being read back: the ranges of the last listing still to read, in offset
+ * order, and the one open.
+ */
+interface PartitionReader {
+  readonly id: string;
+  readonly ranges: Range[];
+  open: RangeReader | null;
 }
 
 /** How far a Kafka partition was read back: the range by its start offset, and records emitted from it. */
@@ -65,7 +63,8 @@ function formatOfExtension(
 /**
  * Reads back what the S3 sink wrote: for each Kafka partition of the layout (spread over tasks),
  * the objects in start-offset order, each record to its original topic and partition with its key
- * and headers when they were stored. The source offset (per topic partition: the range's start
+ * and headers when they were stored. Objects are streamed, a poll's batch at a time, so an object
+ * of any size needs bounded memory. The source offset (per topic partition: the range's start
  * offset and records emitted from it) resumes exactly where the last committed record was.
  */
 export class S3SourceTask extends SourceTask {
@@ -74,7 +73,10 @@ export class S3SourceTask extends SourceTask {
   private layout: ObjectLayout | null = null;
   private readonly formats = new Map<string, RecordFormat>();
   private readonly positions = new Map<string, Position>();
-  private pending: SourceRecord[] = [];
+  /** The partitions with ranges left from the last listing; each poll starts with the next one. */
+  private readers: PartitionReader[] = [];
+  /** Whether records were handed out since the last listing (then the next one comes at once). */
+  private emittedSinceListing = false;
   private nextListAt = 0;
   private stopped = false;
   private wakeUp: (() => void) | null = null;
@@ -107,26 +109,74 @@ export class S3SourceTask extends SourceTask {
   async poll(): Promise<SourceRecord[] | null> {
     const config = this.config;
     if (config === null || this.stopped) return null;
-    if (this.pending.length === 0) {
-      if (Date.now() < this.nextListAt) {
-        await this.sleep(Math.min(1000, this.nextListAt - Date.now()));
-        return [];
+    try {
+      if (this.readers.length === 0) {
+        if (Date.now() < this.nextListAt) {
+          await this.sleep(Math.min(1000, this.nextListAt - Date.now()));
+          return [];
+        }
+        await this.listRanges();
+        if (this.readers.length === 0) {
+          this.nextListAt = Date.now() + config.pollIntervalMs;
+          return [];
+        }
       }
-      try {
-        await this.readNextRanges();
-      } catch (error) {
-        if (!isRetriable(error)) throw error;
-        const retryMs = Math.min(config.pollIntervalMs, 5000);
-        this.log.warn({ err: error }, `${(error as Error).message}; trying again in ${retryMs} ms`);
-        this.nextListAt = Date.now() + retryMs;
-        return [];
+      const records = await this.readBatch(config.batchMaxSize);
+      if (this.readers.length === 0) {
+        // Everything listed was read: list again at once if it held records, else after the interval.
+        this.nextListAt = this.emittedSinceListing ? 0 : Date.now() + config.pollIntervalMs;
       }
-      if (this.pending.length === 0) {
-        this.nextListAt = Date.now() + config.pollIntervalMs;
-        return [];
-      }
+      return records;
+    } catch (error) {
+      await this.closeReaders();
+      if (!isRetriable(error)) throw error;
+      const retryMs = Math.min(config.pollIntervalMs, 5000);
+      this.log.warn({ err: error }, `${(error as Error).message}; trying again in ${retryMs} ms`);
+      this.nextListAt = Date.now() + retryMs;
+      return [];
     }
-    return this.pending.splice(0, config.batchMaxSize);
+  }
+
+  /**
+   * Up to `max` records from the partitions' ranges, starting with the partition after the one
+   * the last poll started with (no partition waits for another's large object). A range is
+   * opened when its turn comes; one that has ended gives way to the next of its partition. The
+   * positions move only once the whole batch was read: a failure half-way loses none of it.
+   */
+  private async readBatch(max: number): Promise<SourceRecord[]> {
+    const out: SourceRecord[] = [];
+    const moved = new Map<string, Position>();
+    for (const reader of this.readers) {
+      while (out.length < max) {
+        if (reader.open === null) {
+          const range = reader.ranges.shift();
+          if (range === undefined) break;
+          const position = await this.position(range.topic, range.partition);
+          const skip = range.startOffset === position.startOffset ? position.record : 0;
+          reader.open = new RangeReader(range, skip, (name) => this.storedObject(name));
+        }
+        const open = reader.open;
+        const records = await open.next(max - out.length);
+        out.push(...records);
+        const { startOffset } = open.range;
+        moved.set(reader.id, { startOffset, record: open.position, complete: open.done });
+        if (open.done) reader.open = null;
+      }
+      if (out.length >= max) break;
+    }
+    for (const [id, position] of moved) this.positions.set(id, position);
+    if (out.length > 0) this.emittedSinceListing = true;
+    const [first, ...rest] = this.readers;
+    this.readers = [...rest, ...(first === undefined ? [] : [first])].filter(
+      (r) => r.open !== null || r.ranges.length > 0,
+    );
+    return out;
+  }
+
+  private async closeReaders(): Promise<void> {
+    const readers = this.readers;
+    this.readers = [];
+    await Promise.all(readers.map((r) => r.open?.close()));
   }
 
   private sleep(ms: number): Promise<void> {
@@ -146,8 +196,9 @@ export class S3SourceTask extends SourceTask {
     return topic === null ? top : `${top}${topic}${directoryDelim}`;
   }
 
-  /** Lists the layout and reads, for each of this task's partitions, the next ready range. */
-  private async readNextRanges(): Promise<void> {
+  /** Lists the layout: for each of this task's partitions, the ready ranges not read yet. */
+  private async listRanges(): Promise<void> {
+    this.emittedSinceListing = false;
     const config = this.config as S3SourceConfig;
     const storage = this.storage as S3Storage;
     const keys =
@@ -205,27 +256,20 @@ export class S3SourceTask extends SourceTask {
     for (const list of byPartition.values()) {
       list.sort((a, b) => a.startOffset - b.startOffset);
       const first = list[0] as Range;
-      const id = this.positionKey(first.topic, first.partition);
       const position = await this.position(first.topic, first.partition);
+      const ranges: Range[] = [];
       for (const range of list) {
         if (range.startOffset < position.startOffset) continue;
         if (range.startOffset === position.startOffset && position.complete) continue;
         if (!this.isReady(range)) break;
-        const records = await this.readRange(range);
-        const skip = range.startOffset === position.startOffset ? position.record : 0;
-        this.positions.set(id, {
-          startOffset: range.startOffset,
-          record: records.length,
-          complete: true,
+        ranges.push(range);
+      }
+      if (ranges.length > 0) {
+        this.readers.push({
+          id: this.positionKey(first.topic, first.partition),
+          ranges,
+          open: null,
         });
-        if (records.length > skip) {
-          // One range per partition per listing; the next listing comes right after it is sent.
-          this.pending.push(...records.slice(skip));
-          this.nextListAt = 0;
-          break;
-        }
-        position.startOffset = range.startOffset;
-        position.complete = true;
       }
     }
   }
@@ -281,59 +325,23 @@ export class S3SourceTask extends SourceTask {
     return format;
   }
 
-  private async readObject(object: ParsedObjectName | undefined): Promise<SchemaAndValue[] | null> {
-    if (object === undefined) return null;
+  /** The format and stored object of an object of a range. */
+  private storedObject(object: ParsedObjectName): { format: RecordFormat; object: StoredObject } {
     const config = this.config as S3SourceConfig;
     const kind = formatOfExtension(object.extension, config.bytearrayExtension);
     if (kind === null) throw new DataException(`Unknown object format: ${object.key}`);
-    const bytes = await (this.storage as S3Storage).getObject(object.key);
-    return this.format(kind.name, kind.gzip).read(bytes);
-  }
-
-  /** The records of one range, each with its source offset. */
-  private async readRange(range: Range): Promise<SourceRecord[]> {
-    const [values, keys, headerRows] = await Promise.all([
-      this.readObject(range.value),
-      this.readObject(range.key),
-      this.readObject(range.headers),
-    ]);
-    const count = values?.length ?? keys?.length ?? 0;
-    for (const [what, rows] of [
-      ['keys', keys],
-      ['headers', headerRows],
-    ] as const) {
-      if (rows !== null && rows.length !== count) {
-        throw new DataException(
-          `The ${what} object of ${range.base} holds ${rows.length} records, its value object ${count}`,
-        );
-      }
-    }
-    const out: SourceRecord[] = [];
-    for (let i = 0; i < count; i++) {
-      const value = values?.[i] ?? { schema: null, value: null };
-      const key = keys?.[i] ?? { schema: null, value: null };
-      const headers: ConnectHeaders | undefined =
-        headerRows === null ? undefined : headersFromView(headerRows[i]?.value);
-      out.push(
-        new SourceRecord({
-          sourcePartition: { topic: range.topic, partition: range.partition },
-          sourceOffset: { startOffset: range.startOffset, record: i + 1, object: range.base },
-          topic: range.topic,
-          kafkaPartition: range.partition,
-          keySchema: key.schema,
-          key: key.value,
-          valueSchema: value.schema,
-          value: value.value,
-          headers,
-        }),
-      );
-    }
-    return out;
+    return {
+      format: this.format(kind.name, kind.gzip),
+      object: (this.storage as S3Storage).object(object.key),
+    };
   }
 
   stop(): void {
     this.stopped = true;
     this.wakeUp?.();
+    this.closeReaders().catch(() => {
+      // Closing only releases the streams; a failure to do so changes nothing for the offsets.
+    });
     this.storage?.destroy();
     this.storage = null;
   }

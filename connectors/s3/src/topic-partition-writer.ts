@@ -264,7 +264,7 @@ export class TopicPartitionWriter {
     this.lastOffset = record.kafkaOffset;
     for (const o of file.objects) {
       if (o.writer.pendingBytes >= config.partSize) {
-        o.upload.append(o.writer.take());
+        o.upload.append(await o.writer.take());
         await o.upload.flushParts();
       }
     }
@@ -355,7 +355,7 @@ export class TopicPartitionWriter {
     const keys: string[] = [];
     for (const file of this.files.values()) {
       for (const o of file.objects) {
-        o.upload.append(o.writer.finish());
+        o.upload.append(await o.writer.finish());
         await o.upload.flushParts();
         await o.upload.complete();
         keys.push(o.upload.key);

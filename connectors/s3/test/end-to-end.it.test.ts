@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer, type Server, Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +17,7 @@ import {
   lines,
   objects,
   produce,
+  proxyTo,
   readTopic,
   s3Props,
   startHerder,
@@ -469,52 +469,6 @@ describe('tombstones', () => {
     ]);
   });
 });
-
-/** A TCP proxy to the S3 server that can be cut, to make S3 unreachable for a while. */
-async function proxyTo(
-  target: URL,
-): Promise<{ url: string; cut(): void; restore(): void; close(): Promise<void> }> {
-  let open = true;
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((client) => {
-    if (!open) {
-      client.destroy();
-      return;
-    }
-    const upstream = new Socket();
-    sockets.add(client);
-    sockets.add(upstream);
-    upstream.connect(Number(target.port), target.hostname, () => {
-      client.pipe(upstream);
-      upstream.pipe(client);
-    });
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-      sockets.delete(client);
-      sockets.delete(upstream);
-    };
-    client.on('error', end).on('close', end);
-    upstream.on('error', end).on('close', end);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    cut() {
-      open = false;
-      for (const s of sockets) s.destroy();
-    },
-    restore() {
-      open = true;
-    },
-    close: () =>
-      new Promise((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 describe('S3 outages', () => {
   it('retries after S3 became unreachable mid-run and writes every record exactly once when it is back', async () => {

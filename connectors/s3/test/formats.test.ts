@@ -15,6 +15,7 @@ import { ByteArrayFormat } from '../src/bytearray-format.js';
 import { JsonFormat } from '../src/json-format.js';
 import { ParquetFormat } from '../src/parquet-format.js';
 import type { RecordFormat } from '../src/record-format.js';
+import { readAll } from './read-all.js';
 
 const item = SchemaBuilder.struct()
   .name('shop.Item')
@@ -60,10 +61,10 @@ async function roundTrip(
   const chunks: Uint8Array[] = [];
   for (const r of records) {
     writer.write(r.schema, r.value);
-    chunks.push(...writer.take());
+    chunks.push(...(await writer.take()));
   }
-  chunks.push(...writer.finish());
-  return format.read(Buffer.concat(chunks));
+  chunks.push(...(await writer.finish()));
+  return readAll(format, Buffer.concat(chunks));
 }
 
 describe('AvroFormat', () => {
@@ -84,12 +85,12 @@ describe('AvroFormat', () => {
 
   it('writes the same bytes for the same object name and records', async () => {
     const format = new AvroFormat('snappy', DEFAULT_AVRO_DATA_OPTIONS);
-    const bytes = () => {
+    const bytes = async () => {
       const w = format.newWriter('k');
       for (const value of orders) w.write(order, value);
-      return Buffer.concat(w.finish());
+      return Buffer.concat(await w.finish());
     };
-    expect(bytes().equals(bytes())).toBe(true);
+    expect((await bytes()).equals(await bytes())).toBe(true);
   });
 
   it('refuses schemaless records and a second schema in one file', () => {
@@ -142,7 +143,7 @@ describe('JsonFormat', () => {
       ]),
     );
     w.write(Schema.STRING_SCHEMA, 'text');
-    const text = Buffer.concat(w.finish()).toString('utf8');
+    const text = Buffer.concat(await w.finish()).toString('utf8');
     const lines = text.split('\n');
     expect(lines).toHaveLength(4);
     expect(JSON.parse(lines[0] as string)).toMatchObject({
@@ -153,7 +154,7 @@ describe('JsonFormat', () => {
     });
     expect(lines[0]).toContain('"total":1234567890123456789012345678.91');
     expect(lines[1]).toBe('{"a":1,"b":[true,null]}');
-    const back = await format.read(Buffer.from(text));
+    const back = await readAll(format, Buffer.from(text));
     expect(back[2]).toEqual({ schema: null, value: 'text' });
     expect(back[1]?.value).toEqual({ a: 1, b: [true, null] });
   });
@@ -169,16 +170,16 @@ describe('JsonFormat', () => {
     const chunks: Uint8Array[] = [];
     for (const r of many) {
       writer.write(r.schema, r.value);
-      chunks.push(...writer.take());
+      chunks.push(...(await writer.take()));
     }
     const members = chunks.length;
-    chunks.push(...writer.finish());
+    chunks.push(...(await writer.finish()));
     expect(members).toBeGreaterThan(0);
     const bytes = Buffer.concat(chunks);
     expect(gunzipSync(bytes).toString('utf8').split('\n')[59_999]).toBe(
       `"line 59999 ${'x'.repeat(80)}"`,
     );
-    const back = await format.read(bytes);
+    const back = await readAll(format, bytes);
     expect(back).toHaveLength(60_000);
   });
 });
@@ -202,6 +203,66 @@ describe('ByteArrayFormat', () => {
     const w = new ByteArrayFormat({ extension: '.bin', separator: '\n', gzipLevel: 1 }).newWriter();
     expect(() => w.write(Schema.STRING_SCHEMA, 'x')).toThrow(
       /Invalid schema type for ByteArrayFormat/,
+    );
+  });
+});
+
+describe('reading incrementally', () => {
+  const many = Array.from({ length: 2500 }, (_, i) =>
+    orderValue(i % 100).put('id', 9007199254740993n + BigInt(i)),
+  );
+  const formats: [string, RecordFormat][] = [
+    // Avro blocks of 64 000 bytes: several blocks; Parquet row groups of 1000 and then 100 000 rows.
+    ['Avro deflate', new AvroFormat('deflate', DEFAULT_AVRO_DATA_OPTIONS)],
+    ['Parquet', new ParquetFormat('snappy', DEFAULT_AVRO_DATA_OPTIONS)],
+    ['JSON lines gzip', new JsonFormat({ gzipLevel: 6, decimalFormat: 'BASE64' })],
+  ];
+  for (const [name, format] of formats) {
+    it(`${name}: reads from record \`skip\` on, in chunks that split records and blocks`, async () => {
+      const writer = format.newWriter('k');
+      for (const value of many) writer.write(order, value);
+      const bytes = Buffer.concat(await writer.finish());
+      for (const skip of [0, 1, 1500, 2499, 2500]) {
+        const back = await readAll(format, bytes, { skip, chunkSize: 1000 });
+        expect(back).toHaveLength(2500 - skip);
+        const first = back[0]?.value;
+        if (skip < 2500) {
+          const id = first instanceof Struct ? first.get('id') : (first as { id: number }).id;
+          expect(BigInt(id as bigint)).toBe(9007199254740993n + BigInt(skip));
+        }
+      }
+    });
+  }
+
+  it('ByteArrayFormat: a multi-byte separator split between chunks still separates', async () => {
+    const format = new ByteArrayFormat({ extension: '.bin', separator: '<|>', gzipLevel: null });
+    const bytes = Buffer.from('one<|>two<|><|>three<|>four');
+    for (const chunkSize of [1, 2, 4, 5]) {
+      const back = await readAll(format, bytes, { chunkSize });
+      expect(back.map((r) => Buffer.from(r.value as Uint8Array).toString())).toEqual([
+        'one',
+        'two',
+        '',
+        'three',
+        'four',
+      ]);
+    }
+  });
+
+  it('names the object and record of a line that is not JSON', async () => {
+    const format = new JsonFormat({ gzipLevel: null, decimalFormat: 'BASE64' });
+    await expect(readAll(format, Buffer.from('1\n2\n{oops\n'))).rejects.toThrow(
+      'Not a JSON line: record 3 of test-object',
+    );
+  });
+
+  it('names a truncated Avro object', async () => {
+    const format = new AvroFormat('null', DEFAULT_AVRO_DATA_OPTIONS);
+    const writer = format.newWriter('k');
+    for (const value of orders) writer.write(order, value);
+    const bytes = Buffer.concat(await writer.finish());
+    await expect(readAll(format, bytes.subarray(0, bytes.byteLength - 40))).rejects.toThrow(
+      /test-object ends after \d+ bytes/,
     );
   });
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
+import { createServer, type Server, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -256,4 +257,50 @@ export function lines(object: Buffer | undefined): string[] {
   if (object === undefined) return [];
   const text = object.toString('utf8');
   return text === '' ? [] : text.replace(/\n$/, '').split('\n');
+}
+
+/** A TCP proxy to the S3 server that can be cut, to make S3 unreachable for a while. */
+export async function proxyTo(
+  target: URL,
+): Promise<{ url: string; cut(): void; restore(): void; close(): Promise<void> }> {
+  let open = true;
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((client) => {
+    if (!open) {
+      client.destroy();
+      return;
+    }
+    const upstream = new Socket();
+    sockets.add(client);
+    sockets.add(upstream);
+    upstream.connect(Number(target.port), target.hostname, () => {
+      client.pipe(upstream);
+      upstream.pipe(client);
+    });
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
+    client.on('error', end).on('close', end);
+    upstream.on('error', end).on('close', end);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    cut() {
+      open = false;
+      for (const s of sockets) s.destroy();
+    },
+    restore() {
+      open = true;
+    },
+    close: () =>
+      new Promise((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }

@@ -22,6 +22,7 @@ import {
   unique,
   waitFor,
 } from './harness.js';
+import { readAll } from './read-all.js';
 
 let herder: StandaloneHerder;
 const started: string[] = [];
@@ -154,7 +155,7 @@ describe('S3 sink through Kafka', () => {
     await waitForKeys(name, bucket, expected);
     const all = await objects(bucket);
     const format = new AvroFormat('null', DEFAULT_AVRO_DATA_OPTIONS);
-    const eu = await format.read(all.get(expected[0] as string) as Buffer);
+    const eu = await readAll(format, all.get(expected[0] as string) as Buffer);
     expect(eu.map((r) => (r.value as Struct).get('id'))).toEqual([0n, 2n, 3n]);
     expect(eu[0]?.schema?.name).toBe('shop.Order');
     expect(((eu[2] as { value: Struct }).value as Struct).get('amount')).toBe(0.75);
@@ -296,12 +297,14 @@ describe('S3 sink through Kafka', () => {
       `${base}.headers.avro`,
     ]);
     const all = await objects(bucket);
-    const rows = await new ParquetFormat('snappy', DEFAULT_AVRO_DATA_OPTIONS).read(
+    const rows = await readAll(
+      new ParquetFormat('snappy', DEFAULT_AVRO_DATA_OPTIONS),
       all.get(`${base}.parquet`) as Buffer,
     );
     expect(rows.map((r) => (r.value as Struct).get('id'))).toEqual([0n, 1n, 2n, 3n]);
     expect(lines(all.get(`${base}.keys.json`))).toEqual(['"k0"', '"k1"', '"k2"', '"k3"']);
-    const headers = await new AvroFormat('null', DEFAULT_AVRO_DATA_OPTIONS).read(
+    const headers = await readAll(
+      new AvroFormat('null', DEFAULT_AVRO_DATA_OPTIONS),
       all.get(`${base}.headers.avro`) as Buffer,
     );
     const first = ((headers[0] as { value: Struct[] }).value as Struct[]).map(
@@ -374,9 +377,9 @@ describe('S3 sink through Kafka', () => {
     );
     const all = await objects(bucket);
     const ids = async (key: string) =>
-      (await new AvroFormat('null', DEFAULT_AVRO_DATA_OPTIONS).read(all.get(key) as Buffer)).map(
-        (r) => (r.value as Struct).get('id'),
-      );
+      (
+        await readAll(new AvroFormat('null', DEFAULT_AVRO_DATA_OPTIONS), all.get(key) as Buffer)
+      ).map((r) => (r.value as Struct).get('id'));
     expect(await ids(expected[0] as string)).toEqual([0n]);
     expect(await ids(expected[1] as string)).toEqual([2n, 3n, 4n]);
   });

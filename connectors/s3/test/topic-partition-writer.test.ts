@@ -16,6 +16,7 @@ import { HEADERS_SCHEMA, headersFromView, viewOf } from '../src/record-view.js';
 import { TimeZone } from '../src/time-zone.js';
 import { nextScheduledRotation, TopicPartitionWriter } from '../src/topic-partition-writer.js';
 import { MemoryStorage } from './memory-storage.js';
+import { readAll } from './read-all.js';
 
 const tp = { topic: 'events', partition: 0 };
 const base = { 's3.bucket.name': 'b', 'format.class': 'JsonFormat', 'flush.size': '3' };
@@ -278,7 +279,8 @@ describe('headers objects', () => {
     const object = storage.objects.get(
       'topics/events/partition=0/events+0+0000000000.headers.json',
     );
-    const [row] = await new JsonFormat({ gzipLevel: null, decimalFormat: 'BASE64' }).read(
+    const [row] = await readAll(
+      new JsonFormat({ gzipLevel: null, decimalFormat: 'BASE64' }),
       object as Buffer,
     );
     expect([...headersFromView(row?.value)].map((h) => `${h.key}=${h.value}`)).toEqual([
