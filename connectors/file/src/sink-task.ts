@@ -1,5 +1,11 @@
 import { type FileHandle, open } from 'node:fs/promises';
-import { type ConnectorProps, type SinkRecord, SinkTask, Struct } from '@sluice/api';
+import {
+  ConnectException,
+  type ConnectorProps,
+  type SinkRecord,
+  SinkTask,
+  Struct,
+} from '@sluice/api';
 import { type FileSinkConfig, parseFileSinkConfig } from './config.js';
 import { VERSION } from './version.js';
 
@@ -24,12 +30,18 @@ function bigintAsDigits(_key: string, v: unknown): unknown {
 }
 
 /**
- * Appends each record's value as one line. Lines are written at every `put` and made durable
- * (fsync) at `flush`, so the offsets the runtime commits after `preCommit` are on disk.
+ * Appends each record's value as one line. As Kafka's task writes through a buffered stream,
+ * `put` hands its lines to the file and returns while they are written (one write in flight;
+ * the next `put` waits for it and fails if it failed), so the runtime converts the next records
+ * meanwhile. `flush` waits for the write and makes the lines durable (fsync), so the offsets the
+ * runtime commits after `preCommit` are on disk.
  */
 export class FileStreamSinkTask extends SinkTask {
   private config!: FileSinkConfig;
   private handle: FileHandle | null = null;
+  /** The write in flight; it never rejects (its error is kept in `writeError`). */
+  private writing: Promise<void> = Promise.resolve();
+  private writeError: Error | null = null;
 
   version(): string {
     return VERSION;
@@ -43,11 +55,31 @@ export class FileStreamSinkTask extends SinkTask {
   async put(records: SinkRecord[]): Promise<void> {
     if (records.length === 0) return;
     const text = `${records.map((r) => render(r.value)).join('\n')}\n`;
-    if (this.handle) await this.handle.write(text);
-    else process.stdout.write(text);
+    const handle = this.handle;
+    if (!handle) {
+      process.stdout.write(text);
+      return;
+    }
+    await this.written();
+    this.writing = handle.write(text).then(
+      () => undefined,
+      (error: unknown) => {
+        this.writeError = new ConnectException(
+          `Couldn't write to file ${this.config.file}: ${(error as Error).message}`,
+          { cause: error },
+        );
+      },
+    );
+  }
+
+  /** Waits for the write in flight; throws if it failed. */
+  private async written(): Promise<void> {
+    await this.writing;
+    if (this.writeError) throw this.writeError;
   }
 
   override async flush(): Promise<void> {
+    await this.written();
     await this.handle?.sync();
   }
 
@@ -55,8 +87,12 @@ export class FileStreamSinkTask extends SinkTask {
     const handle = this.handle;
     this.handle = null;
     if (handle) {
-      await handle.sync();
-      await handle.close();
+      try {
+        await this.written();
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
     }
   }
 }
