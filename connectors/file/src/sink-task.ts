@@ -25,23 +25,28 @@ function render(value: unknown): string {
   }
 }
 
+/** Text queued for the file beyond which `put` waits for it to be written. */
+const MAX_QUEUED_CHARS = 8 * 1024 * 1024;
+
 function bigintAsDigits(_key: string, v: unknown): unknown {
   return typeof v === 'bigint' ? v.toString() : v;
 }
 
 /**
  * Appends each record's value as one line. As Kafka's task writes through a buffered stream,
- * `put` hands its lines to the file and returns while they are written (one write in flight;
- * the next `put` waits for it and fails if it failed), so the runtime converts the next records
- * meanwhile. `flush` waits for the write and makes the lines durable (fsync), so the offsets the
- * runtime commits after `preCommit` are on disk.
+ * `put` queues its lines for the file and returns while they are written, in order (a `put`
+ * waits only while more than {@link MAX_QUEUED_CHARS} are queued, and fails if an earlier write
+ * failed), so the runtime converts the next records meanwhile. `flush` waits for the queue and
+ * makes the lines durable (fsync), so the offsets the runtime commits after `preCommit` are on
+ * disk.
  */
 export class FileStreamSinkTask extends SinkTask {
   private config!: FileSinkConfig;
   private handle: FileHandle | null = null;
-  /** The write in flight; it never rejects (its error is kept in `writeError`). */
+  /** The last queued write; it never rejects (its error is kept in `writeError`). */
   private writing: Promise<void> = Promise.resolve();
   private writeError: Error | null = null;
+  private queuedChars = 0;
 
   version(): string {
     return VERSION;
@@ -60,16 +65,22 @@ export class FileStreamSinkTask extends SinkTask {
       process.stdout.write(text);
       return;
     }
-    await this.written();
-    this.writing = handle.write(text).then(
-      () => undefined,
-      (error: unknown) => {
-        this.writeError = new ConnectException(
-          `Couldn't write to file ${this.config.file}: ${(error as Error).message}`,
-          { cause: error },
-        );
-      },
-    );
+    if (this.writeError || this.queuedChars > MAX_QUEUED_CHARS) await this.written();
+    this.queuedChars += text.length;
+    this.writing = this.writing
+      .then(() => (this.writeError ? undefined : handle.write(text)))
+      .then(
+        () => {
+          this.queuedChars -= text.length;
+        },
+        (error: unknown) => {
+          this.queuedChars -= text.length;
+          this.writeError = new ConnectException(
+            `Couldn't write to file ${this.config.file}: ${(error as Error).message}`,
+            { cause: error },
+          );
+        },
+      );
   }
 
   /** Waits for the write in flight; throws if it failed. */

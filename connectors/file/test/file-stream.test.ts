@@ -212,7 +212,7 @@ describe('FileStreamSink', () => {
     ).toBe(true);
   });
 
-  it('keeps the order of lines written while the next put runs, and fails the next put and flush when a write failed', async () => {
+  it('keeps the order of lines queued while earlier ones are written, and fails flush and the next put when a write failed', async () => {
     const file = join(dir, 'order.txt');
     const task = new FileStreamSinkTask();
     task.initialize({ log } as unknown as SinkTaskContext);
@@ -239,8 +239,10 @@ describe('FileStreamSink', () => {
     await full.start({ file: '/dev/full', topics: 't' });
     const one = [new SinkRecord({ topic: 't', kafkaPartition: 0, kafkaOffset: 0, value: 'x' })];
     await full.put(one);
-    await expect(full.put(one)).rejects.toThrow("Couldn't write to file /dev/full");
-    await expect(full.flush(new TopicPartitionMap())).rejects.toThrow(/ENOSPC/);
+    await expect(full.flush(new TopicPartitionMap())).rejects.toThrow(
+      "Couldn't write to file /dev/full",
+    );
+    await expect(full.put(one)).rejects.toThrow(/ENOSPC/);
     await expect(full.stop()).rejects.toThrow(/ENOSPC/);
   });
 });
