@@ -228,7 +228,7 @@ describe('FileStreamSink', () => {
           ),
       );
     }
-    await task.flush(new TopicPartitionMap());
+    await task.flush();
     expect(await readFile(file, 'utf8')).toBe(`${lines.join('\n')}\n`);
     await task.stop();
 
@@ -239,9 +239,7 @@ describe('FileStreamSink', () => {
     await full.start({ file: '/dev/full', topics: 't' });
     const one = [new SinkRecord({ topic: 't', kafkaPartition: 0, kafkaOffset: 0, value: 'x' })];
     await full.put(one);
-    await expect(full.flush(new TopicPartitionMap())).rejects.toThrow(
-      "Couldn't write to file /dev/full",
-    );
+    await expect(full.flush()).rejects.toThrow("Couldn't write to file /dev/full");
     await expect(full.put(one)).rejects.toThrow(/ENOSPC/);
     await expect(full.stop()).rejects.toThrow(/ENOSPC/);
   });
