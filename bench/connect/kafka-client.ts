@@ -7,9 +7,9 @@ export function benchKafka(brokers: readonly string[], clientId: string): Kafka 
   return new Kafka({ clientId, brokers: [...brokers], logLevel: logLevel.NOTHING });
 }
 
-/** Creates a one-partition topic (nobody pays topic auto-creation inside a measurement). */
-export async function createTopic(admin: Admin, topic: string): Promise<void> {
-  await createTopicsAndWait(admin, [{ topic }]);
+/** Creates a topic, one partition unless told (nobody pays topic auto-creation inside a measurement). */
+export async function createTopic(admin: Admin, topic: string, partitions = 1): Promise<void> {
+  await createTopicsAndWait(admin, [{ topic, numPartitions: partitions }]);
 }
 
 /** Deletes topics, ignoring ones already gone. */

@@ -51,12 +51,13 @@ export class InputCache {
     return file;
   }
 
-  topic(key: string, valueAt: (i: number) => string): Promise<string> {
+  /** A topic of `partitions` filled with `valueAt(0..records-1)` (keyless: spread round-robin). */
+  topic(key: string, valueAt: (i: number) => string, partitions = 1): Promise<string> {
     let topic = this.topics.get(key);
     if (topic === undefined) {
       const name = `bench-${this.ctx.runId}-in-${key}`;
       topic = (async () => {
-        await createTopic(this.ctx.admin, name);
+        await createTopic(this.ctx.admin, name, partitions);
         this.createdTopics.push(name);
         let shown = 0;
         await produceAll(this.ctx.producer, name, this.ctx.records, valueAt, (acked) => {
@@ -91,8 +92,9 @@ export async function prepareWorkload(
     workload.path === 'source'
       ? undefined
       : await cache.topic(
-          `${workload.path === 'sink-smt' ? 'events' : 'lines'}-${workload.size}-${workload.schemas ? 'schemas' : 'schemaless'}`,
+          `${workload.path === 'sink-smt' ? 'events' : 'lines'}-${workload.size}-${workload.schemas ? 'schemas' : 'schemaless'}${workload.tasks > 1 ? `-p${workload.tasks}` : ''}`,
           valueAt,
+          workload.tasks,
         );
   return { workload, linesFile, inputTopic, valueAt, meanValueBytes: total / ctx.records };
 }
@@ -158,6 +160,7 @@ export async function runWorkerThroughput(
       prepared.inputTopic as string,
       output,
       workload.path === 'sink-smt',
+      workload.tasks,
     );
     const counter = new LineCounter(output);
     count = () => counter.count();

@@ -13,6 +13,8 @@ export interface Workload {
   readonly size: RecordSize;
   /** `value.converter.schemas.enable` of the JsonConverter. */
   readonly schemas: boolean;
+  /** `tasks.max` of the connector, and the partitions of its input topic (sinks). */
+  readonly tasks: number;
   readonly title: string;
   /** What the raw kafkajs column measures for this workload. */
   readonly raw: string;
@@ -27,14 +29,15 @@ const PATH_TITLE: Record<WorkloadPath, string> = {
 const SIZE_TITLE: Record<RecordSize, string> = { '200B': '~200 B', '2KB': '~2 KB' };
 
 /** Every workload, in the order they run and are reported. */
-export const WORKLOADS: readonly Workload[] = (['source', 'sink', 'sink-smt'] as const).flatMap(
-  (path) =>
+export const WORKLOADS: readonly Workload[] = [
+  ...(['source', 'sink', 'sink-smt'] as const).flatMap((path) =>
     (Object.keys(RECORD_SIZES) as RecordSize[]).flatMap((size) =>
       [false, true].map((schemas) => ({
         id: `${path}-${size}-${schemas ? 'schemas' : 'schemaless'}`,
         path,
         size,
         schemas,
+        tasks: 1,
         title: `${PATH_TITLE[path]}, ${SIZE_TITLE[size]}, JSON ${schemas ? 'with schemas' : 'schemaless'}`,
         raw:
           path === 'source'
@@ -42,7 +45,19 @@ export const WORKLOADS: readonly Workload[] = (['source', 'sink', 'sink-smt'] as
             : 'consumer reading the same topic',
       })),
     ),
-);
+  ),
+  // Scaling: two tasks, one partition each, writing the same file (FileStreamSource has one
+  // task whatever tasks.max says, so the row is a sink).
+  {
+    id: 'sink-200B-schemaless-2tasks',
+    path: 'sink',
+    size: '200B',
+    schemas: false,
+    tasks: 2,
+    title: `${PATH_TITLE.sink}, ~200 B, JSON schemaless, tasks.max=2 over 2 partitions`,
+    raw: 'one consumer reading the same 2-partition topic',
+  },
+];
 
 /** What every run gets: the Kafka it talks to, where it writes, how it reports. */
 export interface BenchContext {
@@ -99,11 +114,12 @@ export function fileSinkConfig(
   topic: string,
   file: string,
   transforms: boolean,
+  tasks = 1,
 ): Record<string, string> {
   return {
     name,
     'connector.class': 'org.apache.kafka.connect.file.FileStreamSinkConnector',
-    'tasks.max': '1',
+    'tasks.max': String(tasks),
     topics: topic,
     file,
     ...(transforms ? SMT_CHAIN : {}),

@@ -1,5 +1,11 @@
 import { type FileHandle, open } from 'node:fs/promises';
-import { type ConnectorProps, type SinkRecord, SinkTask, Struct } from '@sluice/api';
+import {
+  ConnectException,
+  type ConnectorProps,
+  type SinkRecord,
+  SinkTask,
+  Struct,
+} from '@sluice/api';
 import { type FileSinkConfig, parseFileSinkConfig } from './config.js';
 import { VERSION } from './version.js';
 
@@ -19,17 +25,28 @@ function render(value: unknown): string {
   }
 }
 
+/** Text queued for the file beyond which `put` waits for it to be written. */
+const MAX_QUEUED_CHARS = 8 * 1024 * 1024;
+
 function bigintAsDigits(_key: string, v: unknown): unknown {
   return typeof v === 'bigint' ? v.toString() : v;
 }
 
 /**
- * Appends each record's value as one line. Lines are written at every `put` and made durable
- * (fsync) at `flush`, so the offsets the runtime commits after `preCommit` are on disk.
+ * Appends each record's value as one line. As Kafka's task writes through a buffered stream,
+ * `put` queues its lines for the file and returns while they are written, in order (a `put`
+ * waits only while more than {@link MAX_QUEUED_CHARS} are queued, and fails if an earlier write
+ * failed), so the runtime converts the next records meanwhile. `flush` waits for the queue and
+ * makes the lines durable (fsync), so the offsets the runtime commits after `preCommit` are on
+ * disk.
  */
 export class FileStreamSinkTask extends SinkTask {
   private config!: FileSinkConfig;
   private handle: FileHandle | null = null;
+  /** The last queued write; it never rejects (its error is kept in `writeError`). */
+  private writing: Promise<void> = Promise.resolve();
+  private writeError: Error | null = null;
+  private queuedChars = 0;
 
   version(): string {
     return VERSION;
@@ -43,11 +60,37 @@ export class FileStreamSinkTask extends SinkTask {
   async put(records: SinkRecord[]): Promise<void> {
     if (records.length === 0) return;
     const text = `${records.map((r) => render(r.value)).join('\n')}\n`;
-    if (this.handle) await this.handle.write(text);
-    else process.stdout.write(text);
+    const handle = this.handle;
+    if (!handle) {
+      process.stdout.write(text);
+      return;
+    }
+    if (this.writeError || this.queuedChars > MAX_QUEUED_CHARS) await this.written();
+    this.queuedChars += text.length;
+    this.writing = this.writing
+      .then(() => (this.writeError ? undefined : handle.write(text)))
+      .then(
+        () => {
+          this.queuedChars -= text.length;
+        },
+        (error: unknown) => {
+          this.queuedChars -= text.length;
+          this.writeError = new ConnectException(
+            `Couldn't write to file ${this.config.file}: ${(error as Error).message}`,
+            { cause: error },
+          );
+        },
+      );
+  }
+
+  /** Waits for the write in flight; throws if it failed. */
+  private async written(): Promise<void> {
+    await this.writing;
+    if (this.writeError) throw this.writeError;
   }
 
   override async flush(): Promise<void> {
+    await this.written();
     await this.handle?.sync();
   }
 
@@ -55,8 +98,12 @@ export class FileStreamSinkTask extends SinkTask {
     const handle = this.handle;
     this.handle = null;
     if (handle) {
-      await handle.sync();
-      await handle.close();
+      try {
+        await this.written();
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
     }
   }
 }

@@ -211,6 +211,38 @@ describe('FileStreamSink', () => {
       connector.alterOffsets({ file }, new TopicPartitionMap([[{ topic: 't', partition: 0 }, 5]])),
     ).toBe(true);
   });
+
+  it('keeps the order of lines queued while earlier ones are written, and fails flush and the next put when a write failed', async () => {
+    const file = join(dir, 'order.txt');
+    const task = new FileStreamSinkTask();
+    task.initialize({ log } as unknown as SinkTaskContext);
+    await task.start({ file, topics: 't' });
+    const lines = Array.from({ length: 50 }, (_, i) => `line ${i}`);
+    for (let i = 0; i < lines.length; i += 5) {
+      await task.put(
+        lines
+          .slice(i, i + 5)
+          .map(
+            (v, j) =>
+              new SinkRecord({ topic: 't', kafkaPartition: 0, kafkaOffset: i + j, value: v }),
+          ),
+      );
+    }
+    await task.flush();
+    expect(await readFile(file, 'utf8')).toBe(`${lines.join('\n')}\n`);
+    await task.stop();
+
+    // A full device: the write is refused after put() returned.
+    process.env[ALLOWED_PATHS_ENV] = `${dir},/dev`;
+    const full = new FileStreamSinkTask();
+    full.initialize({ log } as unknown as SinkTaskContext);
+    await full.start({ file: '/dev/full', topics: 't' });
+    const one = [new SinkRecord({ topic: 't', kafkaPartition: 0, kafkaOffset: 0, value: 'x' })];
+    await full.put(one);
+    await expect(full.flush()).rejects.toThrow("Couldn't write to file /dev/full");
+    await expect(full.put(one)).rejects.toThrow(/ENOSPC/);
+    await expect(full.stop()).rejects.toThrow(/ENOSPC/);
+  });
 });
 
 describe('allowed paths', () => {

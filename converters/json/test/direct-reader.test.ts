@@ -96,6 +96,13 @@ describe('the direct reader', () => {
       compact.replace('"id":9007199254740993,', '"extra":1,"id":9007199254740993,'), // extra key
       compact.replace('"sku":"A-1"', '"sku":"A\\u002d1"'), // escape
       compact.replace('"sku":"A-1"', '"sku":"A\n1"'), // raw control character: malformed
+      // Long strings (searched with indexOf and a regular expression): an escape, an escaped
+      // quote, a raw control character; then one read directly.
+      compact.replace('"note":null', `"note":"${'x'.repeat(40)}\\u0041y"`),
+      compact.replace('"note":null', `"note":"${'x'.repeat(40)}\\"y"`),
+      compact.replace('"note":null', `"note":"${'x'.repeat(40)}\ty"`),
+      compact.replace('"note":null', `"note":"${'x'.repeat(40)}\u001fy"`),
+      compact.replace('"note":null', `"note":"${'x'.repeat(40)}é😀 y"`),
       compact.replace('"quantity":2', '"quantity":2.0'), // integral but not plain digits
       compact.replace('"quantity":2', '"quantity":02'), // leading zero (Jackson accepts it)
       compact.replace('"quantity":2', '"quantity":1.00000000000000001'),
@@ -124,9 +131,9 @@ describe('the direct reader', () => {
       compact.slice(0, -1),
     ];
     const read = expectSameAsGeneral(order, variants);
-    // Valid decimals (NUMERIC at the schema's scale, base64 of any length) are read directly;
-    // everything else is left to the general path.
-    expect(read).toBe(4);
+    // Valid decimals (NUMERIC at the schema's scale, base64 of any length) and the long plain
+    // string are read directly; everything else is left to the general path.
+    expect(read).toBe(5);
   });
 
   it('reads nulls, defaults and empty containers as the general path', () => {

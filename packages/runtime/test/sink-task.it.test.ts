@@ -439,6 +439,39 @@ describe('sink task runner', () => {
     });
   });
 
+  it('rewinds to the offset put() asks with context.offset() while the next records are already fetched', async () => {
+    const topic = uniqueName('rewind');
+    await createTopic(topic);
+    await produce(topic, range(6));
+    const { herder: h } = await herder();
+    const name = uniqueName('rewind-sink');
+    await h.putConnectorConfig(
+      name,
+      {
+        'connector.class': 'CollectingSink',
+        topics: topic,
+        'consumer.override.max.poll.records': '2',
+        'put.delay.ms': '300',
+        'seek.once.on.value': 'v5',
+        'seek.to': '2',
+      },
+      false,
+    );
+    // Produced while the first records are being put: fetched ahead, before the rewind.
+    await waitFor('the first put', () => sinkLog(name).putCalls >= 1);
+    await produce(
+      topic,
+      range(4).map((_, i) => `v${6 + i}`),
+    );
+    await waitFor('the records after the rewind', () => sinkLog(name).values.length >= 14);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(sinkLog(name).values).toEqual([...range(6), ...range(10).slice(2)]);
+    await waitFor('the offset committed', async () => {
+      const o = await h.connectorOffsets(name);
+      return o.offsets[0]?.offset?.kafka_offset === 10;
+    });
+  });
+
   it('splits partitions between tasks, closing and opening them as the assignment changes, without losing records', async () => {
     const topic = uniqueName('split');
     await createTopic(topic, 2);

@@ -117,6 +117,16 @@ export class CollectingSinkTask extends SinkTask {
       }
     }
     if (this.props['precommit.nothing'] === 'true') this.context.requestCommit();
+    // A task that finds it must rewrite from an earlier offset rewinds from put(), once.
+    const seekOn = this.props['seek.once.on.value'];
+    const seekAt = records.find((r) => String(r.value) === seekOn);
+    if (seekAt && !failedOnce.has(`${this.name}:seek`)) {
+      failedOnce.add(`${this.name}:seek`);
+      this.context.offset(
+        { topic: seekAt.topic, partition: seekAt.kafkaPartition },
+        Number(this.props['seek.to']),
+      );
+    }
     const errant = new Set((this.props['report.values'] ?? '').split(',').filter(Boolean));
     const reporter = this.context.errantRecordReporter();
     for (const r of records) {

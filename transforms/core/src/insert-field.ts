@@ -152,23 +152,21 @@ export abstract class InsertField<R extends ConnectRecord = ConnectRecord>
   private applyWithSchema(record: R, raw: unknown): R {
     const value = requireStruct(raw, PURPOSE);
     const updatedSchema = this.cache.get(value.schema, (schema) => this.makeUpdatedSchema(schema));
-    const updated = new Struct(updatedSchema);
-    for (const field of value.schema.fields) {
-      updated.put(field.name, fieldValue(value, field, this.replaceNullWithDefault));
-    }
-    if (this.topicField !== null) updated.put(this.topicField.name, record.topic);
-    if (this.partitionField !== null && record.kafkaPartition !== null) {
-      updated.put(this.partitionField.name, record.kafkaPartition);
-    }
+    // The input's values are valid for the same field schemas; the inserted ones are built to
+    // their fields' types, in the order makeUpdatedSchema added them.
+    const values = value.schema.fields.map(
+      (field) => fieldValue(value, field, this.replaceNullWithDefault) ?? null,
+    );
+    if (this.topicField !== null) values.push(record.topic);
+    if (this.partitionField !== null) values.push(record.kafkaPartition ?? null);
     if (this.offsetField !== null) {
-      updated.put(this.offsetField.name, BigInt(requireSinkRecord(record, PURPOSE).kafkaOffset));
+      values.push(BigInt(requireSinkRecord(record, PURPOSE).kafkaOffset));
     }
-    if (this.timestampField !== null && record.timestamp !== null) {
-      updated.put(this.timestampField.name, new Date(record.timestamp));
+    if (this.timestampField !== null) {
+      values.push(record.timestamp !== null ? new Date(record.timestamp) : null);
     }
-    if (this.staticField !== null && this.staticValue !== null) {
-      updated.put(this.staticField.name, this.staticValue);
-    }
+    if (this.staticField !== null) values.push(this.staticValue);
+    const updated = Struct.fromTrustedValues(updatedSchema, values);
     return this.part.update(record, updatedSchema, updated);
   }
 

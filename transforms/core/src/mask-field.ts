@@ -7,6 +7,7 @@ import {
   type Schema,
   Struct,
   type Transformation,
+  validateValue,
 } from '@sluice/api';
 import { NON_EMPTY_LIST } from './config-validators.js';
 import { fieldValue, REPLACE_NULL_WITH_DEFAULT_DOC } from './field-value.js';
@@ -116,15 +117,15 @@ export abstract class MaskField<R extends ConnectRecord = ConnectRecord>
       return this.part.update(record, null, updated.build());
     }
     const value = requireStruct(raw, PURPOSE);
-    const updated = new Struct(value.schema);
-    for (const field of value.schema.fields) {
-      const original = fieldValue(value, field, this.replaceNullWithDefault);
-      updated.put(
-        field,
-        this.fields.has(field.name) ? this.masked(original, field.schema) : original,
-      );
-    }
-    return this.part.update(record, schema, updated);
+    // The input's values are valid for their fields already; only a masked one is checked.
+    const values = value.schema.fields.map((field) => {
+      const original = fieldValue(value, field, this.replaceNullWithDefault) ?? null;
+      if (!this.fields.has(field.name)) return original;
+      const masked = this.masked(original, field.schema) ?? null;
+      validateValue(field.schema, masked, field.name);
+      return masked;
+    });
+    return this.part.update(record, schema, Struct.fromTrustedValues(value.schema, values));
   }
 
   private masked(value: unknown, schema: Schema | null): unknown {

@@ -14,7 +14,7 @@ import { KEY, type RecordPart, VALUE } from './record-part.js';
 import { requireMap, requireStruct } from './requirements.js';
 import { SchemaCache } from './schema-cache.js';
 import { copySchemaBasics } from './schema-copy.js';
-import { MapDraft, mapEntries } from './schemaless-map.js';
+import { MapDraft } from './schemaless-map.js';
 
 const PURPOSE = 'field replacement';
 
@@ -100,23 +100,29 @@ export abstract class ReplaceField<R extends ConnectRecord = ConnectRecord>
     if (this.part.schema(record) === null) {
       const map = requireMap(value, PURPOSE);
       const updated = MapDraft.empty(map);
-      for (const [key, entry] of mapEntries(map)) {
-        const name = String(key);
-        if (this.keeps(name)) updated.set(this.renamed(name), entry);
+      if (map instanceof Map) {
+        for (const [key, entry] of map) {
+          const name = String(key);
+          if (this.keeps(name)) updated.set(this.renamed(name), entry);
+        }
+      } else {
+        for (const name of Object.keys(map)) {
+          if (this.keeps(name)) updated.set(this.renamed(name), map[name]);
+        }
       }
       return this.part.update(record, null, updated.build());
     }
     const struct = requireStruct(value, PURPOSE);
     const updatedSchema = this.cache.get(struct.schema, (schema) => this.makeUpdatedSchema(schema));
-    const updated = new Struct(updatedSchema);
-    for (const field of updatedSchema.fields) {
+    // Each value comes from a field of the same schema in the input struct: already valid.
+    const values = updatedSchema.fields.map((field) => {
       const source = this.reverseRenames.get(field.name) ?? field.name;
-      updated.put(
-        field.name,
-        this.replaceNullWithDefault ? struct.get(source) : struct.getWithoutDefault(source),
+      return (
+        (this.replaceNullWithDefault ? struct.get(source) : struct.getWithoutDefault(source)) ??
+        null
       );
-    }
-    return this.part.update(record, updatedSchema, updated);
+    });
+    return this.part.update(record, updatedSchema, Struct.fromTrustedValues(updatedSchema, values));
   }
 
   private makeUpdatedSchema(schema: Schema): Schema {

@@ -41,8 +41,11 @@ export class MapDraft {
   /** A draft holding a copy of `map`'s entries. */
   static copyOf(map: SchemalessMap): MapDraft {
     if (map instanceof Map) return new MapDraft(null, new Map(map));
-    const draft = new MapDraft({}, null);
-    for (const key of Object.keys(map)) draft.set(key, map[key]);
+    // Spread copies own properties as data properties (an own "__proto__" stays a key) in one
+    // step; only an undefined value, which a Java map cannot hold, needs setting to null.
+    const copy: Record<string, unknown> = { ...map };
+    const draft = new MapDraft(copy, null);
+    for (const key in copy) if (copy[key] === undefined) draft.set(key, null);
     return draft;
   }
 

@@ -79,14 +79,16 @@ export class RetryWithToleranceOperator {
     origin: RecordOrigin,
     operation: () => T | Promise<T>,
   ): StageResult<T> | Promise<StageResult<T>> {
-    const start = Date.now();
     let result: T | Promise<T>;
     try {
       result = operation();
     } catch (error) {
-      return this.retryOrFail(stage, executingClass, origin, operation, error, start);
+      // The retry timeout counts from the first attempt; a synchronous one took no time to
+      // speak of, so the clock is read only when it failed.
+      return this.retryOrFail(stage, executingClass, origin, operation, error, Date.now());
     }
     if (!(result instanceof Promise)) return { ok: true, value: result };
+    const start = Date.now();
     return result.then(
       (value): StageResult<T> => ({ ok: true, value }),
       (error: unknown) => this.retryOrFail(stage, executingClass, origin, operation, error, start),

@@ -675,6 +675,18 @@ class KafkajsConsumer implements KafkaConsumer {
   private restarting: Promise<void> = Promise.resolve();
   /** Ends the wait before a restart (disconnect). */
   private skipRestartDelay: (() => void) | null = null;
+  /** The listener's processing of the last batch handed over (see startFetching). */
+  private processing: Promise<void> = Promise.resolve();
+  /** A rebalance that a heartbeat found during processing, thrown back into kafkajs. */
+  private lostGeneration: Error | null = null;
+  /** Counts assignments: a batch from before the current one is no longer active. */
+  private assignmentEpoch = 0;
+  /**
+   * Partitions whose fetch position was rewound after a batch not processed to its end. kafkajs
+   * keeps a seek of a partition it no longer owns and applies it when the partition comes back,
+   * so these are sought to their committed offsets when assigned again, as after any rebalance.
+   */
+  private readonly rewound = new Map<string, TopicPartition>();
 
   constructor(
     kafka: Kafka,
@@ -826,12 +838,35 @@ class KafkajsConsumer implements KafkaConsumer {
   /** Hands an assignment to the listener, in order with the previous ones. */
   private assign(tps: TopicPartition[]): Promise<void> {
     const listener = this.listener;
+    this.assignmentEpoch++;
+    this.lostGeneration = null;
     this.assignmentChain = this.assignmentChain
+      .then(() => this.seekRewoundToCommitted(tps))
       .then(() => listener?.onAssignment(tps))
       .catch((error: unknown) => {
         listener?.onCrash(error as Error);
       });
     return this.assignmentChain;
+  }
+
+  /** Seeks the assigned partitions rewound in an earlier generation to where a rejoin starts. */
+  private async seekRewoundToCommitted(tps: TopicPartition[]): Promise<void> {
+    const again = tps.filter((tp) => this.rewound.delete(`${tp.topic}\u0000${tp.partition}`));
+    if (again.length === 0) return;
+    const topics = [...new Set(again.map((tp) => tp.topic))];
+    const committed = await this.committed(topics);
+    for (const tp of again) {
+      const c = committed.find((x) => x.topic === tp.topic && x.partition === tp.partition);
+      let offset = c && c.offset >= 0n ? c.offset : null;
+      if (offset === null) {
+        // No committed offset: where auto.offset.reset starts.
+        const ends = await this.admin.fetchTopicOffsets(tp.topic);
+        const end = ends.find((e) => e.partition === tp.partition);
+        if (!end) continue;
+        offset = BigInt(this.fromBeginning ? end.low : end.high);
+      }
+      this.seek(tp, offset);
+    }
   }
 
   /**
@@ -856,6 +891,14 @@ class KafkajsConsumer implements KafkaConsumer {
     await this.startFetching();
   }
 
+  /**
+   * Fetch pipelining, as Kafka's own consumer: a batch is handed to the listener and its last
+   * offset resolved at once, so kafkajs fetches the next batch while the listener processes this
+   * one (kafkajs alone awaits the processing of a batch before it fetches again). Only one batch
+   * is processed at a time: the next waits in `eachBatch`, which also holds kafkajs' fetcher, so a
+   * seek made meanwhile (the task's, or a rewind below) still marks it stale. The fetch position
+   * is all kafkajs gets from this (autoCommit is off); the commits are the listener's.
+   */
   private async startFetching(): Promise<void> {
     await this.consumer.run({
       autoCommit: false,
@@ -863,6 +906,13 @@ class KafkajsConsumer implements KafkaConsumer {
       partitionsConsumedConcurrently: 1,
       eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
         await this.assignmentChain;
+        await this.processing;
+        // A rebalance found while the previous batch was processed goes back to kafkajs, so that
+        // it rejoins and fetches again from the committed offsets. The task is not failed for it.
+        const lost = this.lostGeneration;
+        this.lostGeneration = null;
+        if (lost) throw lost;
+        if (!isRunning() || isStale()) return;
         const records: ConsumerRecord[] = batch.messages.map((m) => ({
           topic: batch.topic,
           partition: batch.partition,
@@ -873,31 +923,53 @@ class KafkajsConsumer implements KafkaConsumer {
           value: m.value,
           headers: fromIHeaders(m.headers),
         }));
-        // A heartbeat that finds the group rebalancing (or this member dropped, after a stall
-        // longer than the session) makes the batch stale: the task stops processing it, and the
-        // error goes back to kafkajs afterwards so that it rejoins and fetches again from the
-        // committed offsets. The task is not failed for it.
+        const first = records[0];
+        const last = records[records.length - 1];
+        const listener = this.listener;
+        if (!first || !last || !listener) return;
+        resolveOffset(last.offset.toString());
+        const epoch = this.assignmentEpoch;
         let lostGeneration: Error | null = null;
-        await this.listener?.onBatch(records, {
-          heartbeat: async () => {
-            try {
-              await heartbeat();
-            } catch (error) {
-              const cause = unwrap(error) as { type?: string } | undefined;
-              if (REJOIN_ERRORS.has(cause?.type ?? '')) lostGeneration = (cause ?? error) as Error;
-              // A heartbeat lost with its connection (reset, timed out, coordinator moving) is
-              // sent again with the next one, on a new connection: Kafka's consumer retries its
-              // heartbeats too. Only the others fail the task.
-              else if (restartable(error))
-                this.log.debug({ err: (error as Error).message }, 'heartbeat failed; sent again');
-              else throw error;
-            }
-          },
-          isActive: () => isRunning() && !isStale() && lostGeneration === null,
-          markProcessed: (offset) => resolveOffset(offset.toString()),
-          highWatermark: batch.highWatermark ? BigInt(batch.highWatermark) : null,
-        });
-        if (lostGeneration) throw lostGeneration;
+        let processed: bigint | null = null;
+        const active = () =>
+          isRunning() && !isStale() && lostGeneration === null && epoch === this.assignmentEpoch;
+        this.processing = listener
+          .onBatch(records, {
+            // A heartbeat that finds the group rebalancing (or this member dropped, after a
+            // stall longer than the session) makes the batch stale: the task stops processing it.
+            heartbeat: async () => {
+              try {
+                await heartbeat();
+              } catch (error) {
+                const cause = unwrap(error) as { type?: string } | undefined;
+                if (REJOIN_ERRORS.has(cause?.type ?? ''))
+                  lostGeneration = (cause ?? error) as Error;
+                // A heartbeat lost with its connection (reset, timed out, coordinator moving) is
+                // sent again with the next one, on a new connection: Kafka's consumer retries its
+                // heartbeats too. Only the others fail the task.
+                else if (restartable(error))
+                  this.log.debug({ err: (error as Error).message }, 'heartbeat failed; sent again');
+                else throw error;
+              }
+            },
+            isActive: active,
+            markProcessed: (offset) => {
+              processed = offset;
+            },
+            highWatermark: batch.highWatermark ? BigInt(batch.highWatermark) : null,
+          })
+          .then(() => {
+            if (lostGeneration) this.lostGeneration = lostGeneration;
+            // The listener stopped early (paused, partition revoked): the fetch position, already
+            // past this batch, goes back to its first record not processed.
+            if (processed === last.offset || !active() || this.closed) return;
+            const tp = { topic: first.topic, partition: first.partition };
+            this.seek(tp, processed === null ? first.offset : (processed as bigint) + 1n);
+            this.rewound.set(`${tp.topic}\u0000${tp.partition}`, tp);
+          })
+          .catch((error: unknown) => {
+            if (!this.closed) this.listener?.onCrash(error as Error);
+          });
       },
     });
   }
@@ -944,6 +1016,7 @@ class KafkajsConsumer implements KafkaConsumer {
     await this.refreshing;
     this.skipRestartDelay?.();
     await this.restarting;
+    await this.processing;
     if (this.running) await this.consumer.stop();
     await this.consumer.disconnect();
     await this.admin.disconnect();

@@ -4,6 +4,7 @@ import {
   type ErrantRecordReporter,
   isRetriable,
   type OffsetAndMetadata,
+  type SchemaAndValue,
   SinkRecord,
   type SinkTask,
   type SinkTaskContext,
@@ -12,7 +13,9 @@ import {
 } from '@sluice/api';
 import type {
   ErrorCounters,
+  RecordOrigin,
   RetryWithToleranceOperator,
+  StageResult,
 } from '../errors/retry-with-tolerance-operator.js';
 import type { BatchControl, ConsumerRecord, KafkaConsumer } from '../kafka/kafka-port.js';
 import type { Logger } from '../logging/logger.js';
@@ -51,9 +54,6 @@ export interface WorkerSinkTaskOptions {
   log: Logger;
 }
 
-const key = (topic: string, partition: number, offset: number) =>
-  `${topic}\u0000${partition}\u0000${offset}`;
-
 /** A promise-chain mutex: the task's methods are never called concurrently. */
 class SerialExecutor {
   private tail: Promise<unknown> = Promise.resolve();
@@ -84,8 +84,8 @@ export class WorkerSinkTask {
   /** Records behind the high watermark, per partition, as of the last delivered batch. */
   private readonly lag = new TopicPartitionMap<number>();
   private readonly pendingReports = new Set<Promise<void>>();
-  /** Raw records of the batch being delivered, for the errant record reporter. */
-  private readonly inFlight = new Map<string, ConsumerRecord>();
+  /** Raw records of the chunk being delivered, for the errant record reporter. */
+  private inFlight: ConsumerRecord[] = [];
   private readonly wake = new Signal();
   private readonly ended = new Signal();
   private timeoutMs = -1;
@@ -329,17 +329,16 @@ export class WorkerSinkTask {
   private async deliver(records: ConsumerRecord[], control: BatchControl): Promise<boolean> {
     if (this.halted || this.paused || !control.isActive()) return false;
     const batch: SinkRecord[] = [];
-    this.inFlight.clear();
+    this.inFlight = records;
+    const last = records[records.length - 1] as ConsumerRecord;
+    this.counters.recordsIn += records.length;
+    this.counters.topics.add(last.topic);
     try {
       for (const raw of records) {
-        this.counters.recordsIn++;
-        this.counters.topics.add(raw.topic);
-        const record = await this.convertAndTransform(raw);
+        let record = this.convertAndTransform(raw);
+        if (record instanceof Promise) record = await record;
         if (record === null) this.counters.recordsSkipped++;
-        else {
-          batch.push(record);
-          this.inFlight.set(key(raw.topic, raw.partition, Number(raw.offset)), raw);
-        }
+        else batch.push(record);
       }
     } catch (error) {
       if (this.stopping) return false;
@@ -347,7 +346,6 @@ export class WorkerSinkTask {
     }
     if (!(await this.put(batch, control))) return false;
     this.counters.recordsOut += batch.length;
-    const last = records[records.length - 1] as ConsumerRecord;
     const tp = { topic: last.topic, partition: last.partition };
     this.currentOffsets.set(tp, Number(last.offset) + 1);
     control.markProcessed(last.offset);
@@ -355,27 +353,60 @@ export class WorkerSinkTask {
       this.lag.set(tp, Math.max(0, Number(control.highWatermark) - Number(last.offset) - 1));
       this.counters.lag = this.lag.values().reduce((a, b) => a + b, 0);
     }
-    this.inFlight.clear();
+    this.inFlight = [];
     // A rewind asked from put() makes the rest of this fetched batch stale.
     return this.applySeeks().length === 0;
   }
 
-  private async convertAndTransform(raw: ConsumerRecord): Promise<SinkRecord | null> {
+  /**
+   * Converts and transforms one record; null when a tolerated failure or a transform dropped it.
+   * Each stage that answers synchronously is followed at once: no promise per record and stage
+   * unless a converter or transform is asynchronous.
+   */
+  private convertAndTransform(raw: ConsumerRecord): SinkRecord | null | Promise<SinkRecord | null> {
     const { converters, errorOperator } = this.o;
     const origin = { consumerRecord: raw };
     const headers = new ConnectHeaders();
-    const key = await errorOperator.execute('KEY_CONVERTER', converters.keyClass, origin, () =>
+    const key = errorOperator.execute('KEY_CONVERTER', converters.keyClass, origin, () =>
       converters.key.toConnectData(raw.topic, headers, raw.key),
     );
-    if (!key.ok) return null;
-    const value = await errorOperator.execute(
-      'VALUE_CONVERTER',
-      converters.valueClass,
-      origin,
-      () => converters.value.toConnectData(raw.topic, headers, raw.value),
-    );
+    const withKey = (k: StageResult<SchemaAndValue>) => {
+      if (!k.ok) return null;
+      const value = errorOperator.execute('VALUE_CONVERTER', converters.valueClass, origin, () =>
+        converters.value.toConnectData(raw.topic, headers, raw.value),
+      );
+      return value instanceof Promise
+        ? value.then((v) => this.withValue(raw, origin, headers, k.value, v))
+        : this.withValue(raw, origin, headers, k.value, value);
+    };
+    return key instanceof Promise ? key.then(withKey) : withKey(key);
+  }
+
+  private withValue(
+    raw: ConsumerRecord,
+    origin: RecordOrigin,
+    headers: ConnectHeaders,
+    key: SchemaAndValue,
+    value: StageResult<SchemaAndValue>,
+  ): SinkRecord | null | Promise<SinkRecord | null> {
     if (!value.ok) return null;
-    const converted = await errorOperator.execute(
+    const build = (): SinkRecord =>
+      new SinkRecord({
+        topic: raw.topic,
+        kafkaPartition: raw.partition,
+        kafkaOffset: Number(raw.offset),
+        keySchema: key.schema,
+        key: key.value,
+        valueSchema: value.value.schema,
+        value: value.value.value,
+        timestamp: raw.timestamp >= 0 ? raw.timestamp : null,
+        timestampType: raw.timestampType,
+        headers,
+      });
+    // Without headers there is nothing to convert, and nothing that can fail.
+    if (raw.headers.length === 0) return this.transform(build(), origin, 0);
+    const { converters, errorOperator } = this.o;
+    const converted = errorOperator.execute(
       'HEADER_CONVERTER',
       converters.headerClass,
       origin,
@@ -388,24 +419,30 @@ export class WorkerSinkTask {
         return headers;
       },
     );
-    if (!converted.ok) return null;
-    let record: SinkRecord | null = new SinkRecord({
-      topic: raw.topic,
-      kafkaPartition: raw.partition,
-      kafkaOffset: Number(raw.offset),
-      keySchema: key.value.schema,
-      key: key.value.value,
-      valueSchema: value.value.schema,
-      value: value.value.value,
-      timestamp: raw.timestamp >= 0 ? raw.timestamp : null,
-      timestampType: raw.timestampType,
-      headers: converted.value,
-    });
-    for (const step of this.o.transforms.steps) {
-      const current: SinkRecord = record;
-      const result = await errorOperator.execute('TRANSFORMATION', step.className, origin, () =>
+    return Promise.resolve(converted).then((c) =>
+      c.ok ? this.transform(build(), origin, 0) : null,
+    );
+  }
+
+  /** Applies the transforms from `from` on. */
+  private transform(
+    input: SinkRecord,
+    origin: RecordOrigin,
+    from: number,
+  ): SinkRecord | null | Promise<SinkRecord | null> {
+    const { steps } = this.o.transforms;
+    let record = input;
+    for (let i = from; i < steps.length; i++) {
+      const step = steps[i] as (typeof steps)[number];
+      const current = record;
+      const result = this.o.errorOperator.execute('TRANSFORMATION', step.className, origin, () =>
         step.apply(current),
       );
+      if (result instanceof Promise) {
+        return result.then((r) =>
+          r.ok && r.value !== null ? this.transform(r.value, origin, i + 1) : null,
+        );
+      }
       if (!result.ok || result.value === null) return null;
       record = result.value;
     }
@@ -451,10 +488,13 @@ export class WorkerSinkTask {
   }
 
   private reportErrant(record: SinkRecord, error: Error): Promise<void> {
+    const find = (topic: string, partition: number, offset: number) =>
+      this.inFlight.find(
+        (r) => r.topic === topic && r.partition === partition && Number(r.offset) === offset,
+      );
     const raw =
-      this.inFlight.get(
-        key(record.originalTopic, record.originalKafkaPartition, record.originalKafkaOffset),
-      ) ?? this.inFlight.get(key(record.topic, record.kafkaPartition, record.kafkaOffset));
+      find(record.originalTopic, record.originalKafkaPartition, record.originalKafkaOffset) ??
+      find(record.topic, record.kafkaPartition, record.kafkaOffset);
     const consumerRecord: ConsumerRecord = raw ?? {
       topic: record.originalTopic,
       partition: record.originalKafkaPartition,
