@@ -150,7 +150,16 @@ export class ExactlyOnceWorkerSourceTask extends AbstractWorkerSourceTask {
   private trackOffset(record: SourceRecord): void {
     const { sourcePartition: partition, sourceOffset: offset } = record;
     if (partition === null || offset === null) return;
-    this.pendingOffsets.set(canonicalJson(partition), { partition, offset });
+    const key = canonicalJson(partition);
+    if (!this.pendingOffsets.has(key) && this.producer.inTransaction) {
+      // The commit writes this partition's offset: its offsets topic partition can join the
+      // transaction with the records' partitions rather than in a request of its own.
+      this.producer.expectSend({
+        topic: this.options.offsetsTopic,
+        key: Buffer.from(offsetKey(this.o.id.connector, partition), 'utf8'),
+      });
+    }
+    this.pendingOffsets.set(key, { partition, offset });
   }
 
   private maybeBegin(): void {
