@@ -3,12 +3,15 @@
  * distributed worker with `exactly.once.source.support` disabled, and enabled with the `poll`
  * and `interval` transaction boundaries; Sluice and Apache Kafka Connect (same version as the
  * test Kafka) in the same run. Throughput is counted by a read_committed consumer, so a record
- * counts once its transaction committed. Writes bench/results/exactly-once.md.
+ * counts once its transaction committed: the time runs from the first record written to the topic
+ * (its high watermark, committed or not) to the last record committed, so that a transaction's
+ * records count from when they were written, not from when the first commit made them visible.
+ * Writes bench/results/exactly-once.md with every round's rates and the load average.
  * Options: --records <n> (default 200000), --reps <n> (default 3), --systems sluice,kafka-connect.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -17,9 +20,9 @@ import {
   type KafkaConnectInstall,
   type WorkerSystem,
 } from '@sluice/test-fixtures';
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import { watchFlow } from './connect/flow-watch.js';
-import { benchKafka, createTopic, deleteTopics } from './connect/kafka-client.js';
+import { benchKafka, createTopic, deleteTopics, topicCount } from './connect/kafka-client.js';
 import { startWorker } from './connect/worker-process.js';
 
 const MODES = ['off', 'poll', 'interval'] as const;
@@ -61,6 +64,15 @@ async function committedCounter(kafka: Kafka, topic: string) {
     },
   });
   return { count: async () => count, stop: () => consumer.disconnect() };
+}
+
+/** When the first record reached `topic` (committed or not), polled every 20 ms. */
+async function firstWritten(admin: Admin, topic: string, stopped: () => boolean) {
+  while (!stopped()) {
+    if ((await topicCount(admin, topic)) > 0) return process.hrtime.bigint();
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return undefined;
 }
 
 /** POSTs the connector, retrying while the worker starts and joins its group. */
@@ -130,8 +142,14 @@ async function run(
               : {}),
           }),
     });
-    const flow = await watchFlow({ count: counter.count, target: records, worker });
-    const rate = flow.records / flow.seconds;
+    let done = false;
+    const written = firstWritten(admin, id, () => done);
+    const flow = await watchFlow({ count: counter.count, target: records, worker }).finally(() => {
+      done = true;
+    });
+    const lastSeenAt = flow.firstSeenAt + BigInt(Math.round(flow.seconds * 1e9));
+    const firstAt = (await written) ?? flow.firstSeenAt;
+    const rate = records / (Number(lastSeenAt - firstAt) / 1e9);
     log(`${system} ${mode} rep ${rep}: ${Math.round(rate).toLocaleString('en-US')} records/s`);
     return rate;
   } finally {
@@ -167,15 +185,19 @@ async function main(): Promise<void> {
     runId: Date.now().toString(36),
   };
   const rates = new Map<string, number[]>();
+  const load: number[] = [];
+  const started = new Date();
   try {
     for (let rep = 1; rep <= reps; rep++) {
       for (const system of rep % 2 === 1 ? systems : [...systems].reverse()) {
         for (const mode of MODES) {
           const key = `${system} ${mode}`;
+          load.push(loadavg()[0] ?? 0);
           rates.set(key, [
             ...(rates.get(key) ?? []),
             await run(ctx, kafkaConnect, system, mode, rep),
           ]);
+          load.push(loadavg()[0] ?? 0);
         }
       }
     }
@@ -201,6 +223,19 @@ async function main(): Promise<void> {
       );
     }
   }
+  const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+  lines.push(
+    '',
+    `Every round, records/s (${started.toISOString().slice(0, 16)}–${new Date().toISOString().slice(11, 16)} UTC; load average (1 min) ${Math.min(...load).toFixed(1)}–${Math.max(...load).toFixed(1)} at the runs' starts and ends):`,
+    '',
+    `| system | exactly-once | ${Array.from({ length: reps }, (_, i) => `round ${i + 1}`).join(' | ')} |`,
+    `| --- | --- | ${Array.from({ length: reps }, () => '---:').join(' | ')} |`,
+  );
+  for (const system of systems)
+    for (const mode of MODES)
+      lines.push(
+        `| ${system} | ${mode} | ${(rates.get(`${system} ${mode}`) ?? []).map(fmt).join(' | ')} |`,
+      );
   const report = `${lines.join('\n')}\n`;
   const out = join(dirname(fileURLToPath(import.meta.url)), 'results');
   await mkdir(out, { recursive: true });
