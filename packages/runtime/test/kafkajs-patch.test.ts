@@ -341,7 +341,7 @@ describe('kafkajs as patched', () => {
     ]);
     const adds = sent.filter((r) => r.api === 'addPartitionsToTxn');
     expect(adds).toHaveLength(3);
-    expect((adds[2]?.request as { topics: TopicData[] }).topics).toEqual([
+    expect((adds[2]?.request as { topics: TopicData[] } | undefined)?.topics).toEqual([
       { topic: 'records', partitions: [0, 1] },
       { topic: 'offsets', partitions: [3] },
     ]);

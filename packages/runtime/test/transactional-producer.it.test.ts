@@ -1,45 +1,21 @@
 import { type KafkaBroker, kafkaBrokers, startKafkaBroker } from '@sluice/test-fixtures';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import type { Producer } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { KafkaTransactionalProducer } from '../src/kafka/kafka-port.js';
 import { KafkajsClientFactory } from '../src/kafka/kafkajs-client.js';
 import { keyPartition } from '../src/kafka/murmur2.js';
 import { silentLogger } from '../src/logging/logger.js';
-import { createTopic, uniqueName, waitFor } from './harness.js';
+import { committedValues, createTopic, uniqueName } from './harness.js';
 
 const factory = new KafkajsClientFactory(
   { 'bootstrap.servers': kafkaBrokers().join(',') },
   silentLogger(),
 );
 const admin = factory.admin({ clientId: 'fence-test-admin', overrides: {} });
-const kafka = new Kafka({ brokers: kafkaBrokers(), logLevel: logLevel.NOTHING });
 
 afterAll(async () => {
   await admin.disconnect();
 });
-
-/** The values a read_committed consumer sees in the topic once `settleMs` passed without more. */
-async function committedValues(
-  topic: string,
-  atLeast: number,
-  client: Kafka = kafka,
-): Promise<string[]> {
-  const consumer = client.consumer({ groupId: uniqueName('committed'), readUncommitted: false });
-  const values: string[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ message }) => {
-      values.push(message.value?.toString('utf8') ?? '');
-    },
-  });
-  await waitFor(`${atLeast} committed values`, async () => values.length >= atLeast).catch(
-    () => {},
-  );
-  await new Promise((r) => setTimeout(r, 2_000));
-  await consumer.disconnect();
-  return values;
-}
 
 const bytes = (s: string) => Buffer.from(s, 'utf8');
 
@@ -182,7 +158,6 @@ describe('the transactional producer across a restart of its coordinator', () =>
     } finally {
       await producer.disconnect();
     }
-    const client = new Kafka({ brokers: broker.brokers, logLevel: logLevel.NOTHING });
-    expect(await committedValues(topic, 3, client)).toEqual(['before', 'across', 'after']);
+    expect(await committedValues(topic, 3, broker.brokers)).toEqual(['before', 'across', 'after']);
   }, 240_000);
 });
