@@ -8,7 +8,7 @@
  * records count from when they were written, not from when the first commit made them visible.
  * Writes bench/results/exactly-once.md with every round's rates and the load average.
  * Options: --records <n> (default 200000), --reps <n> (default 3), --systems sluice,kafka-connect,
- * --cpu-prof <dir> (V8 CPU profiles of the Sluice workers, one folder per run).
+ * --modes off,poll,interval (which to run; off is the ratios' base), --cpu-prof <dir> (V8 CPU profiles of the Sluice workers, one folder per run).
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -26,8 +26,8 @@ import { watchFlow } from './connect/flow-watch.js';
 import { benchKafka, createTopic, deleteTopics, topicCount } from './connect/kafka-client.js';
 import { startWorker } from './connect/worker-process.js';
 
-const MODES = ['off', 'poll', 'interval'] as const;
-type Mode = (typeof MODES)[number];
+const ALL_MODES = ['off', 'poll', 'interval'] as const;
+type Mode = (typeof ALL_MODES)[number];
 /** With `interval`: a transaction per second (Kafka's default is offset.flush.interval.ms, 60 s). */
 const INTERVAL_MS = 1000;
 
@@ -40,6 +40,7 @@ const records = Number(option('records', '200000'));
 const reps = Number(option('reps', '3'));
 const systems = option('systems', 'sluice,kafka-connect').split(',') as WorkerSystem[];
 const cpuProf = option('cpu-prof', '');
+const MODES = option('modes', ALL_MODES.join(',')).split(',') as Mode[];
 const log = (line: string) => console.error(`[eos-bench] ${line}`);
 
 function freePort(): Promise<number> {
