@@ -616,8 +616,11 @@ class KafkajsTransactionalProducer extends KafkajsProducer implements KafkaTrans
     if (this.transaction === null)
       throw new Error('A transactional producer sends only inside a transaction');
     const transaction = await this.transaction;
-    // Synchronously before the send, whose AddPartitionsToTxn takes them along.
-    if (this.expected.length > 0) transaction.expectPartitions(this.expected.splice(0));
+    // Synchronously before the send, whose AddPartitionsToTxn takes them along. The method is the
+    // repository's kafkajs patch (patches/): kafkajs as published on npm adds them at their send.
+    const expected = this.expected.splice(0);
+    if (expected.length > 0 && typeof transaction.expectPartitions === 'function')
+      transaction.expectPartitions(expected);
     return transaction.sendBatch(batch);
   }
 
