@@ -3,12 +3,16 @@
  * distributed worker with `exactly.once.source.support` disabled, and enabled with the `poll`
  * and `interval` transaction boundaries; Sluice and Apache Kafka Connect (same version as the
  * test Kafka) in the same run. Throughput is counted by a read_committed consumer, so a record
- * counts once its transaction committed. Writes bench/results/exactly-once.md.
- * Options: --records <n> (default 200000), --reps <n> (default 3), --systems sluice,kafka-connect.
+ * counts once its transaction committed: the time runs from the first record written to the topic
+ * (its high watermark, committed or not) to the last record committed, so that a transaction's
+ * records count from when they were written, not from when the first commit made them visible.
+ * Writes bench/results/exactly-once.md with every round's rates and the load average.
+ * Options: --records <n> (default 200000), --reps <n> (default 3), --systems sluice,kafka-connect,
+ * --modes off,poll,interval (which to run; off is the ratios' base), --cpu-prof <dir> (V8 CPU profiles of the Sluice workers, one folder per run).
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -17,13 +21,13 @@ import {
   type KafkaConnectInstall,
   type WorkerSystem,
 } from '@sluice/test-fixtures';
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import { watchFlow } from './connect/flow-watch.js';
-import { benchKafka, createTopic, deleteTopics } from './connect/kafka-client.js';
+import { benchKafka, createTopic, deleteTopics, topicCount } from './connect/kafka-client.js';
 import { startWorker } from './connect/worker-process.js';
 
-const MODES = ['off', 'poll', 'interval'] as const;
-type Mode = (typeof MODES)[number];
+const ALL_MODES = ['off', 'poll', 'interval'] as const;
+type Mode = (typeof ALL_MODES)[number];
 /** With `interval`: a transaction per second (Kafka's default is offset.flush.interval.ms, 60 s). */
 const INTERVAL_MS = 1000;
 
@@ -35,6 +39,8 @@ function option(name: string, fallback: string): string {
 const records = Number(option('records', '200000'));
 const reps = Number(option('reps', '3'));
 const systems = option('systems', 'sluice,kafka-connect').split(',') as WorkerSystem[];
+const cpuProf = option('cpu-prof', '');
+const MODES = option('modes', ALL_MODES.join(',')).split(',') as Mode[];
 const log = (line: string) => console.error(`[eos-bench] ${line}`);
 
 function freePort(): Promise<number> {
@@ -48,9 +54,18 @@ function freePort(): Promise<number> {
   });
 }
 
-/** A read_committed consumer counting what arrives in `topic` (kafkajs reads committed by default). */
+/**
+ * A read_committed consumer counting what arrives in `topic` (kafkajs reads committed by default).
+ * Its fetches wait for 1 MiB or 100 ms: with the default (any byte) it fetched after every produce
+ * request when records arrive continuously (exactly-once off) but once per transaction otherwise,
+ * and that difference in its own CPU, on a machine of 2 cores, favoured exactly-once.
+ */
 async function committedCounter(kafka: Kafka, topic: string) {
-  const consumer = kafka.consumer({ groupId: `${topic}-counter`, maxWaitTimeInMs: 100 });
+  const consumer = kafka.consumer({
+    groupId: `${topic}-counter`,
+    minBytes: 1024 * 1024,
+    maxWaitTimeInMs: 100,
+  });
   let count = 0;
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
@@ -61,6 +76,15 @@ async function committedCounter(kafka: Kafka, topic: string) {
     },
   });
   return { count: async () => count, stop: () => consumer.disconnect() };
+}
+
+/** When the first record reached `topic` (committed or not), polled every 20 ms. */
+async function firstWritten(admin: Admin, topic: string, stopped: () => boolean) {
+  while (!stopped()) {
+    if ((await topicCount(admin, topic)) > 0) return process.hrtime.bigint();
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return undefined;
 }
 
 /** POSTs the connector, retrying while the worker starts and joins its group. */
@@ -113,6 +137,7 @@ async function run(
     },
     connectors: [],
     kafkaConnect,
+    cpuProfileDir: cpuProf === '' || system !== 'sluice' ? undefined : join(cpuProf, id),
   });
   const counter = await committedCounter(ctx.kafka, id);
   try {
@@ -130,8 +155,14 @@ async function run(
               : {}),
           }),
     });
-    const flow = await watchFlow({ count: counter.count, target: records, worker });
-    const rate = flow.records / flow.seconds;
+    let done = false;
+    const written = firstWritten(admin, id, () => done);
+    const flow = await watchFlow({ count: counter.count, target: records, worker }).finally(() => {
+      done = true;
+    });
+    const lastSeenAt = flow.firstSeenAt + BigInt(Math.round(flow.seconds * 1e9));
+    const firstAt = (await written) ?? flow.firstSeenAt;
+    const rate = records / (Number(lastSeenAt - firstAt) / 1e9);
     log(`${system} ${mode} rep ${rep}: ${Math.round(rate).toLocaleString('en-US')} records/s`);
     return rate;
   } finally {
@@ -167,15 +198,19 @@ async function main(): Promise<void> {
     runId: Date.now().toString(36),
   };
   const rates = new Map<string, number[]>();
+  const load: number[] = [];
+  const started = new Date();
   try {
     for (let rep = 1; rep <= reps; rep++) {
       for (const system of rep % 2 === 1 ? systems : [...systems].reverse()) {
         for (const mode of MODES) {
           const key = `${system} ${mode}`;
+          load.push(loadavg()[0] ?? 0);
           rates.set(key, [
             ...(rates.get(key) ?? []),
             await run(ctx, kafkaConnect, system, mode, rep),
           ]);
+          load.push(loadavg()[0] ?? 0);
         }
       }
     }
@@ -186,21 +221,40 @@ async function main(): Promise<void> {
     `# Exactly-once source delivery: cost (${records.toLocaleString('en-US')} records of ~200 B, ${reps} rep(s), median)`,
     '',
     'File source → topic, one distributed worker, counted by a read_committed consumer.',
-    `\`interval\` commits every ${INTERVAL_MS} ms. Ratios are to the same system with exactly-once off.`,
+    `\`interval\` commits every ${INTERVAL_MS} ms. Ratios are to the same system with exactly-once off`,
+    'and to Kafka Connect with the same setting, each taken within a round, then the median over the rounds.',
     '',
     '| system | exactly-once | records/s | vs off | vs Kafka Connect |',
     '| --- | --- | ---: | ---: | ---: |',
   ];
+  // Each ratio is taken within a round (the load changes from round to round), then the median.
+  const ratio = (a: string, b: string) => {
+    const as = rates.get(a) ?? [];
+    const bs = rates.get(b) ?? [];
+    return median(as.flatMap((x, i) => (bs[i] === undefined ? [] : [x / bs[i]])));
+  };
   for (const system of systems) {
-    const off = median(rates.get(`${system} off`) ?? []);
     for (const mode of MODES) {
       const r = median(rates.get(`${system} ${mode}`) ?? []);
-      const kc = median(rates.get(`kafka-connect ${mode}`) ?? []);
+      const kc = ratio(`${system} ${mode}`, `kafka-connect ${mode}`);
       lines.push(
-        `| ${system} | ${mode} | ${Math.round(r).toLocaleString('en-US')} | ${(r / off).toFixed(2)} | ${Number.isNaN(kc) ? '–' : (r / kc).toFixed(2)} |`,
+        `| ${system} | ${mode} | ${Math.round(r).toLocaleString('en-US')} | ${ratio(`${system} ${mode}`, `${system} off`).toFixed(2)} | ${Number.isNaN(kc) ? '–' : kc.toFixed(2)} |`,
       );
     }
   }
+  const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+  lines.push(
+    '',
+    `Every round, records/s (${started.toISOString().slice(0, 16)}–${new Date().toISOString().slice(11, 16)} UTC; load average (1 min) ${Math.min(...load).toFixed(1)}–${Math.max(...load).toFixed(1)} at the runs' starts and ends):`,
+    '',
+    `| system | exactly-once | ${Array.from({ length: reps }, (_, i) => `round ${i + 1}`).join(' | ')} |`,
+    `| --- | --- | ${Array.from({ length: reps }, () => '---:').join(' | ')} |`,
+  );
+  for (const system of systems)
+    for (const mode of MODES)
+      lines.push(
+        `| ${system} | ${mode} | ${(rates.get(`${system} ${mode}`) ?? []).map(fmt).join(' | ')} |`,
+      );
   const report = `${lines.join('\n')}\n`;
   const out = join(dirname(fileURLToPath(import.meta.url)), 'results');
   await mkdir(out, { recursive: true });

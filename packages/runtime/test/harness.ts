@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { kafkaBrokers } from '@sluice/test-fixtures';
+import { Kafka, logLevel } from 'kafkajs';
 import type { StandaloneHerder } from '../src/herder/standalone-herder.js';
 import { createStandalone } from '../src/herder/standalone-worker.js';
 import type { ConsumerRecord, KafkaAdmin } from '../src/kafka/kafka-port.js';
@@ -141,6 +142,33 @@ export async function readTopic(topic: string): Promise<ConsumerRecord[]> {
   await waitFor(`${total} records in ${topic}`, () => seen.length >= total);
   await consumer.disconnect();
   return seen;
+}
+
+/**
+ * The values a read_committed consumer (kafkajs' default) sees in the topic: once at least
+ * `atLeast` came (or 90 s passed), and 2 s more without assuming nothing else comes.
+ */
+export async function committedValues(
+  topic: string,
+  atLeast: number,
+  brokers: string[] = kafkaBrokers(),
+): Promise<string[]> {
+  const kafka = new Kafka({ brokers, logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: uniqueName('committed'), readUncommitted: false });
+  const values: string[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      values.push(message.value?.toString('utf8') ?? '');
+    },
+  });
+  await waitFor(`${atLeast} committed values`, async () => values.length >= atLeast).catch(
+    () => {},
+  );
+  await new Promise((r) => setTimeout(r, 2_000));
+  await consumer.disconnect();
+  return values;
 }
 
 export function text(bytes: Uint8Array | null | undefined): string | null {

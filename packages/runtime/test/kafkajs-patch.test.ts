@@ -58,6 +58,66 @@ const produceV3 = require('kafkajs/src/protocol/requests/produce/v3/request.js')
   }>;
 }) => { encode(): Promise<Encoder> };
 
+interface TopicData {
+  topic: string;
+  partitions: Array<{ partition: number }>;
+}
+interface EosManager {
+  initProducerId(): Promise<void>;
+  beginTransaction(): void;
+  addPartitionsToTransaction(topicData: TopicData[]): Promise<void>;
+  expectPartitions(topicData: TopicData[]): void;
+  commit(): Promise<void>;
+}
+const createEosManager = require('kafkajs/src/producer/eosManager/index.js') as (options: {
+  logger: unknown;
+  cluster: unknown;
+  transactional: boolean;
+  transactionalId: string;
+}) => EosManager;
+const { createErrorFromCode } = require('kafkajs/src/protocol/error.js') as {
+  createErrorFromCode(code: number): Error;
+};
+const NOT_COORDINATOR = 16;
+const CONCURRENT_TRANSACTIONS = 51;
+
+/**
+ * Brokers answering a transactional producer as scripted (`failures` per API: the error codes of
+ * its next answers), and the requests each got. kafkajs' cluster, down to the brokers' answers,
+ * is what the patched transaction manager talks to; a single real broker never says
+ * NOT_COORDINATOR, which only a coordinator that moved says.
+ */
+function scriptedCluster(coordinators: number[]) {
+  const sent: Array<{ node: number; api: string; request: unknown }> = [];
+  const failures = new Map<string, number[]>();
+  let lookups = 0;
+  const broker = (nodeId: number) => {
+    const answer = (api: string) => async (request: unknown) => {
+      sent.push({ node: nodeId, api, request });
+      const code = failures.get(`${nodeId} ${api}`)?.shift();
+      if (code !== undefined) throw createErrorFromCode(code);
+      return api === 'initProducerId' ? { producerId: 7, producerEpoch: 0 } : {};
+    };
+    return {
+      nodeId,
+      initProducerId: answer('initProducerId'),
+      addPartitionsToTxn: answer('addPartitionsToTxn'),
+      endTxn: answer('endTxn'),
+    };
+  };
+  const brokers = new Map(coordinators.map((id) => [id, broker(id)]));
+  const cluster = {
+    retry: { retries: 3, initialRetryTime: 1, maxRetryTime: 5 },
+    refreshMetadataIfNecessary: async () => {},
+    findGroupCoordinator: async () => brokers.get(coordinators[lookups++] as number),
+    findBroker: async ({ nodeId }: { nodeId: number }) => brokers.get(nodeId),
+  };
+  const quiet = () => {};
+  const logger = { debug: quiet, info: quiet, warn: quiet, error: quiet };
+  const manager = createEosManager({ logger, cluster, transactional: true, transactionalId: 't' });
+  return { manager, sent, failures, lookups: () => lookups };
+}
+
 /** CRC-32C one bit at a time, straight from the definition. */
 function crcReference(buffer: Buffer): number {
   let crc = 0xffffffff;
@@ -225,5 +285,65 @@ describe('kafkajs as patched', () => {
     ).buffer;
     // The request ends with the partition's record batch.
     expect(bytes.subarray(bytes.length - batch.length)).toEqual(batch);
+  });
+
+  it('keeps the transaction coordinator across transactions, and looks it up again when it answers NOT_COORDINATOR', async () => {
+    const { manager, sent, failures, lookups } = scriptedCluster([1, 2]);
+    await manager.initProducerId();
+    for (let n = 0; n < 3; n++) {
+      manager.beginTransaction();
+      await manager.addPartitionsToTransaction([
+        { topic: 'records', partitions: [{ partition: n }] },
+      ]);
+      await manager.commit();
+    }
+    expect(lookups()).toBe(1);
+    expect(sent.map((r) => `${r.node} ${r.api}`)).toEqual([
+      '1 initProducerId',
+      ...Array.from({ length: 3 }, () => ['1 addPartitionsToTxn', '1 endTxn']).flat(),
+    ]);
+    // The coordinator moved: EndTxn goes again, to the coordinator found anew, which is kept.
+    failures.set('1 endTxn', [NOT_COORDINATOR]);
+    sent.length = 0;
+    manager.beginTransaction();
+    await manager.addPartitionsToTransaction([
+      { topic: 'records', partitions: [{ partition: 0 }] },
+    ]);
+    await manager.commit();
+    manager.beginTransaction();
+    await manager.addPartitionsToTransaction([
+      { topic: 'records', partitions: [{ partition: 0 }] },
+    ]);
+    expect(lookups()).toBe(2);
+    expect(sent.map((r) => `${r.node} ${r.api}`)).toEqual([
+      '1 addPartitionsToTxn',
+      '1 endTxn',
+      '2 endTxn',
+      '2 addPartitionsToTxn',
+    ]);
+  });
+
+  it('adds expected partitions with the next partitions added, and retries a transaction’s first AddPartitionsToTxn quickly while the last one completes', async () => {
+    const { manager, sent, failures } = scriptedCluster([1]);
+    await manager.initProducerId();
+    manager.beginTransaction();
+    manager.expectPartitions([{ topic: 'offsets', partitions: [{ partition: 3 }] }]);
+    failures.set('1 addPartitionsToTxn', [CONCURRENT_TRANSACTIONS, CONCURRENT_TRANSACTIONS]);
+    await manager.addPartitionsToTransaction([
+      { topic: 'records', partitions: [{ partition: 0 }, { partition: 1 }] },
+    ]);
+    // Retried by the transaction manager itself (20 ms apart, as Kafka's producer): kafkajs
+    // threw the first answer to its caller, whose retries wait 300 ms and more.
+    expect(sent.filter((r) => r.api === 'addPartitionsToTxn')).toHaveLength(3);
+    // Already in the transaction: nothing more to add when the offsets are written.
+    await manager.addPartitionsToTransaction([
+      { topic: 'offsets', partitions: [{ partition: 3 }] },
+    ]);
+    const adds = sent.filter((r) => r.api === 'addPartitionsToTxn');
+    expect(adds).toHaveLength(3);
+    expect((adds[2]?.request as { topics: TopicData[] } | undefined)?.topics).toEqual([
+      { topic: 'records', partitions: [0, 1] },
+      { topic: 'offsets', partitions: [3] },
+    ]);
   });
 });

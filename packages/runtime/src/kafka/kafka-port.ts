@@ -96,6 +96,14 @@ export interface KafkaTransactionalProducer extends KafkaProducer {
   /** True between `beginTransaction` and the transaction's commit or abort. */
   readonly inTransaction: boolean;
   /**
+   * Announces a record the open transaction will send before it commits (a source task's
+   * offsets, written at the commit): its partition joins the transaction with the partitions of
+   * the next records sent, in one AddPartitionsToTxn request instead of one more of its own, as
+   * Kafka's producer adds everything sent meanwhile at once. Only a hint: the record must still
+   * be sent, and a topic whose partition count is not known yet is left to its send.
+   */
+  expectSend(record: { topic: string; key: Uint8Array }): void;
+  /**
    * Waits until every record of the transaction is acknowledged, then commits it; rejects (and
    * commits nothing) when a send failed, the transaction timed out or the producer was fenced.
    */

@@ -345,6 +345,11 @@ class KafkajsProducer implements KafkaProducer {
       this.sticky.delete(topic);
   }
 
+  /** The topic's partition count if it is known already (else undefined, without asking). */
+  protected knownPartitionCount(topic: string): number | undefined {
+    return this.partitionCounts.get(topic);
+  }
+
   /** The record's partition: its own, else by key hash, else the topic's sticky partition. */
   private partitionOf(record: ProducerRecord, count: number): number {
     if (record.partition !== undefined) return record.partition;
@@ -570,6 +575,8 @@ class KafkajsTransactionalProducer extends KafkajsProducer implements KafkaTrans
   private transaction: Promise<Transaction> | null = null;
   /** The first send that failed in the open transaction: it cannot be committed. */
   private failure: KafkaClientException | null = null;
+  /** Partitions announced by expectSend, handed to the transaction with its next send. */
+  private expected: Array<{ topic: string; partitions: Array<{ partition: number }> }> = [];
 
   get inTransaction(): boolean {
     return this.transaction !== null;
@@ -591,16 +598,30 @@ class KafkajsTransactionalProducer extends KafkajsProducer implements KafkaTrans
   beginTransaction(): void {
     if (this.transaction !== null) throw new Error('A transaction is already open');
     this.failure = null;
+    this.expected = [];
     const started = this.producer.transaction();
     // Failures surface from the first send or the commit.
     started.catch(() => {});
     this.transaction = started;
   }
 
+  expectSend({ topic, key }: { topic: string; key: Uint8Array }): void {
+    if (this.transaction === null) throw new Error('No transaction open');
+    const count = this.knownPartitionCount(topic);
+    if (count !== undefined)
+      this.expected.push({ topic, partitions: [{ partition: keyPartition(key, count) }] });
+  }
+
   protected override async produce(batch: ProducerBatch): Promise<KafkajsRecordMetadata[]> {
     if (this.transaction === null)
       throw new Error('A transactional producer sends only inside a transaction');
-    return (await this.transaction).sendBatch(batch);
+    const transaction = await this.transaction;
+    // Synchronously before the send, whose AddPartitionsToTxn takes them along. The method is the
+    // repository's kafkajs patch (patches/): kafkajs as published on npm adds them at their send.
+    const expected = this.expected.splice(0);
+    if (expected.length > 0 && typeof transaction.expectPartitions === 'function')
+      transaction.expectPartitions(expected);
+    return transaction.sendBatch(batch);
   }
 
   protected override get resends(): boolean {

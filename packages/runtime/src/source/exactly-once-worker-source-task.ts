@@ -4,7 +4,11 @@ import {
   type TransactionBoundary,
   type TransactionContext,
 } from '@sluice/api';
-import type { KafkaClientException, KafkaTransactionalProducer } from '../kafka/kafka-port.js';
+import type {
+  KafkaClientException,
+  KafkaTransactionalProducer,
+  ProducerRecord,
+} from '../kafka/kafka-port.js';
 import { canonicalJson, stringifyOffsetJson } from '../storage/offset-json.js';
 import { type OffsetBackingStore, type OffsetMap, offsetKey } from '../storage/offset-store.js';
 import { Signal } from '../worker-task/task-status.js';
@@ -61,6 +65,15 @@ export class ExactlyOnceWorkerSourceTask extends AbstractWorkerSourceTask {
   private transactionSize = 0;
   private lastCommitAt = 0;
   private readonly maxInFlight: number;
+  /**
+   * The commit of the last transaction while it is under way (`poll` and `interval` boundaries):
+   * the task polls and converts its next batch meanwhile, holding its records (`held`) until the
+   * commit succeeded; they then go out in the next transaction. Nothing of the next batch reaches
+   * Kafka before the commit ended, so a fenced producer's failed commit loses nothing: the held
+   * records' offsets were never written and the task that replaces it polls them again.
+   */
+  private committing: Promise<void> | null = null;
+  private held: Array<{ original: SourceRecord; producerRecord: ProducerRecord | null }> = [];
 
   constructor(private readonly options: ExactlyOnceWorkerSourceTaskOptions) {
     super(options);
@@ -101,10 +114,7 @@ export class ExactlyOnceWorkerSourceTask extends AbstractWorkerSourceTask {
   }
 
   protected async recordDropped(original: SourceRecord): Promise<void> {
-    // Its offset goes with the transaction, so the task does not see it again after a commit.
-    this.committable.push({ record: original, metadata: null });
-    this.trackOffset(original);
-    await this.afterRecord(original);
+    await this.accept(original, null);
   }
 
   protected async dispatch({ original, producerRecord }: PreparedRecord): Promise<void> {
@@ -115,6 +125,28 @@ export class ExactlyOnceWorkerSourceTask extends AbstractWorkerSourceTask {
         'Source tasks may not produce to their own offsets topics when exactly-once support is enabled',
       );
     }
+    await this.accept(original, producerRecord);
+  }
+
+  /** A record to send (`producerRecord`) or dropped (null), held while a commit is under way. */
+  private async accept(original: SourceRecord, producerRecord: ProducerRecord | null) {
+    if (this.committing !== null) {
+      this.held.push({ original, producerRecord });
+      return;
+    }
+    this.take(original, producerRecord);
+    await this.afterRecord(original);
+  }
+
+  private take(original: SourceRecord, producerRecord: ProducerRecord | null): void {
+    if (producerRecord === null) {
+      // Its offset goes with the transaction, so the task does not see it again after a commit.
+      this.committable.push({ record: original, metadata: null });
+      this.trackOffset(original);
+    } else this.send(original, producerRecord);
+  }
+
+  private send(original: SourceRecord, producerRecord: ProducerRecord): void {
     this.maybeBegin();
     this.inFlight++;
     const entry: (typeof this.committable)[number] = { record: original, metadata: null };
@@ -140,7 +172,6 @@ export class ExactlyOnceWorkerSourceTask extends AbstractWorkerSourceTask {
     );
     this.trackOffset(original);
     this.transactionSize++;
-    await this.afterRecord(original);
   }
 
   private get taskName(): string {
@@ -150,7 +181,16 @@ export class ExactlyOnceWorkerSourceTask extends AbstractWorkerSourceTask {
   private trackOffset(record: SourceRecord): void {
     const { sourcePartition: partition, sourceOffset: offset } = record;
     if (partition === null || offset === null) return;
-    this.pendingOffsets.set(canonicalJson(partition), { partition, offset });
+    const key = canonicalJson(partition);
+    if (!this.pendingOffsets.has(key) && this.producer.inTransaction) {
+      // The commit writes this partition's offset: its offsets topic partition can join the
+      // transaction with the records' partitions rather than in a request of its own.
+      this.producer.expectSend({
+        topic: this.options.offsetsTopic,
+        key: Buffer.from(offsetKey(this.o.id.connector, partition), 'utf8'),
+      });
+    }
+    this.pendingOffsets.set(key, { partition, offset });
   }
 
   private maybeBegin(): void {
@@ -173,7 +213,29 @@ export class ExactlyOnceWorkerSourceTask extends AbstractWorkerSourceTask {
   }
 
   protected override async batchDispatched(): Promise<void> {
-    if (await this.boundaryReached()) await this.commitIfAny();
+    await this.settled();
+    if (!(await this.boundaryReached())) return;
+    // Connector-defined boundaries commit where the connector said, before it polls again.
+    if (this.options.boundary === 'connector') await this.commitIfAny();
+    else this.commitInBackground();
+  }
+
+  /** Starts the commit and returns: the next batch is polled and converted meanwhile. */
+  private commitInBackground(): void {
+    if (!this.producer.inTransaction && this.pendingOffsets.size === 0) return;
+    const committing = this.commit().then(() => {
+      this.committing = null;
+      for (const { original, producerRecord } of this.held.splice(0))
+        this.take(original, producerRecord);
+    });
+    // A failed commit fails the task even while it waits in poll().
+    committing.catch((error: unknown) => this.fail(error));
+    this.committing = committing;
+  }
+
+  /** Waits for the commit under way, if any (rejects when it failed). */
+  private async settled(): Promise<void> {
+    if (this.committing !== null) await this.committing;
   }
 
   /** Whether the transaction ends after this batch (`transaction.boundary`). */
@@ -205,6 +267,9 @@ export class ExactlyOnceWorkerSourceTask extends AbstractWorkerSourceTask {
 
   protected async finalCommit(failed: boolean): Promise<void> {
     if (failed || this.cancelled) {
+      // A commit under way ends first (its failure is the task's, reported already).
+      await this.committing?.catch(() => {});
+      this.held = [];
       // Nothing of a failed task is committed; aborting now spares read_committed readers the
       // wait for the transaction to time out.
       await this.producer
@@ -216,6 +281,7 @@ export class ExactlyOnceWorkerSourceTask extends AbstractWorkerSourceTask {
       await this.batchDispatched();
       return;
     }
+    await this.settled();
     await this.commitIfAny();
   }
 
