@@ -18,4 +18,13 @@ export {
   startSinkTask,
   startSourceTask,
 } from './task-harness.js';
-export { countContaining, createTopic, produceValues, readValuesUntil } from './topic-io.js';
+export {
+  committedOffset,
+  countContaining,
+  createTopic,
+  markers,
+  produceValues,
+  type ReadMessage,
+  readMessagesUntil,
+  readValuesUntil,
+} from './topic-io.js';
