@@ -23,6 +23,8 @@ export {
   countContaining,
   createTopic,
   markers,
+  missing,
+  occurrences,
   produceValues,
   type ReadMessage,
   readMessagesUntil,

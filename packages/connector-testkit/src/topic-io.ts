@@ -149,3 +149,29 @@ export function markers(runId: string, label: string, n: number): string[] {
   const width = String(n - 1).length;
   return Array.from({ length: n }, (_, i) => `${runId}-${label}-${String(i).padStart(width, '0')}`);
 }
+
+/**
+ * How many times each of `wanted` (markers made by `markers`) occurs in `values`, in one pass
+ * over the values: a backlog of thousands of records is checked without comparing every marker
+ * with every value.
+ */
+export function occurrences(values: readonly string[], wanted: readonly string[]): number[] {
+  const counts = new Map(wanted.map((m) => [m, 0]));
+  const prefixes = new Set(wanted.map((m) => m.slice(0, m.lastIndexOf('-') + 1)));
+  for (const prefix of prefixes) {
+    const pattern = new RegExp(`${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\d+`, 'g');
+    for (const value of values) {
+      for (const [found] of value.matchAll(pattern)) {
+        const count = counts.get(found);
+        if (count !== undefined) counts.set(found, count + 1);
+      }
+    }
+  }
+  return wanted.map((m) => counts.get(m) ?? 0);
+}
+
+/** The markers of `wanted` that occur nowhere in `values`. */
+export function missing(values: readonly string[], wanted: readonly string[]): string[] {
+  const counts = occurrences(values, wanted);
+  return wanted.filter((_, i) => counts[i] === 0);
+}
