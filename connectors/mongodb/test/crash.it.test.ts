@@ -1,6 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawnWorkerProcess } from '@sluice/connector-testkit';
 import { mongodbUrl } from '@sluice/test-fixtures';
 import type { Db, MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,8 +13,6 @@ import {
   workerProps,
 } from './kafka.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-
 let client: MongoClient;
 let db: Db;
 
@@ -29,38 +25,6 @@ afterAll(async () => {
   await db?.dropDatabase();
   await client?.close();
 });
-
-/** Starts a worker process running `connectors`; resolves once they are configured. */
-async function spawnWorker(
-  worker: Record<string, string>,
-  connectors: Record<string, Record<string, string>>,
-): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(here, 'worker.mjs')], {
-    cwd: here,
-    env: { ...process.env, SLUICE_TEST_WORKER: JSON.stringify({ worker, connectors }) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (c) => {
-      output += String(c);
-      if (output.includes('started')) resolve();
-    });
-    child.stderr?.on('data', (c) => {
-      output += String(c);
-    });
-    child.on('exit', (code) => reject(new Error(`worker exited with ${code}: ${output}`)));
-  });
-  return child;
-}
-
-function kill(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve();
-    child.on('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
 
 const SCHEMA = {
   type: 'struct',
@@ -119,14 +83,14 @@ describe('crashes', () => {
       },
     };
     const sink = db.collection('sink');
-    const first = await spawnWorker(worker, connectors);
+    const first = await spawnWorkerProcess(worker, connectors);
     try {
       await waitFor(
         'some documents and records',
         async () => (await sink.countDocuments()) >= 300 && (await topicSize(output)) >= 300,
       );
     } finally {
-      await kill(first);
+      await first.kill();
     }
     const atKill = await sink.countDocuments();
     expect(atKill).toBeLessThan(5000);
@@ -135,7 +99,7 @@ describe('crashes', () => {
       Array.from({ length: 1000 }, (_, i) => record(5000 + i)),
     );
     await source.insertMany(rows(5000, 1000) as never[]);
-    const second = await spawnWorker(worker, connectors);
+    const second = await spawnWorkerProcess(worker, connectors);
     try {
       await waitFor('6000 documents', async () => (await sink.countDocuments()) === 6000, 300_000);
       const written = await sink.find().toArray();
@@ -155,7 +119,7 @@ describe('crashes', () => {
       const copied = await readTopic(output, (records) => ids(records).size >= 6000, 300_000);
       expect(ids(copied).size).toBe(6000);
     } finally {
-      await kill(second);
+      await second.kill();
     }
   }, 600_000);
 });

@@ -19,6 +19,13 @@ export {
   startSourceTask,
 } from './task-harness.js';
 export {
+  herderFailures,
+  type TestKafka,
+  type TestKafkaOptions,
+  type TestRecord,
+  testKafka,
+} from './test-kafka.js';
+export {
   committedOffset,
   countContaining,
   createTopic,
@@ -30,3 +37,8 @@ export {
   readMessagesUntil,
   readValuesUntil,
 } from './topic-io.js';
+export {
+  spawnWorkerProcess,
+  startWorkerProcess,
+  type WorkerProcess,
+} from './worker-process.js';
