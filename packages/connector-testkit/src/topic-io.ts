@@ -130,7 +130,7 @@ export async function committedOffset(
   try {
     const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
     const offset = Number(entry?.partitions.find((p) => p.partition === 0)?.offset ?? -1);
-    return offset < 0 ? 0 : offset;
+    return Math.max(offset, 0);
   } finally {
     await admin.disconnect();
   }
