@@ -40,9 +40,7 @@ export {
   serviceConnection,
   serviceVariable,
 } from './connection-info.js';
-export { stopContainers } from './containers/container-backend.js';
 export type { ContainerService } from './containers/container-service.js';
-export { OFFICIAL_IMAGES } from './containers/official-images.js';
 export { isProcessAlive, sleep, stopProcessGroup } from './daemon-process.js';
 export {
   DEBEZIUM_VERSION,

@@ -1,6 +1,5 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { cacheDir, installDir, runDir } from './cache-dir.js';
-import { startContainerService } from './containers/container-backend.js';
 import {
   isProcessAlive,
   type SpawnedDaemon,
@@ -137,6 +136,8 @@ export async function ensureService(
   const choice = fixturesBackend(definition.name, env);
   if (choice.backend === 'testcontainers' && choice.variable !== undefined) {
     progress(`starting ${definition.name} from its official image (${choice.variable})`);
+    // Loaded only when chosen: the local path never loads testcontainers and its Docker client.
+    const { startContainerService } = await import('./containers/container-backend.js');
     return startContainerService(definition, choice.variable);
   }
 

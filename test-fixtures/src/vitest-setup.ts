@@ -1,5 +1,4 @@
 import type { TestProject } from 'vitest/node';
-import { stopContainers } from './containers/container-backend.js';
 import type { SluiceProvidedServices } from './provided-context.js';
 import { ensureServices } from './service-manager.js';
 
@@ -26,6 +25,10 @@ export function services(...names: string[]): ServicesGlobalSetup {
     // Workers are spawned after global setup and inherit this process's environment.
     Object.assign(process.env, env);
     project.provide('sluiceServices', env);
-    return stopContainers;
+    return async () => {
+      if (!Object.values(resolved).some((s) => s.origin === 'container')) return;
+      const { stopContainers } = await import('./containers/container-backend.js');
+      await stopContainers();
+    };
   };
 }
