@@ -1,22 +1,26 @@
 import { appendFile, readFile, writeFile } from 'node:fs/promises';
+/**
+ * The file connectors run the kit's conformance suite here, not from their own tests: the
+ * runtime's tests use @sluice/connector-file, and the kit depends on the runtime, so a test
+ * dependency of the file connector on the kit would make a build cycle.
+ */
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import {
-  testConnectorConfig,
-  testSinkConnector,
-  testSourceConnector,
-} from '@sluice/connector-testkit';
-import { kafkaBrokers } from '@sluice/test-fixtures';
+import { dirname, join } from 'node:path';
 import {
   ALLOWED_PATHS_ENV,
   FileStreamSinkConnector,
   FileStreamSourceConnector,
-} from '../src/index.js';
+} from '@sluice/connector-file';
+import { kafkaBrokers } from '@sluice/test-fixtures';
+import { testConnectorConfig, testSinkConnector, testSourceConnector } from '../src/index.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const pluginPath = [resolve(here, '..')];
-const README = resolve(here, '../README.md');
+/** The installed @sluice/connector-file package, as the worker's plugin.path finds it. */
+const fileConnector = dirname(
+  createRequire(import.meta.url).resolve('@sluice/connector-file/package.json'),
+);
+const pluginPath = [fileConnector];
+const README = join(fileConnector, 'README.md');
 // The kit's runs live in the temporary folder: the connectors may use files there only.
 process.env[ALLOWED_PATHS_ENV] = tmpdir();
 
