@@ -40,6 +40,7 @@ export {
   serviceConnection,
   serviceVariable,
 } from './connection-info.js';
+export type { ContainerService } from './containers/container-service.js';
 export { isProcessAlive, sleep, stopProcessGroup } from './daemon-process.js';
 export {
   DEBEZIUM_VERSION,
@@ -48,6 +49,13 @@ export {
 } from './debezium-install.js';
 export { FaultProxy, type FaultProxyOptions } from './fault-proxy.js';
 export { type FileLockOptions, LockTimeoutError, withFileLock } from './file-lock.js';
+export {
+  type BackendChoice,
+  backendVariable,
+  FIXTURES_BACKEND_ENV,
+  type FixturesBackend,
+  fixturesBackend,
+} from './fixtures-backend.js';
 export { ephemeralPort, isPortFree, PortInUseError, pickPort, pinnedPort } from './free-port.js';
 export {
   type GoInstallSpec,

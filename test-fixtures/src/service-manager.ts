@@ -7,6 +7,7 @@ import {
   stopProcessGroup,
 } from './daemon-process.js';
 import { withFileLock } from './file-lock.js';
+import { fixturesBackend } from './fixtures-backend.js';
 import { pickPort } from './free-port.js';
 import { CommandError } from './run-command.js';
 import {
@@ -28,8 +29,11 @@ export interface ResolvedService {
   readonly connection: string;
   /** Every variable tests should see: the service's env var plus any extras. */
   readonly env: Readonly<Record<string, string>>;
-  /** `env`: an existing server named by the env var; `reused`: already running; `started`: by us. */
-  readonly origin: 'env' | 'reused' | 'started';
+  /**
+   * `env`: an existing server named by the env var; `reused`: already running; `started`: by us;
+   * `container`: from its official image (the testcontainers backend), for this process only.
+   */
+  readonly origin: 'env' | 'reused' | 'started' | 'container';
   /** Seconds spent installing (only when `origin` is `started` and something was installed). */
   readonly installSeconds?: number;
   /** Seconds from spawn to ready (only when `origin` is `started`). */
@@ -65,9 +69,11 @@ export async function ensureServices(
     let promise = pending.get(name);
     if (promise === undefined) {
       const definition = serviceDefinition(name);
+      // A container brings what it needs (FerretDB's PostgreSQL is no dependency of MongoDB).
+      const local = fixturesBackend(name, options.env ?? process.env).backend === 'local';
       promise = (async () => {
         const dependencies: Record<string, string> = {};
-        for (const dependency of definition.dependsOn ?? []) {
+        for (const dependency of local ? (definition.dependsOn ?? []) : []) {
           dependencies[dependency] = (await ensureOne(dependency, [...chain, name])).connection;
         }
         return ensureService(definition, dependencies, options);
@@ -125,6 +131,14 @@ export async function ensureService(
       env: { ...extra, [definition.envVar]: existing },
       origin: 'env',
     };
+  }
+
+  const choice = fixturesBackend(definition.name, env);
+  if (choice.backend === 'testcontainers' && choice.variable !== undefined) {
+    progress(`starting ${definition.name} from its official image (${choice.variable})`);
+    // Loaded only when chosen: the local path never loads testcontainers and its Docker client.
+    const { startContainerService } = await import('./containers/container-backend.js');
+    return startContainerService(definition, choice.variable);
   }
 
   const root = cacheDir(env);

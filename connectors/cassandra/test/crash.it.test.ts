@@ -1,6 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawnWorkerProcess } from '@sluice/connector-testkit';
 import { createStandalone, type StandaloneHerder } from '@sluice/runtime';
 import { PrivateCassandra } from '@sluice/test-fixtures';
 import cassandra from 'cassandra-driver';
@@ -17,8 +15,6 @@ import {
   workerProps,
 } from './kafka.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-
 let client: cassandra.Client;
 let ks: string;
 
@@ -31,38 +27,6 @@ afterAll(async () => {
   await client?.execute(`DROP KEYSPACE IF EXISTS ${ks}`);
   await client?.shutdown();
 });
-
-/** Starts a worker process running `connectors`; resolves once they are configured. */
-async function spawnWorker(
-  worker: Record<string, string>,
-  connectors: Record<string, Record<string, string>>,
-): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(here, 'worker.mjs')], {
-    cwd: here,
-    env: { ...process.env, SLUICE_TEST_WORKER: JSON.stringify({ worker, connectors }) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (c) => {
-      output += String(c);
-      if (output.includes('started')) resolve();
-    });
-    child.stderr?.on('data', (c) => {
-      output += String(c);
-    });
-    child.on('exit', (code) => reject(new Error(`worker exited with ${code}: ${output}`)));
-  });
-  return child;
-}
-
-function kill(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve();
-    child.on('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
 
 const record = (id: number) =>
   JSON.stringify({
@@ -116,13 +80,13 @@ describe('crashes', () => {
         'connect.cassandra.import.poll.interval': '200',
       },
     };
-    const first = await spawnWorker(worker, connectors);
+    const first = await spawnWorkerProcess(worker, connectors);
     try {
       // The sink is under way (the source, 5 s behind the writes, is polling): on an idle machine
       // waiting for the source's first records too let the sink write all 10,000 rows first.
       await waitFor('some rows', async () => (await count(client, `${ks}.crash`)) >= 300);
     } finally {
-      await kill(first);
+      await first.kill();
     }
     const atKill = await count(client, `${ks}.crash`);
     expect(atKill).toBeLessThan(10_000);
@@ -130,7 +94,7 @@ describe('crashes', () => {
       input,
       Array.from({ length: 1000 }, (_, i) => record(10_000 + i)),
     );
-    const second = await spawnWorker(worker, connectors);
+    const second = await spawnWorkerProcess(worker, connectors);
     try {
       await waitFor(
         '11000 rows',
@@ -153,7 +117,7 @@ describe('crashes', () => {
       const rows = (await client.execute(`SELECT id, n FROM ${ks}.crash`)).rows;
       expect(rows.every((r) => r.get('n') === `row ${r.get('id')}`)).toBe(true);
     } finally {
-      await kill(second);
+      await second.kill();
     }
   }, 600_000);
 

@@ -1,6 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawnWorkerProcess, type WorkerProcess } from '@sluice/connector-testkit';
 import { mongodbUrl } from '@sluice/test-fixtures';
 import type { Db, MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,8 +13,6 @@ import {
   workerProps,
 } from './kafka.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-
 let client: MongoClient;
 let db: Db;
 
@@ -30,38 +26,9 @@ afterAll(async () => {
   await client?.close();
 });
 
-/** What each worker process printed, shown when a wait times out. */
-const workerOutput = new Map<ChildProcess, string>();
-
-/** Starts a worker process running `connectors`; resolves once they are configured. */
-async function spawnWorker(
-  worker: Record<string, string>,
-  connectors: Record<string, Record<string, string>>,
-): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(here, 'worker.mjs')], {
-    cwd: here,
-    env: { ...process.env, SLUICE_TEST_WORKER: JSON.stringify({ worker, connectors }) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const collect = (c: unknown) => {
-    output += String(c);
-    workerOutput.set(child, output.slice(-4000));
-  };
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (c) => {
-      collect(c);
-      if (output.includes('started')) resolve();
-    });
-    child.stderr?.on('data', collect);
-    child.on('exit', (code) => reject(new Error(`worker exited with ${code}: ${output}`)));
-  });
-  return child;
-}
-
 /** `waitFor`, whose timeout also says where the counts stood and what the worker printed. */
 async function waitWithWorker(
-  child: ChildProcess,
+  worker: WorkerProcess,
   what: string,
   check: () => Promise<boolean>,
   counts: () => Promise<string>,
@@ -71,17 +38,9 @@ async function waitWithWorker(
     await waitFor(what, check, timeoutMs);
   } catch (error) {
     throw new Error(
-      `${(error as Error).message} (${await counts()}); worker output:\n${workerOutput.get(child) ?? ''}`,
+      `${(error as Error).message} (${await counts()}); worker output:\n${worker.output().slice(-4000)}`,
     );
   }
-}
-
-function kill(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve();
-    child.on('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
 }
 
 const SCHEMA = {
@@ -141,7 +100,7 @@ describe('crashes', () => {
       },
     };
     const sink = db.collection('sink');
-    const first = await spawnWorker(worker, connectors);
+    const first = await spawnWorkerProcess(worker, connectors);
     try {
       await waitWithWorker(
         first,
@@ -150,7 +109,7 @@ describe('crashes', () => {
         async () => `documents ${await sink.countDocuments()}, records ${await topicSize(output)}`,
       );
     } finally {
-      await kill(first);
+      await first.kill();
     }
     const atKill = await sink.countDocuments();
     expect(atKill).toBeLessThan(5000);
@@ -159,7 +118,7 @@ describe('crashes', () => {
       Array.from({ length: 1000 }, (_, i) => record(5000 + i)),
     );
     await source.insertMany(rows(5000, 1000) as never[]);
-    const second = await spawnWorker(worker, connectors);
+    const second = await spawnWorkerProcess(worker, connectors);
     try {
       await waitWithWorker(
         second,
@@ -185,7 +144,7 @@ describe('crashes', () => {
       const copied = await readTopic(output, (records) => ids(records).size >= 6000, 300_000);
       expect(ids(copied).size).toBe(6000);
     } finally {
-      await kill(second);
+      await second.kill();
     }
   }, 600_000);
 });

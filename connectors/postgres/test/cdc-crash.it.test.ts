@@ -1,8 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startWorkerProcess } from '@sluice/connector-testkit';
 import { createLogger, KafkajsClientFactory } from '@sluice/runtime';
 import { kafkaBrokers } from '@sluice/test-fixtures';
 import type pg from 'pg';
@@ -12,6 +12,8 @@ import { connect, freshSchema } from './harness.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** This package and the JSON converter, found through plugin.path like any installed plugin. */
+/** The worker's log, kept in its output for the assertions and failure messages. */
+const INFO = { SLUICE_LOG_LEVEL: 'info' };
 const PLUGIN_PATH = [resolve(here, '..'), resolve(here, '../../../converters/json')].join(',');
 const log = createLogger({ level: 'error' });
 const clients = new KafkajsClientFactory({ 'bootstrap.servers': kafkaBrokers().join(',') }, log);
@@ -29,30 +31,6 @@ afterAll(async () => {
   await admin.query(`DROP SCHEMA "${schema}" CASCADE`);
   await admin.end();
 });
-
-/** A standalone worker process (test/worker.mjs) with its output kept for failure messages. */
-function startWorker(
-  worker: Record<string, string>,
-  connectors: Record<string, Record<string, string>>,
-): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, [join(here, 'worker.mjs')], {
-    cwd: here,
-    env: {
-      ...process.env,
-      SLUICE_LOG_LEVEL: 'info',
-      SLUICE_TEST_WORKER: JSON.stringify({ worker, connectors }),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (c) => {
-    out += String(c);
-  });
-  child.stderr?.on('data', (c) => {
-    out += String(c);
-  });
-  return { child, output: () => out };
-}
 
 interface Event {
   op: string;
@@ -138,7 +116,7 @@ describe('PostgreSQL CDC through a worker that is killed', () => {
       return out;
     };
 
-    let worker = startWorker(workerConfig, connectors);
+    let worker = startWorkerProcess(workerConfig, connectors, INFO);
     // Each transaction inserts one row and updates another: the topic must end with all of them.
     let next = 201;
     let writing = true;
@@ -163,11 +141,10 @@ describe('PostgreSQL CDC through a worker that is killed', () => {
       })();
       // Streaming for a while, then killed without any chance to flush or commit.
       await readTopic(topic, (e) => e.length >= 200 + 150, 90_000);
-      worker.child.kill('SIGKILL');
-      await new Promise((r) => worker.child.once('exit', r));
+      await worker.kill();
       const killedAt = next;
       while (next < killedAt + 100) await new Promise((r) => setTimeout(r, 50));
-      worker = startWorker(workerConfig, connectors);
+      worker = startWorkerProcess(workerConfig, connectors, INFO);
       while (next < killedAt + 200) await new Promise((r) => setTimeout(r, 50));
       writing = false;
       await writer;
@@ -181,7 +158,7 @@ describe('PostgreSQL CDC through a worker that is killed', () => {
     } finally {
       writing = false;
       await writer;
-      worker.child.kill('SIGKILL');
+      await worker.kill();
       // The server may not have noticed the killed worker yet: end its walsender so that
       // afterAll can drop the slot.
       const deadline = Date.now() + 30_000;

@@ -77,9 +77,11 @@ testSourceConnector('PostgresSource', {
     },
   }),
   append: async (run, markers) => {
-    for (const name of markers)
-      await sql(`INSERT INTO ${schemaOf(run.id)}.items (name) VALUES ($1)`, [name]);
+    await sql(`INSERT INTO ${schemaOf(run.id)}.items (name) SELECT unnest($1::text[])`, [markers]);
   },
+  stopDuringPoll: { records: 2000 },
+  // One table: one task, whatever tasks.max.
+  reconfigure: { tasks: () => 1 },
 });
 
 testSinkConnector('PostgresSink', {
@@ -95,6 +97,10 @@ testSinkConnector('PostgresSink', {
       schema: { type: 'struct', name: 'item', fields: [{ field: 'name', type: 'string' }] },
       payload: { name: marker },
     }),
+  // A string where the sink needs a struct: refused by the connector itself (a DataException).
+  badValue: (marker) => JSON.stringify({ schema: { type: 'string' }, payload: marker }),
+  stopDuringPut: { records: 10000 },
+  reconfigure: {},
   config: (run) => ({
     'connection.url': postgresUrl(),
     'value.converter': 'org.apache.kafka.connect.json.JsonConverter',

@@ -1,8 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawnWorkerProcess } from '@sluice/connector-testkit';
 import { createLogger, KafkajsClientFactory } from '@sluice/runtime';
 import { kafkaBrokers, postgresUrl } from '@sluice/test-fixtures';
 import type pg from 'pg';
@@ -28,38 +28,6 @@ afterAll(async () => {
   await admin.query(`DROP SCHEMA "${schema}" CASCADE`);
   await admin.end();
 });
-
-/** Starts a worker process running `connectors`; resolves once they are configured. */
-async function spawnWorker(
-  worker: Record<string, string>,
-  connectors: Record<string, Record<string, string>>,
-): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(here, 'worker.mjs')], {
-    cwd: here,
-    env: { ...process.env, SLUICE_TEST_WORKER: JSON.stringify({ worker, connectors }) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (c) => {
-      output += String(c);
-      if (output.includes('started')) resolve();
-    });
-    child.stderr?.on('data', (c) => {
-      output += String(c);
-    });
-    child.on('exit', (code) => reject(new Error(`worker exited with ${code}: ${output}`)));
-  });
-  return child;
-}
-
-function kill(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve();
-    child.on('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
 
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 240_000) {
   const deadline = Date.now() + timeoutMs;
@@ -142,11 +110,11 @@ describe('exactly-once sink under kill -9', () => {
 
     let n = 0;
     for (const atLeast of [2_000, 9_000]) {
-      const child = await spawnWorker(worker, connectors);
+      const child = await spawnWorkerProcess(worker, connectors);
       try {
         await waitFor(`${atLeast} rows`, async () => (await count()) >= atLeast);
       } finally {
-        await kill(child);
+        await child.kill();
       }
       const atKill = await count();
       expect(atKill).toBeGreaterThan(n);
@@ -155,7 +123,7 @@ describe('exactly-once sink under kill -9', () => {
       expect(n).toBeLessThan(20_000);
     }
     await produce(topic, 20_000, total);
-    const last = await spawnWorker(worker, connectors);
+    const last = await spawnWorkerProcess(worker, connectors);
     try {
       await waitFor('every record in the table', async () => (await count()) >= total);
       // A duplicate written late would show up now.
@@ -176,7 +144,7 @@ describe('exactly-once sink under kill -9', () => {
         })),
       );
     } finally {
-      await kill(last);
+      await last.kill();
     }
   }, 600_000);
 });

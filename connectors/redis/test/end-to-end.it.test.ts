@@ -1,6 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawnWorkerProcess, type WorkerProcess } from '@sluice/connector-testkit';
 import { createStandalone, type StandaloneHerder } from '@sluice/runtime';
 import { redisClusterUrl, redisUrl } from '@sluice/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,8 +14,6 @@ import {
   topicSize,
   workerProps,
 } from './kafka.js';
-
-const here = dirname(fileURLToPath(import.meta.url));
 
 /** A name Kafka accepts as a topic, also used as the Redis key prefix. */
 const name = (label: string) => unique(label).replaceAll(':', '-');
@@ -163,42 +159,6 @@ describe('keys source through Kafka', () => {
   });
 });
 
-/** Starts a worker process running one connector; resolves once it is up. */
-async function spawnWorker(
-  worker: Record<string, string>,
-  connectorName: string,
-  connector: Record<string, string>,
-): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(here, 'worker.mjs')], {
-    cwd: here,
-    env: {
-      ...process.env,
-      SLUICE_TEST_WORKER: JSON.stringify({ worker, name: connectorName, connector }),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (chunk) => {
-      output += String(chunk);
-      if (output.includes('started')) resolve();
-    });
-    child.stderr?.on('data', (chunk) => {
-      output += String(chunk);
-    });
-    child.on('exit', (code) => reject(new Error(`worker exited with ${code}: ${output}`)));
-  });
-  return child;
-}
-
-function kill(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve();
-    child.on('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
-
 describe('stream source through Kafka', () => {
   it('loses no entry across kill -9: entries read but not yet in Kafka stay pending and are sent after the restart, acknowledged ones are not sent again', async () => {
     const stream = name('events');
@@ -223,10 +183,10 @@ describe('stream source through Kafka', () => {
     };
     const pending = async () =>
       Number(((await redis.xpending(stream, 'kafka-consumer-group')) as [number])[0]);
-    const children: ChildProcess[] = [];
+    const children: WorkerProcess[] = [];
     try {
       const first = await add(0, 30);
-      children.push(await spawnWorker(worker, 'redis-stream', connector));
+      children.push(await spawnWorkerProcess(worker, { 'redis-stream': connector }));
       await readTopic(topic, (records) => records.length >= 30);
       await waitFor('the first 30 entries acknowledged', async () => (await pending()) === 0);
 
@@ -236,11 +196,11 @@ describe('stream source through Kafka', () => {
         '20 entries read and not yet acknowledged',
         async () => (await pending()) === 20,
       );
-      await kill(children[0] as ChildProcess);
+      await (children[0] as WorkerProcess).kill();
       expect(await pending()).toBe(20);
       const whileDown = await add(50, 10);
 
-      children.push(await spawnWorker(worker, 'redis-stream', connector));
+      children.push(await spawnWorkerProcess(worker, { 'redis-stream': connector }));
       const records = await readTopic(topic, (r) => r.length >= 60);
       await waitFor('every entry acknowledged', async () => (await pending()) === 0);
       // Exactly the 60 entries, in order, once each: the 30 acknowledged before the kill were
@@ -250,7 +210,7 @@ describe('stream source through Kafka', () => {
       const value = JSON.parse(text(records[42]?.value) ?? 'null');
       expect(value.payload).toEqual({ id: unsent[12], body: { n: '42' }, stream });
     } finally {
-      await Promise.all(children.map(kill));
+      await Promise.all(children.map((c) => c.kill()));
       redis.disconnect();
     }
   }, 300_000);

@@ -1,7 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
+import { spawnWorkerProcess } from '@sluice/connector-testkit';
 import { JsonConverter } from '@sluice/converter-json';
 import { createLogger, type StandaloneHerder } from '@sluice/runtime';
 import { RecordingLogger, s3Endpoint } from '@sluice/test-fixtures';
@@ -21,23 +19,11 @@ import {
   readTopic,
   s3Props,
   startHerder,
+  topicSize,
   unique,
   waitFor,
   workerProps,
 } from './harness.js';
-
-const here = dirname(fileURLToPath(import.meta.url));
-
-/** The number of records in a topic (sum of its partitions' high watermarks). */
-async function topicSize(topic: string): Promise<number> {
-  const admin = clients.admin({ clientId: 's3-test-size', overrides: {} });
-  await admin.connect();
-  try {
-    return (await admin.topicOffsets(topic)).reduce((n, o) => n + Number(o.high - o.low), 0);
-  } finally {
-    await admin.disconnect();
-  }
-}
 
 let herder: StandaloneHerder;
 /** The worker's warnings and errors, as JSON objects. */
@@ -56,38 +42,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await herder?.stop();
 });
-
-/** Starts a worker process running one connector; resolves once it is up. */
-async function spawnWorker(
-  worker: Record<string, string>,
-  name: string,
-  connector: Record<string, string>,
-): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(here, 'sink-worker.mjs')], {
-    cwd: here,
-    env: { ...process.env, SLUICE_TEST_WORKER: JSON.stringify({ worker, name, connector }) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (c) => {
-      output += String(c);
-      if (output.includes('started')) resolve();
-    });
-    child.stderr?.on('data', (c) => {
-      output += String(c);
-    });
-    child.on('exit', (code) => reject(new Error(`worker exited with ${code}: ${output}`)));
-  });
-  return child;
-}
-
-function kill(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.on('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
 
 const jsonValues = {
   'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
@@ -114,13 +68,13 @@ describe('exactly-once objects', () => {
 
     // First run: offsets would be committed only after ten minutes, so the kill loses them all.
     const worker = await workerProps({ 'offset.flush.interval.ms': '600000' });
-    const first = await spawnWorker(worker, name, connector);
+    const first = await spawnWorkerProcess(worker, { [name]: connector });
     await produce(
       topic,
       Array.from({ length: 35 }, (_, n) => record(n)),
     );
     await waitFor('three objects', async () => (await keys(bucket)).length >= 3);
-    await kill(first);
+    await first.kill();
     const beforeRestart = await objects(bucket);
     const writtenAt = await lastModified(bucket);
     expect([...beforeRestart.keys()]).toEqual([key(0), key(10), key(20)]);
@@ -130,10 +84,9 @@ describe('exactly-once objects', () => {
       topic,
       Array.from({ length: 60 }, (_, n) => record(35 + n)),
     );
-    const second = await spawnWorker(
+    const second = await spawnWorkerProcess(
       { ...worker, 'offset.flush.interval.ms': '500' },
-      name,
-      connector,
+      { [name]: connector },
     );
     try {
       const expected = Array.from({ length: 9 }, (_, i) => key(i * 10));
@@ -155,7 +108,7 @@ describe('exactly-once objects', () => {
         );
       }
     } finally {
-      await kill(second);
+      await second.kill();
     }
   }, 420_000);
 
@@ -210,11 +163,11 @@ describe('exactly-once objects', () => {
     try {
       let atKill = 0;
       for (const atLeast of [10, 60]) {
-        const child = await spawnWorker(worker, name, connector);
+        const child = await spawnWorkerProcess(worker, { [name]: connector });
         try {
           await waitFor(`${atLeast} objects`, async () => (await keys(bucket)).length >= atLeast);
         } finally {
-          await kill(child);
+          await child.kill();
         }
         const now = (await keys(bucket)).length;
         expect(now).toBeGreaterThan(atKill);
@@ -228,7 +181,7 @@ describe('exactly-once objects', () => {
     const total = produced;
     expect(total % (partitions * flushSize)).toBe(0);
 
-    const last = await spawnWorker(worker, name, connector);
+    const last = await spawnWorkerProcess(worker, { [name]: connector });
     try {
       await waitFor(
         'every record in objects',
@@ -255,7 +208,7 @@ describe('exactly-once objects', () => {
         expect(names.flatMap((k) => lines(after.get(k)))).toEqual(fromTopic);
       }
     } finally {
-      await kill(last);
+      await last.kill();
     }
   }, 600_000);
 });

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
 import { createServer, type Server, Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   CreateBucketCommand,
@@ -11,25 +9,15 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import {
-  type ConsumerRecord,
-  createLogger,
-  createStandalone,
-  type KafkaHeader,
-  KafkajsClientFactory,
-  type Logger,
-  type StandaloneHerder,
-} from '@sluice/runtime';
+  herderFailures,
+  waitFor as kitWaitFor,
+  type TestRecord,
+  testKafka,
+} from '@sluice/connector-testkit';
+import { createStandalone, type Logger, type StandaloneHerder } from '@sluice/runtime';
 import { kafkaBrokers, s3Credentials, s3Endpoint } from '@sluice/test-fixtures';
 
 const here = dirname(fileURLToPath(import.meta.url));
-/** This package, the JSON converter and the transforms, found through plugin.path like installed plugins. */
-export const PLUGIN_PATH = [
-  resolve(here, '..'),
-  resolve(here, '../../../converters/json'),
-  resolve(here, '../../../transforms/core'),
-].join(',');
-
-export const log: Logger = createLogger({ level: process.env.SLUICE_LOG_LEVEL ?? 'error' });
 
 /** Region and credentials of the test S3 server. */
 export function s3Settings(): { region: string; accessKeyId: string; secretAccessKey: string } {
@@ -132,116 +120,29 @@ export async function keys(bucket: string, prefix = ''): Promise<string[]> {
   return out.sort();
 }
 
-export const clients = new KafkajsClientFactory(
-  { 'bootstrap.servers': kafkaBrokers().join(',') },
-  log,
-);
-
-export async function createTopic(topic: string, partitions = 1): Promise<void> {
-  const admin = clients.admin({ clientId: 's3-test-admin', overrides: {} });
-  await admin.connect();
-  await admin.createTopics([{ topic, numPartitions: partitions, replicationFactor: 1 }]);
-  await admin.disconnect();
-}
-
-/** A record to produce: text key/value, headers as text, optional partition and timestamp. */
-export interface TestRecord {
-  key?: string | null;
-  value: string | Uint8Array | null;
-  partition?: number;
-  timestamp?: number;
-  headers?: Record<string, string>;
-}
-
-const encoder = new TextEncoder();
-const bytes = (v: string | Uint8Array | null | undefined): Uint8Array | null =>
-  v === null || v === undefined ? null : typeof v === 'string' ? encoder.encode(v) : v;
-
-/** Produces records in order, each acknowledged before the next is sent. */
-export async function produce(topic: string, records: readonly TestRecord[]): Promise<void> {
-  const producer = clients.producer({ clientId: 's3-test-producer', overrides: {} });
-  await producer.connect();
-  for (const r of records) {
-    const headers: KafkaHeader[] = Object.entries(r.headers ?? {}).map(([key, value]) => ({
-      key,
-      value: encoder.encode(value),
-    }));
-    await producer.send({
-      topic,
-      partition: r.partition ?? 0,
-      key: bytes(r.key),
-      value: bytes(r.value),
-      headers,
-      ...(r.timestamp === undefined ? {} : { timestamp: r.timestamp }),
-    });
-  }
-  await producer.disconnect();
-}
-
+const kafka = testKafka(kafkaBrokers(), {
+  label: 's3',
+  // This package, the JSON converter and the transforms, found like installed plugins.
+  pluginPath: [
+    resolve(here, '..'),
+    resolve(here, '../../../converters/json'),
+    resolve(here, '../../../transforms/core'),
+  ],
+});
+export const { clients, produce, topicSize, workerProps } = kafka;
+export const log: Logger = kafka.log;
+export const createTopic = (topic: string, partitions = 1) => kafka.createTopic(topic, partitions);
+export type { TestRecord };
+export const failures = herderFailures;
 /** Reads `count` records of a topic from the beginning. */
-export async function readTopic(topic: string, count: number): Promise<ConsumerRecord[]> {
-  const consumer = clients.consumer({
-    clientId: 's3-test-reader',
-    groupId: unique('reader'),
-    overrides: {},
-  });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [topic], fromBeginning: true });
-  const seen: ConsumerRecord[] = [];
-  await consumer.run({
-    onBatch: async (records, control) => {
-      seen.push(...records);
-      const last = records[records.length - 1];
-      if (last) control.markProcessed(last.offset);
-    },
-    onAssignment: async () => {},
-    onCrash: () => {},
-  });
-  await waitFor(`${count} records in ${topic}`, () => seen.length >= count);
-  await consumer.disconnect();
-  return seen;
-}
-
-/** Polls `check` until true, failing with `what` after `timeoutMs`. */
-export async function waitFor(
+export const readTopic = (topic: string, count: number) =>
+  kafka.readTopic(topic, (records) => records.length >= count);
+/** Polls `check` until true, failing with `what` after `timeoutMs` (2 minutes). */
+export const waitFor = (
   what: string,
   check: () => boolean | Promise<boolean>,
   timeoutMs = 120_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-/** The FAILED connector or task states of `names`, with their traces. */
-export function failures(herder: StandaloneHerder, names: string[]): string[] {
-  return names.flatMap((name) => {
-    const status = herder.connectorStatus(name);
-    return [status.connector, ...status.tasks]
-      .filter((s) => s.state === 'FAILED')
-      .map((s) => `${name}: ${s.trace ?? 'FAILED'}`);
-  });
-}
-
-/** The worker properties of a test standalone worker. */
-export async function workerProps(
-  extra: Record<string, string> = {},
-): Promise<Record<string, string>> {
-  const dir = await mkdtemp(join(tmpdir(), 'sluice-s3-'));
-  return {
-    'bootstrap.servers': kafkaBrokers().join(','),
-    'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
-    'value.converter': 'org.apache.kafka.connect.storage.StringConverter',
-    'offset.storage.file.filename': join(dir, 'offsets.json'),
-    'offset.flush.interval.ms': '500',
-    'plugin.path': PLUGIN_PATH,
-    ...extra,
-  };
-}
-
+) => kitWaitFor(what, check, timeoutMs, 250);
 /** A started standalone herder with this package on its plugin path. */
 export async function startHerder(
   extra: Record<string, string> = {},

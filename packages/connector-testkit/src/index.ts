@@ -18,4 +18,27 @@ export {
   startSinkTask,
   startSourceTask,
 } from './task-harness.js';
-export { countContaining, createTopic, produceValues, readValuesUntil } from './topic-io.js';
+export {
+  herderFailures,
+  type TestKafka,
+  type TestKafkaOptions,
+  type TestRecord,
+  testKafka,
+} from './test-kafka.js';
+export {
+  committedOffset,
+  countContaining,
+  createTopic,
+  markers,
+  missing,
+  occurrences,
+  produceValues,
+  type ReadMessage,
+  readMessagesUntil,
+  readValuesUntil,
+} from './topic-io.js';
+export {
+  spawnWorkerProcess,
+  startWorkerProcess,
+  type WorkerProcess,
+} from './worker-process.js';

@@ -24,17 +24,18 @@ export function uniqueId(prefix: string): string {
   return `${prefix}-${process.pid}-${randomBytes(4).toString('hex')}`;
 }
 
-/** Waits until `check` holds, or fails naming `what`. */
+/** Waits until `check` holds (tried every `intervalMs`), or fails naming `what`. */
 export async function waitFor(
   what: string,
   check: () => boolean | Promise<boolean>,
   timeoutMs = 60_000,
+  intervalMs = 100,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline)
       throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
 
@@ -74,20 +75,31 @@ export class KitWorker {
     return new KitWorker(herder, folder);
   }
 
-  /** Creates a connector and waits until it and its tasks run (or fails with their traces). */
-  async run(name: string, connector: ConnectorUnderTest, config: Record<string, string>) {
+  /**
+   * Creates a connector (or replaces its config, as a REST `PUT` does: the herder stops it and
+   * reads its task configs again) and waits until it and `tasks` tasks (any number by default)
+   * run, or fails with their traces.
+   */
+  async run(
+    name: string,
+    connector: ConnectorUnderTest,
+    config: Record<string, string>,
+    options: { replace?: boolean; tasks?: number } = {},
+  ) {
     await this.herder.putConnectorConfig(
       name,
       { ...config, name, 'connector.class': connector.connectorClass },
-      false,
+      options.replace ?? false,
     );
-    await waitFor(`${name} RUNNING`, () => {
+    const count = options.tasks === undefined ? 'its tasks' : `${options.tasks} tasks`;
+    await waitFor(`${name} and ${count} RUNNING`, () => {
       const status = this.herder.connectorStatus(name);
       const failed = failures(status);
       if (failed.length > 0) throw new Error(`${name} failed:\n${failed.join('\n')}`);
       return (
         status.connector.state === 'RUNNING' &&
         status.tasks.length > 0 &&
+        (options.tasks === undefined || status.tasks.length === options.tasks) &&
         status.tasks.every((t) => t.state === 'RUNNING')
       );
     });
@@ -99,6 +111,19 @@ export class KitWorker {
   stop(): Promise<void> {
     this.stopped ??= this.herder.stop();
     return this.stopped;
+  }
+
+  /** Stops the worker; true when the stop ended within `ms` (30 s), false when still stopping. */
+  async stopsWithin(ms = 30_000): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), ms);
+    });
+    try {
+      return await Promise.race([this.stop().then(() => true as const), late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Removes the worker's folder (after the last worker on it stopped). */

@@ -32,9 +32,72 @@ export async function produceValues(
   const producer = kafka(brokers).producer();
   await producer.connect();
   try {
-    await producer.send({ topic, messages: values.map((value) => ({ value })) });
+    // In batches: one request of thousands of records passes the broker's message size.
+    for (let i = 0; i < values.length; i += 500) {
+      const batch = values.slice(i, i + 500);
+      await producer.send({ topic, messages: batch.map((value) => ({ value })) });
+    }
   } finally {
     await producer.disconnect();
+  }
+}
+
+/** A record read back from a topic: its value and headers as strings, and its offset. */
+export interface ReadMessage {
+  readonly offset: number;
+  readonly value: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/**
+ * Reads a topic from the start until `done(messages)` holds, then returns every message read so
+ * far (value and headers as strings).
+ */
+export async function readMessagesUntil(
+  brokers: readonly string[],
+  topic: string,
+  what: string,
+  done: (messages: readonly ReadMessage[]) => boolean,
+  timeoutMs = 60_000,
+): Promise<ReadMessage[]> {
+  const client = kafka(brokers);
+  const admin = client.admin();
+  await admin.connect();
+  try {
+    await waitFor(
+      `the topic ${topic}`,
+      async () => (await admin.listTopics()).includes(topic),
+      timeoutMs,
+    );
+  } finally {
+    await admin.disconnect();
+  }
+  const consumer = client.consumer({ groupId: uniqueId('testkit-reader') });
+  const messages: ReadMessage[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(message.headers ?? {})) {
+          headers[k] = Array.isArray(v) ? String(v[0] ?? '') : String(v ?? '');
+        }
+        messages.push({
+          offset: Number(message.offset),
+          value: message.value?.toString() ?? '',
+          headers,
+        });
+      },
+    });
+    await waitFor(
+      `${what} on ${topic} (read ${messages.length} records)`,
+      () => done(messages),
+      timeoutMs,
+    );
+    return [...messages];
+  } finally {
+    await consumer.disconnect();
   }
 }
 
@@ -49,40 +112,66 @@ export async function readValuesUntil(
   done: (values: readonly string[]) => boolean,
   timeoutMs = 60_000,
 ): Promise<string[]> {
-  const client = kafka(brokers);
-  const admin = client.admin();
+  const values = (messages: readonly ReadMessage[]) => messages.map((m) => m.value);
+  return values(await readMessagesUntil(brokers, topic, what, (m) => done(values(m)), timeoutMs));
+}
+
+/**
+ * The offset a consumer group committed on partition 0 of `topic` (the next offset it will
+ * read), or 0 when it committed none: a sink's group is `connect-<connector name>`.
+ */
+export async function committedOffset(
+  brokers: readonly string[],
+  groupId: string,
+  topic: string,
+): Promise<number> {
+  const admin = kafka(brokers).admin();
   await admin.connect();
   try {
-    await waitFor(
-      `the topic ${topic}`,
-      async () => (await admin.listTopics()).includes(topic),
-      timeoutMs,
-    );
+    const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const offset = Number(entry?.partitions.find((p) => p.partition === 0)?.offset ?? -1);
+    return Math.max(offset, 0);
   } finally {
     await admin.disconnect();
-  }
-  const consumer = client.consumer({ groupId: uniqueId('testkit-reader') });
-  const values: string[] = [];
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        values.push(message.value?.toString() ?? '');
-      },
-    });
-    await waitFor(
-      `${what} on ${topic} (read ${values.length} values)`,
-      () => done(values),
-      timeoutMs,
-    );
-    return [...values];
-  } finally {
-    await consumer.disconnect();
   }
 }
 
 /** How many of `values` contain `marker`. */
 export function countContaining(values: readonly string[], marker: string): number {
   return values.filter((v) => v.includes(marker)).length;
+}
+
+/**
+ * `n` unique markers for one test: `<run id>-<label>-<index>`, the index zero-padded so that no
+ * marker is a prefix of another (`countContaining` matches substrings).
+ */
+export function markers(runId: string, label: string, n: number): string[] {
+  const width = String(n - 1).length;
+  return Array.from({ length: n }, (_, i) => `${runId}-${label}-${String(i).padStart(width, '0')}`);
+}
+
+/**
+ * How many times each of `wanted` (markers made by `markers`) occurs in `values`, in one pass
+ * over the values: a backlog of thousands of records is checked without comparing every marker
+ * with every value.
+ */
+export function occurrences(values: readonly string[], wanted: readonly string[]): number[] {
+  const counts = new Map(wanted.map((m) => [m, 0]));
+  const prefixes = new Set(wanted.map((m) => m.slice(0, m.lastIndexOf('-') + 1)));
+  for (const prefix of prefixes) {
+    const pattern = new RegExp(`${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\d+`, 'g');
+    for (const value of values) {
+      for (const [found] of value.matchAll(pattern)) {
+        const count = counts.get(found);
+        if (count !== undefined) counts.set(found, count + 1);
+      }
+    }
+  }
+  return wanted.map((m) => counts.get(m) ?? 0);
+}
+
+/** The markers of `wanted` that occur nowhere in `values`. */
+export function missing(values: readonly string[], wanted: readonly string[]): string[] {
+  const counts = occurrences(values, wanted);
+  return wanted.filter((_, i) => counts[i] === 0);
 }

@@ -1,0 +1,3 @@
+import { services } from '@sluice/test-fixtures/vitest-setup';
+
+export default services('kafka');
