@@ -158,7 +158,7 @@ async function main(): Promise<void> {
     );
     console.log(`Started ${startedAt}; ended ${provenance()}.`);
     console.log(`\n${ROWS} rows, ${FETCH} rows per page and per poll, ${ROUNDS} rounds (rows/s)\n`);
-    console.log(ratioTable(results, 'raw driver paged read (baseline)'));
+    console.log(ratioTable(results, 'raw driver paged read (baseline)', 'rows', { cpu: true }));
   } finally {
     await client.execute(`DROP KEYSPACE ${KS}`);
     await client.shutdown();
