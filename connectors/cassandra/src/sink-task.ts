@@ -25,8 +25,6 @@ interface Failure {
   readonly refusedByServer: boolean;
 }
 
-const NO_ERROR = () => null;
-
 /** Runs `work` over `items` with at most `limit` running at once. */
 async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) {
   let next = 0;
@@ -190,22 +188,21 @@ export class CassandraSinkTask extends SinkTask {
   }
 
   /** Sends writes as one statement or one unlogged batch; the error, or null once acknowledged. */
-  private write(client: cassandra.Client, writes: BoundWrite[]): Promise<unknown> {
+  private async write(client: cassandra.Client, writes: BoundWrite[]): Promise<unknown> {
     const first = writes[0] as BoundWrite;
-    // A promise chain, not an async function: one promise less per request.
-    let sent: Promise<unknown>;
     try {
-      sent =
-        writes.length === 1
-          ? client.execute(first.query, first.params, first.writer.statementOptions)
-          : client.batch(
-              writes.map((w) => ({ query: w.query, params: w.params })),
-              first.writer.batchOptions,
-            );
+      if (writes.length === 1) {
+        await client.execute(first.query, first.params, first.writer.statementOptions);
+      } else {
+        await client.batch(
+          writes.map((w) => ({ query: w.query, params: w.params })),
+          first.writer.batchOptions,
+        );
+      }
+      return null;
     } catch (error) {
-      return Promise.resolve(error);
+      return error;
     }
-    return sent.then(NO_ERROR, (error: unknown) => error);
   }
 
   private async handleFailures(config: SinkConfig, failures: Failure[]): Promise<void> {
