@@ -2,14 +2,16 @@
  * CassandraSinkTask write throughput next to the raw `cassandra-driver` executing the very same
  * prepared statements (the INSERT the sink generates, bound to the same values already in the
  * driver's types), grouped the same way (unlogged batches of up to 32 rows of one partition) with
- * the same number of requests in flight (500), in the same run against the same server. Two
+ * the same number of requests in flight (500) over the same number of connections (POOL, the
+ * sink's `connectionPoolLocalSize`), in the same run against the same server. Two
  * tables: one partition per customer (977 customers, so rows go in batches) and one partition
  * per row (single statements). The sink gets the records in put() calls of 500, as a worker's
  * consumer hands them over (each put waits for its writes), and in one put() of every record.
  * Contenders run interleaved, round by round; each ratio is taken per round, then the median.
  *
  * Uses SLUICE_CASSANDRA_CONTACT_POINTS, or starts (or reuses) the test Cassandra with
- * `sluice-services up`. ROWS (default 50000) and ROUNDS (default 5) tune it.
+ * `sluice-services up`. ROWS (default 50000), ROUNDS (default 5) and POOL (connections to the
+ * node, default 4: the sink's default `connectionPoolLocalSize`) tune it.
  */
 import {
   Decimal,
@@ -30,6 +32,7 @@ const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const CONCURRENCY = 500;
 const BATCH = 32;
 const PUT = 500;
+const POOL = Number(process.env.POOL ?? 4);
 const KS = `bench_sink_${process.pid}`;
 
 const valueSchema = SchemaBuilder.struct()
@@ -156,6 +159,7 @@ async function sinkTask(contactPoint: string, table: string): Promise<CassandraS
     'loadBalancing.localDc': 'datacenter1',
     topics: 'orders',
     maxConcurrentRequests: String(CONCURRENCY),
+    connectionPoolLocalSize: String(POOL),
     maxNumberOfRecordsInBatch: String(BATCH),
     [`topic.orders.${KS}.${table}.mapping`]:
       'id=value.id, customer=value.customer, amount=value.amount, created=value.created, note=value.note',
@@ -165,7 +169,12 @@ async function sinkTask(contactPoint: string, table: string): Promise<CassandraS
 
 async function main(): Promise<void> {
   const contactPoint = cassandraContactPoint();
-  const admin = new cassandra.Client(cassandraOptions(contactPoint));
+  // The sink's connections: the driver's default is 1 per node, the sink's 4 (as the DataStax
+  // connector's), and more connections cost the client more per request.
+  const admin = new cassandra.Client({
+    ...cassandraOptions(contactPoint),
+    pooling: { coreConnectionsPerHost: { [cassandra.types.distance.local]: POOL } },
+  });
   await admin.connect();
   await admin.execute(
     `CREATE KEYSPACE ${KS} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`,
@@ -218,13 +227,13 @@ async function main(): Promise<void> {
       );
       if (count !== ROWS) throw new Error(`${table} holds ${count} rows, expected ${ROWS}`);
       console.log(
-        `\n${table === 'by_customer' ? 'One partition per customer (977): batches of up to 32 rows' : 'One partition per row: single statements'}; ${ROWS} rows, ${ROUNDS} rounds (rows/s)\n`,
+        `\n${table === 'by_customer' ? 'One partition per customer (977): batches of up to 32 rows' : 'One partition per row: single statements'}; ${ROWS} rows, ${ROUNDS} rounds, ${POOL} connections (rows/s)\n`,
       );
-      console.log(ratioTable(results, 'raw driver (baseline)'));
+      console.log(ratioTable(results, 'raw driver (baseline)', 'rows', { cpu: true }));
       console.log(
         `\nThe same rounds against the raw driver writing ${PUT} rows at a time (the put() size):\n`,
       );
-      console.log(ratioTable(results, `raw driver, ${PUT} rows at a time`));
+      console.log(ratioTable(results, `raw driver, ${PUT} rows at a time`, 'rows', { cpu: true }));
     }
     console.log(`\nStarted ${startedAt}; ended ${provenance()}.`);
   } finally {

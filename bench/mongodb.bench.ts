@@ -200,7 +200,7 @@ async function sinkBench(
   const results = await interleavedRounds(contenders, ROUNDS, RECORDS);
   await (task as MongoSinkTask | null)?.stop();
   await db.collection(collection).drop();
-  return ratioTable(results, writes.raw);
+  return ratioTable(results, writes.raw, 'documents', { cpu: true });
 }
 
 async function sourceBench(url: string, client: MongoClient, database: string): Promise<string> {
@@ -242,7 +242,7 @@ async function sourceBench(url: string, client: MongoClient, database: string): 
   const results = await interleavedRounds(contenders, ROUNDS, RECORDS);
   await (task as MongoSourceTask | null)?.stop();
   await coll.drop();
-  return ratioTable(results, 'raw cursor read (_id order)');
+  return ratioTable(results, 'raw cursor read (_id order)', 'documents', { cpu: true });
 }
 
 /** One worker's run: JSON records of `topic` into `collection`; seconds from first to last document. */

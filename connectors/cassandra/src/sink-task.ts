@@ -128,16 +128,14 @@ export class CassandraSinkTask extends SinkTask {
       }
     }
     let retriable: unknown = null;
+    const most = config.maxNumberOfRecordsInBatch;
     await inParallel(
       [...groups.values()],
       config.connection.maxConcurrentRequests,
       async (group) => {
-        for (
-          let i = 0;
-          i < group.length && retriable === null;
-          i += config.maxNumberOfRecordsInBatch
-        ) {
-          const chunk = group.slice(i, i + config.maxNumberOfRecordsInBatch);
+        for (let i = 0; i < group.length && retriable === null; i += most) {
+          // Most groups fit in one request (a partition per record): no copy then.
+          const chunk = group.length <= most ? group : group.slice(i, i + most);
           const failed = await this.write(client, chunk);
           if (failed === null) continue;
           const kind = classifyFailure(failed);

@@ -63,7 +63,12 @@ export class RecordView {
 const MISSING = Symbol('missing');
 
 function child(value: unknown, name: string): unknown {
-  if (value instanceof Struct) return value.schema.field(name) === null ? MISSING : value.get(name);
+  if (value instanceof Struct) {
+    // By the Field found: one look-up of the name instead of two. An unknown name goes through
+    // `get(name)`, whose DataException ("... is not a valid field name ...") the record gets.
+    const field = value.schema.field(name);
+    return value.get(field ?? name);
+  }
   if (value instanceof Map) return value.has(name) ? value.get(name) : MISSING;
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     return Object.hasOwn(value, name) ? (value as Record<string, unknown>)[name] : MISSING;

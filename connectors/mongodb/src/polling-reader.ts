@@ -32,6 +32,8 @@ export class PollingReader {
   private fieldKind: 'date' | 'objectId' | 'other' | null = null;
   /** The query being read through, kept open between reads. */
   private cursor: FindCursor<Buffer> | null = null;
+  /** The cursor's next batch, asked for ahead of the read that takes it (see `read`). */
+  private fetching: Promise<boolean> | null = null;
   /** When this collection may be read again. */
   dueAt = 0;
 
@@ -139,7 +141,9 @@ export class PollingReader {
   /**
    * Reads the next documents (at most `max`); `more` while the query has more. One query is read
    * through over several calls (its cursor stays open between them): a new query for each batch
-   * would make the server find and sort the remaining documents again every time.
+   * would make the server find and sort the remaining documents again every time. Once the
+   * documents the cursor holds are taken, the next batch is asked for at once, so the server
+   * finds it while these are turned into records.
    */
   async read(max: number, now: number): Promise<{ records: SourceRecord[]; more: boolean }> {
     if (this.polling.delayMs > 0) await this.probeFieldKind();
@@ -153,30 +157,36 @@ export class PollingReader {
     const records: SourceRecord[] = [];
     const db = this.collection.dbName;
     const coll = this.collection.collectionName;
+    const operation = mode === 'incrementing' ? 'insert' : 'replace';
     let more = true;
     try {
       while (records.length < max) {
-        const raw = await cursor.next();
-        if (raw === null) {
-          more = false;
-          break;
+        if (cursor.bufferedCount() === 0) {
+          const fetching = this.fetching ?? cursor.hasNext();
+          this.fetching = null;
+          if (!(await fetching)) {
+            more = false;
+            break;
+          }
         }
-        const position: PollingPosition = { value: rawField(raw, field), id: rawField(raw, '_id') };
-        this.position = position;
-        const event: ChangeEvent = documentEvent(
-          raw,
-          db,
-          coll,
-          mode === 'incrementing' ? 'insert' : 'replace',
-          false,
-        );
-        const record = this.encoder.record(
-          event,
-          this.topic,
-          this.partition,
-          pollingOffset(position),
-        );
-        if (record !== null) records.push(record);
+        const batch = cursor.readBufferedDocuments(max - records.length) as unknown as Buffer[];
+        if (cursor.bufferedCount() === 0) this.fetchAhead(cursor);
+        for (const raw of batch) {
+          const id = rawField(raw, '_id');
+          const position: PollingPosition = {
+            value: field === '_id' ? id : rawField(raw, field),
+            id,
+          };
+          this.position = position;
+          const event: ChangeEvent = documentEvent(raw, db, coll, operation, false);
+          const record = this.encoder.record(
+            event,
+            this.topic,
+            this.partition,
+            pollingOffset(position),
+          );
+          if (record !== null) records.push(record);
+        }
       }
     } catch (error) {
       // The next read queries again from the last document read.
@@ -187,10 +197,21 @@ export class PollingReader {
     return { records, more };
   }
 
+  /** Asks the cursor for its next batch without waiting (the next read awaits it). */
+  private fetchAhead(cursor: FindCursor<Buffer>): void {
+    const fetching = cursor.hasNext();
+    // Awaited by the next read, or dropped by close(): never an unhandled rejection.
+    fetching.catch(() => {});
+    this.fetching = fetching;
+  }
+
   /** Closes the open query, if any. */
   async close(): Promise<void> {
     const cursor = this.cursor;
+    const fetching = this.fetching;
     this.cursor = null;
+    this.fetching = null;
+    await fetching?.catch(() => {});
     await cursor?.close().catch(() => {});
   }
 }

@@ -53,10 +53,13 @@ export interface PollingPosition {
 
 /** The stored form of a polling position: each value as canonical extended JSON. */
 export function pollingOffset(position: PollingPosition): SourceOffset {
-  return {
-    value: EJSON.stringify({ v: position.value }, { relaxed: false }),
-    id: EJSON.stringify({ v: position.id }, { relaxed: false }),
-  };
+  const value = EJSON.stringify({ v: position.value }, { relaxed: false });
+  // Polling by `_id`, the value is the id: written once.
+  const id =
+    position.id === position.value
+      ? value
+      : EJSON.stringify({ v: position.id }, { relaxed: false });
+  return { value, id };
 }
 
 /** A stored polling position, or null. */

@@ -70,6 +70,8 @@ export class RecordCommands {
   /** By topic: `keyspace` (collections) or `keyspace + separator` (keyed commands). */
   private readonly keyspaces = new Map<string, string>();
   private readonly encode: (text: string) => RedisText;
+  /** `encode`, or null when text goes as it is (UTF-8, what ioredis writes). */
+  private readonly encodeOrNull: ((text: string) => RedisText) | null;
   private readonly keyed: boolean;
   /** The name of the write command sent to the server. */
   private readonly commandName: string;
@@ -77,6 +79,7 @@ export class RecordCommands {
   constructor(private readonly config: SinkConfig) {
     this.encode =
       config.charset === 'utf8' ? (text) => text : (text) => Buffer.from(text, 'latin1');
+    this.encodeOrNull = config.charset === 'utf8' ? null : this.encode;
     this.keyed = KEYED.has(config.command);
     this.commandName =
       config.command === 'JSONSET'
@@ -111,7 +114,7 @@ export class RecordCommands {
       case 'XADD': {
         const args: RedisArg[] = this.config.command === 'HSET' ? [key] : [key, '*'];
         const before = args.length;
-        if (!appendFieldPairs(args as RedisText[], valueSchema, value, this.encode)) {
+        if (!appendFieldPairs(args as RedisText[], valueSchema, value, this.encodeOrNull)) {
           throw recordError(
             record,
             `${this.config.command} needs a Struct or map value (one field per struct field or map entry), not ${describe(value)}; use a converter with schemas or schemaless JSON`,

@@ -197,7 +197,8 @@ export class RedisStreamSourceTask extends SourceTask {
       records.push(
         new SourceRecord({
           sourcePartition: SOURCE_PARTITION,
-          sourceOffset: { [OFFSET_FIELD]: id },
+          // A literal, not `[OFFSET_FIELD]`: a computed key costs per entry.
+          sourceOffset: { offset: id } satisfies Record<typeof OFFSET_FIELD, string>,
           topic: config.topic,
           keySchema: SOURCE_KEY_SCHEMA,
           key: id,
@@ -212,7 +213,7 @@ export class RedisStreamSourceTask extends SourceTask {
         { entries: vanished.length, first: vanished[0] },
         `${vanished.length} pending entries of stream ${config.stream} were deleted from the stream before they could be sent (first: ${vanished[0]}); acknowledging them`,
       );
-      this.acknowledge(...vanished);
+      for (const id of vanished) this.acknowledge(id);
     }
     this.unacked += records.length;
     return records;
@@ -230,9 +231,9 @@ export class RedisStreamSourceTask extends SourceTask {
     await this.flushAcks();
   }
 
-  /** Queues ids for XACK, sent together once the current burst of acknowledgements is over. */
-  private acknowledge(...ids: string[]): void {
-    this.acks.push(...ids);
+  /** Queues an id for XACK, sent together once the current burst of acknowledgements is over. */
+  private acknowledge(id: string): void {
+    this.acks.push(id);
     if (this.flushScheduled) return;
     this.flushScheduled = true;
     setImmediate(() => {
