@@ -64,10 +64,10 @@ const MISSING = Symbol('missing');
 
 function child(value: unknown, name: string): unknown {
   if (value instanceof Struct) {
-    // By the Field found: one look-up of the name instead of two. An unknown name goes through
-    // `get(name)`, whose DataException ("... is not a valid field name ...") the record gets.
+    // By the Field found: one look-up of the name instead of two. A struct without the field
+    // is a missing value, named as the DataStax connector names it.
     const field = value.schema.field(name);
-    return value.get(field ?? name);
+    return field === undefined ? MISSING : value.get(field);
   }
   if (value instanceof Map) return value.has(name) ? value.get(name) : MISSING;
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {

@@ -371,16 +371,34 @@ describe('CassandraSinkTask', () => {
       valueSchema: PERSON,
       value: (records[0] as SinkRecord).value,
     });
-    await deliver(task, [...records, bad]);
+    // And one whose struct has no field the mapping names.
+    const partial = SchemaBuilder.struct()
+      .field('region', Schema.STRING_SCHEMA)
+      .field('ttl', Schema.OPTIONAL_INT64_SCHEMA)
+      .build();
+    const missing = new SinkRecord({
+      topic,
+      kafkaPartition: 0,
+      kafkaOffset: offset++,
+      keySchema: Schema.INT32_SCHEMA,
+      key: 5,
+      valueSchema: partial,
+      value: new Struct(partial).put('region', 'eu'),
+    });
+    await deliver(task, [...records, bad, missing]);
     expect((await rows(`SELECT id FROM ${ks}.refused`)).map((r) => r.id)).toEqual([1, 2, 4]);
     expect(reported.map((r) => r.record.kafkaOffset)).toEqual([
       bad.kafkaOffset,
+      missing.kafkaOffset,
       records[2]?.kafkaOffset,
     ]);
     expect(reported[0]?.error.message).toMatch(
       /Cannot write key to column "id": 'x' cannot be written to a int/,
     );
     expect(reported[1]?.error.message).toMatch(
+      /Required field 'value\.name' \(mapped to column "?name"?\) was missing from the record/,
+    );
+    expect(reported[2]?.error.message).toMatch(
       /Cassandra refused the write of record refused-0@\d+ to t_sink_\w+\.refused: ttl is too large\. requested \(999999999\) maximum \(630720000\) \(server error invalid\)/,
     );
   });

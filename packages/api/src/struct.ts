@@ -16,6 +16,23 @@ const BRAND = Symbol.for('@sluice/api:Struct');
 let adopted: unknown[] | undefined;
 
 /**
+ * A field's value as Kafka's `Struct.toString` shows it: maps as `{key=value, ...}` and lists as
+ * `[a, b]` (Java's collections), nested values the same way; dates in ISO 8601.
+ */
+function valueText(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Map) {
+    const entries = [...value].map(([k, v]) => `${valueText(k)}=${valueText(v)}`);
+    return `{${entries.join(', ')}}`;
+  }
+  if (Array.isArray(value)) return `[${value.map(valueText).join(', ')}]`;
+  if (typeof value === 'object' && !(value instanceof Struct) && !(value instanceof Decimal))
+    return describeValue(value);
+  return String(value);
+}
+
+/**
  * A value of a STRUCT schema: one slot per field. `put` checks each value against its field's
  * schema as it is set; `validate()` checks that every required field is set.
  */
@@ -191,13 +208,7 @@ export class Struct {
     for (const field of this.schema.fields) {
       const value = this.values[field.index] ?? null;
       if (value === null) continue;
-      const shown =
-        value instanceof Date
-          ? value.toISOString()
-          : typeof value === 'object' && !(value instanceof Struct) && !(value instanceof Decimal)
-            ? describeValue(value)
-            : String(value);
-      parts.push(`${field.name}=${shown}`);
+      parts.push(`${field.name}=${valueText(value)}`);
     }
     return `Struct{${parts.join(',')}}`;
   }

@@ -176,6 +176,23 @@ describe('Struct', () => {
     expect(inspect(s)).toBe(s.toString());
   });
 
+  it('prints maps and arrays as Kafka does (Java collections), nested values included', () => {
+    const schema = SchemaBuilder.struct()
+      .field('body', SchemaBuilder.map(Schema.STRING_SCHEMA, Schema.STRING_SCHEMA).build())
+      .field('tags', SchemaBuilder.array(Schema.INT32_SCHEMA).build())
+      .build();
+    const s = new Struct(schema)
+      .put(
+        'body',
+        new Map([
+          ['name', 'Ada'],
+          ['city', 'Paris'],
+        ]),
+      )
+      .put('tags', [1, 2]);
+    expect(s.toString()).toBe('Struct{body={name=Ada, city=Paris},tags=[1, 2]}');
+  });
+
   it('is recognised across copies of @sluice/api through its brand', () => {
     const s = new Struct(customer);
     const lookalike = Object.create(Object.getPrototypeOf(s));
