@@ -178,7 +178,7 @@ describe('crashes', () => {
           // The node answers nothing while it starts: count 0 then.
           return (await count(own, 'restart.rows').catch(() => 0)) === 4000;
         },
-        300_000,
+        420_000,
       );
       const rows = (await own.execute('SELECT id, n FROM restart.rows')).rows;
       expect(rows.every((r) => r.get('n') === `row ${r.get('id')}`)).toBe(true);
