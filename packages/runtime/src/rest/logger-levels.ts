@@ -88,7 +88,8 @@ export class LoggerLevels {
 
   /** Every known logger (root, live connector and task loggers, namespaces set) with its level. */
   all(): Record<string, LoggerLevel> {
-    const out: Record<string, LoggerLevel> = {};
+    // No prototype, so a logger named like an Object method (valueOf, __proto__) is a plain key.
+    const out: Record<string, LoggerLevel> = Object.create(null);
     for (const logger of this.liveLoggers()) {
       const name = loggerName(logger);
       out[name] ??= {
@@ -107,7 +108,8 @@ export class LoggerLevels {
 
   /** One logger's level; undefined when no such logger is known. */
   get(name: string): LoggerLevel | undefined {
-    return this.all()[name];
+    const all = this.all();
+    return Object.hasOwn(all, name) ? all[name] : undefined;
   }
 
   /** Whether `level` is a level name Kafka accepts. */

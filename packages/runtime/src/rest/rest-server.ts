@@ -154,8 +154,15 @@ export class RestServer {
     const { protocol, host, port } = parseListener(listener);
     const onRequest = (req: IncomingMessage, res: ServerResponse) => {
       this.handle(req, res, protocol, auth, serves).catch((error: unknown) => {
-        this.o.log.error({ err: error }, 'REST response failed');
-        res.destroy();
+        this.o.log.error({ err: error, url: req.url }, 'REST response failed');
+        // The client still gets Kafka's error body when nothing was sent yet, not a hang-up.
+        if (res.headersSent) return void res.destroy();
+        const payload = JSON.stringify({ error_code: 500, message: String(error) });
+        res.writeHead(500, {
+          'content-type': 'application/json',
+          'content-length': String(Buffer.byteLength(payload)),
+        });
+        res.end(payload);
       });
     };
     const prefix = serves === 'admin' ? 'admin.listeners.https.' : 'listeners.https.';
