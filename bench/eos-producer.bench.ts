@@ -29,9 +29,7 @@ async function main(): Promise<void> {
   const admin = benchKafka(brokers, 'eos-producer').admin();
   await admin.connect();
   await createTopic(admin, id);
-  await admin.createTopics({
-    topics: [{ topic: `${id}-offsets`, numPartitions: 25, replicationFactor: 1 }],
-  });
+  await createTopic(admin, `${id}-offsets`, 25);
   const factory = new KafkajsClientFactory(
     { 'bootstrap.servers': brokers.join(',') },
     silentLogger(),

@@ -44,6 +44,7 @@ import {
 } from '@sluice/test-fixtures';
 import { Kafka, logLevel } from 'kafkajs';
 import { type AnyBulkWriteOperation, type Document, Long, MongoClient } from 'mongodb';
+import { createTopic } from './connect/kafka-client.js';
 import { sluiceBin } from './connect/worker-process.js';
 import { type Contender, interleavedRounds, provenance, ratioTable } from './rounds.js';
 
@@ -327,7 +328,7 @@ async function workerBench(url: string, client: MongoClient, database: string): 
   const topic = `mongo-bench-${process.pid}`;
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }] });
+  await createTopic(admin, topic);
   await admin.disconnect();
   const producer = kafka.producer();
   await producer.connect();

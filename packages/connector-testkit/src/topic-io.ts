@@ -1,3 +1,4 @@
+import { createLogger, KafkajsClientFactory } from '@sluice/runtime';
 import { Kafka, logLevel } from 'kafkajs';
 import { uniqueId, waitFor } from './kit-worker.js';
 
@@ -9,15 +10,20 @@ function kafka(brokers: readonly string[]): Kafka {
   });
 }
 
-/** Creates a topic of one partition (a sink's input). */
+/**
+ * Creates a topic of one partition (a sink's input) through the runtime's Kafka port, which
+ * waits for the partition's leader (kafkajs' own `waitForLeaders` gives up on the
+ * UNKNOWN_TOPIC_OR_PARTITION a KRaft broker answers for a moment after creating a topic).
+ */
 export async function createTopic(brokers: readonly string[], topic: string): Promise<void> {
-  const admin = kafka(brokers).admin();
+  const clients = new KafkajsClientFactory(
+    { 'bootstrap.servers': brokers.join(',') },
+    createLogger({ level: 'error' }),
+  );
+  const admin = clients.admin({ clientId: 'sluice-testkit', overrides: {} });
   await admin.connect();
   try {
-    await admin.createTopics({
-      topics: [{ topic, numPartitions: 1, replicationFactor: 1 }],
-      waitForLeaders: true,
-    });
+    await admin.createTopics([{ topic, numPartitions: 1, replicationFactor: 1 }]);
   } finally {
     await admin.disconnect();
   }
