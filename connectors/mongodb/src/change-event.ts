@@ -1,4 +1,5 @@
 import { BSON, type Document } from 'mongodb';
+import { bsonElementToJson, bsonToJson, type JsonMode, quote } from './json-writer.js';
 import {
   booleanElement,
   documentElement,
@@ -25,6 +26,10 @@ export interface ChangeEvent {
   idKey(): Buffer;
   /** `documentKey`, or null. */
   documentKey(): Buffer | null;
+  /** `bytes()` as JSON text: what `bsonToJson(bytes(), mode)` gives. */
+  json(mode: JsonMode): string;
+  /** `idKey()` as JSON text. */
+  idKeyJson(mode: JsonMode): string;
 }
 
 const serialize = (doc: Document) => BSON.serialize(doc) as Buffer;
@@ -45,6 +50,12 @@ export function streamEvent(event: Document): ChangeEvent {
         ? serialize(event.fullDocument as Document)
         : null,
     idKey: () => serialize({ _id: event._id }),
+    json(mode) {
+      return bsonToJson(this.bytes(), mode);
+    },
+    idKeyJson(mode) {
+      return bsonToJson(this.idKey(), mode);
+    },
     documentKey: () =>
       typeof event.documentKey === 'object' && event.documentKey !== null
         ? serialize(event.documentKey as Document)
@@ -64,31 +75,47 @@ export function documentEvent(
   copying: boolean,
 ): ChangeEvent {
   const id = findElement(doc, '_id');
-  const idElement = id === undefined ? null : renamed(doc, id, '_id');
-  const key = documentOf(idElement === null ? [] : [idElement]);
-  const eventId = documentOf(
-    idElement === null
-      ? []
-      : copying
-        ? [idElement, booleanElement('copyingData', true)]
-        : [idElement],
-  );
+  let key: Buffer | null = null;
+  let eventId: Buffer | null = null;
   let bytes: Buffer | null = null;
+  const idElements = (): Buffer[] => (id === undefined ? [] : [renamed(doc, id, '_id')]);
+  const keyBytes = () => {
+    key ??= documentOf(idElements());
+    return key;
+  };
+  const eventIdBytes = () => {
+    eventId ??= documentOf(
+      copying ? [...idElements(), booleanElement('copyingData', true)] : idElements(),
+    );
+    return eventId;
+  };
+  /** `{"_id": <id>}` (and `"copyingData": true` for a copy), as the writer writes documents. */
+  const eventIdJson = (mode: JsonMode) => {
+    const fields = id === undefined ? [] : [`"_id": ${bsonElementToJson(doc, id, mode)}`];
+    if (copying) fields.push('"copyingData": true');
+    return `{${fields.join(', ')}}`;
+  };
   return {
     db,
     coll,
     bytes: () => {
       bytes ??= documentOf([
-        documentElement('_id', eventId),
+        documentElement('_id', eventIdBytes()),
         stringElement('operationType', operationType),
-        documentElement('documentKey', key),
+        documentElement('documentKey', keyBytes()),
         documentElement('fullDocument', doc),
         documentElement('ns', documentOf([stringElement('db', db), stringElement('coll', coll)])),
       ]);
       return bytes;
     },
     fullDocument: () => doc,
-    idKey: () => documentOf([documentElement('_id', eventId)]),
-    documentKey: () => key,
+    idKey: () => documentOf([documentElement('_id', eventIdBytes())]),
+    documentKey: keyBytes,
+    // Written from the document's own JSON, without building the event's BSON first.
+    json: (mode) => {
+      const key = id === undefined ? '{}' : `{"_id": ${bsonElementToJson(doc, id, mode)}}`;
+      return `{"_id": ${eventIdJson(mode)}, "operationType": "${operationType}", "documentKey": ${key}, "fullDocument": ${bsonToJson(doc, mode)}, "ns": {"db": ${quote(db)}, "coll": ${quote(coll)}}}`;
+    },
+    idKeyJson: (mode) => `{"_id": ${eventIdJson(mode)}}`,
   };
 }

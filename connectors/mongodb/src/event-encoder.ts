@@ -8,13 +8,24 @@ import {
 } from '@sluice/api';
 import type { ChangeEvent } from './change-event.js';
 import type { OutputFormat, SourceConfig } from './config.js';
-import { bsonToJson } from './json-writer.js';
+import { bsonToJson, type JsonMode } from './json-writer.js';
 import { deserialize, inferDocumentSchema, toConnect } from './schema-mapping.js';
 
 const STRING = SchemaBuilder.string().build();
 const BYTES = SchemaBuilder.bytes().build();
 
 type Encoded = { schema: Schema | null; value: unknown };
+
+/** A part of an event (the whole event, its key, its document) as BSON bytes or JSON text. */
+interface EventPart {
+  bytes(): Buffer;
+  json(mode: JsonMode): string;
+}
+
+const bytesPart = (bytes: Buffer): EventPart => ({
+  bytes: () => bytes,
+  json: (mode) => bsonToJson(bytes, mode),
+});
 
 /**
  * Turns change events into source records in the configured output formats (mongo-kafka's
@@ -28,14 +39,14 @@ export class EventEncoder {
     private readonly onSkipped: (event: ChangeEvent, error: Error) => void,
   ) {}
 
-  private encode(bytes: Buffer, format: OutputFormat, schema: Schema, infer: boolean): Encoded {
+  private encode(part: EventPart, format: OutputFormat, schema: Schema, infer: boolean): Encoded {
     switch (format) {
       case 'json':
-        return { schema: STRING, value: bsonToJson(bytes, this.config.jsonMode) };
+        return { schema: STRING, value: part.json(this.config.jsonMode) };
       case 'bson':
-        return { schema: BYTES, value: bytes };
+        return { schema: BYTES, value: part.bytes() };
       case 'schema': {
-        const doc = deserialize(bytes);
+        const doc = deserialize(part.bytes());
         const s = infer ? inferDocumentSchema(doc) : schema;
         return { schema: s, value: toConnect(s, doc, '', this.config.jsonMode) };
       }
@@ -50,25 +61,30 @@ export class EventEncoder {
     offset: SourceOffset,
   ): SourceRecord | null {
     const c = this.config;
-    let valueBytes: Buffer | null;
+    const whole: EventPart = { bytes: () => event.bytes(), json: (mode) => event.json(mode) };
+    let valuePart: EventPart | null = whole;
     let tombstone = false;
     if (c.publishFullDocumentOnly) {
-      valueBytes = event.fullDocument();
-      if (valueBytes === null) {
+      const full = event.fullDocument();
+      valuePart = full === null ? null : bytesPart(full);
+      if (full === null) {
         if (!c.tombstoneOnDelete) return null;
         tombstone = true;
       }
-    } else valueBytes = event.bytes();
-    const keyBytes =
+    }
+    const documentKey = c.keyFormat !== 'schema' && c.documentKeyAsKey ? event.documentKey() : null;
+    const keyPart: EventPart =
       c.keyFormat === 'schema'
-        ? event.bytes()
-        : ((c.documentKeyAsKey ? event.documentKey() : null) ?? event.idKey());
+        ? whole
+        : documentKey !== null
+          ? bytesPart(documentKey)
+          : { bytes: () => event.idKey(), json: (mode) => event.idKeyJson(mode) };
     try {
-      const key = this.encode(keyBytes, c.keyFormat, c.keySchema, false);
+      const key = this.encode(keyPart, c.keyFormat, c.keySchema, false);
       const value: Encoded =
-        tombstone || valueBytes === null
+        tombstone || valuePart === null
           ? { schema: null, value: null }
-          : this.encode(valueBytes, c.valueFormat, c.valueSchema, c.inferValueSchema);
+          : this.encode(valuePart, c.valueFormat, c.valueSchema, c.inferValueSchema);
       return new SourceRecord({
         sourcePartition: partition,
         sourceOffset: offset,
@@ -79,7 +95,7 @@ export class EventEncoder {
         value: value.value,
       });
     } catch (error) {
-      const message = `${(error as Error).message} : Exception creating Source record for: Key=${bsonToJson(keyBytes, 'canonical')} Value=${valueBytes === null ? '' : bsonToJson(valueBytes, 'canonical')}`;
+      const message = `${(error as Error).message} : Exception creating Source record for: Key=${keyPart.json('canonical')} Value=${valuePart === null ? '' : valuePart.json('canonical')}`;
       const failure = new DataException(message, { cause: error });
       if (!c.tolerateErrors) throw failure;
       this.onSkipped(event, failure);
@@ -89,9 +105,9 @@ export class EventEncoder {
         sourceOffset: offset,
         topic: c.deadLetterTopic,
         keySchema: STRING,
-        key: bsonToJson(keyBytes, 'canonical'),
+        key: keyPart.json('canonical'),
         valueSchema: STRING,
-        value: valueBytes === null ? '' : bsonToJson(valueBytes, 'canonical'),
+        value: valuePart === null ? '' : valuePart.json('canonical'),
       });
     }
   }

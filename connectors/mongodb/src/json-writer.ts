@@ -1,5 +1,6 @@
 import { DataException } from '@sluice/api';
 import { BSON, Decimal128 } from 'mongodb';
+import type { RawElement } from './raw-bson.js';
 
 /**
  * The JSON dialects of mongo-kafka's `output.json.formatter`, as the Java driver writes them:
@@ -99,8 +100,6 @@ export function isoDateTime(ms: number): string {
   return plain;
 }
 
-const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-
 /** Reads BSON bytes and writes them as JSON text in one pass (no intermediate objects). */
 class BsonJsonWriter {
   private readonly view: DataView;
@@ -144,9 +143,7 @@ class BsonJsonWriter {
   }
 
   private hex(at: number, length: number): string {
-    let s = '';
-    for (let i = at; i < at + length; i++) s += HEX[this.bytes[i] as number];
-    return s;
+    return this.bytes.toString('hex', at, at + length);
   }
 
   private int64(at: number): bigint {
@@ -281,6 +278,11 @@ export function bsonToJson(bytes: Uint8Array, mode: JsonMode): string {
     ? bytes
     : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return new BsonJsonWriter(buffer, mode).document(0, false);
+}
+
+/** The value of one element of a document (found with `findElement`) as JSON text. */
+export function bsonElementToJson(bytes: Buffer, element: RawElement, mode: JsonMode): string {
+  return new BsonJsonWriter(bytes, mode).value(element.type, element.start)[0];
 }
 
 /**

@@ -14,6 +14,9 @@ export function rawField(doc: Buffer, path: string): unknown {
   const [first = '', ...rest] = path.split('.');
   const element = findElement(doc, first);
   if (element === undefined) return undefined;
+  // The usual `_id`, read for every record: an ObjectId straight from its 12 bytes.
+  if (element.type === 0x07 && rest.length === 0)
+    return new ObjectId(Buffer.from(doc.subarray(element.start, element.end)));
   let value: unknown = BSON.deserialize(documentOf([renamed(doc, element, 'v')]), EXACT).v;
   for (const part of rest) {
     if (!isDocument(value)) return undefined;

@@ -1,5 +1,5 @@
 import type { SourceOffset, SourcePartition } from '@sluice/api';
-import { BSON, type Document } from 'mongodb';
+import { BSON, type Document, ObjectId } from 'mongodb';
 import type { SourceConfig } from './config.js';
 import { bsonToJson } from './json-writer.js';
 
@@ -53,13 +53,21 @@ export interface PollingPosition {
 
 /** The stored form of a polling position: each value as canonical extended JSON. */
 export function pollingOffset(position: PollingPosition): SourceOffset {
-  const value = EJSON.stringify({ v: position.value }, { relaxed: false });
+  const value = positionText(position.value);
   // Polling by `_id`, the value is the id: written once.
-  const id =
-    position.id === position.value
-      ? value
-      : EJSON.stringify({ v: position.id }, { relaxed: false });
+  const id = position.id === position.value ? value : positionText(position.id);
   return { value, id };
+}
+
+/**
+ * `EJSON.stringify({v: value}, {relaxed: false})`, written directly for the usual ObjectId and
+ * date values (this runs for every record read).
+ */
+function positionText(value: unknown): string {
+  if (value instanceof ObjectId) return `{"v":{"$oid":"${value.toHexString()}"}}`;
+  if (value instanceof Date && !Number.isNaN(value.getTime()))
+    return `{"v":{"$date":{"$numberLong":"${value.getTime()}"}}}`;
+  return EJSON.stringify({ v: value }, { relaxed: false });
 }
 
 /** A stored polling position, or null. */
