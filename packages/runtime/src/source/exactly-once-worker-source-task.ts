@@ -9,7 +9,7 @@ import type {
   KafkaTransactionalProducer,
   ProducerRecord,
 } from '../kafka/kafka-port.js';
-import { canonicalJson, stringifyOffsetJson } from '../storage/offset-json.js';
+import { PartitionKeys, stringifyOffsetJson } from '../storage/offset-json.js';
 import { type OffsetBackingStore, type OffsetMap, offsetKey } from '../storage/offset-store.js';
 import { Signal } from '../worker-task/task-status.js';
 import {
@@ -55,6 +55,7 @@ export class ExactlyOnceWorkerSourceTask extends AbstractWorkerSourceTask {
   private readonly transactions: WorkerTransactionContext | null;
   /** Source offsets of the records in the open transaction, latest per source partition. */
   private pendingOffsets = new Map<string, { partition: OffsetMap; offset: OffsetMap | null }>();
+  private readonly partitionKeys = new PartitionKeys();
   /** Records of the open transaction, with where Kafka wrote them (null: dropped or aborted). */
   private committable: Array<{
     record: SourceRecord;
@@ -181,7 +182,7 @@ export class ExactlyOnceWorkerSourceTask extends AbstractWorkerSourceTask {
   private trackOffset(record: SourceRecord): void {
     const { sourcePartition: partition, sourceOffset: offset } = record;
     if (partition === null || offset === null) return;
-    const key = canonicalJson(partition);
+    const key = this.partitionKeys.keyOf(partition);
     if (!this.pendingOffsets.has(key) && this.producer.inTransaction) {
       // The commit writes this partition's offset: its offsets topic partition can join the
       // transaction with the records' partitions rather than in a request of its own.

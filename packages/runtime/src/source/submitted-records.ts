@@ -1,4 +1,4 @@
-import { canonicalJson } from '../storage/offset-json.js';
+import { PartitionKeys } from '../storage/offset-json.js';
 import type { OffsetMap } from '../storage/offset-store.js';
 
 /** One record handed to the producer, awaiting its acknowledgement. */
@@ -19,6 +19,7 @@ export class SubmittedRecords {
   private head = 0;
   private committable = new Map<string, { partition: OffsetMap; offset: OffsetMap | null }>();
   private unacked = 0;
+  private readonly partitionKeys = new PartitionKeys();
 
   /** Registers a record about to be sent; ack it when Kafka acknowledged it (or it was dropped). */
   submit(partition: OffsetMap | null, offset: OffsetMap | null): SubmittedRecord {
@@ -46,7 +47,7 @@ export class SubmittedRecords {
       const entry = this.queue[this.head] as SubmittedRecord;
       if (!entry.acked) break;
       if (entry.partition !== null && entry.offset !== null) {
-        this.committable.set(canonicalJson(entry.partition), {
+        this.committable.set(this.partitionKeys.keyOf(entry.partition), {
           partition: entry.partition,
           offset: entry.offset,
         });

@@ -124,3 +124,47 @@ export function canonicalJson(value: unknown): string {
   if (value instanceof Map) return canonicalJson(Object.fromEntries(value));
   return stringifyOffsetJson(value);
 }
+
+/**
+ * `canonicalJson` of source partitions, remembering the last one: a task's records usually come
+ * from a few partitions, each record with a fresh partition object of the same flat content, and
+ * comparing that content is cheaper than writing it again for every record.
+ */
+export class PartitionKeys {
+  private last: Readonly<Record<string, unknown>> | null = null;
+  private lastSize = 0;
+  private lastKey = '';
+
+  keyOf(partition: Readonly<Record<string, unknown>>): string {
+    const last = this.last;
+    if (last !== null && sameFlatContent(partition, last, this.lastSize)) return this.lastKey;
+    this.lastKey = canonicalJson(partition);
+    let size = 0;
+    let flat = true;
+    for (const key in partition) {
+      size++;
+      if (typeof partition[key] === 'object' && partition[key] !== null) flat = false;
+    }
+    // Nested values would need a deep comparison: those partitions are written every time.
+    this.last = flat && !(partition instanceof Map) ? partition : null;
+    this.lastSize = size;
+    return this.lastKey;
+  }
+}
+
+/** Whether `a` has exactly `size` keys, each holding the same primitive as in `b`. */
+function sameFlatContent(
+  a: Readonly<Record<string, unknown>>,
+  b: Readonly<Record<string, unknown>>,
+  size: number,
+): boolean {
+  if (a instanceof Map) return false;
+  let count = 0;
+  for (const key in a) {
+    const value = a[key];
+    if (value !== b[key] || !Object.hasOwn(b, key)) return false;
+    if (typeof value === 'object' && value !== null) return false;
+    count++;
+  }
+  return count === size;
+}
