@@ -89,9 +89,10 @@ export function documentEvent(
     );
     return eventId;
   };
+  const idJson = (mode: JsonMode) => (id === undefined ? null : bsonElementToJson(doc, id, mode));
   /** `{"_id": <id>}` (and `"copyingData": true` for a copy), as the writer writes documents. */
-  const eventIdJson = (mode: JsonMode) => {
-    const fields = id === undefined ? [] : [`"_id": ${bsonElementToJson(doc, id, mode)}`];
+  const eventIdJson = (idText: string | null) => {
+    const fields = idText === null ? [] : [`"_id": ${idText}`];
     if (copying) fields.push('"copyingData": true');
     return `{${fields.join(', ')}}`;
   };
@@ -113,9 +114,10 @@ export function documentEvent(
     documentKey: keyBytes,
     // Written from the document's own JSON, without building the event's BSON first.
     json: (mode) => {
-      const key = id === undefined ? '{}' : `{"_id": ${bsonElementToJson(doc, id, mode)}}`;
-      return `{"_id": ${eventIdJson(mode)}, "operationType": "${operationType}", "documentKey": ${key}, "fullDocument": ${bsonToJson(doc, mode)}, "ns": {"db": ${quote(db)}, "coll": ${quote(coll)}}}`;
+      const idText = idJson(mode);
+      const key = idText === null ? '{}' : `{"_id": ${idText}}`;
+      return `{"_id": ${eventIdJson(idText)}, "operationType": "${operationType}", "documentKey": ${key}, "fullDocument": ${bsonToJson(doc, mode)}, "ns": {"db": ${quote(db)}, "coll": ${quote(coll)}}}`;
     },
-    idKeyJson: (mode) => `{"_id": ${eventIdJson(mode)}}`,
+    idKeyJson: (mode) => `{"_id": ${eventIdJson(idJson(mode))}}`,
   };
 }
