@@ -4,7 +4,7 @@
 // how far the lines got and which worker runs what. Ctrl-C sends SIGTERM to every worker: each
 // stops its tasks (offsets committed) and leaves the group, then the script ends with code 0.
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -26,10 +26,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export async function runCluster({ root, pipeline, env, say, onInterrupt }) {
   const bin = join(root, 'packages', 'worker', 'bin', 'sluice.js');
-  // Several checkouts may share one Kafka: each gets a cluster (group and topics) of its own.
-  const cluster =
-    process.env.SLUICE_CLUSTER ??
-    `sluice-quickstart-${createHash('sha256').update(root).digest('hex').slice(0, 8)}`;
+  const cluster = process.env.SLUICE_CLUSTER ?? (await clusterOf(pipeline));
   const ports = await choosePorts(PREFERRED_PORTS);
   const workers = [];
   let stopping = false;
@@ -233,6 +230,22 @@ async function createConnector(url, body, isStopping) {
  * A new cluster (its config topic holds neither connector) starts from a fresh input of 1000
  * lines and no output; a cluster that already runs them goes on where it stopped.
  */
+/**
+ * The cluster (group and topic prefix) of this pipeline's data folder, named once and kept in
+ * it: several checkouts may share one Kafka, and a data folder made anew (a fresh clone, or
+ * deleted by hand) gets a new cluster, whose source starts at the new input's first line
+ * rather than at an offset the old cluster committed for a file that is gone.
+ */
+async function clusterOf(pipeline) {
+  const file = join(pipeline, 'data', 'cluster');
+  const kept = (await readFile(file, 'utf8').catch(() => '')).trim();
+  if (kept !== '') return kept;
+  const name = `sluice-quickstart-${randomBytes(4).toString('hex')}`;
+  await mkdir(join(pipeline, 'data'), { recursive: true });
+  await writeFile(file, `${name}\n`);
+  return name;
+}
+
 async function prepareData(pipeline, fresh, say) {
   const input = join(pipeline, 'data', 'input.txt');
   if (fresh || !existsSync(input)) {
