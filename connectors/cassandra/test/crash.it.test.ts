@@ -84,7 +84,11 @@ describe('crashes', () => {
     try {
       // The sink is under way (the source, 5 s behind the writes, is polling): on an idle machine
       // waiting for the source's first records too let the sink write all 10,000 rows first.
-      await waitFor('some rows', async () => (await count(client, `${ks}.crash`)) >= 300);
+      await waitFor('some rows', async () => (await count(client, `${ks}.crash`)) >= 300).catch(
+        (error: Error) => {
+          throw new Error(`${error.message}; the worker printed:\n${first.output().slice(-6000)}`);
+        },
+      );
     } finally {
       await first.kill();
     }
