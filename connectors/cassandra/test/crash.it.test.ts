@@ -60,7 +60,7 @@ describe('crashes', () => {
       'consumer.heartbeat.interval.ms': '1000',
     });
     const connectors = {
-      'crash-sink': {
+      'cassandra-crash-sink': {
         'connector.class': 'CassandraSink',
         topics: input,
         ...connectionProps(),
@@ -69,7 +69,7 @@ describe('crashes', () => {
         maxNumberOfRecordsInBatch: '1',
         [`topic.${input}.${ks}.crash.mapping`]: 'id=value.id, n=value.n, made=now()',
       },
-      'crash-source': {
+      'cassandra-crash-source': {
         'connector.class': 'CassandraSource',
         ...connectionProps(),
         'connect.cassandra.key.space': ks,

@@ -75,7 +75,7 @@ describe('crashes', () => {
       'consumer.max.poll.records': '100',
     });
     const connectors = {
-      'crash-sink': {
+      'mongodb-crash-sink': {
         'connector.class': 'com.mongodb.kafka.connect.MongoSinkConnector',
         topics: input,
         'connection.uri': mongodbUrl(),
@@ -86,7 +86,7 @@ describe('crashes', () => {
         // Small bulk writes, so the kill lands in the middle of the stream.
         'max.batch.size': '20',
       },
-      'crash-source': {
+      'mongodb-crash-source': {
         'connector.class': 'com.mongodb.kafka.connect.MongoSourceConnector',
         'connection.uri': mongodbUrl(),
         database: db.databaseName,
