@@ -61,28 +61,25 @@ export class EventEncoder {
     offset: SourceOffset,
   ): SourceRecord | null {
     const c = this.config;
-    const whole: EventPart = { bytes: () => event.bytes(), json: (mode) => event.json(mode) };
-    let valuePart: EventPart | null = whole;
-    let tombstone = false;
+    // An event is a part itself: its bytes, or its JSON.
+    // null: a tombstone (no full document to publish).
+    let valuePart: EventPart | null = event;
     if (c.publishFullDocumentOnly) {
       const full = event.fullDocument();
+      if (full === null && !c.tombstoneOnDelete) return null;
       valuePart = full === null ? null : bytesPart(full);
-      if (full === null) {
-        if (!c.tombstoneOnDelete) return null;
-        tombstone = true;
-      }
     }
     const documentKey = c.keyFormat !== 'schema' && c.documentKeyAsKey ? event.documentKey() : null;
     const keyPart: EventPart =
       c.keyFormat === 'schema'
-        ? whole
+        ? event
         : documentKey !== null
           ? bytesPart(documentKey)
           : { bytes: () => event.idKey(), json: (mode) => event.idKeyJson(mode) };
     try {
       const key = this.encode(keyPart, c.keyFormat, c.keySchema, false);
       const value: Encoded =
-        tombstone || valuePart === null
+        valuePart === null
           ? { schema: null, value: null }
           : this.encode(valuePart, c.valueFormat, c.valueSchema, c.inferValueSchema);
       return new SourceRecord({

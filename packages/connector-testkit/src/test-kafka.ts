@@ -10,6 +10,7 @@ import {
   type StandaloneHerder,
 } from '@sluice/runtime';
 import { uniqueId, waitFor } from './kit-worker.js';
+import { createTopicsWith } from './topic-io.js';
 
 /** A record to produce: text or bytes, with optional key, partition, timestamp and text headers. */
 export interface TestRecord {
@@ -68,17 +69,8 @@ export function testKafka(brokers: readonly string[], options: TestKafkaOptions)
   const log = createLogger({ level: process.env.SLUICE_LOG_LEVEL ?? 'error' });
   const clients = new KafkajsClientFactory({ 'bootstrap.servers': brokers.join(',') }, log);
   const clientId = (role: string) => ({ clientId: `${label}-test-${role}`, overrides: {} });
-  const createTopics = async (topics: readonly string[], partitions: number) => {
-    const admin = clients.admin(clientId('admin'));
-    await admin.connect();
-    try {
-      await admin.createTopics(
-        topics.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
-      );
-    } finally {
-      await admin.disconnect();
-    }
-  };
+  const createTopics = (topics: readonly string[], partitions: number) =>
+    createTopicsWith(clients, topics, partitions);
   return {
     brokers,
     clients,

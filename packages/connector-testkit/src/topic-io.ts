@@ -11,22 +11,33 @@ function kafka(brokers: readonly string[]): Kafka {
 }
 
 /**
- * Creates a topic of one partition (a sink's input) through the runtime's Kafka port, which
- * waits for the partition's leader (kafkajs' own `waitForLeaders` gives up on the
- * UNKNOWN_TOPIC_OR_PARTITION a KRaft broker answers for a moment after creating a topic).
+ * Creates topics through the runtime's Kafka port, which waits for every partition's leader
+ * (kafkajs' own `waitForLeaders` gives up on the UNKNOWN_TOPIC_OR_PARTITION a KRaft broker
+ * answers for a moment after creating a topic).
  */
+export async function createTopicsWith(
+  clients: KafkajsClientFactory,
+  topics: readonly string[],
+  partitions: number,
+): Promise<void> {
+  const admin = clients.admin({ clientId: 'sluice-testkit', overrides: {} });
+  await admin.connect();
+  try {
+    await admin.createTopics(
+      topics.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
+    );
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Creates a topic of one partition (a sink's input). */
 export async function createTopic(brokers: readonly string[], topic: string): Promise<void> {
   const clients = new KafkajsClientFactory(
     { 'bootstrap.servers': brokers.join(',') },
     createLogger({ level: 'error' }),
   );
-  const admin = clients.admin({ clientId: 'sluice-testkit', overrides: {} });
-  await admin.connect();
-  try {
-    await admin.createTopics([{ topic, numPartitions: 1, replicationFactor: 1 }]);
-  } finally {
-    await admin.disconnect();
-  }
+  await createTopicsWith(clients, [topic], 1);
 }
 
 /** Writes string values to a topic. */

@@ -66,6 +66,11 @@ export interface CassandraServerPaths {
   readonly yaml: string;
   readonly dataDir: string;
   readonly logDir: string;
+  /**
+   * Keep every acknowledged write and the system tables through a kill -9 (fsyncs on). Off for
+   * the shared node, whose test data is thrown away.
+   */
+  readonly durable?: boolean;
 }
 
 /** The JVM arguments that run one Cassandra node from the installed jars. */
@@ -93,8 +98,7 @@ export async function cassandraServerArgs(paths: CassandraServerPaths): Promise<
     '-Dcassandra.auto_bootstrap=false',
     '-Dcassandra.initial_token=0',
     // Test data is thrown away: skip fsyncs and system-table flushes.
-    '-Dcassandra.skip_sync=true',
-    '-Dcassandra.unsafesystem=true',
+    ...(paths.durable ? [] : ['-Dcassandra.skip_sync=true', '-Dcassandra.unsafesystem=true']),
     '-cp',
     `${libs}/*`,
     'org.apache.cassandra.service.CassandraDaemon',
@@ -163,10 +167,12 @@ interface CassandraYamlInput {
   readonly port: number;
   readonly storagePort: number;
   readonly dataDir: string;
+  /** Sync the commit log before acknowledging each write, not every 10 s (see `durable` above). */
+  readonly durable?: boolean;
 }
 
 /** A single loopback node: one token, no auth, small memtables and caches, no snapshots. */
-export function cassandraYaml({ port, storagePort, dataDir }: CassandraYamlInput): string {
+export function cassandraYaml({ port, storagePort, dataDir, durable }: CassandraYamlInput): string {
   return `# Written by @sluice/test-fixtures for a single throwaway test node.
 cluster_name: sluice-test
 num_tokens: 1
@@ -190,8 +196,7 @@ commitlog_directory: ${join(dataDir, 'commitlog')}
 saved_caches_directory: ${join(dataDir, 'saved_caches')}
 hints_directory: ${join(dataDir, 'hints')}
 cdc_raw_directory: ${join(dataDir, 'cdc_raw')}
-commitlog_sync: periodic
-commitlog_sync_period: 10000ms
+${durable ? 'commitlog_sync: batch' : 'commitlog_sync: periodic\ncommitlog_sync_period: 10000ms'}
 commitlog_segment_size: 8MiB
 memtable_heap_space: 64MiB
 memtable_offheap_space: 64MiB
