@@ -138,7 +138,8 @@ export async function runCluster({ root, pipeline, env, say, onInterrupt }) {
 
 /** Spawns one worker in its own process group: Ctrl-C reaches this script, which stops them. */
 function startWorker(bin, pipeline, env, cluster, n, port, say, isStopping) {
-  const child = spawn(process.execPath, [bin, 'distributed', 'worker.properties'], {
+  // The bin itself, as a user's `sluice` runs: its first line starts Node with the worker's flags.
+  const child = spawn(bin, ['distributed', 'worker.properties'], {
     cwd: pipeline,
     env: {
       ...env,

@@ -119,7 +119,8 @@ say('Press Ctrl-C to stop; the worker logs progress every 10 seconds.');
 // The worker's REST listener is the default one (worker.properties sets no listeners).
 say('Watch the pipeline in the web console: http://localhost:8083/ui');
 
-worker = spawn(process.execPath, [bin, 'standalone', 'worker.properties', ...chosen.connectors], {
+// The bin itself, as a user's `sluice` runs: its first line starts Node with the worker's flags.
+worker = spawn(bin, ['standalone', 'worker.properties', ...chosen.connectors], {
   cwd: pipeline,
   // The file connectors read and write only in the folders this names (none by default).
   env: { ...env, SLUICE_FILE_ALLOWED_PATHS: join(pipeline, 'data') },

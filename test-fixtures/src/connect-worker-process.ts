@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { javaCommand } from './java-toolchain.js';
 import type { KafkaConnectInstall } from './kafka-connect-install.js';
+import { sluiceNodeFlags } from './sluice-bin.js';
 
 /** The two workers compared. */
 export type WorkerSystem = 'sluice' | 'kafka-connect';
@@ -104,6 +105,7 @@ function command(
     return {
       command: process.execPath,
       args: [
+        ...sluiceNodeFlags(launch.sluiceBin),
         ...(launch.nodeArgs ?? []),
         launch.sluiceBin,
         mode,

@@ -112,6 +112,7 @@ export {
   stopServices,
 } from './service-manager.js';
 export { registerService, serviceDefinition, serviceNames } from './service-registry.js';
+export { sluiceNodeFlags } from './sluice-bin.js';
 export {
   type Answer,
   appendLines,

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeProperties } from './connect-worker-process.js';
 import { ephemeralPort } from './free-port.js';
+import { sluiceNodeFlags } from './sluice-bin.js';
 
 /** A running `sluice` child process with its output collected. */
 export interface SluiceProcess {
@@ -19,14 +20,14 @@ export interface SluiceProcess {
   exited: Promise<number | string>;
 }
 
-/** Runs `node <sluiceBin> <args>` in `cwd`, collecting its output. */
+/** Runs `node <the bin's flags> <sluiceBin> <args>` in `cwd`, collecting its output. */
 export function runSluice(
   sluiceBin: string,
   args: string[],
   cwd: string,
   env: Record<string, string> = {},
 ): SluiceProcess {
-  const child = spawn(process.execPath, [sluiceBin, ...args], {
+  const child = spawn(process.execPath, [...sluiceNodeFlags(sluiceBin), sluiceBin, ...args], {
     cwd,
     // Sluice's file connectors use only the folders SLUICE_FILE_ALLOWED_PATHS names; tests keep
     // their files in the temporary folder.

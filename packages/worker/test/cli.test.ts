@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sluiceNodeFlags } from '@sluice/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSluice, SLUICE_BIN, workerProps, writeProperties } from './sluice-process.js';
 
@@ -23,6 +24,16 @@ describe('sluice command', () => {
     const version = runSluice(['--version'], dir);
     expect(await version.exited).toBe(0);
     expect(version.output()).toMatch(/^sluice \d+\.\d+\.\d+ \(@sluice\/runtime \d+\.\d+\.\d+\)\n$/);
+  });
+
+  it('runs as an executable, starting Node with the flags of its first line', () => {
+    const flags = sluiceNodeFlags(SLUICE_BIN);
+    expect(flags).toContain('--max-semi-space-size=32');
+    // Run as a user's `sluice` is: through `env -S`, so the flags reach Node and Node takes them.
+    const run = spawnSync(SLUICE_BIN, ['--version'], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^sluice \d+\.\d+\.\d+ /);
   });
 
   it('exits with code 2 and the usage on a wrong command line', async () => {
