@@ -56,7 +56,13 @@ const produceV3 = require('kafkajs/src/protocol/requests/produce/v3/request.js')
       messages: Array<{ key: Buffer | null; value: Buffer; timestamp?: string }>;
     }>;
   }>;
-}) => { encode(): Promise<Encoder> };
+}) => { apiKey: number; apiVersion: number; encode(): Promise<{ buffers: Buffer[] }> };
+
+const createRequest = require('kafkajs/src/protocol/request.js') as (args: {
+  correlationId: number;
+  clientId: string;
+  request: { apiKey: number; apiVersion: number; encode(): Promise<unknown> };
+}) => Promise<{ buffers: Buffer[]; size: number }>;
 
 interface TopicData {
   topic: string;
@@ -271,7 +277,7 @@ describe('kafkajs as patched', () => {
         },
       ],
     });
-    const bytes = (await request.encode()).buffer;
+    const bytes = Buffer.concat((await request.encode()).buffers);
     const records = stamps.map((t, i) =>
       Record({ offsetDelta: i, timestampDelta: Number(t) - 999, key, value }),
     );
@@ -285,6 +291,61 @@ describe('kafkajs as patched', () => {
     ).buffer;
     // The request ends with the partition's record batch.
     expect(bytes.subarray(bytes.length - batch.length)).toEqual(batch);
+  });
+
+  it('sends a produce request as its buffers, framed with the size and header Kafka expects', async () => {
+    const value = (n: number) => randomBytes(n);
+    const topicData = [
+      {
+        topic: 'orders',
+        partitions: [
+          { partition: 0, messages: [{ key: null, value: value(3000) }] },
+          { partition: 3, messages: [{ key: Buffer.from('k'), value: value(10) }] },
+        ],
+      },
+      { topic: 'é', partitions: [{ partition: 1, messages: [{ key: null, value: value(1) }] }] },
+    ];
+    const request = produceV3({ acks: -1, timeout: 30000, topicData });
+    const { buffers, size } = await createRequest({
+      correlationId: 7,
+      clientId: 'sluice',
+      request,
+    });
+    const bytes = Buffer.concat(buffers);
+    expect(size).toBe(bytes.length);
+    // Each record batch is sent as encoded, not copied: request header, produce header, then per
+    // topic its header and per partition its header and batch.
+    expect(buffers.length).toBe(1 + 1 + (1 + 2 * 2) + (1 + 2 * 1));
+    // Read the request back field by field, as the broker does.
+    let at = 0;
+    /** The next `length` bytes. */
+    const take = (length: number) => {
+      at += length;
+      return bytes.subarray(at - length, at);
+    };
+    const int16 = () => take(2).readInt16BE(0);
+    const int32 = () => take(4).readInt32BE(0);
+    const text = () => {
+      const length = int16();
+      return length < 0 ? null : take(length).toString('utf8');
+    };
+    expect(int32()).toBe(bytes.length - 4);
+    expect([int16(), int16(), int32(), text()]).toEqual([0, 3, 7, 'sluice']);
+    expect([text(), int16(), int32()]).toEqual([null, -1, 30000]);
+    expect(int32()).toBe(topicData.length);
+    for (const topic of topicData) {
+      expect(text()).toBe(topic.topic);
+      expect(int32()).toBe(topic.partitions.length);
+      for (const partition of topic.partitions) {
+        expect(int32()).toBe(partition.partition);
+        const batchSize = int32();
+        const batch = take(batchSize);
+        // A record batch: its length field counts the bytes after it; its value is inside.
+        expect(batch.readInt32BE(8)).toBe(batchSize - 12);
+        expect(batch.includes(partition.messages[0]?.value as Buffer)).toBe(true);
+      }
+    }
+    expect(at).toBe(bytes.length);
   });
 
   it('keeps the transaction coordinator across transactions, and looks it up again when it answers NOT_COORDINATOR', async () => {
