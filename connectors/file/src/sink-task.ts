@@ -7,6 +7,7 @@ import {
   Struct,
 } from '@sluice/api';
 import { type FileSinkConfig, parseFileSinkConfig } from './config.js';
+import { flatObjectJson } from './flat-json.js';
 import { VERSION } from './version.js';
 
 function render(value: unknown): string {
@@ -14,6 +15,8 @@ function render(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
   if (value instanceof Struct || typeof value !== 'object') return String(value);
+  const flat = flatObjectJson(value);
+  if (flat !== null) return flat;
   try {
     // Without a replacer first: a replacer function makes JSON.stringify call back into
     // JavaScript for every value, several times slower on the SMT chain's records.
