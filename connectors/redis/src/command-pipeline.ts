@@ -51,6 +51,9 @@ export async function runPipelined(
   commands: readonly RedisCommand[],
   options: PipelineOptions = {},
 ): Promise<CommandResult[]> {
+  if (!connection.isCluster && !options.multi && !((options.waitReplicas ?? 0) > 0)) {
+    return runOnServer(connection, commands);
+  }
   const results: (CommandResult | undefined)[] = new Array(commands.length);
   let pending = commands.map((_, i) => i);
   for (let attempt = 0; pending.length > 0; attempt++) {
@@ -71,6 +74,37 @@ export async function runPipelined(
     }
   }
   return results as CommandResult[];
+}
+
+/**
+ * One server, no transaction, no WAIT: one pipeline of every command, and nothing to send
+ * again (redirections and EXECABORT come only from a cluster or a transaction).
+ */
+async function runOnServer(
+  connection: RedisConnection,
+  commands: readonly RedisCommand[],
+): Promise<CommandResult[]> {
+  const pipeline = (connection.client as Redis).pipeline();
+  for (const command of commands) pipeline.call(command.name, ...command.args);
+  const replies = await execute(connection, pipeline, commands.length);
+  if (replies instanceof Error) return commands.map(() => ({ error: replies, value: undefined }));
+  return commands.map((_, i) => resultOf(replies[i]));
+}
+
+/**
+ * The replies of a pipeline, or the error all its commands share when the pipeline as a whole
+ * failed (connection lost, no answer in time).
+ */
+async function execute(
+  connection: RedisConnection,
+  pipeline: ReturnType<Redis['pipeline']>,
+  count: number,
+): Promise<Reply[] | Error> {
+  try {
+    return ((await connection.withTimeout(pipeline.exec(), `${count} commands`)) ?? []) as Reply[];
+  } catch (error) {
+    return error as Error;
+  }
 }
 
 function groupByMaster(
@@ -124,14 +158,9 @@ async function runOnNode(
     }
     if (options.multi) pipeline.call('EXEC');
   }
-  let replies: Reply[];
-  try {
-    replies = ((await connection.withTimeout(pipeline.exec(), `${indexes.length} commands`)) ??
-      []) as Reply[];
-  } catch (error) {
-    // The pipeline as a whole failed (connection lost, no answer in time): every command
-    // shares the error.
-    for (const i of indexes) results[i] = { error: error as Error, value: undefined };
+  const replies = await execute(connection, pipeline, indexes.length);
+  if (replies instanceof Error) {
+    for (const i of indexes) results[i] = { error: replies, value: undefined };
     return;
   }
   let r = 0;
