@@ -97,8 +97,13 @@ export async function cassandraServerArgs(paths: CassandraServerPaths): Promise<
     '-Dcassandra.superuser_setup_delay_ms=0',
     '-Dcassandra.auto_bootstrap=false',
     '-Dcassandra.initial_token=0',
-    // Test data is thrown away: skip fsyncs and system-table flushes.
-    ...(paths.durable ? [] : ['-Dcassandra.skip_sync=true', '-Dcassandra.unsafesystem=true']),
+    // A durable node (commitlog_sync: batch) syncs each write before acknowledging it, so a
+    // kill -9 can only tear the commit log's last, unacknowledged section; Cassandra refuses to
+    // start on a torn section ("bad header") unless told to skip it. A throwaway node skips
+    // fsyncs and system-table flushes instead.
+    ...(paths.durable
+      ? ['-Dcassandra.commitlog.ignorereplayerrors=true']
+      : ['-Dcassandra.skip_sync=true', '-Dcassandra.unsafesystem=true']),
     '-cp',
     `${libs}/*`,
     'org.apache.cassandra.service.CassandraDaemon',
