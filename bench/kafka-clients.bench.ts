@@ -22,8 +22,9 @@ import {
   deleteGroupsContaining,
   deleteTopics,
   RAW_CONSUMER,
+  sendInLanes,
 } from './connect/kafka-client.js';
-import { provenance } from './rounds.js';
+import { fmt, median, provenance } from './rounds.js';
 
 if (!('withResolvers' in Promise)) {
   Object.defineProperty(Promise, 'withResolvers', {
@@ -41,8 +42,6 @@ if (!('withResolvers' in Promise)) {
 
 const RECORDS = Number(process.env.RECORDS ?? 200_000);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
-const SEND_BYTES = 512 * 1024;
-const IN_FLIGHT = 4;
 const MARKER = `clients-${Date.now().toString(36)}`;
 
 interface Measure {
@@ -62,30 +61,6 @@ async function measure(records: number, work: (started: () => void) => Promise<v
   const cpu = process.cpuUsage(cpu0);
   return { rate: records / seconds, cpuMicros: (cpu.user + cpu.system) / records };
 }
-
-/** Lanes of sends of ≤ 512 KiB; `send` resolves when the broker acknowledged. */
-async function produceLanes(
-  values: readonly Buffer[],
-  send: (batch: Buffer[]) => Promise<unknown>,
-) {
-  let next = 0;
-  const lane = async () => {
-    while (next < values.length) {
-      const batch: Buffer[] = [];
-      let size = 0;
-      while (next < values.length && size < SEND_BYTES) {
-        const value = values[next++] as Buffer;
-        size += value.length;
-        batch.push(value);
-      }
-      await send(batch);
-    }
-  };
-  await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 async function main(): Promise<void> {
   const services = await ensureServices(['kafka'], {
@@ -120,12 +95,14 @@ async function main(): Promise<void> {
           await createTopic(admin, topic);
           const produced = await measure(RECORDS, async (started) => {
             started();
+            const valueAt = (i: number) => values[i] as Buffer;
+            const size = (value: Buffer) => value.length;
             if (client === 'kafkajs') {
-              await produceLanes(values, (batch) =>
+              await sendInLanes(RECORDS, valueAt, size, (batch) =>
                 producer.send({ topic, acks: -1, messages: batch.map((value) => ({ value })) }),
               );
             } else {
-              await produceLanes(values, (batch) =>
+              await sendInLanes(RECORDS, valueAt, size, (batch) =>
                 platformatic.send({ messages: batch.map((value) => ({ topic, value })) }),
               );
             }

@@ -78,7 +78,8 @@ export async function interleavedRounds(
   return { names: contenders.map((c) => c.name), rates, cpuMicros };
 }
 
-function median(values: readonly number[]): number {
+/** The median of `values` (the mean of the middle two for an even count). */
+export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1
@@ -86,7 +87,8 @@ function median(values: readonly number[]): number {
     : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
-const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+/** A whole number with thousands separators. */
+export const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const pct = (n: number): string => `${(n * 100).toFixed(0)}%`;
 
 /**

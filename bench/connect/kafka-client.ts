@@ -37,14 +37,15 @@ const SEND_BYTES = 512 * 1024;
 const IN_FLIGHT = 4;
 
 /**
- * Produces values `valueAt(0..count-1)` in order-of-index batches with `acks=-1`, a few sends
- * in flight. Calls `onAcked(total)` as sends complete. Returns the value bytes sent.
+ * Sends values `valueAt(0..count-1)` in order-of-index batches of ≤ 512 KiB (`size` of each
+ * value), a few sends in flight, through `send` (which resolves once the broker acknowledged).
+ * Calls `onAcked(total)` as sends complete. Returns the value bytes sent.
  */
-export async function produceAll(
-  producer: Producer,
-  topic: string,
+export async function sendInLanes<T>(
   count: number,
-  valueAt: (i: number) => string,
+  valueAt: (i: number) => T,
+  size: (value: T) => number,
+  send: (batch: T[]) => Promise<unknown>,
   onAcked: (acked: number) => void = () => undefined,
 ): Promise<number> {
   let next = 0;
@@ -52,21 +53,38 @@ export async function produceAll(
   let bytes = 0;
   const lane = async (): Promise<void> => {
     while (next < count) {
-      const messages: { value: string }[] = [];
-      let size = 0;
-      while (next < count && size < SEND_BYTES) {
+      const batch: T[] = [];
+      let batchBytes = 0;
+      while (next < count && batchBytes < SEND_BYTES) {
         const value = valueAt(next++);
-        size += value.length;
-        messages.push({ value });
+        batchBytes += size(value);
+        batch.push(value);
       }
-      bytes += size;
-      await producer.send({ topic, acks: -1, messages });
-      acked += messages.length;
+      bytes += batchBytes;
+      await send(batch);
+      acked += batch.length;
       onAcked(acked);
     }
   };
   await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
   return bytes;
+}
+
+/** Produces string values with `acks=-1` through a kafkajs producer, as {@link sendInLanes}. */
+export function produceAll(
+  producer: Producer,
+  topic: string,
+  count: number,
+  valueAt: (i: number) => string,
+  onAcked: (acked: number) => void = () => undefined,
+): Promise<number> {
+  return sendInLanes(
+    count,
+    valueAt,
+    (value) => value.length,
+    (batch) => producer.send({ topic, acks: -1, messages: batch.map((value) => ({ value })) }),
+    onAcked,
+  );
 }
 
 /**
