@@ -41,9 +41,12 @@ export class MapDraft {
   /** A draft holding a copy of `map`'s entries. */
   static copyOf(map: SchemalessMap): MapDraft {
     if (map instanceof Map) return new MapDraft(null, new Map(map));
-    // Spread copies own properties as data properties (an own "__proto__" stays a key) in one
-    // step; only an undefined value, which a Java map cannot hold, needs setting to null.
-    const copy: Record<string, unknown> = { ...map };
+    // Object.assign copies in one step, several times faster than a spread on Node 20, but sets
+    // an own "__proto__" key through the prototype setter: such a map is spread instead, which
+    // keeps it a key. Only an undefined value, which a Java map cannot hold, needs setting to null.
+    const copy: Record<string, unknown> = Object.hasOwn(map, '__proto__')
+      ? { ...map }
+      : Object.assign({}, map);
     const draft = new MapDraft(copy, null);
     for (const key in copy) if (copy[key] === undefined) draft.set(key, null);
     return draft;

@@ -101,6 +101,24 @@ describe('InsertField', () => {
     );
   });
 
+  it('copies a schemaless map without changing the input, undefined as null and `__proto__` as data', () => {
+    const input = { id: 7, gone: undefined };
+    const out = configured({ 'static.field': 's', 'static.value': 'v' }).apply(
+      sinkRecord({ value: input }),
+    );
+    expect(out.value).toEqual({ id: 7, gone: null, s: 'v' });
+    expect(Object.getPrototypeOf(out.value)).toBe(Object.prototype);
+    expect(input).toEqual({ id: 7, gone: undefined });
+
+    const parsed = JSON.parse('{"__proto__": {"x": 1}, "a": 2}');
+    const value = configured({ 'static.field': 's', 'static.value': 'v' }).apply(
+      sinkRecord({ value: parsed }),
+    ).value as Record<string, unknown>;
+    expect(Object.keys(value)).toEqual(['__proto__', 'a', 's']);
+    expect(Object.getOwnPropertyDescriptor(value, '__proto__')?.value).toEqual({ x: 1 });
+    expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
+  });
+
   it('works on the key', () => {
     const out = configured({ 'topic.field': 't' }, true).apply(sinkRecord({ key: { id: 1 } }));
     expect(out.key).toEqual({ id: 1, t: 'orders' });
