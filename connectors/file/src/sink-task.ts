@@ -62,7 +62,11 @@ export class FileStreamSinkTask extends SinkTask {
 
   async put(records: SinkRecord[]): Promise<void> {
     if (records.length === 0) return;
-    const text = `${records.map((r) => render(r.value)).join('\n')}\n`;
+    const lines = records.map((r) => render(r.value));
+    // The last line's newline from join itself: appending it would make a second string that
+    // the write flattens, copying the whole batch once more.
+    lines.push('');
+    const text = lines.join('\n');
     const handle = this.handle;
     if (!handle) {
       process.stdout.write(text);
