@@ -1,4 +1,4 @@
-import { Decimal, Schema } from '@sluice/api';
+import { Decimal, Schema, SchemaBuilder } from '@sluice/api';
 import { describe, expect, it } from 'vitest';
 import {
   javaBigDecimalToString,
@@ -97,5 +97,20 @@ describe('SchemaCache', () => {
     cache.get(Schema.INT16_SCHEMA, derive);
     expect(derived).toBe(4);
     expect(cache.size).toBe(2);
+  });
+
+  it('keeps the most recently used schema when it is asked for twice in a row', () => {
+    const cache = new SchemaCache(2);
+    const derive = (schema: Schema) => SchemaBuilder.struct().name(String(schema.type)).build();
+    const a = cache.get(Schema.INT8_SCHEMA, derive);
+    const b = cache.get(Schema.INT16_SCHEMA, derive);
+    expect(cache.get(Schema.INT16_SCHEMA, derive)).toBe(b);
+    expect(cache.get(Schema.INT16_SCHEMA, derive)).toBe(b);
+    cache.get(Schema.INT32_SCHEMA, derive); // evicts INT8, the least recently used
+    expect(cache.get(Schema.INT16_SCHEMA, derive)).toBe(b);
+    expect(cache.get(Schema.INT8_SCHEMA, derive)).not.toBe(a);
+    cache.clear();
+    expect(cache.size).toBe(0);
+    expect(cache.get(Schema.INT8_SCHEMA, derive)).not.toBe(a);
   });
 });
