@@ -5,8 +5,9 @@ import { describe, expect, it } from 'vitest';
 /**
  * kafkajs is patched (patches/kafkajs@2.2.4.patch) where a CDC worker's profile showed it
  * spending: the record batch checksum, and the encoder's buffers and varints; and where a file
- * source worker's did: grouping a send by partition, and the produce request's timestamps. The
- * bytes must stay what Kafka's protocol defines.
+ * source worker's did: grouping a send by partition, and the produce request's timestamps; and
+ * a file sink worker's: each fetched record's offset and timestamp. The bytes must stay what
+ * Kafka's protocol defines, and decoded values exactly what they were.
  */
 const require = createRequire(import.meta.url);
 const crc32C = require('kafkajs/src/protocol/recordBatch/crc32C/crc32C.js') as (
@@ -37,6 +38,15 @@ const { RecordBatch } = require('kafkajs/src/protocol/recordBatch/v0/index.js') 
     records: Encoder[];
   }) => Promise<Encoder>;
 };
+
+interface Decoder {
+  readVarIntBytes(): Buffer;
+}
+const Decoder = require('kafkajs/src/protocol/decoder.js') as { new (buffer: Buffer): Decoder };
+const decodeRecord = require('kafkajs/src/protocol/recordBatch/record/v0/decoder.js') as (
+  decoder: Decoder,
+  batchContext: Record<string, unknown>,
+) => { offset: string; timestamp: string; key: Buffer | null; value: Buffer | null };
 
 const groupMessagesPerPartition =
   require('kafkajs/src/producer/groupMessagesPerPartition.js') as (args: {
@@ -237,6 +247,57 @@ describe('kafkajs as patched', () => {
       front.writeUInt32BE(crcReference(body), 17);
       expect(batch).toEqual(Buffer.concat([front, body]));
     }
+  });
+
+  it('decodes each record’s offset and timestamp exactly, from small deltas to the 64-bit range', () => {
+    // Odd bases and deltas past 2^53: a sum made in floating point there would come out wrong.
+    const deltas = [
+      0,
+      1,
+      -1,
+      127,
+      -128,
+      2 ** 31,
+      2 ** 40,
+      -(2 ** 47),
+      2 ** 48,
+      2 ** 53 + 2,
+      2 ** 62,
+    ];
+    const batches = [
+      { firstOffset: '0', firstTimestamp: '1732000000001' },
+      { firstOffset: '4503599627370000', firstTimestamp: '-1' },
+      { firstOffset: '9007199254740991', firstTimestamp: '9007199254740001' },
+      { firstOffset: '9223372036854775000', firstTimestamp: '9007199254740993' },
+    ];
+    for (const batch of batches) {
+      // One context per batch, shared by its records, as kafkajs' batch decoder passes it.
+      const context: Record<string, unknown> = { ...batch, magicByte: 2, timestampType: 0 };
+      deltas.forEach((timestampDelta, i) => {
+        const encoded = Record({
+          offsetDelta: i * 1000,
+          timestampDelta,
+          key: null,
+          value: Buffer.from(`v${i}`),
+        }).buffer;
+        const record = decodeRecord(new Decoder(new Decoder(encoded).readVarIntBytes()), context);
+        expect(record.offset).toBe(String(BigInt(batch.firstOffset) + BigInt(i * 1000)));
+        expect(record.timestamp).toBe(
+          String(BigInt(batch.firstTimestamp) + BigInt(timestampDelta)),
+        );
+        expect(record.value).toEqual(Buffer.from(`v${i}`));
+      });
+    }
+    // Log-append time: every record gets the batch's max timestamp, whatever its delta.
+    const logAppend = {
+      firstOffset: '7',
+      firstTimestamp: '5',
+      maxTimestamp: '99',
+      timestampType: 1,
+    };
+    const encoded = Record({ offsetDelta: 2, timestampDelta: 3, key: null, value: null }).buffer;
+    const record = decodeRecord(new Decoder(new Decoder(encoded).readVarIntBytes()), logAppend);
+    expect([record.offset, record.timestamp]).toEqual(['9', '99']);
   });
 
   it('groups a send by partition keeping each partition’s messages in order', () => {
