@@ -48,6 +48,10 @@ const decodeRecord = require('kafkajs/src/protocol/recordBatch/record/v0/decoder
   batchContext: Record<string, unknown>,
 ) => { offset: string; timestamp: string; key: Buffer | null; value: Buffer | null };
 
+const decodeMessages = require('kafkajs/src/protocol/requests/fetch/v4/decodeMessages.js') as (
+  decoder: Decoder,
+) => Promise<Array<{ offset: string; value: Buffer | null }>>;
+
 const groupMessagesPerPartition =
   require('kafkajs/src/producer/groupMessagesPerPartition.js') as (args: {
     topic: string;
@@ -298,6 +302,36 @@ describe('kafkajs as patched', () => {
     const encoded = Record({ offsetDelta: 2, timestampDelta: 3, key: null, value: null }).buffer;
     const record = decodeRecord(new Decoder(new Decoder(encoded).readVarIntBytes()), logAppend);
     expect([record.offset, record.timestamp]).toEqual(['9', '99']);
+  });
+
+  it('reads a fetch response’s whole record batches and stops at one cut short, wherever it is cut', async () => {
+    const batch = async (from: number) =>
+      (
+        await RecordBatch({
+          firstTimestamp: 1000,
+          maxTimestamp: 1000,
+          lastOffsetDelta: 2,
+          records: [0, 1, 2].map((i) =>
+            Record({
+              offsetDelta: i,
+              timestampDelta: 0,
+              key: null,
+              value: Buffer.from(`v${from + i}`),
+            }),
+          ),
+        })
+      ).buffer;
+    const [first, second] = [await batch(0), await batch(3)];
+    for (const cut of [0, 20, 60, second.length - 1, second.length]) {
+      const messages = Buffer.concat([first, second.subarray(0, cut)]);
+      const size = Buffer.alloc(4);
+      size.writeInt32BE(messages.length);
+      const records = await decodeMessages(new Decoder(Buffer.concat([size, messages])));
+      const expected = cut === second.length ? 6 : 3;
+      expect(records.map((r) => r.value?.toString())).toEqual(
+        Array.from({ length: expected }, (_, i) => `v${i}`),
+      );
+    }
   });
 
   it('groups a send by partition keeping each partition’s messages in order', () => {
