@@ -6,8 +6,9 @@ import { describe, expect, it } from 'vitest';
  * kafkajs is patched (patches/kafkajs@2.2.4.patch) where a CDC worker's profile showed it
  * spending: the record batch checksum, and the encoder's buffers and varints; and where a file
  * source worker's did: grouping a send by partition, and the produce request's timestamps; and
- * a file sink worker's: each fetched record's offset and timestamp. The bytes must stay what
- * Kafka's protocol defines, and decoded values exactly what they were.
+ * a file sink worker's: each fetched record's offset and timestamp, and the cut-short batch a
+ * fetch response ends with. The bytes must stay what Kafka's protocol defines, and decoded
+ * values exactly what they were.
  */
 const require = createRequire(import.meta.url);
 const crc32C = require('kafkajs/src/protocol/recordBatch/crc32C/crc32C.js') as (
