@@ -243,6 +243,44 @@ describe('FileStreamSink', () => {
     await expect(full.put(one)).rejects.toThrow(/ENOSPC/);
     await expect(full.stop()).rejects.toThrow(/ENOSPC/);
   });
+
+  it('writes batches of long lines as UTF-8, in order, between batches of short ones and through a full device', async () => {
+    const file = join(dir, 'long.txt');
+    const task = new FileStreamSinkTask();
+    task.initialize({ log } as unknown as SinkTaskContext);
+    await task.start({ file, topics: 't' });
+    const long = (i: number, size: number) => `${i} ${'é😀x'.repeat(size / 4)}${'a'.repeat(i % 7)}`;
+    // Long, longer (a larger buffer), short, long again (a spare buffer), long and short mixed.
+    const batches = [
+      [long(0, 2000), long(1, 2000), long(2, 1200)],
+      [long(3, 40_000)],
+      ['short 4', 'short 5'],
+      [long(6, 1500), long(7, 1500)],
+      [long(8, 4000), 's', long(9, 100)],
+    ];
+    let offset = 0;
+    for (const values of batches) {
+      await task.put(
+        values.map(
+          (value) =>
+            new SinkRecord({ topic: 't', kafkaPartition: 0, kafkaOffset: offset++, value }),
+        ),
+      );
+    }
+    await task.flush();
+    expect(await readFile(file, 'utf8')).toBe(`${batches.flat().join('\n')}\n`);
+    await task.stop();
+
+    process.env[ALLOWED_PATHS_ENV] = `${dir},/dev`;
+    const full = new FileStreamSinkTask();
+    full.initialize({ log } as unknown as SinkTaskContext);
+    await full.start({ file: '/dev/full', topics: 't' });
+    await full.put([
+      new SinkRecord({ topic: 't', kafkaPartition: 0, kafkaOffset: 0, value: long(0, 2000) }),
+    ]);
+    await expect(full.flush()).rejects.toThrow("Couldn't write to file /dev/full");
+    await expect(full.stop()).rejects.toThrow(/ENOSPC/);
+  });
 });
 
 describe('allowed paths', () => {
