@@ -32,6 +32,8 @@ function render(value: unknown): string {
 const MAX_QUEUED_SIZE = 8 * 1024 * 1024;
 /** Lines of at least this many characters on average are encoded one by one (see `put`). */
 const LONG_LINE = 1024;
+/** Written batches' buffers kept for the next ones: enough while a write is in flight. */
+const MAX_SPARES = 2;
 
 /** The lines, each followed by a newline, as one flat string. */
 function joinLines(lines: string[]): string {
@@ -87,20 +89,20 @@ export class FileStreamSinkTask extends SinkTask {
     // Long lines are encoded one by one into a buffer an earlier batch is done with: joining
     // them first would copy ~1 MB per batch into fresh memory, twice. Short lines are faster
     // joined: a line's encoding call would cost more than its copy.
-    const spare = chars >= LONG_LINE * lines.length ? this.encode(lines, chars) : null;
-    const text = spare === null ? joinLines(lines) : null;
-    const size = spare?.length ?? chars + lines.length;
+    const encoded = chars >= LONG_LINE * lines.length ? this.encode(lines, chars) : null;
+    const text = encoded === null ? joinLines(lines) : null;
+    const size = encoded?.length ?? chars + lines.length;
     this.queuedSize += size;
     this.writing = this.writing
       .then(async () => {
         if (this.writeError) return;
-        if (spare === null) await handle.write(text as string);
-        else await handle.write(spare.buffer, 0, spare.length);
+        if (encoded === null) await handle.write(text as string);
+        else await handle.write(encoded.buffer, 0, encoded.length);
       })
       .then(
         () => {
           this.queuedSize -= size;
-          if (spare !== null) this.spares.push(spare.buffer);
+          if (encoded !== null && this.spares.length < MAX_SPARES) this.spares.push(encoded.buffer);
         },
         (error: unknown) => {
           this.queuedSize -= size;
