@@ -89,20 +89,21 @@ export class FileStreamSinkTask extends SinkTask {
     // Long lines are encoded one by one into a buffer an earlier batch is done with: joining
     // them first would copy ~1 MB per batch into fresh memory, twice. Short lines are faster
     // joined: a line's encoding call would cost more than its copy.
-    const encoded = chars >= LONG_LINE * lines.length ? this.encode(lines, chars) : null;
-    const text = encoded === null ? joinLines(lines) : null;
-    const size = encoded?.length ?? chars + lines.length;
+    const data = chars >= LONG_LINE * lines.length ? this.encode(lines, chars) : joinLines(lines);
+    const size = typeof data === 'string' ? chars + lines.length : data.length;
     this.queuedSize += size;
     this.writing = this.writing
       .then(async () => {
         if (this.writeError) return;
-        if (encoded === null) await handle.write(text as string);
-        else await handle.write(encoded.buffer, 0, encoded.length);
+        if (typeof data === 'string') await handle.write(data);
+        else await handle.write(data.buffer, 0, data.length);
       })
       .then(
         () => {
           this.queuedSize -= size;
-          if (encoded !== null && this.spares.length < MAX_SPARES) this.spares.push(encoded.buffer);
+          if (typeof data !== 'string' && this.spares.length < MAX_SPARES) {
+            this.spares.push(data.buffer);
+          }
         },
         (error: unknown) => {
           this.queuedSize -= size;

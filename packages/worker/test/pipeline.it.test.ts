@@ -31,17 +31,16 @@ afterAll(async () => {
   for (const d of dirs) await rm(d, { recursive: true, force: true });
 });
 
+/** Lines of varying length and content, so a byte-position bug would show. */
+const shortLine = (i: number) => `${i} ${'x'.repeat(i % 37)} ünïcödé ${(i * 7919) % 10007}`;
+
 /** A pipeline folder: input lines, worker and connector configs, all under one temp dir. */
-async function pipeline(lineCount: number) {
+async function pipeline(lineCount: number, lineAt: (i: number) => string = shortLine) {
   const dir = await mkdtemp(join(tmpdir(), 'sluice-e2e-'));
   dirs.push(dir);
   const id = randomUUID().slice(0, 8);
   const topic = `e2e-lines-${id}`;
-  // Lines of varying length and content, so a byte-position bug would show.
-  const lines = Array.from(
-    { length: lineCount },
-    (_, i) => `${i} ${'x'.repeat(i % 37)} ünïcödé ${(i * 7919) % 10007}`,
-  );
+  const lines = Array.from({ length: lineCount }, (_, i) => lineAt(i));
   const input = join(dir, 'input.txt');
   const output = join(dir, 'output.txt');
   await writeFile(input, `${lines.join('\n')}\n`);
@@ -122,6 +121,24 @@ describe('sluice standalone end to end (real Kafka, the real bin)', () => {
     expect(await again.exited).toBe(0);
     expect(await highWatermark(p.topic)).toBe(100_000);
     expect(await readLines(p.output)).toHaveLength(100_000);
+  });
+
+  it('moves lines of ~2 KB with multi-byte characters file → Kafka → file unchanged (the sink encodes batches of long lines itself)', async () => {
+    const p = await pipeline(
+      5_000,
+      (i) => `${i} ${'ünï😀cödé '.repeat(150 + (i % 100))}${shortLine(i)}`,
+    );
+    const expectedSize = await fileSize(p.input);
+    const worker = p.start();
+    await waitFor(
+      'the output file to hold every byte of the input',
+      async () => (await fileSize(p.output)) >= expectedSize || worker.child.exitCode !== null,
+      240_000,
+    );
+    expect(worker.child.exitCode, worker.output()).toBeNull();
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited).toBe(0);
+    expect(await readLines(p.output)).toEqual(p.lines);
   });
 
   it('survives kill -9 mid-stream: nothing lost, duplicates bounded by the uncommitted tail, offsets resume', async () => {
