@@ -41,6 +41,22 @@ function liveBytes(): number {
   return m.heapUsed + m.arrayBuffers;
 }
 
+/**
+ * Live bytes once they stop falling: a destroyed client's sockets close asynchronously and
+ * release the last uploaded parts (16 MiB each) only then, later under load, so reading before
+ * that would count them into the task's peak.
+ */
+async function settledLiveBytes(): Promise<number> {
+  let last = liveBytes();
+  for (let i = 0; i < 100; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const now = liveBytes();
+    if (last - now < 1024 * 1024) return Math.min(last, now);
+    last = now;
+  }
+  return last;
+}
+
 const LINES_PER_PART = 120_000;
 const PARTS = 4;
 const TOTAL = LINES_PER_PART * PARTS;
@@ -163,9 +179,9 @@ describe('S3 source streaming', () => {
       };
       const offsets = new MemoryOffsets();
       const log = new RecordingLogger();
-      // Idle memory: before reading, or after when that is lower (the upload's garbage may
-      // outlive the first collections).
-      const before = liveBytes();
+      // Idle memory: before reading, once the upload's buffers are released, or after when
+      // that is lower.
+      const before = await settledLiveBytes();
       let peak = 0;
       const sample = () => {
         peak = Math.max(peak, liveBytes());
