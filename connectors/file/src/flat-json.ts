@@ -9,7 +9,7 @@ const ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
  * Below this many characters of string values, JSON.stringify of the whole object (one native
  * call) is faster; above it, the string values' escaping dominates.
  */
-const LONG_TEXT = 1024;
+export const LONG_TEXT = 1024;
 
 function quoted(text: string): string {
   return ESCAPED.test(text) ? JSON.stringify(text) : `"${text}"`;

@@ -7,16 +7,22 @@ import {
   Struct,
 } from '@sluice/api';
 import { type FileSinkConfig, parseFileSinkConfig } from './config.js';
-import { flatObjectJson } from './flat-json.js';
+import { flatObjectJson, LONG_TEXT } from './flat-json.js';
 import { VERSION } from './version.js';
 
-function render(value: unknown): string {
+/**
+ * A value as its line. `longText` says whether to try {@link flatObjectJson} first: only worth
+ * its check (most of a ~200 B record's rendering) when the record's text is long.
+ */
+function render(value: unknown, longText: boolean): string {
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'string') return value;
   if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
   if (value instanceof Struct || typeof value !== 'object') return String(value);
-  const flat = flatObjectJson(value);
-  if (flat !== null) return flat;
+  if (longText) {
+    const flat = flatObjectJson(value);
+    if (flat !== null) return flat;
+  }
   try {
     // Without a replacer first: a replacer function makes JSON.stringify call back into
     // JavaScript for every value, several times slower on the SMT chain's records.
@@ -65,6 +71,8 @@ export class FileStreamSinkTask extends SinkTask {
   private queuedSize = 0;
   /** Buffers of written batches, for the next batches of long lines. */
   private readonly spares: Buffer[] = [];
+  /** Whether the last line written was long: records of a topic are mostly alike in size. */
+  private lastLineLong = false;
 
   version(): string {
     return VERSION;
@@ -77,7 +85,13 @@ export class FileStreamSinkTask extends SinkTask {
 
   async put(records: SinkRecord[]): Promise<void> {
     if (records.length === 0) return;
-    const lines = records.map((r) => render(r.value));
+    let long = this.lastLineLong;
+    const lines = records.map((r) => {
+      const line = render(r.value, long);
+      long = line.length >= LONG_TEXT;
+      return line;
+    });
+    this.lastLineLong = long;
     const handle = this.handle;
     if (!handle) {
       process.stdout.write(joinLines(lines));

@@ -212,6 +212,39 @@ describe('FileStreamSink', () => {
     ).toBe(true);
   });
 
+  it('writes each object as its JSON whatever the order of short and long ones', async () => {
+    const file = join(dir, 'mixed.txt');
+    const task = new FileStreamSinkTask();
+    task.initialize({ log } as unknown as SinkTaskContext);
+    await task.start({ file, topics: 't' });
+    const long = 'x'.repeat(1500);
+    // Long ones take the flat writer only after a long line: each kind follows each kind here.
+    const values: Record<string, unknown>[] = [
+      { s: 'short', n: 1 },
+      { s: long, n: 2 },
+      { s: `${long}"quoted"\n`, n: 3, b: true, z: null },
+      { s: 'short again', nested: { deep: [1, 2] } },
+      { s: long, n: 4 },
+      { s: long, big: 2n ** 63n - 1n },
+      { s: long, n: Number.NaN, u: undefined },
+      { s: 'tail' },
+    ];
+    await task.put(
+      values.map(
+        (value, i) => new SinkRecord({ topic: 't', kafkaPartition: 0, kafkaOffset: i, value }),
+      ),
+    );
+    await task.put([
+      new SinkRecord({ topic: 't', kafkaPartition: 0, kafkaOffset: 8, value: { s: long } }),
+    ]);
+    await task.flush();
+    const expected = [...values, { s: long }].map((v) =>
+      JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x)),
+    );
+    expect((await readFile(file, 'utf8')).split('\n')).toEqual([...expected, '']);
+    await task.stop();
+  });
+
   it('keeps the order of lines queued while earlier ones are written, and fails flush and the next put when a write failed', async () => {
     const file = join(dir, 'order.txt');
     const task = new FileStreamSinkTask();
