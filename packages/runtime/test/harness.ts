@@ -108,11 +108,24 @@ export async function createTopic(topic: string, partitions = 1): Promise<void> 
 const encoder = new TextEncoder();
 
 /** Produces string values (and optional keys) to one partition, in order. */
-export async function produce(topic: string, values: string[], partition = 0): Promise<void> {
+export async function produce(
+  topic: string,
+  values: string[],
+  partition = 0,
+  keys: (string | null)[] = [],
+): Promise<void> {
   const producer = clients.producer({ clientId: 'test-producer', overrides: {} });
   await producer.connect();
   await Promise.all(
-    values.map((v) => producer.send({ topic, partition, key: null, value: encoder.encode(v) })),
+    values.map((v, i) => {
+      const key = keys[i] ?? null;
+      return producer.send({
+        topic,
+        partition,
+        key: key === null ? null : encoder.encode(key),
+        value: encoder.encode(v),
+      });
+    }),
   );
   await producer.disconnect();
 }

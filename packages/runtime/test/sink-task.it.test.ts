@@ -18,7 +18,7 @@ import {
   uniqueName,
   waitFor,
 } from './harness.js';
-import { sinkLog } from './test-plugins.js';
+import { sinkLog, whimsicalAttempts } from './test-plugins.js';
 
 const herder = startTrackedHerder;
 
@@ -130,6 +130,67 @@ describe('sink task runner', () => {
     );
     expect(header(convert, DLQ_HEADERS.exceptionClassName)).toBe(
       'org.apache.kafka.connect.errors.DataException',
+    );
+  });
+
+  it('retries a converter and a transform that throw RetriableException, and waits for those that answer with a promise: every record once, in order', async () => {
+    const topic = uniqueName('whims');
+    await createTopic(topic);
+    const values = ['a', 'retry:b', 'async:c', 'tx-retry:d', 'tx-async:e', 'retry:tx-retry:f', 'g'];
+    await produce(topic, values);
+    const { herder: h } = await herder();
+    const name = uniqueName('whims-sink');
+    await h.putConnectorConfig(
+      name,
+      {
+        'connector.class': 'CollectingSink',
+        topics: topic,
+        'value.converter': 'WhimsicalStringConverter',
+        transforms: 'whim',
+        'transforms.whim.type': 'WhimsicalTransform',
+        'errors.retry.timeout': '30000',
+        'errors.retry.delay.max.ms': '20',
+      },
+      false,
+    );
+    await waitFor('every record in the sink', async () => sinkLog(name).values.length >= 7);
+    expect(sinkLog(name).values).toEqual(values.map((v) => `${v}!`));
+    const { converter, transform } = whimsicalAttempts;
+    expect(values.map((v) => converter.get(v))).toEqual([1, 2, 1, 1, 1, 2, 1]);
+    expect(values.map((v) => transform.get(v))).toEqual([1, 1, 1, 2, 1, 2, 1]);
+    expect(h.connectorStatus(name).tasks[0]?.state).toBe('RUNNING');
+  });
+
+  it('sends a record whose key cannot be converted to the DLQ at the KEY_CONVERTER stage (errors.tolerance=all)', async () => {
+    const topic = uniqueName('bad-keys');
+    const dlq = uniqueName('bad-keys-dlq');
+    await createTopic(topic);
+    await produce(topic, ['one', 'two', 'three'], 0, ['k1', 'fail:k2', 'retry:k3']);
+    const { herder: h } = await herder();
+    const name = uniqueName('bad-keys-sink');
+    await h.putConnectorConfig(
+      name,
+      {
+        'connector.class': 'CollectingSink',
+        topics: topic,
+        'key.converter': 'WhimsicalStringConverter',
+        'value.converter': 'org.apache.kafka.connect.storage.StringConverter',
+        'errors.tolerance': 'all',
+        'errors.deadletterqueue.topic.name': dlq,
+        'errors.deadletterqueue.topic.replication.factor': '1',
+        'errors.deadletterqueue.context.headers.enable': 'true',
+      },
+      false,
+    );
+    await waitFor('a record in the sink', async () => sinkLog(name).values.length >= 1);
+    await waitFor('two records in the DLQ', async () => (await topicSize(dlq)) >= 2);
+    // Without errors.retry.timeout, a RetriableException is not retried: tolerated, skipped.
+    expect(sinkLog(name).values).toEqual(['one']);
+    const dead = await readTopic(dlq);
+    expect(dead.map((r) => text(r.value))).toEqual(['two', 'three']);
+    expect(header(dead[0] as (typeof dead)[number], DLQ_HEADERS.stage)).toBe('KEY_CONVERTER');
+    expect(header(dead[1] as (typeof dead)[number], DLQ_HEADERS.exceptionClassName)).toBe(
+      'org.apache.kafka.connect.errors.RetriableException',
     );
   });
 

@@ -1,12 +1,18 @@
 /**
  * Connectors written for the runtime's tests: a sink that records what it is given and can be
- * told to fail, and a source that counts, whose task count the test can change.
+ * told to fail, and a source that counts, whose task count the test can change. A converter and
+ * a transform that fail once or answer late when a value asks them to.
  */
 import {
   ConfigDef,
+  type ConnectHeaders,
   type ConnectorProps,
+  type ConnectRecord,
+  DataException,
   type OffsetAndMetadata,
   RetriableException,
+  Schema,
+  type SchemaAndValue,
   SinkConnector,
   type SinkRecord,
   SinkTask,
@@ -15,6 +21,7 @@ import {
   SourceTask,
   type TaskClass,
   TopicPartitionMap,
+  type Transformation,
 } from '@sluice/api';
 import { builtinPlugin, type PluginDescriptor } from '../src/plugins/plugin-registry.js';
 
@@ -264,10 +271,92 @@ export class CountingSourceConnector extends SourceConnector {
   }
 }
 
-/** The test connectors as plugins of a pretend package `test-plugins`. */
+/** How many times each text was given to `WhimsicalStringConverter` and `WhimsicalTransform`. */
+export const whimsicalAttempts = {
+  converter: new Map<string, number>(),
+  transform: new Map<string, number>(),
+};
+
+function attempt(counts: Map<string, number>, text: string): number {
+  const n = (counts.get(text) ?? 0) + 1;
+  counts.set(text, n);
+  return n;
+}
+
+/**
+ * A string converter that does what the text asks by its prefix: `retry:` throws a
+ * RetriableException at the first attempt, `async:` answers with a promise, `fail:` throws a
+ * DataException.
+ */
+export class WhimsicalStringConverter {
+  configure(): void {}
+
+  config(): ConfigDef<object> {
+    return NO_KEYS;
+  }
+
+  fromConnectData(): Uint8Array | null {
+    throw new DataException('WhimsicalStringConverter only reads');
+  }
+
+  toConnectData(
+    _topic: string,
+    _headers: ConnectHeaders,
+    value: Uint8Array | null,
+  ): SchemaAndValue | Promise<SchemaAndValue> {
+    const text = value === null ? null : Buffer.from(value).toString('utf8');
+    const read = { schema: Schema.OPTIONAL_STRING_SCHEMA, value: text };
+    if (text === null) return read;
+    const n = attempt(whimsicalAttempts.converter, text);
+    if (text.startsWith('fail:')) throw new DataException(`cannot read ${text}`);
+    if (text.startsWith('retry:') && n === 1) throw new RetriableException(`${text}: busy`);
+    return text.startsWith('async:') ? Promise.resolve(read) : read;
+  }
+}
+
+/**
+ * A transform that appends `!` to a string value, and does what the text asks: `tx-retry:`
+ * throws a RetriableException at the first attempt, `tx-async:` answers with a promise (as a
+ * JavaScript plugin may, though the interface says it should not).
+ */
+export class WhimsicalTransform<R extends ConnectRecord> implements Transformation<R> {
+  configure(): void {}
+
+  config(): ConfigDef<object> {
+    return NO_KEYS;
+  }
+
+  apply(record: R): R | null {
+    const text = String(record.value);
+    const n = attempt(whimsicalAttempts.transform, text);
+    if (text.includes('tx-retry:') && n === 1) throw new RetriableException(`${text}: busy`);
+    const out = record.newRecord({ value: `${text}!` });
+    return text.includes('tx-async:') ? (Promise.resolve(out) as unknown as R) : out;
+  }
+
+  close(): void {}
+}
+
+/** The test plugins as plugins of a pretend package `test-plugins`. */
 export function testPlugins(): PluginDescriptor[] {
   return [
     builtinPlugin('sink', 'CollectingSink', [], CollectingSinkConnector, '1.0.0', 'test-plugins'),
     builtinPlugin('source', 'CountingSource', [], CountingSourceConnector, '1.0.0', 'test-plugins'),
+    builtinPlugin(
+      'converter',
+      'WhimsicalStringConverter',
+      [],
+      WhimsicalStringConverter,
+      '1.0.0',
+      'test-plugins',
+    ),
+    builtinPlugin(
+      'transform',
+      'WhimsicalTransform',
+      [],
+      WhimsicalTransform,
+      '1.0.0',
+      'test-plugins',
+    ),
   ];
 }

@@ -83,13 +83,38 @@ export class RetryWithToleranceOperator {
     try {
       result = operation();
     } catch (error) {
-      // The retry timeout counts from the first attempt; a synchronous one took no time to
-      // speak of, so the clock is read only when it failed.
-      return this.retryOrFail(stage, executingClass, origin, operation, error, Date.now());
+      return this.afterThrow(stage, executingClass, origin, operation, error);
     }
     if (!(result instanceof Promise)) return { ok: true, value: result };
+    return this.afterPromise(stage, executingClass, origin, operation, result);
+  }
+
+  /**
+   * What `execute` does when the first attempt of `operation` threw `error`: for a caller that
+   * makes the first attempt itself (a hot path, without a closure per record and stage).
+   */
+  afterThrow<T>(
+    stage: Stage,
+    executingClass: string,
+    origin: RecordOrigin,
+    operation: () => T | Promise<T>,
+    error: unknown,
+  ): Promise<StageResult<T>> {
+    // The retry timeout counts from the first attempt; a synchronous one took no time to speak
+    // of, so the clock is read only when it failed.
+    return this.retryOrFail(stage, executingClass, origin, operation, error, Date.now());
+  }
+
+  /** What `execute` does when the first attempt of `operation` returned `pending`. */
+  afterPromise<T>(
+    stage: Stage,
+    executingClass: string,
+    origin: RecordOrigin,
+    operation: () => T | Promise<T>,
+    pending: Promise<T>,
+  ): Promise<StageResult<T>> {
     const start = Date.now();
-    return result.then(
+    return pending.then(
       (value): StageResult<T> => ({ ok: true, value }),
       (error: unknown) => this.retryOrFail(stage, executingClass, origin, operation, error, start),
     );

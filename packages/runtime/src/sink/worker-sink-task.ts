@@ -15,11 +15,10 @@ import type {
   ErrorCounters,
   RecordOrigin,
   RetryWithToleranceOperator,
-  StageResult,
 } from '../errors/retry-with-tolerance-operator.js';
 import type { BatchControl, ConsumerRecord, KafkaConsumer } from '../kafka/kafka-port.js';
 import type { Logger } from '../logging/logger.js';
-import type { TransformationChain } from '../transforms/transformation-chain.js';
+import type { TransformationChain, TransformStep } from '../transforms/transformation-chain.js';
 import { closeConverters, type TaskConverters } from '../worker-task/converters-set.js';
 import {
   type ConnectorTaskId,
@@ -52,6 +51,27 @@ export interface WorkerSinkTaskOptions {
   retryBackoffMaxMs?: number;
   status: TaskStatusListener;
   log: Logger;
+}
+
+/** The sink record of a converted consumer record (before the transforms). */
+function sinkRecord(
+  raw: ConsumerRecord,
+  headers: ConnectHeaders,
+  key: SchemaAndValue,
+  value: SchemaAndValue,
+): SinkRecord {
+  return new SinkRecord({
+    topic: raw.topic,
+    kafkaPartition: raw.partition,
+    kafkaOffset: Number(raw.offset),
+    keySchema: key.schema,
+    key: key.value,
+    valueSchema: value.schema,
+    value: value.value,
+    timestamp: raw.timestamp >= 0 ? raw.timestamp : null,
+    timestampType: raw.timestampType,
+    headers,
+  });
 }
 
 /** A promise-chain mutex: the task's methods are never called concurrently. */
@@ -360,26 +380,72 @@ export class WorkerSinkTask {
 
   /**
    * Converts and transforms one record; null when a tolerated failure or a transform dropped it.
-   * Each stage that answers synchronously is followed at once: no promise per record and stage
-   * unless a converter or transform is asynchronous.
+   * Each stage is called directly and, when it answers synchronously, followed at once: the
+   * error operator takes a stage over (retries, reports, skips) only when it throws or answers
+   * with a promise, so the common record costs no closure, promise or stage result per stage.
    */
   private convertAndTransform(raw: ConsumerRecord): SinkRecord | null | Promise<SinkRecord | null> {
-    const { converters, errorOperator } = this.o;
-    const origin = { consumerRecord: raw };
+    const origin: RecordOrigin = { consumerRecord: raw };
     const headers = new ConnectHeaders();
-    const key = errorOperator.execute('KEY_CONVERTER', converters.keyClass, origin, () =>
-      converters.key.toConnectData(raw.topic, headers, raw.key),
-    );
-    const withKey = (k: StageResult<SchemaAndValue>) => {
-      if (!k.ok) return null;
-      const value = errorOperator.execute('VALUE_CONVERTER', converters.valueClass, origin, () =>
-        converters.value.toConnectData(raw.topic, headers, raw.value),
-      );
-      return value instanceof Promise
-        ? value.then((v) => this.withValue(raw, origin, headers, k.value, v))
-        : this.withValue(raw, origin, headers, k.value, value);
-    };
-    return key instanceof Promise ? key.then(withKey) : withKey(key);
+    let key: SchemaAndValue | Promise<SchemaAndValue>;
+    try {
+      key = this.o.converters.key.toConnectData(raw.topic, headers, raw.key);
+    } catch (error) {
+      return this.convertFrom('KEY_CONVERTER', raw, origin, headers, null, true, error);
+    }
+    if (key instanceof Promise) {
+      return this.convertFrom('KEY_CONVERTER', raw, origin, headers, null, false, key);
+    }
+    return this.convertValue(raw, origin, headers, key);
+  }
+
+  private convertValue(
+    raw: ConsumerRecord,
+    origin: RecordOrigin,
+    headers: ConnectHeaders,
+    key: SchemaAndValue,
+  ): SinkRecord | null | Promise<SinkRecord | null> {
+    let value: SchemaAndValue | Promise<SchemaAndValue>;
+    try {
+      value = this.o.converters.value.toConnectData(raw.topic, headers, raw.value);
+    } catch (error) {
+      return this.convertFrom('VALUE_CONVERTER', raw, origin, headers, key, true, error);
+    }
+    if (value instanceof Promise) {
+      return this.convertFrom('VALUE_CONVERTER', raw, origin, headers, key, false, value);
+    }
+    return this.withValue(raw, origin, headers, key, value);
+  }
+
+  /** Goes on from a converter whose first attempt threw (`threw`) or answered with a promise. */
+  private async convertFrom(
+    stage: 'KEY_CONVERTER' | 'VALUE_CONVERTER',
+    raw: ConsumerRecord,
+    origin: RecordOrigin,
+    headers: ConnectHeaders,
+    key: SchemaAndValue | null,
+    threw: boolean,
+    attempt: unknown,
+  ): Promise<SinkRecord | null> {
+    const { converters, errorOperator } = this.o;
+    const isKey = stage === 'KEY_CONVERTER';
+    const converter = isKey ? converters.key : converters.value;
+    const executingClass = isKey ? converters.keyClass : converters.valueClass;
+    const operation = () =>
+      converter.toConnectData(raw.topic, headers, isKey ? raw.key : raw.value);
+    const result = threw
+      ? await errorOperator.afterThrow(stage, executingClass, origin, operation, attempt)
+      : await errorOperator.afterPromise(
+          stage,
+          executingClass,
+          origin,
+          operation,
+          attempt as Promise<SchemaAndValue>,
+        );
+    if (!result.ok) return null;
+    return key === null
+      ? this.convertValue(raw, origin, headers, result.value)
+      : this.withValue(raw, origin, headers, key, result.value);
   }
 
   private withValue(
@@ -387,24 +453,12 @@ export class WorkerSinkTask {
     origin: RecordOrigin,
     headers: ConnectHeaders,
     key: SchemaAndValue,
-    value: StageResult<SchemaAndValue>,
+    value: SchemaAndValue,
   ): SinkRecord | null | Promise<SinkRecord | null> {
-    if (!value.ok) return null;
-    const build = (): SinkRecord =>
-      new SinkRecord({
-        topic: raw.topic,
-        kafkaPartition: raw.partition,
-        kafkaOffset: Number(raw.offset),
-        keySchema: key.schema,
-        key: key.value,
-        valueSchema: value.value.schema,
-        value: value.value.value,
-        timestamp: raw.timestamp >= 0 ? raw.timestamp : null,
-        timestampType: raw.timestampType,
-        headers,
-      });
     // Without headers there is nothing to convert, and nothing that can fail.
-    if (raw.headers.length === 0) return this.transform(build(), origin, 0);
+    if (raw.headers.length === 0) {
+      return this.transform(sinkRecord(raw, headers, key, value), origin, 0);
+    }
     const { converters, errorOperator } = this.o;
     const converted = errorOperator.execute(
       'HEADER_CONVERTER',
@@ -420,11 +474,15 @@ export class WorkerSinkTask {
       },
     );
     return Promise.resolve(converted).then((c) =>
-      c.ok ? this.transform(build(), origin, 0) : null,
+      c.ok ? this.transform(sinkRecord(raw, headers, key, value), origin, 0) : null,
     );
   }
 
-  /** Applies the transforms from `from` on. */
+  /**
+   * Applies the transforms from `from` on. Each is called directly: the error operator takes a
+   * step over (retries, reports, skips) only when it throws or answers with a promise, so a
+   * step that succeeds at once costs no closure or stage result per record.
+   */
   private transform(
     input: SinkRecord,
     origin: RecordOrigin,
@@ -433,20 +491,40 @@ export class WorkerSinkTask {
     const { steps } = this.o.transforms;
     let record = input;
     for (let i = from; i < steps.length; i++) {
-      const step = steps[i] as (typeof steps)[number];
-      const current = record;
-      const result = this.o.errorOperator.execute('TRANSFORMATION', step.className, origin, () =>
-        step.apply(current),
-      );
-      if (result instanceof Promise) {
-        return result.then((r) =>
-          r.ok && r.value !== null ? this.transform(r.value, origin, i + 1) : null,
-        );
+      let result: SinkRecord | null | Promise<SinkRecord | null>;
+      try {
+        result = (steps[i] as TransformStep<SinkRecord>).apply(record);
+      } catch (error) {
+        return this.transformFrom(i, record, origin, true, error);
       }
-      if (!result.ok || result.value === null) return null;
-      record = result.value;
+      if (result instanceof Promise) return this.transformFrom(i, record, origin, false, result);
+      if (result === null) return null;
+      record = result;
     }
     return record;
+  }
+
+  /** Goes on from step `i`, whose first attempt on `record` threw (`threw`) or answered with a promise. */
+  private async transformFrom(
+    i: number,
+    record: SinkRecord,
+    origin: RecordOrigin,
+    threw: boolean,
+    attempt: unknown,
+  ): Promise<SinkRecord | null> {
+    const step = this.o.transforms.steps[i] as TransformStep<SinkRecord>;
+    const operation = () => step.apply(record);
+    const { errorOperator } = this.o;
+    const result = threw
+      ? await errorOperator.afterThrow('TRANSFORMATION', step.className, origin, operation, attempt)
+      : await errorOperator.afterPromise(
+          'TRANSFORMATION',
+          step.className,
+          origin,
+          operation,
+          attempt as Promise<SinkRecord | null>,
+        );
+    return result.ok && result.value !== null ? this.transform(result.value, origin, i + 1) : null;
   }
 
   /** put() with redelivery after a RetriableException; false when stopped while retrying. */
