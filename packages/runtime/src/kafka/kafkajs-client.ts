@@ -1,3 +1,4 @@
+import { setImmediate as setImmediatePromise } from 'node:timers/promises';
 import {
   type Admin,
   type Consumer,
@@ -954,31 +955,39 @@ class KafkajsConsumer implements KafkaConsumer {
         let processed: bigint | null = null;
         const active = () =>
           isRunning() && !isStale() && lostGeneration === null && epoch === this.assignmentEpoch;
-        this.processing = listener
-          .onBatch(records, {
-            // A heartbeat that finds the group rebalancing (or this member dropped, after a
-            // stall longer than the session) makes the batch stale: the task stops processing it.
-            heartbeat: async () => {
-              try {
-                await heartbeat();
-              } catch (error) {
-                const cause = unwrap(error) as { type?: string } | undefined;
-                if (REJOIN_ERRORS.has(cause?.type ?? ''))
-                  lostGeneration = (cause ?? error) as Error;
-                // A heartbeat lost with its connection (reset, timed out, coordinator moving) is
-                // sent again with the next one, on a new connection: Kafka's consumer retries its
-                // heartbeats too. Only the others fail the task.
-                else if (restartable(error))
-                  this.log.debug({ err: (error as Error).message }, 'heartbeat failed; sent again');
-                else throw error;
-              }
-            },
-            isActive: active,
-            markProcessed: (offset) => {
-              processed = offset;
-            },
-            highWatermark: batch.highWatermark ? BigInt(batch.highWatermark) : null,
-          })
+        // From the next turn of the event loop: kafkajs sends its next fetch first (it does so
+        // once eachBatch returns), so the broker answers while this batch is processed. Started
+        // at once, the batch's conversion ran before that fetch, and the fetch waited for it.
+        this.processing = setImmediatePromise()
+          .then(() =>
+            listener.onBatch(records, {
+              // A heartbeat that finds the group rebalancing (or this member dropped, after a
+              // stall longer than the session) makes the batch stale: the task stops processing it.
+              heartbeat: async () => {
+                try {
+                  await heartbeat();
+                } catch (error) {
+                  const cause = unwrap(error) as { type?: string } | undefined;
+                  if (REJOIN_ERRORS.has(cause?.type ?? ''))
+                    lostGeneration = (cause ?? error) as Error;
+                  // A heartbeat lost with its connection (reset, timed out, coordinator moving) is
+                  // sent again with the next one, on a new connection: Kafka's consumer retries its
+                  // heartbeats too. Only the others fail the task.
+                  else if (restartable(error))
+                    this.log.debug(
+                      { err: (error as Error).message },
+                      'heartbeat failed; sent again',
+                    );
+                  else throw error;
+                }
+              },
+              isActive: active,
+              markProcessed: (offset) => {
+                processed = offset;
+              },
+              highWatermark: batch.highWatermark ? BigInt(batch.highWatermark) : null,
+            }),
+          )
           .then(() => {
             if (lostGeneration) this.lostGeneration = lostGeneration;
             // The listener stopped early (paused, partition revoked): the fetch position, already
