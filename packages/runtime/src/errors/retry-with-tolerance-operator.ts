@@ -83,38 +83,30 @@ export class RetryWithToleranceOperator {
     try {
       result = operation();
     } catch (error) {
-      return this.afterThrow(stage, executingClass, origin, operation, error);
+      return this.afterAttempt(stage, executingClass, origin, operation, true, error);
     }
     if (!(result instanceof Promise)) return { ok: true, value: result };
-    return this.afterPromise(stage, executingClass, origin, operation, result);
+    return this.afterAttempt(stage, executingClass, origin, operation, false, result);
   }
 
   /**
-   * What `execute` does when the first attempt of `operation` threw `error`: for a caller that
-   * makes the first attempt itself (a hot path, without a closure per record and stage).
+   * What `execute` does after a first attempt of `operation` that threw `outcome` (`threw`) or
+   * returned the promise `outcome`: for a caller that makes the first attempt itself (a hot
+   * path, without a closure per record and stage).
    */
-  afterThrow<T>(
+  afterAttempt<T>(
     stage: Stage,
     executingClass: string,
     origin: RecordOrigin,
     operation: () => T | Promise<T>,
-    error: unknown,
+    threw: boolean,
+    outcome: unknown,
   ): Promise<StageResult<T>> {
     // The retry timeout counts from the first attempt; a synchronous one took no time to speak
     // of, so the clock is read only when it failed.
-    return this.retryOrFail(stage, executingClass, origin, operation, error, Date.now());
-  }
-
-  /** What `execute` does when the first attempt of `operation` returned `pending`. */
-  afterPromise<T>(
-    stage: Stage,
-    executingClass: string,
-    origin: RecordOrigin,
-    operation: () => T | Promise<T>,
-    pending: Promise<T>,
-  ): Promise<StageResult<T>> {
     const start = Date.now();
-    return pending.then(
+    if (threw) return this.retryOrFail(stage, executingClass, origin, operation, outcome, start);
+    return (outcome as Promise<T>).then(
       (value): StageResult<T> => ({ ok: true, value }),
       (error: unknown) => this.retryOrFail(stage, executingClass, origin, operation, error, start),
     );

@@ -433,19 +433,18 @@ export class WorkerSinkTask {
     const executingClass = isKey ? converters.keyClass : converters.valueClass;
     const operation = () =>
       converter.toConnectData(raw.topic, headers, isKey ? raw.key : raw.value);
-    const result = threw
-      ? await errorOperator.afterThrow(stage, executingClass, origin, operation, attempt)
-      : await errorOperator.afterPromise(
-          stage,
-          executingClass,
-          origin,
-          operation,
-          attempt as Promise<SchemaAndValue>,
-        );
+    const result = await errorOperator.afterAttempt(
+      stage,
+      executingClass,
+      origin,
+      operation,
+      threw,
+      attempt,
+    );
     if (!result.ok) return null;
-    return key === null
+    return isKey
       ? this.convertValue(raw, origin, headers, result.value)
-      : this.withValue(raw, origin, headers, key, result.value);
+      : this.withValue(raw, origin, headers, key as SchemaAndValue, result.value);
   }
 
   private withValue(
@@ -514,16 +513,14 @@ export class WorkerSinkTask {
   ): Promise<SinkRecord | null> {
     const step = this.o.transforms.steps[i] as TransformStep<SinkRecord>;
     const operation = () => step.apply(record);
-    const { errorOperator } = this.o;
-    const result = threw
-      ? await errorOperator.afterThrow('TRANSFORMATION', step.className, origin, operation, attempt)
-      : await errorOperator.afterPromise(
-          'TRANSFORMATION',
-          step.className,
-          origin,
-          operation,
-          attempt as Promise<SinkRecord | null>,
-        );
+    const result = await this.o.errorOperator.afterAttempt(
+      'TRANSFORMATION',
+      step.className,
+      origin,
+      operation,
+      threw,
+      attempt,
+    );
     return result.ok && result.value !== null ? this.transform(result.value, origin, i + 1) : null;
   }
 
