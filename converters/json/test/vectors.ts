@@ -32,6 +32,8 @@ const TIMESTAMP: VectorSchema = {
   version: 1,
 };
 const s = (str: string): TypedValue => ({ string: str });
+/** A text longer than the converter's short-string limit (256), with no character to escape. */
+const LONG = 'lorem ipsum dolor sit amet, consectetur adipiscing elit / é 漢字 '.repeat(6);
 const i32 = (n: number): TypedValue => ({ int32: n });
 const i64 = (n: string): TypedValue => ({ int64: n });
 
@@ -159,6 +161,11 @@ const primitives: Vector[] = [
     schema: { type: 'string' },
     value: s('q"b\\s/\b\f\n\r\t\u0000\u001f\u007f\u2028 ü 𝄞'),
   },
+  // Longer than 256 characters: found by a regular expression rather than a loop.
+  { name: 'string long', schema: { type: 'string' }, value: s(LONG) },
+  { name: 'string long quoted', schema: { type: 'string' }, value: s(`${LONG}"q"\\s/\n\t`) },
+  { name: 'string long control', schema: { type: 'string' }, value: s(`${LONG}\u0001\u007f`) },
+  { name: 'string long emoji', schema: { type: 'string' }, value: s(`😀${LONG}𝄞 ü`) },
   { name: 'bytes empty', schema: { type: 'bytes' }, value: { bytes: '' } },
   { name: 'bytes', schema: { type: 'bytes' }, value: { bytes: 'AP8QIDBAUGBwgJCgsMDQ4PA=' } },
   { name: 'optional null', schema: { type: 'string', optional: true }, value: null },
@@ -345,6 +352,17 @@ const schemaless: Vector[] = [
         [s('a'), { array: [i64('1'), s('x'), { boolean: false }, null, f64(-1.25)] }],
         [s('b'), { map: [[s('c'), i64('12345678901234567')]] }],
         [s('é"'), null],
+      ],
+    },
+  },
+  {
+    name: 'schemaless long texts',
+    schema: null,
+    value: {
+      map: [
+        [s('plain'), s(LONG)],
+        [s('quoted'), s(`"${LONG}"`)],
+        [s(`key ${LONG}`), s(`${LONG}\u0002`)],
       ],
     },
   },
