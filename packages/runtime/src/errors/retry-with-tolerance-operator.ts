@@ -102,8 +102,8 @@ export class RetryWithToleranceOperator {
     threw: boolean,
     outcome: unknown,
   ): Promise<StageResult<T>> {
-    // The retry timeout counts from the first attempt; a synchronous one took no time to speak
-    // of, so the clock is read only when it failed.
+    // The retry timeout counts from the first attempt. A synchronous one took no time to speak
+    // of: the clock is read here, after it, and not at all when it succeeded at once.
     const start = Date.now();
     if (threw) return this.retryOrFail(stage, executingClass, origin, operation, outcome, start);
     return (outcome as Promise<T>).then(
