@@ -57,6 +57,38 @@ async function until(check: () => boolean): Promise<void> {
   expect(check()).toBe(true);
 }
 
+/** The at-least-once runner around `task`, with string converters and no transforms. */
+function runnerFor(task: SourceTask, producer: KafkaProducer, store: MemoryOffsetStore) {
+  const log = silentLogger();
+  const value = new StringConverter();
+  value.configure({}, false);
+  const id: ConnectorTaskId = { connector: 'c', task: 0 };
+  return new WorkerSourceTask({
+    id,
+    task,
+    taskClass: 'TestTask',
+    taskConfig: {},
+    converters: {
+      key: value,
+      keyClass: 'StringConverter',
+      value,
+      valueClass: 'StringConverter',
+      header: new SimpleHeaderConverter(),
+      headerClass: 'SimpleHeaderConverter',
+    },
+    transforms: new TransformationChain([]),
+    producer,
+    offsetStore: store,
+    topicCreator: new TopicCreator(null, null, log),
+    errorOperator: new RetryWithToleranceOperator(DEFAULT_ERROR_HANDLING, [], log),
+    errorConfig: DEFAULT_ERROR_HANDLING,
+    offsetFlushIntervalMs: 3_600_000,
+    offsetFlushTimeoutMs: 1000,
+    status,
+    log,
+  });
+}
+
 describe('WorkerSourceTask', () => {
   it('commits a source offset only once that record and every earlier one is acknowledged', async () => {
     const batches = [[...records('a', 0, 3), ...records('b', 0, 2)]];
@@ -72,34 +104,7 @@ describe('WorkerSourceTask', () => {
     })();
     const producer = new ManualProducer();
     const store = new MemoryOffsetStore();
-    const log = silentLogger();
-    const value = new StringConverter();
-    value.configure({}, false);
-    const id: ConnectorTaskId = { connector: 'c', task: 0 };
-    const runner = new WorkerSourceTask({
-      id,
-      task,
-      taskClass: 'TestTask',
-      taskConfig: {},
-      converters: {
-        key: value,
-        keyClass: 'StringConverter',
-        value,
-        valueClass: 'StringConverter',
-        header: new SimpleHeaderConverter(),
-        headerClass: 'SimpleHeaderConverter',
-      },
-      transforms: new TransformationChain([]),
-      producer,
-      offsetStore: store,
-      topicCreator: new TopicCreator(null, null, log),
-      errorOperator: new RetryWithToleranceOperator(DEFAULT_ERROR_HANDLING, [], log),
-      errorConfig: DEFAULT_ERROR_HANDLING,
-      offsetFlushIntervalMs: 3_600_000,
-      offsetFlushTimeoutMs: 1000,
-      status,
-      log,
-    });
+    const runner = runnerFor(task, producer, store);
     runner.start();
     await until(() => producer.pending.length === 5);
     const stored = async (p: string) =>
@@ -130,5 +135,36 @@ describe('WorkerSourceTask', () => {
     expect(committed.sort()).toEqual(['a0', 'a1', 'a2', 'b0', 'b1']);
     expect(statuses).toEqual(['RUNNING', 'UNASSIGNED']);
     expect(runner.counters).toMatchObject({ recordsIn: 5, recordsOut: 5, recordsSkipped: 0 });
+  });
+
+  it('never commits offsets once abandoned, even when its stuck poll() returns later', async () => {
+    // As after task.shutdown.graceful.timeout.ms: the worker gave up on the task, and the
+    // offsets may since have been altered through the REST API.
+    let release: (() => void) | undefined;
+    const batches = [records('a', 0, 2)];
+    const task = new (class extends SourceTask {
+      version = () => '1';
+      start(): void {}
+      poll = async () =>
+        batches.shift() ??
+        new Promise<null>((resolve) => {
+          release = () => resolve(null);
+        });
+      stop(): void {}
+    })();
+    const producer = new ManualProducer();
+    const store = new MemoryOffsetStore();
+    const runner = runnerFor(task, producer, store);
+    runner.start();
+    await until(() => producer.pending.length === 2 && release !== undefined);
+    for (const p of producer.pending) p.ack();
+
+    const stopped = runner.stop();
+    runner.cancel();
+    await runner.commitOffsets();
+    release?.();
+    await stopped;
+    expect(await store.get([offsetKey('c', { p: 'a' })])).toEqual(new Map());
+    expect(runner.counters.offsetCommits).toBe(0);
   });
 });

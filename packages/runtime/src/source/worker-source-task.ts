@@ -113,6 +113,11 @@ export class WorkerSourceTask extends AbstractWorkerSourceTask {
 
   /** Writes every committable offset to the store and calls the task's commit(). */
   async commitOffsets(): Promise<boolean> {
+    if (this.cancelled) {
+      // The worker gave up on this task; its offsets may since have been altered or reset.
+      this.o.log.debug('skipping the offset commit: the task was abandoned');
+      return false;
+    }
     const committable = this.submitted.takeCommittable();
     if (committable.size === 0) return true;
     const entries = new Map<string, string | null>();
