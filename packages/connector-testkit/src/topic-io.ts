@@ -1,5 +1,5 @@
 import { createLogger, KafkajsClientFactory } from '@sluice/runtime';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel } from '@sluice/kafkajs';
 import { uniqueId, waitFor } from './kit-worker.js';
 
 function kafka(brokers: readonly string[]): Kafka {

@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { kafkaBrokers } from '@sluice/test-fixtures';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel } from '@sluice/kafkajs';
 import type { StandaloneHerder } from '../src/herder/standalone-herder.js';
 import { createStandalone } from '../src/herder/standalone-worker.js';
 import type { ConsumerRecord, KafkaAdmin } from '../src/kafka/kafka-port.js';

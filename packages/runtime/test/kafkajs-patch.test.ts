@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
  * values exactly what they were.
  */
 const require = createRequire(import.meta.url);
-const crc32C = require('kafkajs/src/protocol/recordBatch/crc32C/crc32C.js') as (
+const crc32C = require('@sluice/kafkajs/src/protocol/recordBatch/crc32C/crc32C.js') as (
   buffer: Buffer,
 ) => number;
 interface Encoder {
@@ -19,11 +19,11 @@ interface Encoder {
   writeVarLong(value: number): Encoder;
   buffer: Buffer;
 }
-const Encoder = require('kafkajs/src/protocol/encoder.js') as {
+const Encoder = require('@sluice/kafkajs/src/protocol/encoder.js') as {
   new (initialSize?: number): Encoder;
   sizeOfVarLong(value: number): number;
 };
-const Record = require('kafkajs/src/protocol/recordBatch/record/v0/index.js') as (record: {
+const Record = require('@sluice/kafkajs/src/protocol/recordBatch/record/v0/index.js') as (record: {
   offsetDelta: number;
   timestampDelta: number;
   key: Buffer | null;
@@ -31,7 +31,7 @@ const Record = require('kafkajs/src/protocol/recordBatch/record/v0/index.js') as
   headers?: Record<string, Buffer | Buffer[]>;
 }) => Encoder;
 
-const { RecordBatch } = require('kafkajs/src/protocol/recordBatch/v0/index.js') as {
+const { RecordBatch } = require('@sluice/kafkajs/src/protocol/recordBatch/v0/index.js') as {
   RecordBatch: (batch: {
     firstTimestamp: number;
     maxTimestamp: number;
@@ -43,25 +43,25 @@ const { RecordBatch } = require('kafkajs/src/protocol/recordBatch/v0/index.js') 
 interface Decoder {
   readVarIntBytes(): Buffer;
 }
-const Decoder = require('kafkajs/src/protocol/decoder.js') as { new (buffer: Buffer): Decoder };
-const decodeRecord = require('kafkajs/src/protocol/recordBatch/record/v0/decoder.js') as (
+const Decoder = require('@sluice/kafkajs/src/protocol/decoder.js') as { new (buffer: Buffer): Decoder };
+const decodeRecord = require('@sluice/kafkajs/src/protocol/recordBatch/record/v0/decoder.js') as (
   decoder: Decoder,
   batchContext: Record<string, unknown>,
 ) => { offset: string; timestamp: string; key: Buffer | null; value: Buffer | null };
 
-const decodeMessages = require('kafkajs/src/protocol/requests/fetch/v4/decodeMessages.js') as (
+const decodeMessages = require('@sluice/kafkajs/src/protocol/requests/fetch/v4/decodeMessages.js') as (
   decoder: Decoder,
 ) => Promise<Array<{ offset: string; value: Buffer | null }>>;
 
 const groupMessagesPerPartition =
-  require('kafkajs/src/producer/groupMessagesPerPartition.js') as (args: {
+  require('@sluice/kafkajs/src/producer/groupMessagesPerPartition.js') as (args: {
     topic: string;
     partitionMetadata: unknown[];
     messages: Array<{ partition: number; value: string }>;
     partitioner: (a: { message: { partition: number } }) => number;
   }) => Record<number, Array<{ partition: number; value: string }>>;
 
-const produceV3 = require('kafkajs/src/protocol/requests/produce/v3/request.js') as (request: {
+const produceV3 = require('@sluice/kafkajs/src/protocol/requests/produce/v3/request.js') as (request: {
   acks: number;
   timeout: number;
   topicData: Array<{
@@ -73,7 +73,7 @@ const produceV3 = require('kafkajs/src/protocol/requests/produce/v3/request.js')
   }>;
 }) => { apiKey: number; apiVersion: number; encode(): Promise<{ buffers: Buffer[] }> };
 
-const createRequest = require('kafkajs/src/protocol/request.js') as (args: {
+const createRequest = require('@sluice/kafkajs/src/protocol/request.js') as (args: {
   correlationId: number;
   clientId: string;
   request: { apiKey: number; apiVersion: number; encode(): Promise<unknown> };
@@ -90,13 +90,13 @@ interface EosManager {
   expectPartitions(topicData: TopicData[]): void;
   commit(): Promise<void>;
 }
-const createEosManager = require('kafkajs/src/producer/eosManager/index.js') as (options: {
+const createEosManager = require('@sluice/kafkajs/src/producer/eosManager/index.js') as (options: {
   logger: unknown;
   cluster: unknown;
   transactional: boolean;
   transactionalId: string;
 }) => EosManager;
-const { createErrorFromCode } = require('kafkajs/src/protocol/error.js') as {
+const { createErrorFromCode } = require('@sluice/kafkajs/src/protocol/error.js') as {
   createErrorFromCode(code: number): Error;
 };
 const NOT_COORDINATOR = 16;

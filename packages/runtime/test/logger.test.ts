@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { logLevel } from 'kafkajs';
+import { logLevel } from '@sluice/kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { kafkaLogCreator } from '../src/kafka/kafkajs-log.js';
 import { connectorLogger, createLogger, logFormat } from '../src/logging/logger.js';
@@ -78,7 +78,7 @@ describe('kafkajs log lines', () => {
       namespace: 'test',
       level,
       label: 'ERROR',
-      log: { timestamp: 'now', logger: 'kafkajs', message: '', ...log },
+      log: { timestamp: 'now', logger: '@sluice/kafkajs', message: '', ...log },
     } as never);
     return entries(out.text())[0];
   }

@@ -4,7 +4,7 @@ import { keyPartition, murmur2 } from '../src/kafka/murmur2.js';
 
 const require = createRequire(import.meta.url);
 /** kafkajs' Long-based murmur2 (its DefaultPartitioner's hash), which the runtime used before. */
-const kafkajsMurmur2 = require('kafkajs/src/producer/partitioners/default/murmur2.js') as (
+const kafkajsMurmur2 = require('@sluice/kafkajs/src/producer/partitioners/default/murmur2.js') as (
   key: Buffer,
 ) => number;
 

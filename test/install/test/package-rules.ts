@@ -6,6 +6,14 @@ import { type PackageJson, readPackageJson, type WorkspacePackage } from './work
 /** The repository every package.json points to (repository, homepage, bugs). */
 export const REPOSITORY = 'https://github.com/sluice/sluice';
 
+/**
+ * Packages that republish third-party code (the patched kafkajs): they keep the upstream's
+ * license, and their LICENSE file is the upstream's with its copyright line.
+ */
+export const FORKS: Readonly<Record<string, { license: string; copyright: string }>> = {
+  '@sluice/kafkajs': { license: 'MIT', copyright: 'Copyright (c) 2018 Túlio Ornelas' },
+};
+
 /** What the rules compare a package against. */
 export interface RuleContext {
   /** The root LICENSE text: each package ships the same file. */
@@ -56,6 +64,8 @@ function packageNameOf(specifier: string): string {
 }
 
 function isNodeBuiltin(specifier: string): boolean {
+  // `/// <reference types="node" />`: Node's own types, which a TypeScript project for Node has.
+  if (specifier === 'node') return true;
   return specifier.startsWith('node:') || builtinModules.includes(packageNameOf(specifier));
 }
 
@@ -87,11 +97,19 @@ function typesPackageOf(name: string): string {
   return `@types/${name.startsWith('@') ? name.slice(1).replace('/', '__') : name}`;
 }
 
+/** The files an `exports` field points to (its values, not its subpath keys). */
+function exportTargets(exports: unknown): string[] {
+  if (typeof exports === 'string') return [exports];
+  if (typeof exports !== 'object' || exports === null) return [];
+  return Object.values(exports).flatMap(exportTargets);
+}
+
 function metadataProblems(pkg: WorkspacePackage): string[] {
   const { json, dir } = pkg;
   const problems: string[] = [];
   if (!json.description) problems.push('description is missing');
-  if (json.license !== 'Apache-2.0') problems.push(`license is ${json.license}, not Apache-2.0`);
+  const license = FORKS[json.name]?.license ?? 'Apache-2.0';
+  if (json.license !== license) problems.push(`license is ${json.license}, not ${license}`);
   const repo = json.repository;
   if (repo?.type !== 'git' || repo.url !== `git+${REPOSITORY}.git` || repo.directory !== dir)
     problems.push(
@@ -114,17 +132,15 @@ function fileProblems(pkg: WorkspacePackage, context: RuleContext): string[] {
   const problems: string[] = [];
   const files = json.files ?? [];
   if (!json.files) problems.push('files is missing: every file of the folder would be published');
+  const fork = FORKS[json.name];
   if (!existsSync(join(path, 'LICENSE'))) problems.push('LICENSE file is missing');
-  else if (readFileSync(join(path, 'LICENSE'), 'utf8') !== context.license)
+  else if (fork !== undefined) {
+    if (!readFileSync(join(path, 'LICENSE'), 'utf8').includes(fork.copyright))
+      problems.push(`LICENSE lacks the upstream's "${fork.copyright}"`);
+  } else if (readFileSync(join(path, 'LICENSE'), 'utf8') !== context.license)
     problems.push('LICENSE differs from the root LICENSE');
   if (!existsSync(join(path, 'README.md'))) problems.push('README.md is missing');
-  const targets = [
-    ...Object.values(json.bin ?? {}),
-    ...Array.from(
-      JSON.stringify(json.exports ?? {}).matchAll(/"(\.\/[^"]+)"/g),
-      (m) => m[1] as string,
-    ),
-  ];
+  const targets = [...Object.values(json.bin ?? {}), ...exportTargets(json.exports)];
   for (const target of targets)
     if (target !== './package.json' && !published(files, target))
       problems.push(`${target} (exports or bin) is not in files`);

@@ -1,6 +1,7 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { cacheDir, kafkaBrokers, withFileLock } from '@sluice/test-fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PrivateRegistry, startPrivateRegistry } from './private-registry.js';
@@ -88,12 +89,32 @@ describe('installing the published packages from a registry, as a user would', (
     expect([0, 'SIGINT']).toContain(exit);
   }
 
+  /**
+   * The installed worker runs the patched client: the runtime's @sluice/kafkajs has the file
+   * the patch changes most as built here, and no unpatched kafkajs was installed.
+   */
+  function expectPatchedClient(project: string): void {
+    const fromWorker = createRequire(
+      join(project, 'node_modules', '@sluice', 'worker', 'package.json'),
+    );
+    const runtime = dirname(fromWorker.resolve('@sluice/runtime/package.json'));
+    const client = dirname(
+      createRequire(join(runtime, 'package.json')).resolve('@sluice/kafkajs/package.json'),
+    );
+    const file = join('dist', 'src', 'network', 'connection.js');
+    expect(readFileSync(join(client, file), 'utf8')).toBe(
+      readFileSync(join(REPO_ROOT, 'packages', 'kafkajs', file), 'utf8'),
+    );
+    expect(existsSync(join(project, 'node_modules', 'kafkajs'))).toBe(false);
+  }
+
   it('npm install: npx sluice runs the connector README example, a strict TypeScript project compiles', async () => {
     const project = join(work, 'npm-project');
     mkdirSync(project);
     const options = { cwd: project, env: registry.env, logFile };
     await run('npm', ['install', ...PACKAGES], options);
     await run('npm', ['install', '--save-dev', '@types/node@20'], options);
+    expectPatchedClient(project);
     await checkProject(project, {
       command: 'npx',
       args: ['sluice'],
@@ -110,6 +131,7 @@ describe('installing the published packages from a registry, as a user would', (
     const options = { cwd: project, env: registry.env, logFile };
     await run('pnpm', ['add', ...PACKAGES], options);
     await run('pnpm', ['add', '--save-dev', '@types/node@20'], options);
+    expectPatchedClient(project);
     await checkProject(project, {
       command: 'pnpm',
       args: ['exec', 'sluice'],

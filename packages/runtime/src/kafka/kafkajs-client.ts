@@ -11,7 +11,7 @@ import {
   type Producer,
   type ProducerBatch,
   type Transaction,
-} from 'kafkajs';
+} from '@sluice/kafkajs';
 import type { Logger } from '../logging/logger.js';
 import {
   type CommonClientSettings,

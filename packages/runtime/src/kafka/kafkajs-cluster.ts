@@ -6,7 +6,7 @@
  * SASL and retry settings. kafkajs is pinned (2.2.4); a change of these internals fails loudly here.
  */
 import { createRequire } from 'node:module';
-import type { Kafka } from 'kafkajs';
+import type { Kafka } from '@sluice/kafkajs';
 
 /** One decoded record of a fetch response. */
 export interface RawMessage {
@@ -101,7 +101,7 @@ interface BatchInstance {
 }
 
 const require = createRequire(import.meta.url);
-const Batch = require('kafkajs/src/consumer/batch') as new (
+const Batch = require('@sluice/kafkajs/src/consumer/batch.js') as new (
   topic: string,
   fetchedOffset: string,
   partitionData: FetchPartitionData,

@@ -1,4 +1,4 @@
-import type { Admin, Kafka } from 'kafkajs';
+import type { Admin, Kafka } from '@sluice/kafkajs';
 import {
   type GroupCoordinatorClient,
   type GroupDescription,

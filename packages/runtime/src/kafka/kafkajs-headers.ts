@@ -1,4 +1,4 @@
-import type { IHeaders } from 'kafkajs';
+import type { IHeaders } from '@sluice/kafkajs';
 import type { KafkaHeader } from './kafka-port.js';
 
 /** Bytes as the Buffer kafkajs wants, without a copy when they already are one. */

@@ -1,4 +1,4 @@
-import type { Kafka } from 'kafkajs';
+import type { Kafka } from '@sluice/kafkajs';
 import type { Logger } from '../logging/logger.js';
 import type { FetchedPartition, KafkaLogReader, TopicPartition } from './kafka-port.js';
 import { type Cluster, clusterOf, readBatch } from './kafkajs-cluster.js';

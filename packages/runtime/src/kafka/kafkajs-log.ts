@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { logLevel } from 'kafkajs';
+import { logLevel } from '@sluice/kafkajs';
 import type { Logger } from '../logging/logger.js';
 
 /** One line kafkajs logs: its message and fields. */
@@ -14,7 +14,7 @@ export interface KafkajsLogEntry {
  */
 const RETRIABLE_PROTOCOL_ERRORS: ReadonlySet<string> = (() => {
   try {
-    const { errorCodes } = createRequire(import.meta.url)('kafkajs/src/protocol/error.js') as {
+    const { errorCodes } = createRequire(import.meta.url)('@sluice/kafkajs/src/protocol/error.js') as {
       errorCodes: Array<{ message: string; retriable: boolean }>;
     };
     return new Set(errorCodes.filter((e) => e.retriable).map((e) => e.message));
