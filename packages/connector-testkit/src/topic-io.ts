@@ -1,5 +1,5 @@
-import { createLogger, KafkajsClientFactory } from '@sluice/runtime';
 import { Kafka, logLevel } from '@sluice/kafkajs';
+import { createLogger, KafkajsClientFactory } from '@sluice/runtime';
 import { uniqueId, waitFor } from './kit-worker.js';
 
 function kafka(brokers: readonly string[]): Kafka {

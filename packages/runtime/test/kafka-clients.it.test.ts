@@ -1,5 +1,5 @@
-import { kafkaBrokers } from '@sluice/test-fixtures';
 import { Kafka, logLevel } from '@sluice/kafkajs';
+import { kafkaBrokers } from '@sluice/test-fixtures';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { StandaloneHerder } from '../src/herder/standalone-herder.js';
 import {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { kafkaBrokers } from '@sluice/test-fixtures';
 import { Kafka, logLevel } from '@sluice/kafkajs';
+import { kafkaBrokers } from '@sluice/test-fixtures';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ConsumerRecord, TopicPartition } from '../src/kafka/kafka-port.js';
 import { KafkajsClientFactory } from '../src/kafka/kafkajs-client.js';

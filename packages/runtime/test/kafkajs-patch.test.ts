@@ -43,15 +43,18 @@ const { RecordBatch } = require('@sluice/kafkajs/src/protocol/recordBatch/v0/ind
 interface Decoder {
   readVarIntBytes(): Buffer;
 }
-const Decoder = require('@sluice/kafkajs/src/protocol/decoder.js') as { new (buffer: Buffer): Decoder };
+const Decoder = require('@sluice/kafkajs/src/protocol/decoder.js') as {
+  new (buffer: Buffer): Decoder;
+};
 const decodeRecord = require('@sluice/kafkajs/src/protocol/recordBatch/record/v0/decoder.js') as (
   decoder: Decoder,
   batchContext: Record<string, unknown>,
 ) => { offset: string; timestamp: string; key: Buffer | null; value: Buffer | null };
 
-const decodeMessages = require('@sluice/kafkajs/src/protocol/requests/fetch/v4/decodeMessages.js') as (
-  decoder: Decoder,
-) => Promise<Array<{ offset: string; value: Buffer | null }>>;
+const decodeMessages =
+  require('@sluice/kafkajs/src/protocol/requests/fetch/v4/decodeMessages.js') as (
+    decoder: Decoder,
+  ) => Promise<Array<{ offset: string; value: Buffer | null }>>;
 
 const groupMessagesPerPartition =
   require('@sluice/kafkajs/src/producer/groupMessagesPerPartition.js') as (args: {
@@ -61,17 +64,18 @@ const groupMessagesPerPartition =
     partitioner: (a: { message: { partition: number } }) => number;
   }) => Record<number, Array<{ partition: number; value: string }>>;
 
-const produceV3 = require('@sluice/kafkajs/src/protocol/requests/produce/v3/request.js') as (request: {
-  acks: number;
-  timeout: number;
-  topicData: Array<{
-    topic: string;
-    partitions: Array<{
-      partition: number;
-      messages: Array<{ key: Buffer | null; value: Buffer; timestamp?: string }>;
+const produceV3 =
+  require('@sluice/kafkajs/src/protocol/requests/produce/v3/request.js') as (request: {
+    acks: number;
+    timeout: number;
+    topicData: Array<{
+      topic: string;
+      partitions: Array<{
+        partition: number;
+        messages: Array<{ key: Buffer | null; value: Buffer; timestamp?: string }>;
+      }>;
     }>;
-  }>;
-}) => { apiKey: number; apiVersion: number; encode(): Promise<{ buffers: Buffer[] }> };
+  }) => { apiKey: number; apiVersion: number; encode(): Promise<{ buffers: Buffer[] }> };
 
 const createRequest = require('@sluice/kafkajs/src/protocol/request.js') as (args: {
   correlationId: number;

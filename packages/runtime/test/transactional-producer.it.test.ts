@@ -1,5 +1,5 @@
-import { type KafkaBroker, kafkaBrokers, startKafkaBroker } from '@sluice/test-fixtures';
 import type { Producer } from '@sluice/kafkajs';
+import { type KafkaBroker, kafkaBrokers, startKafkaBroker } from '@sluice/test-fixtures';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { KafkaTransactionalProducer } from '../src/kafka/kafka-port.js';
 import { KafkajsClientFactory } from '../src/kafka/kafkajs-client.js';

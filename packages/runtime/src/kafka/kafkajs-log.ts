@@ -14,7 +14,9 @@ export interface KafkajsLogEntry {
  */
 const RETRIABLE_PROTOCOL_ERRORS: ReadonlySet<string> = (() => {
   try {
-    const { errorCodes } = createRequire(import.meta.url)('@sluice/kafkajs/src/protocol/error.js') as {
+    const { errorCodes } = createRequire(import.meta.url)(
+      '@sluice/kafkajs/src/protocol/error.js',
+    ) as {
       errorCodes: Array<{ message: string; retriable: boolean }>;
     };
     return new Set(errorCodes.filter((e) => e.retriable).map((e) => e.message));
