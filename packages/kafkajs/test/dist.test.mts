@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-const here = join(__dirname, '..');
+const here = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(here, 'package.json'));
 const upstreamVersion = (require('kafkajs/package.json') as { version: string }).version;
 const patch = readFileSync(
