@@ -284,7 +284,7 @@ function attempt(counts: Map<string, number>, text: string): number {
 }
 
 /**
- * A string converter that does what the text asks by its prefix: `retry:` throws a
+ * A string converter that does what the text asks by its prefix, both ways: `retry:` throws a
  * RetriableException at the first attempt, `async:` answers with a promise, `fail:` throws a
  * DataException.
  */
@@ -295,8 +295,19 @@ export class WhimsicalStringConverter {
     return NO_KEYS;
   }
 
-  fromConnectData(): Uint8Array | null {
-    throw new DataException('WhimsicalStringConverter only reads');
+  fromConnectData(
+    _topic: string,
+    _headers: ConnectHeaders,
+    _schema: Schema | null,
+    value: unknown,
+  ): Uint8Array | null | Promise<Uint8Array | null> {
+    if (value === null || value === undefined) return null;
+    const text = String(value);
+    const n = attempt(whimsicalAttempts.converter, text);
+    if (text.startsWith('fail:')) throw new DataException(`cannot write ${text}`);
+    if (text.startsWith('retry:') && n === 1) throw new RetriableException(`${text}: busy`);
+    const bytes = Buffer.from(text, 'utf8');
+    return text.startsWith('async:') ? Promise.resolve(bytes) : bytes;
   }
 
   toConnectData(

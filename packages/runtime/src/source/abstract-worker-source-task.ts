@@ -11,13 +11,14 @@ import type { ErrorHandlingConfig } from '../errors/error-handling-config.js';
 import type { FailedSourceRecord } from '../errors/processing-context.js';
 import type {
   ErrorCounters,
+  RecordOrigin,
   RetryWithToleranceOperator,
 } from '../errors/retry-with-tolerance-operator.js';
 import type { KafkaHeader, KafkaProducer, ProducerRecord } from '../kafka/kafka-port.js';
 import type { Logger } from '../logging/logger.js';
 import { OffsetStorageReaderImpl } from '../storage/offset-storage-reader.js';
 import type { OffsetBackingStore } from '../storage/offset-store.js';
-import type { TransformationChain } from '../transforms/transformation-chain.js';
+import type { TransformationChain, TransformStep } from '../transforms/transformation-chain.js';
 import { closeConverters, type TaskConverters } from '../worker-task/converters-set.js';
 import {
   type ConnectorTaskId,
@@ -112,8 +113,8 @@ export abstract class AbstractWorkerSourceTask {
   /** A polled record that transforms dropped or errors.tolerance=all skipped. */
   protected abstract recordDropped(original: SourceRecord): Promise<void>;
 
-  /** Hands a converted record to the producer. */
-  protected abstract dispatch(record: PreparedRecord): Promise<void>;
+  /** Hands a converted record to the producer (a promise when the loop must wait for it). */
+  protected abstract dispatch(record: PreparedRecord): Promise<void> | undefined;
 
   /** After every record of a poll was dispatched, and after an empty poll. */
   protected async batchDispatched(): Promise<void> {}
@@ -225,74 +226,133 @@ export abstract class AbstractWorkerSourceTask {
       this.counters.recordsIn += records.length;
       for (const record of records) {
         if (this.failure) throw this.failure;
-        await this.sendRecord(record);
+        const sending = this.sendRecord(record);
+        if (sending !== undefined) await sending;
       }
       await this.batchDispatched();
     }
     if (this.failure) throw this.failure;
   }
 
-  /** Transforms and converts a record, then dispatches it (or reports it dropped). */
-  private async sendRecord(original: SourceRecord): Promise<void> {
-    const { errorOperator, converters, transforms } = this.o;
-    const failed: FailedSourceRecord = {
-      topic: original.topic,
-      sourcePartition: original.sourcePartition,
-      sourceOffset: original.sourceOffset,
-      key: undefined,
-      value: undefined,
-      timestamp: original.timestamp,
-      describe: () => original.toString(),
-    };
-    const origin = { sourceRecord: failed };
-    const skip = () => {
-      this.counters.recordsSkipped++;
-      return this.recordDropped(original);
-    };
-    let record: SourceRecord | null = original;
-    for (const step of transforms.steps) {
-      const current: SourceRecord = record;
-      const result = await errorOperator.execute('TRANSFORMATION', step.className, origin, () =>
+  /**
+   * Transforms and converts a record, then dispatches it (or reports it dropped). A stage that
+   * answers synchronously is followed at once, so the common record costs no promise per stage:
+   * undefined when the record was dispatched without waiting, else a promise to await.
+   */
+  private sendRecord(original: SourceRecord): Promise<void> | undefined {
+    const failed = new RecordInProgress(original);
+    return this.transformFrom(original, { sourceRecord: failed }, failed, 0);
+  }
+
+  private skip(failed: RecordInProgress): Promise<void> {
+    this.counters.recordsSkipped++;
+    return this.recordDropped(failed.original);
+  }
+
+  /** Applies the transforms from step `from` on, then converts. */
+  private transformFrom(
+    input: SourceRecord,
+    origin: RecordOrigin,
+    failed: RecordInProgress,
+    from: number,
+  ): Promise<void> | undefined {
+    const { errorOperator, transforms } = this.o;
+    let record = input;
+    for (let i = from; i < transforms.steps.length; i++) {
+      const step = transforms.steps[i] as TransformStep<SourceRecord>;
+      const current = record;
+      const result = errorOperator.execute('TRANSFORMATION', step.className, origin, () =>
         step.apply(current),
       );
-      if (!result.ok || result.value === null) return skip();
+      if (result instanceof Promise) {
+        return result.then((r) =>
+          r.ok && r.value !== null
+            ? this.transformFrom(r.value, origin, failed, i + 1)
+            : this.skip(failed),
+        );
+      }
+      if (!result.ok || result.value === null) return this.skip(failed);
       record = result.value;
     }
-    const r = record as SourceRecord;
+    return this.convertKey(record, origin, failed);
+  }
+
+  private convertKey(
+    r: SourceRecord,
+    origin: RecordOrigin,
+    failed: RecordInProgress,
+  ): Promise<void> | undefined {
+    const { errorOperator, converters } = this.o;
     failed.topic = r.topic;
-    const keyBytes = await errorOperator.execute('KEY_CONVERTER', converters.keyClass, origin, () =>
+    const key = errorOperator.execute('KEY_CONVERTER', converters.keyClass, origin, () =>
       converters.key.fromConnectData(r.topic, r.headers, r.keySchema, r.key),
     );
-    if (!keyBytes.ok) return skip();
-    failed.key = keyBytes.value;
-    const valueBytes = await errorOperator.execute(
-      'VALUE_CONVERTER',
-      converters.valueClass,
-      origin,
-      () => converters.value.fromConnectData(r.topic, r.headers, r.valueSchema, r.value),
+    if (key instanceof Promise) {
+      return key.then((k) =>
+        k.ok ? this.convertValue(r, origin, failed, k.value) : this.skip(failed),
+      );
+    }
+    if (!key.ok) return this.skip(failed);
+    return this.convertValue(r, origin, failed, key.value);
+  }
+
+  private convertValue(
+    r: SourceRecord,
+    origin: RecordOrigin,
+    failed: RecordInProgress,
+    key: Uint8Array | null,
+  ): Promise<void> | undefined {
+    const { errorOperator, converters } = this.o;
+    failed.key = key;
+    const value = errorOperator.execute('VALUE_CONVERTER', converters.valueClass, origin, () =>
+      converters.value.fromConnectData(r.topic, r.headers, r.valueSchema, r.value),
     );
-    if (!valueBytes.ok) return skip();
-    failed.value = valueBytes.value;
-    const headers = await errorOperator.execute(
-      'HEADER_CONVERTER',
-      converters.headerClass,
-      origin,
-      () => this.convertHeaders(r),
+    if (value instanceof Promise) {
+      return value.then((v) =>
+        v.ok ? this.convertHeadersThenDispatch(r, origin, failed, key, v.value) : this.skip(failed),
+      );
+    }
+    if (!value.ok) return this.skip(failed);
+    return this.convertHeadersThenDispatch(r, origin, failed, key, value.value);
+  }
+
+  private convertHeadersThenDispatch(
+    r: SourceRecord,
+    origin: RecordOrigin,
+    failed: RecordInProgress,
+    key: Uint8Array | null,
+    value: Uint8Array | null,
+  ): Promise<void> | undefined {
+    failed.value = value;
+    // Without headers there is nothing to convert, and nothing that can fail.
+    if (!(r.headers instanceof ConnectHeaders) || r.headers.isEmpty()) {
+      return this.topicThenDispatch(r, failed, key, value, []);
+    }
+    const { errorOperator, converters } = this.o;
+    const headers = errorOperator.execute('HEADER_CONVERTER', converters.headerClass, origin, () =>
+      this.convertHeaders(r),
     );
-    if (!headers.ok) return skip();
-    await this.o.topicCreator.ensure(r.topic);
-    await this.dispatch({
-      original,
-      failed,
-      producerRecord: {
-        topic: r.topic,
-        ...(r.kafkaPartition !== null ? { partition: r.kafkaPartition } : {}),
-        key: keyBytes.value,
-        value: valueBytes.value,
-        headers: headers.value,
-        ...(r.timestamp !== null ? { timestamp: r.timestamp } : {}),
-      },
-    });
+    return Promise.resolve(headers).then((h) =>
+      h.ok ? this.topicThenDispatch(r, failed, key, value, h.value) : this.skip(failed),
+    );
+  }
+
+  private topicThenDispatch(
+    r: SourceRecord,
+    failed: RecordInProgress,
+    key: Uint8Array | null,
+    value: Uint8Array | null,
+    headers: KafkaHeader[],
+  ): Promise<void> | undefined {
+    const producerRecord: ProducerRecord = { topic: r.topic, key, value, headers };
+    if (r.kafkaPartition !== null) producerRecord.partition = r.kafkaPartition;
+    if (r.timestamp !== null) producerRecord.timestamp = r.timestamp;
+    const prepared: PreparedRecord = { original: failed.original, failed, producerRecord };
+    const { topicCreator } = this.o;
+    if (!topicCreator.isReady(r.topic)) {
+      return topicCreator.ensure(r.topic).then(() => this.dispatch(prepared));
+    }
+    return this.dispatch(prepared);
   }
 
   private async convertHeaders(r: SourceRecord): Promise<KafkaHeader[]> {
@@ -381,5 +441,26 @@ export abstract class AbstractWorkerSourceTask {
   /** Resolves when the task loop has ended. */
   whenDone(): Promise<void> {
     return this.done ?? Promise.resolve();
+  }
+}
+
+/** What the error handler knows of a source record, filled in as its stages succeed. */
+class RecordInProgress implements FailedSourceRecord {
+  topic: string;
+  readonly sourcePartition: SourceRecord['sourcePartition'];
+  readonly sourceOffset: SourceRecord['sourceOffset'];
+  key: Uint8Array | null | undefined = undefined;
+  value: Uint8Array | null | undefined = undefined;
+  readonly timestamp: number | null;
+
+  constructor(readonly original: SourceRecord) {
+    this.topic = original.topic;
+    this.sourcePartition = original.sourcePartition;
+    this.sourceOffset = original.sourceOffset;
+    this.timestamp = original.timestamp;
+  }
+
+  describe(): string {
+    return this.original.toString();
   }
 }

@@ -87,6 +87,11 @@ export class TopicCreator {
     private readonly log: Logger,
   ) {}
 
+  /** Whether records may go to `topic` without {@link ensure} (creation is off, or it exists). */
+  isReady(topic: string): boolean {
+    return !this.groups || !this.admin || this.known.has(topic);
+  }
+
   /** Resolves once `topic` exists (or creation is off). */
   async ensure(topic: string): Promise<void> {
     if (!this.groups || !this.admin || this.known.has(topic)) return;

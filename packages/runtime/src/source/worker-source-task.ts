@@ -62,7 +62,7 @@ export class WorkerSourceTask extends AbstractWorkerSourceTask {
     await this.commitTaskRecord(original, null);
   }
 
-  protected async dispatch({ original, producerRecord, failed }: PreparedRecord): Promise<void> {
+  protected dispatch({ original, producerRecord, failed }: PreparedRecord): undefined {
     const entry = this.submitted.submit(original.sourcePartition, original.sourceOffset);
     this.o.producer.send(producerRecord).then(
       (metadata) => this.onAck(entry, original, metadata),
