@@ -40,6 +40,11 @@ const MAX_QUEUED_SIZE = 8 * 1024 * 1024;
 const LONG_LINE = 1024;
 /** Written batches' buffers kept for the next ones: enough while a write is in flight. */
 const MAX_SPARES = 2;
+/**
+ * Bytes (about) written after which the file's data goes to disk in the background, so the
+ * fsync of the next `flush`, which holds up delivery, has little left to write.
+ */
+const SYNC_EVERY = 32 * 1024 * 1024;
 
 /** The lines, each followed by a newline, as one flat string. */
 function joinLines(lines: string[]): string {
@@ -59,7 +64,8 @@ function bigintAsDigits(_key: string, v: unknown): unknown {
  * waits only while more than {@link MAX_QUEUED_SIZE} are queued, and fails if an earlier write
  * failed), so the runtime converts the next records meanwhile. `flush` waits for the queue and
  * makes the lines durable (fsync), so the offsets the runtime commits after `preCommit` are on
- * disk.
+ * disk; the data already goes to disk in the background every {@link SYNC_EVERY} bytes, so that
+ * fsync, which holds up delivery, is short.
  */
 export class FileStreamSinkTask extends SinkTask {
   private config!: FileSinkConfig;
@@ -73,6 +79,10 @@ export class FileStreamSinkTask extends SinkTask {
   private readonly spares: Buffer[] = [];
   /** Whether the last line written was long: records of a topic are mostly alike in size. */
   private lastLineLong = false;
+  /** Written since the last sync started. */
+  private unsynced = 0;
+  /** The background sync in flight; it never rejects (its error is kept in `writeError`). */
+  private syncing: Promise<void> | null = null;
 
   version(): string {
     return VERSION;
@@ -118,6 +128,8 @@ export class FileStreamSinkTask extends SinkTask {
           if (typeof data !== 'string' && this.spares.length < MAX_SPARES) {
             this.spares.push(data.buffer);
           }
+          this.unsynced += size;
+          if (this.unsynced >= SYNC_EVERY && this.syncing === null) this.syncInBackground(handle);
         },
         (error: unknown) => {
           this.queuedSize -= size;
@@ -142,6 +154,23 @@ export class FileStreamSinkTask extends SinkTask {
     return { buffer, length };
   }
 
+  /** Starts writing the file's data to disk while later lines are written (see SYNC_EVERY). */
+  private syncInBackground(handle: FileHandle): void {
+    this.unsynced = 0;
+    this.syncing = handle.datasync().then(
+      () => {
+        this.syncing = null;
+      },
+      (error: unknown) => {
+        this.syncing = null;
+        this.writeError ??= new ConnectException(
+          `Couldn't sync file ${this.config.file} to disk: ${(error as Error).message}`,
+          { cause: error },
+        );
+      },
+    );
+  }
+
   /** Waits for the write in flight; throws if it failed. */
   private async written(): Promise<void> {
     await this.writing;
@@ -150,7 +179,15 @@ export class FileStreamSinkTask extends SinkTask {
 
   override async flush(): Promise<void> {
     await this.written();
+    await this.synced();
+    this.unsynced = 0;
     await this.handle?.sync();
+  }
+
+  /** Waits for the background sync in flight; throws if it failed. */
+  private async synced(): Promise<void> {
+    await this.syncing;
+    if (this.writeError) throw this.writeError;
   }
 
   async stop(): Promise<void> {
@@ -159,6 +196,7 @@ export class FileStreamSinkTask extends SinkTask {
     if (handle) {
       try {
         await this.written();
+        await this.synced();
         await handle.sync();
       } finally {
         await handle.close();

@@ -1,4 +1,13 @@
-import { appendFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import {
+  appendFile,
+  mkdir,
+  mkdtemp,
+  open,
+  readFile,
+  rm,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -14,7 +23,7 @@ import {
   TopicPartitionMap,
 } from '@sluice/api';
 import { RecordingLogger } from '@sluice/test-fixtures';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   ALLOWED_PATHS_ENV,
   FileStreamSinkConnector,
@@ -313,6 +322,70 @@ describe('FileStreamSink', () => {
     ]);
     await expect(full.flush()).rejects.toThrow("Couldn't write to file /dev/full");
     await expect(full.stop()).rejects.toThrow(/ENOSPC/);
+  });
+});
+
+describe('FileStreamSink background sync', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sluice-file-sync-'));
+    process.env[ALLOWED_PATHS_ENV] = dir;
+  });
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    delete process.env[ALLOWED_PATHS_ENV];
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('syncs every 32 MiB written while it writes on, and reports a failed sync at the next put or flush', async () => {
+    const probe = await open(join(dir, 'probe'), 'w');
+    const fileHandle = Object.getPrototypeOf(probe) as { datasync(): Promise<void> };
+    await probe.close();
+    const datasync = vi.spyOn(fileHandle, 'datasync');
+    const file = join(dir, 'big.txt');
+    const task = new FileStreamSinkTask();
+    task.initialize({ log: new RecordingLogger() } as unknown as SinkTaskContext);
+    await task.start({ file, topics: 't' });
+    // 80 batches of 1 MiB: two syncs in the background, and the lines in order.
+    const line = (i: number) => `${i} ${'x'.repeat(4090)}`;
+    let offset = 0;
+    for (let batch = 0; batch < 80; batch++) {
+      await task.put(
+        Array.from(
+          { length: 256 },
+          () =>
+            new SinkRecord({
+              topic: 't',
+              kafkaPartition: 0,
+              kafkaOffset: offset,
+              value: line(offset++),
+            }),
+        ),
+      );
+    }
+    await task.flush();
+    expect(datasync.mock.calls.length).toBeGreaterThanOrEqual(2);
+    const lines = (await readFile(file, 'utf8')).split('\n');
+    expect(lines.length).toBe(offset + 1);
+    expect(lines.every((l, i) => i === offset || l === line(i))).toBe(true);
+
+    datasync.mockRejectedValueOnce(new Error('EIO: i/o error, fdatasync'));
+    await expect(
+      (async () => {
+        for (let batch = 0; batch < 40; batch++) {
+          await task.put([
+            new SinkRecord({
+              topic: 't',
+              kafkaPartition: 0,
+              kafkaOffset: offset,
+              value: line(offset++).repeat(256),
+            }),
+          ]);
+        }
+        await task.flush();
+      })(),
+    ).rejects.toThrow(`Couldn't sync file ${file} to disk: EIO`);
+    await expect(task.stop()).rejects.toThrow(/EIO/);
   });
 });
 
