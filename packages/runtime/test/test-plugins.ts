@@ -284,10 +284,18 @@ function attempt(counts: Map<string, number>, text: string): number {
 }
 
 /**
- * A string converter that does what the text asks by its prefix, both ways: `retry:` throws a
+ * What `WhimsicalStringConverter` does with `text` before answering `answer`: `retry:` throws a
  * RetriableException at the first attempt, `async:` answers with a promise, `fail:` throws a
  * DataException.
  */
+function whimsically<T>(text: string, verb: string, answer: T): T | Promise<T> {
+  const n = attempt(whimsicalAttempts.converter, text);
+  if (text.startsWith('fail:')) throw new DataException(`cannot ${verb} ${text}`);
+  if (text.startsWith('retry:') && n === 1) throw new RetriableException(`${text}: busy`);
+  return text.startsWith('async:') ? Promise.resolve(answer) : answer;
+}
+
+/** A string converter that does what the text asks by its prefix, both ways (see whimsically). */
 export class WhimsicalStringConverter {
   configure(): void {}
 
@@ -303,11 +311,7 @@ export class WhimsicalStringConverter {
   ): Uint8Array | null | Promise<Uint8Array | null> {
     if (value === null || value === undefined) return null;
     const text = String(value);
-    const n = attempt(whimsicalAttempts.converter, text);
-    if (text.startsWith('fail:')) throw new DataException(`cannot write ${text}`);
-    if (text.startsWith('retry:') && n === 1) throw new RetriableException(`${text}: busy`);
-    const bytes = Buffer.from(text, 'utf8');
-    return text.startsWith('async:') ? Promise.resolve(bytes) : bytes;
+    return whimsically(text, 'write', Buffer.from(text, 'utf8'));
   }
 
   toConnectData(
@@ -317,11 +321,7 @@ export class WhimsicalStringConverter {
   ): SchemaAndValue | Promise<SchemaAndValue> {
     const text = value === null ? null : Buffer.from(value).toString('utf8');
     const read = { schema: Schema.OPTIONAL_STRING_SCHEMA, value: text };
-    if (text === null) return read;
-    const n = attempt(whimsicalAttempts.converter, text);
-    if (text.startsWith('fail:')) throw new DataException(`cannot read ${text}`);
-    if (text.startsWith('retry:') && n === 1) throw new RetriableException(`${text}: busy`);
-    return text.startsWith('async:') ? Promise.resolve(read) : read;
+    return text === null ? read : whimsically(text, 'read', read);
   }
 }
 

@@ -348,10 +348,8 @@ export abstract class AbstractWorkerSourceTask {
     if (r.kafkaPartition !== null) producerRecord.partition = r.kafkaPartition;
     if (r.timestamp !== null) producerRecord.timestamp = r.timestamp;
     const prepared: PreparedRecord = { original: failed.original, failed, producerRecord };
-    const { topicCreator } = this.o;
-    if (!topicCreator.isReady(r.topic)) {
-      return topicCreator.ensure(r.topic).then(() => this.dispatch(prepared));
-    }
+    const creating = this.o.topicCreator.ensure(r.topic);
+    if (creating !== undefined) return creating.then(() => this.dispatch(prepared));
     return this.dispatch(prepared);
   }
 

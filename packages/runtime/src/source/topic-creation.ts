@@ -87,24 +87,31 @@ export class TopicCreator {
     private readonly log: Logger,
   ) {}
 
-  /** Whether records may go to `topic` without {@link ensure} (creation is off, or it exists). */
-  isReady(topic: string): boolean {
-    return !this.groups || !this.admin || this.known.has(topic);
+  /**
+   * Creates `topic` first if a creation group asks for it and it does not exist: a promise to
+   * await then, undefined when there is nothing to do (creation is off, or the topic is known).
+   */
+  ensure(topic: string): Promise<void> | undefined {
+    const { groups, admin } = this;
+    if (!groups || !admin || this.known.has(topic)) return undefined;
+    return this.create(topic, groups, admin);
   }
 
-  /** Resolves once `topic` exists (or creation is off). */
-  async ensure(topic: string): Promise<void> {
-    if (!this.groups || !this.admin || this.known.has(topic)) return;
-    if (!this.existing) this.existing = new Set(await this.admin.listTopics());
+  private async create(
+    topic: string,
+    groups: TopicCreationGroup[],
+    admin: KafkaAdmin,
+  ): Promise<void> {
+    if (!this.existing) this.existing = new Set(await admin.listTopics());
     if (!this.existing.has(topic)) {
-      const g = groupFor(this.groups, topic);
+      const g = groupFor(groups, topic);
       const request: NewTopic = {
         topic,
         numPartitions: g.partitions,
         replicationFactor: g.replicationFactor,
         configs: g.configs,
       };
-      const created = await this.admin.createTopics([request]);
+      const created = await admin.createTopics([request]);
       if (created.length > 0) {
         this.log.info(
           {
